@@ -1,0 +1,94 @@
+import Glibc
+
+/// The resolved `altv-dev.toml`: every default filled in, every path absolute.
+public struct Config: Equatable, Sendable {
+    /// The config file's absolute path.
+    public var file: String
+    /// The folder relative paths are resolved against.
+    public var directory: String
+    public var server: ServerSettings
+    public var watch: WatchSettings
+    public var reconnect: ReconnectSettings
+}
+
+/// A command line: a string runs through `/bin/sh -c`, an array is executed as is.
+public enum CommandSpec: Equatable, Sendable, CustomStringConvertible {
+    case shell(String)
+    case arguments([String])
+
+    public var argv: [String] {
+        switch self {
+        case .shell(let line): ["/bin/sh", "-c", line]
+        case .arguments(let arguments): arguments
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .shell(let line): line
+        case .arguments(let arguments): arguments.map { $0.contains(" ") ? "'\($0)'" : $0 }.joined(separator: " ")
+        }
+    }
+}
+
+/// `[server]`: how to run `altv-server` and how to tell it is ready.
+public struct ServerSettings: Equatable, Sendable {
+    public var command: CommandSpec
+    public var cwd: String
+    public var env: [String: String]
+    /// A regular expression matched against each output line with ANSI codes stripped.
+    public var ready: String
+    public var readyTimeout: Duration
+    public var stopSignal: StopSignal
+    public var stopTimeout: Duration
+}
+
+/// `[watch]`: what to watch and what to leave alone.
+public struct WatchSettings: Equatable, Sendable {
+    /// Absolute folders watched recursively.
+    public var paths: [String]
+    /// gitignore patterns from the config, applied on top of the built-in defaults.
+    public var ignore: [String]
+    public var debounce: Duration
+}
+
+/// `[reconnect]`: how to reach the game client's debug endpoint.
+public struct ReconnectSettings: Equatable, Sendable {
+    public var enabled: Bool
+    public var url: String
+    public var password: Secret?
+    /// Where the password came from, for messages that must not show it.
+    public var passwordSource: String?
+    public var passwordEnv: String
+    public var retryInterval: Duration
+    public var timeout: Duration
+}
+
+/// A value that never shows itself: printing it prints a mask.
+public struct Secret: Equatable, Sendable, CustomStringConvertible, CustomDebugStringConvertible {
+    public let value: String
+    public init(_ value: String) { self.value = value }
+    public var description: String { "********" }
+    public var debugDescription: String { "Secret(********)" }
+}
+
+/// A signal by name, as the config spells it.
+public struct StopSignal: Equatable, Sendable, CustomStringConvertible {
+    public let name: String
+    public let number: Int32
+
+    static let known: [(String, Int32)] = [
+        ("SIGINT", SIGINT), ("SIGTERM", SIGTERM), ("SIGHUP", SIGHUP), ("SIGQUIT", SIGQUIT),
+        ("SIGKILL", SIGKILL), ("SIGUSR1", SIGUSR1), ("SIGUSR2", SIGUSR2),
+    ]
+
+    public init?(name: String) {
+        let upper = name.uppercased()
+        let full = upper.hasPrefix("SIG") ? upper : "SIG" + upper
+        guard let match = Self.known.first(where: { $0.0 == full }) else { return nil }
+        self.name = match.0
+        self.number = match.1
+    }
+
+    public var description: String { name }
+}

@@ -1,0 +1,192 @@
+import TOMLKit
+
+/// A TOML value as plain Swift data, so validation needs no C++ bridge.
+indirect enum TOMLNode {
+    case table([String: TOMLNode])
+    case array([TOMLNode])
+    case string(String)
+    case integer(Int)
+    case float(Double)
+    case boolean(Bool)
+    case other(String)
+
+    init(_ value: any TOMLValueConvertible) {
+        switch value.type {
+        case .table:
+            var entries: [String: TOMLNode] = [:]
+            if let table = value.table {
+                for key in table.keys { if let child = table[key] { entries[key] = TOMLNode(child) } }
+            }
+            self = .table(entries)
+        case .array:
+            self = .array(value.array.map { $0.map { TOMLNode($0) } } ?? [])
+        case .string: self = .string(value.string ?? "")
+        case .int: self = .integer(value.int ?? 0)
+        case .double: self = .float(value.double ?? 0)
+        case .bool: self = .boolean(value.bool ?? false)
+        default: self = .other(value.type.description)
+        }
+    }
+
+    /// The type's name as a person would say it, for "expected …, found …".
+    var typeName: String {
+        switch self {
+        case .table: "a table"
+        case .array: "an array"
+        case .string: "a string"
+        case .integer: "an integer"
+        case .float: "a number"
+        case .boolean: "a boolean"
+        case .other(let name): "a \(name)"
+        }
+    }
+}
+
+/// Reads one table of the config with errors that name the file, line, column and key.
+struct TableReader {
+    let node: TOMLNode
+    let path: [String]
+    let file: String
+    let locator: TOMLKeyLocator
+
+    var entries: [String: TOMLNode] {
+        if case .table(let entries) = node { return entries }
+        return [:]
+    }
+
+    var displayName: String { path.isEmpty ? "the top level" : "[\(path.joined(separator: "."))]" }
+
+    func keyPath(_ key: String?) -> String { (path + (key.map { [$0] } ?? [])).joined(separator: ".") }
+
+    /// An error at the value of `key` (or at this table's header when `key` is nil).
+    func error(at key: String?, _ message: String, fix: String? = nil, onKey: Bool = false) -> ConfigError {
+        let name = keyPath(key)
+        let position = onKey ? locator.keys[name] : (locator.values[name] ?? locator.keys[name])
+        return ConfigError(file: file, line: position?.line, column: position?.column, key: name.isEmpty ? nil : name, message: message, fix: fix)
+    }
+
+    func allowOnly(_ known: [String]) throws(ConfigError) {
+        for key in entries.keys.sorted() where !known.contains(key) {
+            let suggestion = Spelling.closest(to: key, among: known)
+            throw error(
+                at: key, "unknown key \"\(key)\" in \(displayName)",
+                fix: suggestion.map { "did you mean \"\($0)\"?" } ?? "known keys: " + known.joined(separator: ", "),
+                onKey: true)
+        }
+    }
+
+    func optionalTable(_ key: String) throws(ConfigError) -> TableReader? {
+        guard let value = entries[key] else { return nil }
+        guard case .table = value else {
+            throw error(at: key, "expected a table, found \(value.typeName)", fix: "write it as a [\(keyPath(key))] section")
+        }
+        return TableReader(node: value, path: path + [key], file: file, locator: locator)
+    }
+
+    func requiredTable(_ key: String) throws(ConfigError) -> TableReader {
+        guard let table = try optionalTable(key) else {
+            throw ConfigError(file: file, line: nil, column: nil, key: keyPath(key), message: "missing required section [\(keyPath(key))]", fix: "add a [\(keyPath(key))] section")
+        }
+        return table
+    }
+
+    func string(_ key: String) throws(ConfigError) -> String? {
+        guard let value = entries[key] else { return nil }
+        guard case .string(let text) = value else {
+            throw error(at: key, "expected a string, found \(value.typeName)", fix: "put the value in quotes")
+        }
+        return text
+    }
+
+    func bool(_ key: String) throws(ConfigError) -> Bool? {
+        guard let value = entries[key] else { return nil }
+        guard case .boolean(let flag) = value else {
+            throw error(at: key, "expected true or false, found \(value.typeName)")
+        }
+        return flag
+    }
+
+    func stringArray(_ key: String) throws(ConfigError) -> [String]? {
+        guard let value = entries[key] else { return nil }
+        guard case .array(let elements) = value else {
+            throw error(at: key, "expected an array of strings, found \(value.typeName)", fix: "write it as [\"…\"]")
+        }
+        var strings: [String] = []
+        for (offset, element) in elements.enumerated() {
+            guard case .string(let text) = element else {
+                throw error(at: "\(key).\(offset)", "expected a string, found \(element.typeName)", fix: "put the value in quotes")
+            }
+            strings.append(text)
+        }
+        return strings
+    }
+
+    func stringTable(_ key: String) throws(ConfigError) -> [String: String]? {
+        guard let value = entries[key] else { return nil }
+        guard case .table(let table) = value else {
+            throw error(at: key, "expected a table of strings, found \(value.typeName)", fix: "write it as { NAME = \"value\" }")
+        }
+        var strings: [String: String] = [:]
+        for (name, element) in table {
+            guard case .string(let text) = element else {
+                throw error(at: "\(key).\(name)", "expected a string, found \(element.typeName)", fix: "put the value in quotes")
+            }
+            strings[name] = text
+        }
+        return strings
+    }
+
+    func duration(_ key: String) throws(ConfigError) -> Duration? {
+        guard let value = entries[key] else { return nil }
+        guard case .string(let text) = value else {
+            throw error(at: key, "expected \(DurationParser.expected), found \(value.typeName)", fix: "write it as a string, e.g. \"2.5s\"")
+        }
+        guard let duration = DurationParser.parse(text) else {
+            throw error(at: key, "\"\(text)\" is not a duration", fix: "write \(DurationParser.expected)")
+        }
+        return duration
+    }
+
+    func command(_ key: String) throws(ConfigError) -> CommandSpec {
+        guard let value = entries[key] else {
+            throw error(at: nil, "missing required key \"\(key)\" in \(displayName)", fix: "add \(key) = [\"./altv-server\"]")
+        }
+        switch value {
+        case .string(let line) where !line.trimmingCharacters(in: " ").isEmpty:
+            return .shell(line)
+        case .array:
+            guard let arguments = try stringArray(key), !arguments.isEmpty, !arguments[0].isEmpty else {
+                throw error(at: key, "the command is empty", fix: "name the program first, e.g. [\"./altv-server\"]")
+            }
+            return .arguments(arguments)
+        case .string:
+            throw error(at: key, "the command is empty", fix: "name the program, e.g. \"./altv-server\"")
+        default:
+            throw error(at: key, "expected a string or an array of strings, found \(value.typeName)", fix: "write it as [\"./altv-server\"]")
+        }
+    }
+}
+
+/// Suggests the closest known word for a misspelled one.
+enum Spelling {
+    static func closest(to word: String, among candidates: [String]) -> String? {
+        let scored = candidates.map { ($0, distance(word.lowercased(), $0.lowercased())) }
+        guard let best = scored.min(by: { $0.1 < $1.1 }), best.1 <= max(2, word.count / 3) else { return nil }
+        return best.0
+    }
+
+    /// Levenshtein distance.
+    static func distance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        if a.isEmpty { return b.count }
+        var previous = Array(0...b.count)
+        for i in 1...a.count {
+            var current = [i] + Array(repeating: 0, count: b.count)
+            for j in stride(from: 1, through: b.count, by: 1) {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            previous = current
+        }
+        return previous[b.count]
+    }
+}

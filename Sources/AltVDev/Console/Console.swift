@@ -1,0 +1,72 @@
+import Foundation
+import Glibc
+
+/// altv-dev's terminal: one lock, one write per line or batch, secrets masked on the way out.
+public final class Console: @unchecked Sendable {
+    public enum Level: Sendable {
+        case info, success, warning, error, debug
+    }
+
+    private let lock = NSLock()
+    private let descriptor: Int32
+    public let colors: Bool
+    public let verbose: Bool
+    private var redactor = Redactor(secrets: [])
+
+    public init(descriptor: Int32 = STDOUT_FILENO, verbose: Bool = false, colors: Bool? = nil) {
+        self.descriptor = descriptor
+        self.verbose = verbose
+        let environment = ProcessInfo.processInfo.environment
+        self.colors = colors ?? (isatty(descriptor) == 1 && environment["NO_COLOR"] == nil && environment["TERM"] != "dumb")
+    }
+
+    /// Secrets to mask in every later line, ours and the server's.
+    public func setSecrets(_ secrets: [String]) {
+        lock.withLock { redactor = Redactor(secrets: secrets) }
+    }
+
+    public var currentRedactor: Redactor { lock.withLock { redactor } }
+
+    /// One of altv-dev's own messages, prefixed `[altv-dev]`.
+    public func say(_ message: String, _ level: Level = .info) {
+        if level == .debug && !verbose { return }
+        let label: String
+        switch level {
+        case .info: label = ""
+        case .success: label = ""
+        case .warning: label = "warning: "
+        case .error: label = "error: "
+        case .debug: label = "debug: "
+        }
+        var text = colors ? ANSI.wrap("[altv-dev]", .magenta) + " " : "[altv-dev] "
+        let body = label + message
+        if colors {
+            switch level {
+            case .info: text += body
+            case .success: text += ANSI.wrap(body, .green)
+            case .warning: text += ANSI.wrap(body, .yellow)
+            case .error: text += ANSI.wrap(body, .red)
+            case .debug: text += ANSI.wrap(body, .dim)
+            }
+        } else {
+            text += body
+        }
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let output = lines.enumerated().map { $0.offset == 0 ? String($0.element) : "    " + $0.element }.joined(separator: "\n") + "\n"
+        lock.withLock {
+            let safe = redactor.redact(output)
+            FileDescriptorWriter.writeAll(descriptor, Array(safe.utf8))
+        }
+    }
+
+    /// Already-prefixed and redacted bytes, written as one block.
+    public func write(raw bytes: [UInt8]) {
+        guard !bytes.isEmpty else { return }
+        lock.withLock { _ = FileDescriptorWriter.writeAll(descriptor, bytes) }
+    }
+
+    /// The prefix put before each line of a child's output.
+    public func prefix(for name: String) -> [UInt8] {
+        Array((colors ? ANSI.wrap("[\(name)]", .cyan) + " " : "[\(name)] ").utf8)
+    }
+}

@@ -1,0 +1,304 @@
+import Foundation
+import Glibc
+
+/// The one place that owns the loop's state: file events in, cycles out.
+///
+/// Watcher, signals and the supervisor report here as events; each change set becomes a plan
+/// that a cycle task carries out. A newer change set cancels the cycle in flight (its stop
+/// still finishes) and starts over.
+public actor DevLoop {
+    public struct Options: Sendable {
+        /// This program's own path, to start the guardian.
+        public var executable: String
+        public var environment: [String: String]
+        public init(executable: String, environment: [String: String] = ProcessInfo.processInfo.environment) {
+            self.executable = executable
+            self.environment = environment
+        }
+    }
+
+    enum Event: Sendable {
+        case files([FileEvent])
+        case watcherWarning(String)
+        case signal(Int32)
+        case server(SupervisorEvent)
+    }
+
+    let config: Config
+    let console: Console
+    let options: Options
+    private let events: AsyncStream<Event>
+    private let sink: AsyncStream<Event>.Continuation
+    private var debouncer: Debouncer
+    private var debounceTimer: Task<Void, Never>?
+    private var cycle: Task<Void, Never>?
+    private var cycleNumber = 0
+    private var supervisor: ServerSupervisor?
+    private var guardian: Guardian?
+    private var watcher: InotifyWatcher?
+    private var signalSources: [any DispatchSourceSignal] = []
+    private var shuttingDown = false
+    /// Kept across cycles so its connection setup is paid once, not on every reconnect.
+    private lazy var endpoint = HTTPDebugEndpoint(
+        baseURL: config.reconnect.url, requestTimeout: min(.seconds(5), config.reconnect.timeout))
+
+    public init(config: Config, console: Console, options: Options) {
+        self.config = config
+        self.console = console
+        self.options = options
+        self.debouncer = Debouncer(quietPeriod: config.watch.debounce)
+        (events, sink) = AsyncStream.makeStream(of: Event.self)
+    }
+
+    /// Runs until SIGINT, SIGTERM or SIGHUP; returns the process exit code.
+    public func run() async -> Int32 {
+        console.setSecrets([config.reconnect.password?.value].compactMap { $0 })
+        installSignalHandlers()
+        do {
+            guardian = try Guardian(executable: options.executable)
+        } catch {
+            console.say("could not start the guardian process (\(error)); if altv-dev is killed with SIGKILL the server stays", .warning)
+        }
+        let sink = self.sink
+        do {
+            supervisor = try ServerSupervisor(
+                settings: config.server, console: console, guardian: guardian, environment: options.environment,
+                events: { sink.yield(.server($0)) })
+        } catch {
+            console.say("\(config.file): [server] ready: \(error)", .error)
+            return 2
+        }
+        guard startWatching() else {
+            guardian?.dismiss()
+            return 1
+        }
+        announce()
+        startCycle(.initialStart)
+
+        for await event in events {
+            switch event {
+            case .files(let fileEvents):
+                record(fileEvents)
+            case .watcherWarning(let message):
+                console.say(message, .warning)
+            case .server(.unexpectedExit(_, let status, let uptime, let lastLines)):
+                reportExit(status: status, uptime: uptime, lastLines: lastLines)
+            case .signal(let signal):
+                if shuttingDown {
+                    console.say("\(SignalName.of(signal)) again: killing the server's process group now", .warning)
+                    if let group = await supervisor?.current?.process.processGroup { ProcessGroup.signal(group, SIGKILL) }
+                    continue
+                }
+                shuttingDown = true
+                console.say("\(SignalName.of(signal)) received: stopping the server")
+                Task { await self.shutdown() }
+            }
+        }
+        return 0
+    }
+
+    private func announce() {
+        let watched = config.watch.paths.map { PathFilter.relative($0, to: config.directory) ?? $0 }.joined(separator: ", ")
+        console.say("watching \(watched) · debounce \(config.watch.debounce.humanReadable) · config \(config.file)")
+        console.say("server: \(config.server.command) (in \(config.server.cwd)) · ready when /\(config.server.ready)/")
+        if config.reconnect.enabled {
+            let password = config.reconnect.passwordSource.map { "password from \($0)" } ?? "no password"
+            console.say("reconnect: \(config.reconnect.url) (\(password))")
+        }
+    }
+
+    private func startWatching() -> Bool {
+        let sink = self.sink
+        let filter = PathFilter(base: config.directory, patterns: config.watch.ignore, source: (config.file as NSString).lastPathComponent)
+        for path in config.watch.paths {
+            var isDirectory: ObjCBool = false
+            if !FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) || !isDirectory.boolValue {
+                console.say("\(config.file): [watch] paths: \(path) is not a folder; create it or fix the path", .error)
+                return false
+            }
+        }
+        let watcher = InotifyWatcher(roots: config.watch.paths, filter: filter) { output in
+            switch output {
+            case .events(let events): sink.yield(.files(events))
+            case .warning(let message): sink.yield(.watcherWarning(message))
+            }
+        }
+        do {
+            let summary = try watcher.start()
+            console.say("watching \(summary.folders) folder(s)", .debug)
+        } catch {
+            console.say("\(error)", .error)
+            return false
+        }
+        self.watcher = watcher
+        return true
+    }
+
+    private func installSignalHandlers() {
+        let sink = self.sink
+        for signal in [SIGINT, SIGTERM, SIGHUP] {
+            Glibc.signal(signal, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signal, queue: .global())
+            source.setEventHandler { sink.yield(.signal(signal)) }
+            source.resume()
+            signalSources.append(source)
+        }
+        Glibc.signal(SIGPIPE, SIG_IGN)
+    }
+
+    // MARK: Changes
+
+    private func record(_ fileEvents: [FileEvent]) {
+        guard !shuttingDown else { return }
+        for event in fileEvents {
+            let shown = PathFilter.relative(event.path, to: config.directory) ?? event.path
+            console.say("\(event.kind.rawValue): \(shown)", .debug)
+        }
+        debouncer.record(fileEvents, at: .now)
+        if debounceTimer == nil {
+            debounceTimer = Task { await self.runDebounceTimer() }
+        }
+    }
+
+    /// Sleeps until the debouncer's deadline, moving with it while events keep coming.
+    private func runDebounceTimer() async {
+        while let deadline = debouncer.deadline, !shuttingDown {
+            if ContinuousClock.now >= deadline {
+                if let changes = debouncer.flush(at: .now) { startCycle(.changes(changes)) }
+                break
+            }
+            try? await Task.sleep(until: deadline, clock: .continuous)
+        }
+        debounceTimer = nil
+    }
+
+    // MARK: Cycles
+
+    private func startCycle(_ trigger: CycleTrigger) {
+        let previous = cycle
+        previous?.cancel()
+        cycleNumber += 1
+        let number = cycleNumber
+        cycle = Task {
+            await previous?.value
+            await self.perform(cycle: number, trigger: trigger)
+        }
+    }
+
+    private func perform(cycle number: Int, trigger: CycleTrigger) async {
+        guard let supervisor, !shuttingDown, !Task.isCancelled else { return }
+        let description: String
+        switch trigger {
+        case .initialStart:
+            description = "start"
+        case .changes(let changes):
+            description = changes.summary(relativeTo: config.directory)
+            console.say("change: \(description) → restarting the server")
+        }
+        var report = CycleReport(number: number, trigger: description)
+        let plan = Planner.plan(for: trigger, config: config, serverRunning: await supervisor.current != nil)
+        var run: ServerRun?
+        for action in plan.actions {
+            switch action {
+            case .stopServer:
+                report.stop = await supervisor.stop()?.duration
+                // A newer change set is waiting: it starts the server, not this one.
+                if Task.isCancelled { return }
+            case .startServer:
+                guard !Task.isCancelled, !shuttingDown else { return }
+                do {
+                    run = try await supervisor.start(hidingVariables: [config.reconnect.passwordEnv])
+                } catch {
+                    console.say("\(error)", .error)
+                    report.result = .failed("server did not start; waiting for a change")
+                    console.say(report.line, .error)
+                    return
+                }
+            case .awaitReady:
+                guard let run else { return }
+                switch await run.waitUntilReady(timeout: config.server.readyTimeout) {
+                case .ready(let after):
+                    report.startToReady = after
+                    console.say("server ready in \(after.humanReadable)", .debug)
+                case .exited(let status):
+                    report.result = .failed("server \(status) before it was ready")
+                    console.say(report.line, .error)
+                    return
+                case .timedOut:
+                    report.result = .failed(
+                        "no line matched /\(config.server.ready)/ within \(config.server.readyTimeout.humanReadable); the server keeps running (check [server] ready)")
+                    console.say(report.line, .warning)
+                    return
+                case .cancelled:
+                    return
+                }
+            case .reconnectClient:
+                guard let elapsed = await reconnectClient() else {
+                    report.result = .failed("client not reconnected")
+                    console.say(report.line, .warning)
+                    return
+                }
+                report.reconnect = elapsed
+            }
+        }
+        console.say(report.line, .success)
+    }
+
+    /// Runs the reconnect flow; the time it took, or nil when it did not reconnect.
+    private func reconnectClient() async -> Duration? {
+        let settings = config.reconnect
+        let flow = ReconnectFlow(
+            endpoint: endpoint,
+            password: settings.password, retryInterval: settings.retryInterval, timeout: settings.timeout,
+            clock: ContinuousClock())
+        let console = self.console
+        let outcome = await flow.run { progress in
+            switch progress {
+            case .unreachable(let error):
+                console.say(
+                    "game client at \(settings.url) \(error); retrying every \(settings.retryInterval.humanReadable) for up to \(settings.timeout.humanReadable)",
+                    .warning)
+            case .waiting(let status):
+                console.say("game client is \(status); waiting for MAIN_MENU or IN_GAME")
+            case .sendingReconnect(let status):
+                console.say("game client is \(status): sending POST /reconnect", .debug)
+            }
+        }
+        switch outcome {
+        case .reconnected(let status, let after):
+            console.say("game client reconnecting (was \(status))")
+            return after
+        case .gaveUp(let last):
+            console.say("gave up reconnecting after \(settings.timeout.humanReadable) (\(last)); the next change tries again", .warning)
+        case .rejected(let error):
+            let source = settings.passwordSource.map { " (password from \($0))" } ?? " (no password set)"
+            console.say("POST \(settings.url)/reconnect failed: \(error)\(source)", .error)
+        case .cancelled:
+            break
+        }
+        return nil
+    }
+
+    private func reportExit(status: ExitStatus, uptime: Duration, lastLines: [String]) {
+        var message = "server \(status) after \(uptime.humanReadable)"
+        if !lastLines.isEmpty {
+            message += "; last lines:\n" + lastLines.suffix(10).map { "  │ " + $0 }.joined(separator: "\n")
+        }
+        message += "\nwaiting for a change to start it again"
+        console.say(message, .error)
+    }
+
+    // MARK: Shutdown
+
+    private func shutdown() async {
+        watcher?.stop()
+        debounceTimer?.cancel()
+        cycle?.cancel()
+        await cycle?.value
+        if let report = await supervisor?.stop() {
+            console.say("server stopped in \(report.duration.humanReadable)")
+        }
+        guardian?.dismiss()
+        sink.finish()
+    }
+}

@@ -1,0 +1,37 @@
+/// What the game client's `GET /status` answers.
+public enum ClientStatus: Equatable, Sendable, CustomStringConvertible {
+    case loading, mainMenu, downloadingFiles, connecting, inGame, disconnecting, error
+    /// Anything else the client said, kept verbatim.
+    case unknown(String)
+
+    public init(_ text: String) {
+        switch text.trimmingCharacters(in: .whitespacesAndNewlines) {
+        case "LOADING": self = .loading
+        case "MAIN_MENU": self = .mainMenu
+        case "DOWNLOADING_FILES": self = .downloadingFiles
+        case "CONNECTING": self = .connecting
+        case "IN_GAME": self = .inGame
+        case "DISCONNECTING": self = .disconnecting
+        case "ERROR": self = .error
+        case let other: self = .unknown(other)
+        }
+    }
+
+    /// The states in which the client accepts a reconnect request.
+    public var acceptsReconnect: Bool { self == .mainMenu || self == .inGame }
+
+    public var description: String {
+        switch self {
+        case .loading: "LOADING"
+        case .mainMenu: "MAIN_MENU"
+        case .downloadingFiles: "DOWNLOADING_FILES"
+        case .connecting: "CONNECTING"
+        case .inGame: "IN_GAME"
+        case .disconnecting: "DISCONNECTING"
+        case .error: "ERROR"
+        case .unknown(let text): text.isEmpty ? "(empty answer)" : "\"\(text.prefix(60))\""
+        }
+    }
+}
+
+import Foundation

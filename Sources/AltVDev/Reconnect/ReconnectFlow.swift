@@ -1,0 +1,70 @@
+/// The client's auto-reconnect, as the alt:V article describes it: poll `/status` until the
+/// client is in `MAIN_MENU` or `IN_GAME`, then `POST /reconnect` with the password.
+public struct ReconnectFlow<C: Clock>: Sendable where C.Duration == Duration {
+    public let endpoint: any DebugEndpoint
+    public let password: Secret?
+    public let retryInterval: Duration
+    public let timeout: Duration
+    public let clock: C
+
+    public init(endpoint: any DebugEndpoint, password: Secret?, retryInterval: Duration, timeout: Duration, clock: C) {
+        self.endpoint = endpoint
+        self.password = password
+        self.retryInterval = retryInterval
+        self.timeout = timeout
+        self.clock = clock
+    }
+
+    /// Something worth telling the user while the flow runs; each is reported once per change.
+    public enum Progress: Equatable, Sendable {
+        case unreachable(EndpointError)
+        case waiting(ClientStatus)
+        case sendingReconnect(ClientStatus)
+    }
+
+    public enum Outcome: Equatable, Sendable {
+        case reconnected(from: ClientStatus, after: Duration)
+        /// `timeout` passed without the client becoming ready; `last` is what it said last.
+        case gaveUp(last: String)
+        /// The POST itself failed; not retried, so a wrong password is not hammered.
+        case rejected(EndpointError)
+        case cancelled
+    }
+
+    public func run(progress: (Progress) -> Void = { _ in }) async -> Outcome {
+        let start = clock.now
+        var lastReport: Progress?
+        func report(_ item: Progress) {
+            if item != lastReport { progress(item) }
+            lastReport = item
+        }
+        var last = "nothing yet"
+        while true {
+            if Task.isCancelled { return .cancelled }
+            do throws(EndpointError) {
+                let status = try await endpoint.status()
+                last = "status \(status)"
+                if status.acceptsReconnect {
+                    report(.sendingReconnect(status))
+                    do throws(EndpointError) {
+                        try await endpoint.reconnect(password: password)
+                    } catch {
+                        return Task.isCancelled ? .cancelled : .rejected(error)
+                    }
+                    return .reconnected(from: status, after: start.duration(to: clock.now))
+                }
+                report(.waiting(status))
+            } catch {
+                if Task.isCancelled { return .cancelled }
+                last = "client \(error)"
+                report(.unreachable(error))
+            }
+            if start.duration(to: clock.now) + retryInterval > timeout { return .gaveUp(last: last) }
+            do {
+                try await clock.sleep(for: retryInterval)
+            } catch {
+                return .cancelled
+            }
+        }
+    }
+}

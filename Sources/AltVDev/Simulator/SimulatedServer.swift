@@ -1,0 +1,236 @@
+import CProcessSpawn
+import Foundation
+import Glibc
+import TOMLKit
+
+/// A stand-in for `altv-server` that behaves as `shared/altv/README.md` describes the real one:
+/// its output format, resources, console commands, graceful stop, and a game port clients join.
+///
+/// Switches make it misbehave on purpose (slow start, crash, ignored signals, a lingering child)
+/// so the demo and the tests can see altv-dev cope. altv-dev never knows it is talking to this.
+public final class SimulatedServer: @unchecked Sendable {
+    public struct Options: Sendable {
+        public var directory: String
+        public var startupDelay: Duration = .milliseconds(300)
+        public var crashOnStart = false
+        public var ignoreSignals = false
+        /// Starts a child in the server's process group that ignores SIGINT and SIGTERM.
+        public var spawnChild = false
+        public init(directory: String) { self.directory = directory }
+    }
+
+    /// What `server.toml` says, as far as the simulator needs it.
+    struct ServerToml {
+        var name = "alt:V Server"
+        var host = "0.0.0.0"
+        var port = 7788
+        var password: String?
+        var resources: [String] = []
+
+        init(directory: String) throws {
+            let path = (directory as NSString).appendingPathComponent("server.toml")
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return }
+            let table = try TOMLTable(string: text)
+            if let value = table["name"]?.string { name = value }
+            if let value = table["host"]?.string { host = value }
+            if let value = table["port"]?.int { port = value }
+            password = table["password"]?.string
+            resources = table["resources"]?.array?.compactMap { $0.string } ?? []
+        }
+    }
+
+    let options: Options
+    private let lock = NSLock()
+    private var log: FileHandle?
+    private var loaded: [String] = []
+    private var clients: [Int32] = []
+    private var toml: ServerToml
+    private var signalSources: [any DispatchSourceSignal] = []
+
+    public init(options: Options) throws {
+        self.options = options
+        self.toml = try ServerToml(directory: options.directory)
+        let logPath = (options.directory as NSString).appendingPathComponent("server.log")
+        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
+        log = FileHandle(forWritingAtPath: logPath)
+    }
+
+    /// Prints a line the way the real server does: `[HH:MM:SS]` then the level tag, if any.
+    func say(_ message: String, level: String? = nil) {
+        var now = time(nil)
+        var parts = tm()
+        localtime_r(&now, &parts)
+        var buffer = [UInt8](repeating: 0, count: 16)
+        let length = strftime(&buffer, buffer.count, "%H:%M:%S", &parts)
+        let stamp = String(decoding: buffer.prefix(length), as: UTF8.self)
+        let line = "[\(stamp)]" + (level.map { "[\($0)]" } ?? "") + " " + message + "\n"
+        lock.withLock {
+            FileDescriptorWriter.writeAll(STDOUT_FILENO, Array(line.utf8))
+            log?.write(Data(line.utf8))
+        }
+    }
+
+    /// Runs until stopped; returns the exit code.
+    public func run() -> Int32 {
+        Glibc.signal(SIGPIPE, SIG_IGN)
+        handleSignals()
+
+        say("alt:V Server, build #1286, branch release")
+        say("Starting \(toml.name) on \(toml.host):\(toml.port)")
+        if options.spawnChild { startStubbornChild() }
+        if options.crashOnStart {
+            say("terminate called after throwing an instance of 'std::runtime_error'")
+            say("  what():  simulated crash on start")
+            say("Aborted (core dumped)")
+            var limit = rlimit(rlim_cur: 0, rlim_max: 0)
+            setrlimit(__rlimit_resource_t(RLIMIT_CORE.rawValue), &limit)
+            Glibc.signal(SIGABRT, SIG_DFL)
+            raise(SIGABRT)
+            return 134
+        }
+        sleep(for: options.startupDelay / 2)
+        for resource in toml.resources { load(resource) }
+        guard let listener = listen() else { return 1 }
+        say("Starting HTTP server on \(toml.host):\(toml.port)")
+        say("Main thread started (ThreadId: \(getpid()))")
+        sleep(for: options.startupDelay / 2)
+        say("Server started")
+
+        Thread { self.acceptClients(listener) }.start()
+        Thread { self.readConsole() }.start()
+        let forever = DispatchSemaphore(value: 0)
+        forever.wait()
+        return 0
+    }
+
+    /// SIGINT, SIGTERM and SIGHUP stop the server gracefully, unless told to ignore them.
+    private func handleSignals() {
+        for signal in [SIGINT, SIGTERM, SIGHUP] {
+            Glibc.signal(signal, SIG_IGN)
+            if options.ignoreSignals { continue }
+            let source = DispatchSource.makeSignalSource(signal: signal, queue: .global())
+            source.setEventHandler { self.shutdown() }
+            source.resume()
+            signalSources.append(source)
+        }
+    }
+
+    private func sleep(for duration: Duration) {
+        guard duration > .zero else { return }
+        var request = timespec(tv_sec: Int(duration.components.seconds), tv_nsec: Int(duration.components.attoseconds / 1_000_000_000))
+        var remaining = timespec()
+        while nanosleep(&request, &remaining) != 0 && errno == EINTR { request = remaining }
+    }
+
+    private func load(_ resource: String) {
+        say("Loading resource \(resource)")
+        let manifest = ((options.directory as NSString).appendingPathComponent("resources/\(resource)") as NSString)
+            .appendingPathComponent("resource.toml")
+        guard FileManager.default.fileExists(atPath: manifest) else {
+            say("Could not open resource.toml", level: "Error")
+            say("Failed to load resource \(resource)", level: "Error")
+            return
+        }
+        lock.withLock { loaded.append(resource) }
+        say("Loaded resource \(resource)")
+    }
+
+    private func unload(_ resource: String) {
+        say("Stopping resource \(resource)")
+        lock.withLock { loaded.removeAll { $0 == resource } }
+        say("Stopped resource \(resource)")
+    }
+
+    private func shutdown() -> Never {
+        for resource in lock.withLock({ loaded }).reversed() { unload(resource) }
+        lock.withLock { clients.forEach { Glibc.shutdown($0, Int32(SHUT_RDWR)) } }
+        say("Server shutdown")
+        exit(0)
+    }
+
+    private func readConsole() {
+        while let line = Swift.readLine() {
+            let words = line.split(separator: " ").map(String.init)
+            guard let command = words.first else { continue }
+            let argument = words.dropFirst().first
+            switch (command, argument) {
+            case ("exit", _), ("quit", _): shutdown()
+            case ("restart", let name?): unload(name); load(name)
+            case ("stop", let name?): unload(name)
+            case ("start", let name?): load(name)
+            default: say("Unknown command: \(line)", level: "Error")
+            }
+        }
+    }
+
+    /// Binds the game port, as the real server does; a taken port ends the start.
+    private func listen() -> Int32? {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var yes: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(toml.port).bigEndian)
+        address.sin_addr.s_addr = inet_addr(toml.host == "localhost" ? "127.0.0.1" : toml.host)
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0, Glibc.listen(fd, 16) == 0 else {
+            say("Failed to bind \(toml.host):\(toml.port): \(String(cString: strerror(errno)))", level: "Error")
+            close(fd)
+            return nil
+        }
+        return fd
+    }
+
+    /// Clients send `CONNECT <password>`; the server answers `OK` or `DENIED`, then keeps the link.
+    private func acceptClients(_ listener: Int32) {
+        while true {
+            let client = accept(listener, nil, nil)
+            guard client >= 0 else { continue }
+            Thread {
+                let request = Self.readLine(from: client) ?? ""
+                let given = request.hasPrefix("CONNECT") ? String(request.dropFirst("CONNECT".count).drop(while: { $0 == " " })) : ""
+                if let expected = self.toml.password, !expected.isEmpty, expected != given {
+                    FileDescriptorWriter.writeAll(client, Array("DENIED wrong password\n".utf8))
+                    self.say("Client authentication failed: wrong password", level: "Warning")
+                    close(client)
+                    return
+                }
+                FileDescriptorWriter.writeAll(client, Array("OK\n".utf8))
+                self.lock.withLock { self.clients.append(client) }
+                self.say("> Player connected")
+                var byte: UInt8 = 0
+                while read(client, &byte, 1) > 0 {}
+                self.say("> Player disconnected")
+                self.lock.withLock { self.clients.removeAll { $0 == client } }
+                close(client)
+            }.start()
+        }
+    }
+
+    static func readLine(from fd: Int32) -> String? {
+        var bytes: [UInt8] = []
+        var byte: UInt8 = 0
+        while read(fd, &byte, 1) == 1 {
+            if byte == UInt8(ascii: "\n") { return String(decoding: bytes, as: UTF8.self) }
+            bytes.append(byte)
+            if bytes.count > 4096 { break }
+        }
+        return bytes.isEmpty ? nil : String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// A child in the server's own process group that ignores the polite signals, like a stuck
+    /// crash handler or node worker: only a SIGKILL to the group ends it.
+    private func startStubbornChild() {
+        var pid: pid_t = 0
+        let argv = ["/bin/sh", "-c", "trap '' INT TERM HUP; while :; do sleep 1; done"]
+        let environment = ProcessInfo.processInfo.environment.map { "\($0.key)=\($0.value)" }
+        let code = withCStrings(argv) { argv in
+            withCStrings(environment) { envp in
+                altv_spawn(&pid, "/bin/sh", argv, envp, nil, STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO, 0)
+            }
+        }
+        if code == 0 { say("Started helper process \(pid)") }
+    }
+}

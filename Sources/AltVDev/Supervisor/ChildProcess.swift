@@ -1,0 +1,144 @@
+import CProcessSpawn
+import Foundation
+import Glibc
+
+/// A process this program started, usually leading its own process group.
+///
+/// Its standard output and error share one pipe (so their lines keep their order) and its
+/// standard input is a pipe this side holds open, because servers read their console there.
+public final class ChildProcess: Sendable {
+    public let pid: pid_t
+    /// Equal to `pid` when the child leads its own session.
+    public let processGroup: pid_t
+    /// Read end of the child's merged stdout and stderr.
+    public let outputDescriptor: Int32
+    /// Write end of the child's stdin; nil when it reads /dev/null.
+    public let inputDescriptor: Int32?
+    public let exit = Latch<ExitStatus>()
+    public let startedAt: ContinuousClock.Instant
+
+    public struct Options: Sendable {
+        public var argv: [String]
+        public var cwd: String?
+        /// The complete environment of the child.
+        public var environment: [String: String]
+        public var newSession = true
+        public var keepStdinOpen = true
+
+        public init(argv: [String], cwd: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) {
+            self.argv = argv
+            self.cwd = cwd
+            self.environment = environment
+        }
+    }
+
+    /// Spawns the child; throws a `SpawnError` that names the program and the reason.
+    public init(_ options: Options) throws {
+        guard let program = options.argv.first else { throw SpawnError(program: "", cwd: options.cwd, code: EINVAL) }
+        let output = try Pipe2()
+        let input = options.keepStdinOpen ? try Pipe2() : nil
+        let devNull = open("/dev/null", O_RDWR | O_CLOEXEC)
+        defer {
+            close(output.writeEnd)
+            if let input { close(input.readEnd) }
+            if devNull >= 0 { close(devNull) }
+        }
+        let latch = exit
+        var spawnCode: Int32 = 0
+        let pid = ProcessReaper.shared.spawn({ () -> pid_t in
+            var pid: pid_t = 0
+            let environment = options.environment.map { "\($0.key)=\($0.value)" }
+            spawnCode = withCStrings(options.argv) { argv in
+                withCStrings(environment) { envp in
+                    altv_spawn(
+                        &pid, program, argv, envp, options.cwd, input?.readEnd ?? devNull, output.writeEnd, output.writeEnd,
+                        options.newSession ? 1 : 0)
+                }
+            }
+            return spawnCode == 0 ? pid : -1
+        }, onExit: { status in latch.fulfill(status) })
+        guard spawnCode == 0 else {
+            close(output.readEnd)
+            if let input { close(input.writeEnd) }
+            throw SpawnError(program: program, cwd: options.cwd, code: spawnCode)
+        }
+        self.pid = pid
+        self.processGroup = options.newSession ? pid : getpgrp()
+        self.outputDescriptor = output.readEnd
+        self.inputDescriptor = input?.writeEnd
+        self.startedAt = .now
+    }
+
+    /// Writes a line to the child's stdin; false when it is closed.
+    @discardableResult
+    public func send(line: String) -> Bool {
+        guard let fd = inputDescriptor else { return false }
+        return FileDescriptorWriter.writeAll(fd, Array((line + "\n").utf8))
+    }
+
+    /// Closes this side of stdin; the child then reads end of file.
+    public func closeInput() {
+        if let fd = inputDescriptor { close(fd) }
+    }
+
+    /// Whether any process is still in the child's group.
+    public var groupAlive: Bool { ProcessGroup.isAlive(processGroup) }
+}
+
+/// A program could not be started.
+public struct SpawnError: Error, CustomStringConvertible {
+    public var program: String
+    public var cwd: String?
+    public var code: Int32
+
+    public var description: String {
+        let reason = String(cString: strerror(code))
+        var text = "cannot start \(program): \(reason)"
+        if let cwd { text += " (in \(cwd))" }
+        if code == ENOENT { text += "; check [server] command and cwd, or that the program is on PATH" }
+        if code == EACCES { text += "; is it executable? (chmod +x \(program))" }
+        return text
+    }
+}
+
+/// A close-on-exec pipe.
+struct Pipe2 {
+    let readEnd: Int32
+    let writeEnd: Int32
+
+    init() throws {
+        var fds: [Int32] = [0, 0]
+        guard altv_pipe_cloexec(&fds) == 0 else { throw SpawnError(program: "pipe", cwd: nil, code: errno) }
+        readEnd = fds[0]
+        writeEnd = fds[1]
+    }
+}
+
+/// Writes whole buffers to a descriptor, retrying short writes and interrupts.
+enum FileDescriptorWriter {
+    @discardableResult
+    static func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBytes { writeAll(fd, $0) }
+    }
+
+    @discardableResult
+    static func writeAll(_ fd: Int32, _ buffer: UnsafeRawBufferPointer) -> Bool {
+        var offset = 0
+        while offset < buffer.count {
+            let written = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+            if written < 0 {
+                if errno == EINTR { continue }
+                return false
+            }
+            offset += written
+        }
+        return true
+    }
+}
+
+/// Calls `body` with a NULL-terminated C array of the strings.
+func withCStrings<R>(_ strings: [String], _ body: (UnsafePointer<UnsafeMutablePointer<CChar>?>) -> R) -> R {
+    let pointers = strings.map { strdup($0) } + [nil]
+    defer { pointers.forEach { free($0) } }
+    return pointers.withUnsafeBufferPointer { body($0.baseAddress!) }
+}

@@ -1,0 +1,40 @@
+import Foundation
+import Glibc
+
+/// A small helper process that kills our process groups if altv-dev itself dies, even by SIGKILL.
+///
+/// It reads `+pgid` and `-pgid` lines on stdin; when stdin reaches end of file (this process is
+/// gone, however it ended) it sends SIGKILL to every group still registered. It lives in its own
+/// session so a Ctrl+C meant for altv-dev does not end it first.
+public final class Guardian: Sendable {
+    private let process: ChildProcess
+
+    /// Starts `executable __guardian`.
+    public init(executable: String) throws {
+        var options = ChildProcess.Options(argv: [executable, "__guardian"])
+        options.newSession = true
+        process = try ChildProcess(options)
+        close(process.outputDescriptor)
+    }
+
+    public func protect(_ group: pid_t) { process.send(line: "+\(group)") }
+    public func release(_ group: pid_t) { process.send(line: "-\(group)") }
+
+    /// Closes the channel; the guardian kills what is still registered and exits.
+    public func dismiss() { process.closeInput() }
+
+    /// The guardian's own main loop.
+    public static func runMain() -> Int32 {
+        signal(SIGINT, SIG_IGN)
+        signal(SIGTERM, SIG_IGN)
+        signal(SIGHUP, SIG_IGN)
+        signal(SIGPIPE, SIG_IGN)
+        var groups = Set<pid_t>()
+        while let line = readLine() {
+            guard let sign = line.first, let group = pid_t(line.dropFirst()), group > 1 else { continue }
+            if sign == "+" { groups.insert(group) } else if sign == "-" { groups.remove(group) }
+        }
+        for group in groups { kill(-group, SIGKILL) }
+        return 0
+    }
+}

@@ -1,0 +1,64 @@
+import Foundation
+import Glibc
+
+/// Receives a child's output line by line, on the pump's own thread.
+public protocol LineHandler: AnyObject, Sendable {
+    /// One line without its newline; `truncated` when it was cut at the length limit.
+    func handle(line: UnsafeRawBufferPointer)
+    /// The end of one read: a good moment to write out what was batched.
+    func endOfChunk()
+    /// End of file: the child closed its output.
+    func finished()
+}
+
+/// Reads a descriptor on a dedicated thread and splits it into lines, with bounded memory.
+///
+/// A line longer than `maximumLineLength` is passed on in pieces, so a server printing megabytes
+/// without a newline cannot grow this process without bound.
+public enum OutputPump {
+    public static let maximumLineLength = 64 * 1024
+
+    public static func start(descriptor: Int32, name: String, handler: LineHandler) {
+        let thread = Thread {
+            pump(descriptor: descriptor, handler: handler)
+            close(descriptor)
+            handler.finished()
+        }
+        thread.name = "altv-dev output \(name)"
+        thread.start()
+    }
+
+    static func pump(descriptor: Int32, handler: LineHandler) {
+        let chunkSize = 64 * 1024
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize + maximumLineLength, alignment: 1)
+        defer { buffer.deallocate() }
+        var pending = 0
+        while true {
+            let count = read(descriptor, buffer.baseAddress! + pending, chunkSize)
+            if count < 0 && errno == EINTR { continue }
+            if count <= 0 { break }
+            let end = pending + count
+            var lineStart = 0
+            var index = pending
+            while index < end {
+                if buffer[index] == UInt8(ascii: "\n") {
+                    var lineEnd = index
+                    if lineEnd > lineStart, buffer[lineEnd - 1] == UInt8(ascii: "\r") { lineEnd -= 1 }
+                    handler.handle(line: UnsafeRawBufferPointer(rebasing: buffer[lineStart..<lineEnd]))
+                    lineStart = index + 1
+                }
+                index += 1
+            }
+            pending = end - lineStart
+            if pending >= maximumLineLength {
+                handler.handle(line: UnsafeRawBufferPointer(rebasing: buffer[lineStart..<end]))
+                pending = 0
+            } else if lineStart > 0, pending > 0 {
+                buffer.baseAddress!.copyMemory(from: buffer.baseAddress! + lineStart, byteCount: pending)
+            }
+            handler.endOfChunk()
+        }
+        if pending > 0 { handler.handle(line: UnsafeRawBufferPointer(rebasing: buffer[0..<pending])) }
+        handler.endOfChunk()
+    }
+}

@@ -1,0 +1,68 @@
+import Glibc
+
+/// Signals and checks on a whole process group.
+public enum ProcessGroup {
+    /// Whether any process (zombies of our own children aside, which the reaper takes) is in the group.
+    public static func isAlive(_ group: pid_t) -> Bool {
+        kill(-group, 0) == 0 || errno == EPERM
+    }
+
+    @discardableResult
+    public static func signal(_ group: pid_t, _ signal: Int32) -> Bool {
+        kill(-group, signal) == 0
+    }
+
+    /// Waits until the group is empty or `timeout` passes; true when empty.
+    ///
+    /// No kernel event says "this group is now empty", so this polls every few milliseconds.
+    public static func waitUntilEmpty(_ group: pid_t, timeout: Duration) async -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while isAlive(group) {
+            if ContinuousClock.now >= deadline { return false }
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+        return true
+    }
+}
+
+/// A stop as data: the steps a teardown goes through, in order.
+public struct Teardown: Equatable, Sendable {
+    public enum Step: Equatable, Sendable {
+        case signal(Int32)
+        case waitForGroupExit(Duration)
+    }
+
+    public var steps: [Step]
+
+    /// `signal` to the group, up to `timeout` for it to go, then SIGKILL and a last wait.
+    public static func graceful(signal: Int32, timeout: Duration) -> Teardown {
+        Teardown(steps: [.signal(signal), .waitForGroupExit(timeout), .signal(SIGKILL), .waitForGroupExit(.seconds(5))])
+    }
+
+    /// What happened during a teardown.
+    public struct Report: Equatable, Sendable {
+        public var duration: Duration
+        /// SIGKILL was needed.
+        public var escalated: Bool
+        /// Something was still alive after the last step.
+        public var survivors: Bool
+    }
+
+    /// Runs the steps against `group`, skipping the rest once it is empty. Not cancellable:
+    /// a stop always finishes, or the next start would fight the old server.
+    public func run(on group: pid_t) async -> Report {
+        let start = ContinuousClock.now
+        var escalated = false
+        for step in steps {
+            guard ProcessGroup.isAlive(group) else { break }
+            switch step {
+            case .signal(let signal):
+                if signal == SIGKILL { escalated = true }
+                ProcessGroup.signal(group, signal)
+            case .waitForGroupExit(let timeout):
+                _ = await Task.detached { await ProcessGroup.waitUntilEmpty(group, timeout: timeout) }.value
+            }
+        }
+        return Report(duration: ContinuousClock.now - start, escalated: escalated, survivors: ProcessGroup.isAlive(group))
+    }
+}

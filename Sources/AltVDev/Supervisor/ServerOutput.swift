@@ -1,0 +1,55 @@
+import Foundation
+
+/// The server's output on its way to the terminal: prefixed, masked, batched per read, watched
+/// for the ready line, and the last lines kept for a crash report.
+public final class ServerOutput: LineHandler, @unchecked Sendable {
+    public static let keptLines = 20
+
+    private let console: Console
+    private let prefix: [UInt8]
+    private let redactor: Redactor
+    private let matcher: ReadyMatcher
+    private var batch: [UInt8] = []
+    private let lock = NSLock()
+    private var recent: [String] = []
+    /// When the ready line was seen.
+    public let ready = Latch<ContinuousClock.Instant>()
+    /// The child's output closed: every line has been handled.
+    public let closed = Latch<Void>()
+
+    public init(console: Console, name: String, matcher: ReadyMatcher) {
+        self.console = console
+        self.prefix = console.prefix(for: name)
+        self.redactor = console.currentRedactor
+        self.matcher = matcher
+        batch.reserveCapacity(64 * 1024)
+    }
+
+    public func handle(line: UnsafeRawBufferPointer) {
+        batch.append(contentsOf: prefix)
+        redactor.redact(line, into: &batch)
+        batch.append(UInt8(ascii: "\n"))
+        let kept = String(decoding: ANSI.strip(UnsafeRawBufferPointer(rebasing: line.prefix(400))), as: UTF8.self)
+        lock.withLock {
+            if recent.count == Self.keptLines { recent.removeFirst() }
+            recent.append(redactor.redact(kept))
+        }
+        if ready.current == nil, matcher.matches(line) {
+            // The ready line reaches the terminal before anyone hears that it was seen.
+            endOfChunk()
+            ready.fulfill(.now)
+        }
+    }
+
+    public func endOfChunk() {
+        console.write(raw: batch)
+        batch.removeAll(keepingCapacity: true)
+    }
+
+    public func finished() {
+        closed.fulfill(())
+    }
+
+    /// The last lines printed, escapes stripped and secrets masked.
+    public var lastLines: [String] { lock.withLock { recent } }
+}

@@ -1,0 +1,156 @@
+import Foundation
+import Glibc
+
+/// One start of the server: its process, its output and whether it became ready.
+public final class ServerRun: Sendable {
+    public let id: Int
+    public let process: ChildProcess
+    public let output: ServerOutput
+
+    init(id: Int, process: ChildProcess, output: ServerOutput) {
+        self.id = id
+        self.process = process
+        self.output = output
+    }
+
+    public enum ReadyOutcome: Equatable, Sendable {
+        case ready(after: Duration)
+        case exited(ExitStatus)
+        case timedOut
+        case cancelled
+    }
+
+    /// Waits for the ready line, the process's exit or the timeout, whichever comes first.
+    public func waitUntilReady(timeout: Duration) async -> ReadyOutcome {
+        let started = process.startedAt
+        return await withTaskGroup(of: ReadyOutcome?.self) { group in
+            group.addTask { await self.output.ready.wait().map { .ready(after: $0 - started) } }
+            group.addTask { await self.process.exit.wait().map { .exited($0) } }
+            group.addTask {
+                do {
+                    try await Task.sleep(until: started + timeout, clock: .continuous)
+                    return .timedOut
+                } catch {
+                    return nil
+                }
+            }
+            for await outcome in group {
+                if let outcome {
+                    group.cancelAll()
+                    return outcome
+                }
+            }
+            return .cancelled
+        }
+    }
+}
+
+/// What the supervisor tells the loop about, unprompted.
+public enum SupervisorEvent: Sendable {
+    case unexpectedExit(run: Int, status: ExitStatus, uptime: Duration, lastLines: [String])
+}
+
+/// Starts and stops `altv-server` by the rules in `[server]`; one server at a time.
+public actor ServerSupervisor {
+    public let settings: ServerSettings
+    private let console: Console
+    private let guardian: Guardian?
+    private let matcher: ReadyMatcher
+    private let baseEnvironment: [String: String]
+    private let events: @Sendable (SupervisorEvent) -> Void
+    private var lifecycle = ServerLifecycle()
+    private var nextRunID = 1
+    public private(set) var current: ServerRun?
+
+    public init(
+        settings: ServerSettings, console: Console, guardian: Guardian?,
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        events: @escaping @Sendable (SupervisorEvent) -> Void
+    ) throws {
+        self.settings = settings
+        self.console = console
+        self.guardian = guardian
+        self.matcher = try ReadyMatcher(pattern: settings.ready)
+        self.baseEnvironment = environment
+        self.events = events
+    }
+
+    /// The environment a server gets: ours, plus `[server] env`, minus the reconnect password's variable.
+    static func environment(base: [String: String], settings: ServerSettings, hiding hidden: [String]) -> [String: String] {
+        var environment = base
+        for name in hidden { environment.removeValue(forKey: name) }
+        environment.merge(settings.env) { _, new in new }
+        return environment
+    }
+
+    /// Starts the server; any previous one must have been stopped.
+    public func start(hidingVariables hidden: [String] = []) throws -> ServerRun {
+        var options = ChildProcess.Options(
+            argv: settings.command.argv, cwd: settings.cwd,
+            environment: Self.environment(base: baseEnvironment, settings: settings, hiding: hidden))
+        options.newSession = true
+        let process = try ChildProcess(options)
+        guardian?.protect(process.processGroup)
+        let output = ServerOutput(console: console, name: "server", matcher: matcher)
+        let run = ServerRun(id: nextRunID, process: process, output: output)
+        nextRunID += 1
+        current = run
+        lifecycle.started(run: run.id)
+        OutputPump.start(descriptor: process.outputDescriptor, name: "server", handler: output)
+        Task { [weak self] in
+            if await output.ready.wait() != nil { await self?.readyLineSeen(run: run) }
+        }
+        Task { [weak self] in
+            if let status = await process.exit.wait() { await self?.processExited(run: run, status: status) }
+        }
+        console.say("server started (pid \(process.pid)): \(settings.command)", .debug)
+        return run
+    }
+
+    private func readyLineSeen(run: ServerRun) {
+        _ = lifecycle.readyLineSeen(run: run.id)
+    }
+
+    private func processExited(run: ServerRun, status: ExitStatus) async {
+        guard case .reportUnexpectedExit(let status) = lifecycle.exited(run: run.id, status: status) else { return }
+        let uptime = ContinuousClock.now - run.process.startedAt
+        // Let the last lines drain before they are quoted; a grandchild may hold the pipe open, so not for long.
+        _ = await withTaskGroup(of: Bool.self) { group in
+            group.addTask { await run.output.closed.wait() != nil }
+            group.addTask { (try? await Task.sleep(for: .milliseconds(300))) != nil }
+            let first = await group.next() ?? false
+            group.cancelAll()
+            return first
+        }
+        events(.unexpectedExit(run: run.id, status: status, uptime: uptime, lastLines: run.output.lastLines))
+    }
+
+    /// Stops the current server's whole process group: signal, timeout, SIGKILL. Nil if none ran.
+    public func stop() async -> Teardown.Report? {
+        guard let run = current else { return nil }
+        guard case .beginTeardown = lifecycle.stopRequested() else { return nil }
+        let group = run.process.processGroup
+        console.say("stopping server (\(settings.stopSignal) to process group \(group))", .debug)
+        let teardown = Teardown.graceful(signal: settings.stopSignal.number, timeout: settings.stopTimeout)
+        let report = await teardown.run(on: group)
+        if report.escalated {
+            console.say(
+                "server did not stop within \(DurationParser.format(settings.stopTimeout)) of \(settings.stopSignal): killed its process group with SIGKILL",
+                .warning)
+        }
+        if report.survivors {
+            console.say("processes in group \(group) survived SIGKILL; check `ps -g \(group)`", .error)
+        } else {
+            guardian?.release(group)
+        }
+        run.process.closeInput()
+        lifecycle.stopped()
+        current = nil
+        return report
+    }
+
+    /// Types a line into the server's console.
+    public func sendToConsole(_ line: String) -> Bool {
+        current?.process.send(line: line) ?? false
+    }
+}

@@ -1,0 +1,46 @@
+/// Coalesces file events into one change set once no new event came for `quietPeriod`.
+///
+/// A pure value: the caller passes the time, so tests drive it with instants they choose.
+public struct Debouncer: Sendable {
+    public let quietPeriod: Duration
+    private var order: [String] = []
+    private var seen: Set<String> = []
+    private var overflowed = false
+    private var lastEvent: ContinuousClock.Instant?
+
+    public init(quietPeriod: Duration) {
+        self.quietPeriod = quietPeriod
+    }
+
+    /// When the pending change set becomes due, if anything is pending.
+    public var deadline: ContinuousClock.Instant? {
+        guard let lastEvent, !order.isEmpty || overflowed else { return nil }
+        return lastEvent + quietPeriod
+    }
+
+    /// Adds events seen at `now` and returns the new deadline.
+    @discardableResult
+    public mutating func record(_ events: [FileEvent], at now: ContinuousClock.Instant) -> ContinuousClock.Instant? {
+        guard !events.isEmpty else { return deadline }
+        for event in events {
+            if event.kind == .overflow {
+                overflowed = true
+            } else if seen.insert(event.path).inserted {
+                order.append(event.path)
+            }
+        }
+        lastEvent = now
+        return deadline
+    }
+
+    /// The change set, if the quiet period has passed by `now`; pending state is cleared.
+    public mutating func flush(at now: ContinuousClock.Instant) -> ChangeSet? {
+        guard let deadline, now >= deadline else { return nil }
+        let changes = ChangeSet(paths: order, overflowed: overflowed)
+        order = []
+        seen = []
+        overflowed = false
+        lastEvent = nil
+        return changes
+    }
+}

@@ -1,0 +1,40 @@
+/// Something that happened to a path under a watched folder.
+public struct FileEvent: Equatable, Sendable {
+    public enum Kind: String, Sendable {
+        case created, modified, removed, renamedFrom, renamedTo
+        /// The kernel dropped events: anything may have changed.
+        case overflow
+    }
+
+    /// Absolute path.
+    public var path: String
+    public var kind: Kind
+    public var isDirectory: Bool
+
+    public init(path: String, kind: Kind, isDirectory: Bool = false) {
+        self.path = path
+        self.kind = kind
+        self.isDirectory = isDirectory
+    }
+}
+
+/// One coalesced burst of file events: what a cycle reacts to.
+public struct ChangeSet: Equatable, Sendable {
+    /// Absolute paths, each once, in the order first seen.
+    public var paths: [String]
+    /// True when events were lost (inotify queue overflow) and everything must be assumed changed.
+    public var overflowed: Bool
+
+    public init(paths: [String], overflowed: Bool = false) {
+        self.paths = paths
+        self.overflowed = overflowed
+    }
+
+    /// A short description for the cycle line: `resources/core/server/index.js (+2 more)`.
+    public func summary(relativeTo base: String) -> String {
+        if overflowed { return "everything (events were lost)" }
+        guard let first = paths.first else { return "nothing" }
+        let shown = PathFilter.relative(first, to: base) ?? first
+        return paths.count == 1 ? shown : "\(shown) (+\(paths.count - 1) more)"
+    }
+}

@@ -1,0 +1,17 @@
+#ifndef ALTV_DEV_PROCESS_SPAWN_H
+#define ALTV_DEV_PROCESS_SPAWN_H
+#include <sys/types.h>
+
+/// Starts `argv` with the given standard streams, in a new session (its own process group) when
+/// `new_session` is non-zero. Signal dispositions and the mask are reset to defaults; every other
+/// descriptor is closed. Returns 0 or an errno value.
+int altv_spawn(pid_t *pid, const char *file, char *const argv[], char *const envp[],
+               const char *cwd, int stdin_fd, int stdout_fd, int stderr_fd, int new_session);
+
+/// Makes orphaned descendants re-parent to this process, so they can be reaped here.
+int altv_become_subreaper(void);
+
+/// pipe2(fds, O_CLOEXEC): a pipe no child inherits by accident.
+int altv_pipe_cloexec(int fds[2]);
+
+#endif

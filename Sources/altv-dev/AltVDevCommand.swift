@@ -1,0 +1,42 @@
+import AltVDev
+import ArgumentParser
+import Foundation
+
+@main
+struct AltVDevCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "altv-dev",
+        abstract: "An instant edit → play loop for alt:V server developers.",
+        discussion: """
+            Watches your resources, restarts altv-server when you save, waits for its ready line and \
+            makes the game client reconnect through its debug endpoint. Configure it in altv-dev.toml.
+            """,
+        version: "0.1.0",
+        subcommands: [WatchCommand.self, ReconnectCommand.self, StatusCommand.self, SimulateCommand.self, GuardianCommand.self],
+        defaultSubcommand: nil)
+}
+
+/// Options shared by the commands that read altv-dev.toml.
+struct ConfigOptions: ParsableArguments {
+    @Option(name: .long, help: "The config file (default: ./altv-dev.toml, else the nearest one in a parent folder).")
+    var config: String?
+
+    /// Loads the config, or exits non-zero with the error placed at file, line and column.
+    func load(required: Bool) throws -> Config? {
+        guard let file = ConfigLoader.locate(explicit: config) else {
+            if !required { return nil }
+            throw ValidationError("no \(ConfigLoader.fileName) here or in any parent folder; create one or pass --config FILE")
+        }
+        do {
+            return try ConfigLoader.load(file: file)
+        } catch {
+            FileHandle.standardError.write(Data("altv-dev: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+    }
+}
+
+/// This executable's own path, for helper processes that re-run it.
+func executablePath() -> String {
+    (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+}

@@ -1,0 +1,104 @@
+import AltVDev
+import ArgumentParser
+import Foundation
+
+struct ReconnectCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reconnect",
+        abstract: "Make the game client reconnect once, then exit.",
+        discussion: """
+            Polls GET /status until the client is in MAIN_MENU or IN_GAME, then sends POST /reconnect \
+            with the server password. Exits 0 when the POST succeeded, non-zero with the reason otherwise. \
+            Settings come from altv-dev.toml's [reconnect] when one is found; the options override them.
+            """)
+
+    @OptionGroup var configOptions: ConfigOptions
+
+    @Option(help: "The client's debug endpoint (default: [reconnect] url, else http://127.0.0.1:9223).")
+    var url: String?
+
+    @Option(name: .customLong("password-env"), help: "Read the server password from this environment variable.")
+    var passwordEnv: String?
+
+    @Option(help: "Give up after this long, e.g. \"30s\" (default: [reconnect] timeout, else 60s).")
+    var timeout: String?
+
+    func run() async throws {
+        let config = try configOptions.load(required: false)
+        let settings = config?.reconnect
+        let environment = ProcessInfo.processInfo.environment
+        var password = settings?.password
+        if let passwordEnv {
+            password = environment[passwordEnv].map(Secret.init)
+        } else if settings == nil {
+            password = environment["ALTV_SERVER_PASSWORD"].map(Secret.init)
+        }
+        var limit = settings?.timeout ?? .seconds(60)
+        if let timeout {
+            guard let parsed = DurationParser.parse(timeout) else {
+                throw ValidationError("--timeout \(timeout): expected \(DurationParser.expected)")
+            }
+            limit = parsed
+        }
+        let target = url ?? settings?.url ?? "http://127.0.0.1:9223"
+        let console = Console(descriptor: STDOUT_FILENO)
+        console.setSecrets([password?.value].compactMap { $0 })
+        let flow = ReconnectFlow(
+            endpoint: HTTPDebugEndpoint(baseURL: target, requestTimeout: min(.seconds(5), limit)),
+            password: password, retryInterval: settings?.retryInterval ?? .milliseconds(2500), timeout: limit,
+            clock: ContinuousClock())
+        let outcome = await flow.run { progress in
+            switch progress {
+            case .unreachable(let error): console.say("game client at \(target) \(error); retrying", .warning)
+            case .waiting(let status): console.say("game client is \(status); waiting for MAIN_MENU or IN_GAME")
+            case .sendingReconnect: break
+            }
+        }
+        switch outcome {
+        case .reconnected(let status, _):
+            console.say("reconnect sent (client was \(status))", .success)
+        case .gaveUp(let last):
+            console.say("gave up after \(limit.humanReadable): \(last)", .error)
+            throw ExitCode(1)
+        case .rejected(let error):
+            console.say("POST \(target)/reconnect failed: \(error)", .error)
+            throw ExitCode(1)
+        case .cancelled:
+            throw ExitCode(1)
+        }
+    }
+}
+
+struct StatusCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Print the game client's status (LOADING, MAIN_MENU, IN_GAME, …).",
+        discussion: "Exits non-zero when the client's debug endpoint does not answer.")
+
+    @OptionGroup var configOptions: ConfigOptions
+
+    @Option(help: "The client's debug endpoint (default: [reconnect] url, else http://127.0.0.1:9223).")
+    var url: String?
+
+    func run() async throws {
+        let configured = try configOptions.load(required: false)?.reconnect.url
+        let target = url ?? configured ?? "http://127.0.0.1:9223"
+        do {
+            let status = try await HTTPDebugEndpoint(baseURL: target).status()
+            print(status)
+        } catch {
+            FileHandle.standardError.write(Data("altv-dev: game client at \(target) \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+}
+
+struct GuardianCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "__guardian", abstract: "Internal: kills altv-dev's process groups if altv-dev dies.", shouldDisplay: false)
+
+    func run() throws {
+        let code = Guardian.runMain()
+        if code != 0 { throw ExitCode(code) }
+    }
+}

@@ -1,0 +1,64 @@
+import AltVDev
+import ArgumentParser
+import Foundation
+
+struct SimulateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sim",
+        abstract: "Simulators of the alt:V server and game client, for the demo and the tests.",
+        subcommands: [SimulateServer.self, SimulateClient.self])
+}
+
+struct SimulateServer: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "server",
+        abstract: "Run a simulated altv-server in the current folder (reads server.toml and resources/).")
+
+    @Option(help: "How long start-up takes, e.g. \"1s\".")
+    var startupDelay = "300ms"
+
+    @Flag(help: "Crash during start-up, like a server aborting on a bad module.")
+    var crashOnStart = false
+
+    @Flag(help: "Ignore SIGINT, SIGTERM and SIGHUP (only SIGKILL stops it).")
+    var ignoreSignals = false
+
+    @Flag(help: "Start a child in the server's process group that ignores SIGINT and SIGTERM.")
+    var spawnChild = false
+
+    func run() throws {
+        guard let delay = DurationParser.parse(startupDelay) else {
+            throw ValidationError("--startup-delay \(startupDelay): expected \(DurationParser.expected)")
+        }
+        var options = SimulatedServer.Options(directory: FileManager.default.currentDirectoryPath)
+        options.startupDelay = delay
+        options.crashOnStart = crashOnStart
+        options.ignoreSignals = ignoreSignals
+        options.spawnChild = spawnChild
+        let server = try SimulatedServer(options: options)
+        throw ExitCode(server.run())
+    }
+}
+
+struct SimulateClient: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "client",
+        abstract: "Run a simulated game client debug endpoint (GET /status, POST /reconnect).")
+
+    @Option(help: "Port to listen on; 0 picks a free one and prints it.")
+    var port: UInt16 = 9223
+
+    @Option(help: "The server the client last used, host:port (its game port).")
+    var server = "127.0.0.1:7788"
+
+    @Option(help: "The state to start in.")
+    var state = "MAIN_MENU"
+
+    func run() async throws {
+        var options = SimulatedClient.Options()
+        options.port = port
+        options.server = server
+        options.initialState = state
+        try await SimulatedClient(options: options).run()
+    }
+}
