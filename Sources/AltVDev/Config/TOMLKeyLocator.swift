@@ -70,7 +70,10 @@ public struct TOMLKeyLocator: Sendable {
                 let isArrayTable = peek(1) == UInt8(ascii: "[")
                 advance()
                 if isArrayTable { advance() }
-                let path = resolveArrayTables(scanDottedKey())
+                let written = scanDottedKey()
+                // An array table's own name must not resolve to its previous element.
+                let path = isArrayTable
+                    ? resolveArrayTables(Array(written.dropLast())) + written.suffix(1) : resolveArrayTables(written)
                 if isArrayTable {
                     let name = path.joined(separator: ".")
                     let next = arrayTableCounts[name, default: -1] + 1

@@ -7,7 +7,7 @@ public struct PathFilter: Sendable {
     public static let builtInPatterns = [
         ".git/", ".hg/", ".svn/",
         "*.swp", "*.swo", "*.swx", "*.swpx", "4913",
-        "*~", "#*#", ".#*",
+        "*~", "\\#*#", ".#*",
         "*___jb_tmp___", "*___jb_old___",
         ".*.kate-swp", ".DS_Store",
     ]

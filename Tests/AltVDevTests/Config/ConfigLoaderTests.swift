@@ -1,0 +1,183 @@
+import Testing
+
+@testable import AltVDev
+
+@Suite("Config loading")
+struct ConfigLoaderTests {
+    static let file = "/project/altv-dev.toml"
+
+    static let minimal = """
+        [server]
+        command = ["./altv-server"]
+
+        [watch]
+        paths = ["resources"]
+        """
+
+    @Test("a minimal file gets every documented default")
+    func defaults() throws {
+        let config = try ConfigLoader.parse(source: Self.minimal, file: Self.file)
+        #expect(config.server.command == .arguments(["./altv-server"]))
+        #expect(config.server.cwd == "/project")
+        #expect(config.server.env.isEmpty)
+        #expect(config.server.ready == "Server started")
+        #expect(config.server.readyTimeout == .seconds(120))
+        #expect(config.server.stopSignal.name == "SIGINT")
+        #expect(config.server.stopTimeout == .seconds(10))
+        #expect(config.watch.paths == ["/project/resources"])
+        #expect(config.watch.ignore == ["node_modules/", "*.log"])
+        #expect(config.watch.debounce == .milliseconds(100))
+        #expect(config.reconnect.enabled)
+        #expect(config.reconnect.url == "http://127.0.0.1:9223")
+        #expect(config.reconnect.password == nil)
+        #expect(config.reconnect.passwordEnv == "ALTV_SERVER_PASSWORD")
+        #expect(config.reconnect.retryInterval == .milliseconds(2500))
+        #expect(config.reconnect.timeout == .seconds(60))
+    }
+
+    @Test("every key of v1 is read")
+    func everyKey() throws {
+        let source = """
+            [server]
+            command = "./start.sh --verbose"
+            cwd = "server"
+            env = { NODE_OPTIONS = "--enable-source-maps" }
+            ready = "Server (started|ready)"
+            ready_timeout = "30s"
+            stop_signal = "SIGTERM"
+            stop_timeout = "2.5s"
+
+            [watch]
+            paths = ["resources", "../shared"]
+            ignore = ["dist/"]
+            debounce = "250ms"
+
+            [reconnect]
+            enabled = false
+            url = "http://192.168.1.5:9223/"
+            password = "hunter2"
+            password_env = "MY_PASSWORD"
+            retry_interval = "1s"
+            timeout = "1m"
+            """
+        let config = try ConfigLoader.parse(source: source, file: Self.file)
+        #expect(config.server.command == .shell("./start.sh --verbose"))
+        #expect(config.server.command.argv == ["/bin/sh", "-c", "./start.sh --verbose"])
+        #expect(config.server.cwd == "/project/server")
+        #expect(config.server.env == ["NODE_OPTIONS": "--enable-source-maps"])
+        #expect(config.server.readyTimeout == .seconds(30))
+        #expect(config.server.stopSignal.name == "SIGTERM")
+        #expect(config.server.stopTimeout == .milliseconds(2500))
+        #expect(config.watch.paths == ["/project/resources", "/shared"])
+        #expect(config.watch.ignore == ["dist/"])
+        #expect(config.watch.debounce == .milliseconds(250))
+        #expect(!config.reconnect.enabled)
+        #expect(config.reconnect.url == "http://192.168.1.5:9223")
+        #expect(config.reconnect.password == Secret("hunter2"))
+        #expect(config.reconnect.passwordEnv == "MY_PASSWORD")
+        #expect(config.reconnect.retryInterval == .seconds(1))
+        #expect(config.reconnect.timeout == .seconds(60))
+    }
+
+    @Test("the password comes from the key, else the named variable")
+    func passwordSources() throws {
+        let fromEnvironment = try ConfigLoader.parse(
+            source: Self.minimal + "\n[reconnect]\npassword_env = \"PW\"\n", file: Self.file, environment: ["PW": "s3cret"])
+        #expect(fromEnvironment.reconnect.password == Secret("s3cret"))
+        #expect(fromEnvironment.reconnect.passwordSource == "$PW")
+        let fromKey = try ConfigLoader.parse(
+            source: Self.minimal + "\n[reconnect]\npassword = \"key\"\npassword_env = \"PW\"\n", file: Self.file,
+            environment: ["PW": "s3cret"])
+        #expect(fromKey.reconnect.password == Secret("key"))
+    }
+
+    @Test("a secret never prints itself")
+    func secretIsMasked() {
+        let secret = Secret("hunter2")
+        #expect("\(secret)" == "********")
+        #expect(String(reflecting: secret).contains("hunter2") == false)
+    }
+
+    struct BadCase: CustomTestStringConvertible, Sendable {
+        let name: String
+        let source: String
+        let line: Int?
+        let column: Int?
+        let key: String?
+        let message: String
+        var testDescription: String { name }
+    }
+
+    static let badCases: [BadCase] = [
+        BadCase(
+            name: "wrong type for ready", source: "[server]\ncommand = [\"x\"]\nready = 5\n[watch]\npaths = [\"r\"]\n",
+            line: 3, column: 9, key: "server.ready", message: "expected a string, found an integer"),
+        BadCase(
+            name: "bad duration", source: "[server]\ncommand = [\"x\"]\nstop_timeout = \"10 parsecs\"\n[watch]\npaths = [\"r\"]\n",
+            line: 3, column: 16, key: "server.stop_timeout", message: "is not a duration"),
+        BadCase(
+            name: "duration as a number", source: "[server]\ncommand = [\"x\"]\n[watch]\npaths = [\"r\"]\ndebounce = 100\n",
+            line: 5, column: 12, key: "watch.debounce", message: "expected a duration"),
+        BadCase(
+            name: "unknown key with a suggestion", source: "[server]\ncommand = [\"x\"]\nredy = \"x\"\n[watch]\npaths = [\"r\"]\n",
+            line: 3, column: 1, key: "server.redy", message: "unknown key \"redy\" in [server]"),
+        BadCase(
+            name: "unknown section", source: "[server]\ncommand = [\"x\"]\n[watch]\npaths = [\"r\"]\n[reconect]\nurl = \"x\"\n",
+            line: 5, column: 1, key: "reconect", message: "unknown key \"reconect\""),
+        BadCase(
+            name: "missing command", source: "[server]\nready = \"x\"\n[watch]\npaths = [\"r\"]\n",
+            line: 1, column: 1, key: "server", message: "missing required key \"command\""),
+        BadCase(
+            name: "missing watch section", source: "[server]\ncommand = [\"x\"]\n",
+            line: nil, column: nil, key: "watch", message: "missing required section [watch]"),
+        BadCase(
+            name: "non-string in paths", source: "[server]\ncommand = [\"x\"]\n[watch]\npaths = [\"r\", 7]\n",
+            line: 4, column: 15, key: "watch.paths.1", message: "expected a string, found an integer"),
+        BadCase(
+            name: "empty command array", source: "[server]\ncommand = []\n[watch]\npaths = [\"r\"]\n",
+            line: 2, column: 11, key: "server.command", message: "the command is empty"),
+        BadCase(
+            name: "unknown signal", source: "[server]\ncommand = [\"x\"]\nstop_signal = \"SIGNOPE\"\n[watch]\npaths = [\"r\"]\n",
+            line: 3, column: 15, key: "server.stop_signal", message: "unknown signal"),
+        BadCase(
+            name: "bad regex", source: "[server]\ncommand = [\"x\"]\nready = \"Server (started\"\n[watch]\npaths = [\"r\"]\n",
+            line: 3, column: 9, key: "server.ready", message: "invalid regular expression"),
+        BadCase(
+            name: "env value not a string", source: "[server]\ncommand = [\"x\"]\nenv = { A = 1 }\n[watch]\npaths = [\"r\"]\n",
+            line: 3, column: 13, key: "server.env.A", message: "expected a string"),
+        BadCase(
+            name: "syntax error", source: "[server]\ncommand = [\"x\"\n[watch]\n",
+            line: 3, column: 1, key: nil, message: "invalid TOML"),
+        BadCase(
+            name: "url that is not http", source: "[server]\ncommand = [\"x\"]\n[watch]\npaths = [\"r\"]\n[reconnect]\nurl = \"ftp://x\"\n",
+            line: 6, column: 7, key: "reconnect.url", message: "is not an http URL"),
+        BadCase(
+            name: "enabled as a string", source: "[server]\ncommand = [\"x\"]\n[watch]\npaths = [\"r\"]\n[reconnect]\nenabled = \"yes\"\n",
+            line: 6, column: 11, key: "reconnect.enabled", message: "expected true or false"),
+    ]
+
+    @Test("bad files name the file, line, column and key", arguments: badCases)
+    func badFiles(_ bad: BadCase) {
+        do {
+            _ = try ConfigLoader.parse(source: bad.source, file: Self.file)
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.file == Self.file)
+            #expect(error.line == bad.line)
+            #expect(error.column == bad.column)
+            #expect(error.key == bad.key)
+            #expect(error.message.contains(bad.message), "\(error.message)")
+        }
+    }
+
+    @Test("a misspelled key gets a suggestion")
+    func suggestion() {
+        do {
+            _ = try ConfigLoader.parse(source: "[server]\ncommand = [\"x\"]\nredy = \"x\"\n[watch]\npaths = [\"r\"]\n", file: Self.file)
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.fix == "did you mean \"ready\"?")
+            #expect(error.description.hasPrefix("/project/altv-dev.toml:3:1: error: server.redy: unknown key"))
+        }
+    }
+}

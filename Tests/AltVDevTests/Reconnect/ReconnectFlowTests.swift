@@ -1,0 +1,84 @@
+import Testing
+
+@testable import AltVDev
+
+@Suite("Reconnect flow against a fake client")
+struct ReconnectFlowTests {
+    func flow(_ endpoint: FakeDebugEndpoint, clock: ImmediateClock, password: String? = "hunter2") -> ReconnectFlow<ImmediateClock> {
+        ReconnectFlow(
+            endpoint: endpoint, password: password.map(Secret.init), retryInterval: .milliseconds(2500), timeout: .seconds(60),
+            clock: clock)
+    }
+
+    @Test("MAIN_MENU at once: one GET, one POST with the password")
+    func immediate() async {
+        let endpoint = FakeDebugEndpoint(statuses: [.success(.mainMenu)])
+        let clock = ImmediateClock()
+        let outcome = await flow(endpoint, clock: clock).run()
+        #expect(outcome == .reconnected(from: .mainMenu, after: .zero))
+        #expect(endpoint.requests == ["GET /status", "POST /reconnect"])
+        #expect(endpoint.passwords == ["hunter2"])
+        #expect(clock.sleeps.isEmpty)
+    }
+
+    @Test("polls every retry_interval until IN_GAME, reporting each new status once")
+    func waitsForState() async {
+        let endpoint = FakeDebugEndpoint(statuses: [.success(.loading), .success(.loading), .success(.connecting), .success(.inGame)])
+        let clock = ImmediateClock()
+        var progress: [ReconnectFlow<ImmediateClock>.Progress] = []
+        let outcome = await flow(endpoint, clock: clock).run { progress.append($0) }
+        #expect(outcome == .reconnected(from: .inGame, after: .milliseconds(7500)))
+        #expect(clock.sleeps == [.milliseconds(2500), .milliseconds(2500), .milliseconds(2500)])
+        #expect(progress == [.waiting(.loading), .waiting(.connecting), .sendingReconnect(.inGame)])
+    }
+
+    @Test("an unreachable client is reported once, then the flow gives up at the timeout")
+    func unreachable() async {
+        let endpoint = FakeDebugEndpoint(statuses: [.failure(.unreachable("Couldn't connect to server"))])
+        let clock = ImmediateClock()
+        var progress: [ReconnectFlow<ImmediateClock>.Progress] = []
+        let outcome = await flow(endpoint, clock: clock).run { progress.append($0) }
+        guard case .gaveUp(let last) = outcome else {
+            Issue.record("expected to give up, got \(outcome)")
+            return
+        }
+        #expect(last.contains("not reachable"))
+        #expect(progress.count == 1)
+        #expect(clock.now.offset <= .seconds(60))
+        #expect(endpoint.requests.filter { $0 == "POST /reconnect" }.isEmpty)
+        // t = 0, 2.5 s, … 60 s: 25 polls, the last one exactly at the timeout.
+        #expect(endpoint.requests.count == 25)
+    }
+
+    @Test("a client that appears later is reconnected")
+    func appearsLater() async {
+        let endpoint = FakeDebugEndpoint(statuses: [.failure(.unreachable("refused")), .failure(.timedOut), .success(.mainMenu)])
+        let outcome = await flow(endpoint, clock: ImmediateClock(), password: nil).run()
+        #expect(outcome == .reconnected(from: .mainMenu, after: .seconds(5)))
+        #expect(endpoint.passwords == [nil])
+    }
+
+    @Test("a rejected POST is reported, not retried")
+    func rejected() async {
+        let endpoint = FakeDebugEndpoint(statuses: [.success(.mainMenu)], reconnect: .failure(.httpStatus(401, "")))
+        let outcome = await flow(endpoint, clock: ImmediateClock()).run()
+        #expect(outcome == .rejected(.httpStatus(401, "")))
+        #expect(endpoint.requests == ["GET /status", "POST /reconnect"])
+    }
+
+    @Test("cancelling the task ends the flow")
+    func cancelled() async {
+        let endpoint = FakeDebugEndpoint(statuses: [.success(.loading)])
+        let task = Task { await flow(endpoint, clock: ImmediateClock()).run() }
+        task.cancel()
+        #expect(await task.value == .cancelled)
+    }
+
+    @Test("status answers are parsed, unknown ones kept")
+    func statusParsing() {
+        #expect(ClientStatus("MAIN_MENU\n") == .mainMenu)
+        #expect(ClientStatus("IN_GAME") == .inGame)
+        #expect(ClientStatus("DOWNLOADING_FILES").acceptsReconnect == false)
+        #expect(ClientStatus("<html>") == .unknown("<html>"))
+    }
+}
