@@ -69,7 +69,7 @@ public actor DevLoop {
             return 2
         }
         guard startWatching() else {
-            guardian?.dismiss()
+            await guardian?.dismiss()
             return 1
         }
         announce()
@@ -298,7 +298,7 @@ public actor DevLoop {
         if let report = await supervisor?.stop() {
             console.say("server stopped in \(report.duration.humanReadable)")
         }
-        guardian?.dismiss()
+        await guardian?.dismiss()
         sink.finish()
     }
 }

@@ -16,7 +16,7 @@ public enum EndpointError: Error, Equatable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .unreachable(let reason): "not reachable (\(reason))"
-        case .timedOut: "no answer in time"
+        case .timedOut: "did not answer in time"
         case .httpStatus(let code, let body): body.isEmpty ? "answered HTTP \(code)" : "answered HTTP \(code): \(body.prefix(120))"
         }
     }

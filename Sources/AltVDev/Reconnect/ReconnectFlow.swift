@@ -35,6 +35,8 @@ public struct ReconnectFlow<C: Clock>: Sendable where C.Duration == Duration {
         let start = clock.now
         var lastReport: Progress?
         func report(_ item: Progress) {
+            // An unreachable client's message varies (timings in it): one report per outage is enough.
+            if case .unreachable = item, case .unreachable = lastReport { return }
             if item != lastReport { progress(item) }
             lastReport = item
         }

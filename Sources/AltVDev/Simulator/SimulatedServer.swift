@@ -84,9 +84,14 @@ public final class SimulatedServer: @unchecked Sendable {
             say("Aborted (core dumped)")
             var limit = rlimit(rlim_cur: 0, rlim_max: 0)
             setrlimit(__rlimit_resource_t(RLIMIT_CORE.rawValue), &limit)
+            // Die of SIGABRT like the real server, without the Swift runtime's crash report.
             Glibc.signal(SIGABRT, SIG_DFL)
+            var abortOnly = sigset_t()
+            sigemptyset(&abortOnly)
+            sigaddset(&abortOnly, SIGABRT)
+            pthread_sigmask(SIG_UNBLOCK, &abortOnly, nil)
             raise(SIGABRT)
-            return 134
+            _exit(134)
         }
         sleep(for: options.startupDelay / 2)
         for resource in toml.resources { load(resource) }

@@ -20,8 +20,16 @@ public final class Guardian: Sendable {
     public func protect(_ group: pid_t) { process.send(line: "+\(group)") }
     public func release(_ group: pid_t) { process.send(line: "-\(group)") }
 
-    /// Closes the channel; the guardian kills what is still registered and exits.
-    public func dismiss() { process.closeInput() }
+    /// Closes the channel and waits (briefly) for the guardian to exit, so nothing outlives us.
+    public func dismiss() async {
+        process.closeInput()
+        _ = await withTaskGroup(of: Void.self) { group in
+            group.addTask { _ = await self.process.exit.wait() }
+            group.addTask { try? await Task.sleep(for: .seconds(2)) }
+            await group.next()
+            group.cancelAll()
+        }
+    }
 
     /// The guardian's own main loop.
     public static func runMain() -> Int32 {

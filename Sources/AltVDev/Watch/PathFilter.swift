@@ -9,6 +9,8 @@ public struct PathFilter: Sendable {
         "*.swp", "*.swo", "*.swx", "*.swpx", "4913",
         "*~", "\\#*#", ".#*",
         "*___jb_tmp___", "*___jb_old___",
+        // Temp files of atomic writes (Foundation, GNU sed -i) before they are renamed over the target.
+        ".dat.nosync*", "sed??????",
         ".*.kate-swp", ".DS_Store",
     ]
 

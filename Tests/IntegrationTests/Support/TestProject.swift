@@ -1,0 +1,217 @@
+import AltVDev
+import Foundation
+import Glibc
+
+/// The altv-dev binary built next to this test bundle.
+enum Binary {
+    static let path: String = {
+        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("altv-dev").path
+        if FileManager.default.isExecutableFile(atPath: beside) { return beside }
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+        return root.appendingPathComponent(".build/debug/altv-dev").path
+    }()
+}
+
+/// A process a test started, in its own process group, with its output collected.
+final class Launched: Sendable {
+    let process: ChildProcess
+    let log = OutputLog()
+
+    init(_ argv: [String], cwd: String, environment: [String: String]) throws {
+        var options = ChildProcess.Options(argv: argv, cwd: cwd, environment: environment)
+        options.newSession = true
+        process = try ChildProcess(options)
+        OutputPump.start(descriptor: process.outputDescriptor, name: argv.joined(separator: " "), handler: log)
+    }
+
+    var pid: pid_t { process.pid }
+
+    func signal(_ signal: Int32) { kill(process.pid, signal) }
+
+    /// The exit status once the process exited and its output was read to the end; nil if that
+    /// did not happen within `timeout`.
+    func waitForExit(timeout: Duration = .seconds(45)) async -> ExitStatus? {
+        await withTaskGroup(of: ExitStatus?.self) { group in
+            group.addTask {
+                let status = await self.process.exit.wait()
+                _ = await self.log.closed.wait()
+                return status
+            }
+            group.addTask {
+                try? await Task.sleep(for: timeout)
+                return nil
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first
+        }
+    }
+
+    func killGroup() { ProcessGroup.signal(process.processGroup, SIGKILL) }
+}
+
+/// A throwaway alt:V project in a temp folder, with its own ports, password and process marker.
+final class TestProject: @unchecked Sendable {
+    let root: String
+    let serverPort: Int
+    let password: String
+    /// Every process altv-dev starts inherits this variable, so leftovers can be found.
+    let marker = "ALTV_DEV_TEST_MARKER=" + UUID().uuidString
+    private var launched: [Launched] = []
+    private let lock = NSLock()
+
+    init() throws {
+        root = (NSTemporaryDirectory() as NSString).appendingPathComponent("altv-dev-test-" + UUID().uuidString)
+        serverPort = try FreePort.find()
+        password = "pw-" + UUID().uuidString.prefix(8)
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        write("server.toml", """
+            name = "test server"
+            host = "127.0.0.1"
+            port = \(serverPort)
+            password = "\(password)"
+            debug = true
+            resources = ["core", "chat"]
+            """)
+        for resource in ["core", "chat"] {
+            write("resources/\(resource)/resource.toml", "type = \"js\"\nmain = \"server/index.js\"\nclient-main = \"client/index.js\"\n")
+            write("resources/\(resource)/server/index.js", "import * as alt from \"alt-server\";\nalt.log(\"\(resource)\");\n")
+            write("resources/\(resource)/client/index.js", "import * as alt from \"alt-client\";\n")
+        }
+    }
+
+    /// Writes `altv-dev.toml`: test defaults, with `server`, `watch` and `reconnect` keys added or replaced.
+    func writeConfig(
+        serverFlags: [String] = [], server: [String: String] = [:], watch: [String: String] = [:],
+        reconnectURL: String? = nil, reconnect: [String: String] = [:]
+    ) {
+        let command = ([Binary.path, "sim", "server", "--startup-delay", "50ms"] + serverFlags).map { "\"\($0)\"" }
+        let tables: [(String, [String: String])] = [
+            ("server", ["command": "[\(command.joined(separator: ", "))]", "stop_timeout": "\"5s\""].merging(server) { $1 }),
+            ("watch", ["paths": "[\"resources\"]", "debounce": "\"100ms\""].merging(watch) { $1 }),
+            ("reconnect", [
+                "url": "\"\(reconnectURL ?? "http://127.0.0.1:1")\"", "retry_interval": "\"200ms\"", "timeout": "\"10s\"",
+            ].merging(reconnect) { $1 }),
+        ]
+        write("altv-dev.toml", tables.map { name, keys in
+            "[\(name)]\n" + keys.sorted { $0.key < $1.key }.map { "\($0.key) = \($0.value)\n" }.joined()
+        }.joined(separator: "\n"))
+    }
+
+    func path(_ relative: String) -> String { (root as NSString).appendingPathComponent(relative) }
+
+    func write(_ relative: String, _ content: String) {
+        let file = path(relative)
+        try? FileManager.default.createDirectory(atPath: (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        _ = FileManager.default.createFile(atPath: file, contents: Data(content.utf8))
+    }
+
+    /// Appends to a file in place, as an editor that writes without rename does.
+    func append(_ relative: String, _ content: String) {
+        let fd = open(path(relative), O_WRONLY | O_APPEND | O_CREAT, 0o644)
+        _ = content.withCString { Glibc.write(fd, $0, strlen($0)) }
+        close(fd)
+    }
+
+    /// Starts the simulated game client on a free port; returns it and its URL.
+    func startClient(state: String = "MAIN_MENU") async throws -> (Launched, String) {
+        let client = try Launched(
+            [Binary.path, "sim", "client", "--port", "0", "--server", "127.0.0.1:\(serverPort)", "--state", state],
+            cwd: root, environment: ProcessInfo.processInfo.environment)
+        track(client)
+        guard await client.log.wait(for: "HTTP Debug Server started listening on", timeout: .seconds(30)),
+            let line = client.log.lines.first(where: { $0.contains("listening on") }),
+            let address = line.split(separator: " ").last
+        else {
+            throw HarnessError("the simulated client did not start: \(client.log.text)")
+        }
+        return (client, "http://\(address)")
+    }
+
+    /// Starts `altv-dev ARGS` in the project, tagged with the marker.
+    func launch(_ arguments: [String], environment extra: [String: String] = [:]) throws -> Launched {
+        var environment = ProcessInfo.processInfo.environment
+        environment.removeValue(forKey: "ALTV_SERVER_PASSWORD")
+        let (name, value) = marker.split(separator: "=", maxSplits: 1).map(String.init).pair
+        environment[name] = value
+        environment["NO_COLOR"] = "1"
+        environment.merge(extra) { _, new in new }
+        let process = try Launched([Binary.path] + arguments, cwd: root, environment: environment)
+        track(process)
+        return process
+    }
+
+    private func track(_ process: Launched) { lock.withLock { launched.append(process) } }
+
+    /// Live processes (zombies aside) that carry this project's marker.
+    func survivors() -> [pid_t] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap { pid_t($0) }.filter { pid in
+            guard let environ = FileManager.default.contents(atPath: "/proc/\(pid)/environ"),
+                environ.split(separator: 0).contains(where: { String(decoding: $0, as: UTF8.self) == marker })
+            else { return false }
+            let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
+            let state = stat.split(separator: ")").last?.split(separator: " ").first
+            return state != "Z"
+        }
+    }
+
+    /// Polls for leftovers to go, for processes that are not ours to wait on.
+    func waitForNoSurvivors(timeout: Duration = .seconds(10)) async -> [pid_t] {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            let alive = survivors()
+            if alive.isEmpty || ContinuousClock.now >= deadline { return alive }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
+    /// Kills everything the test started, whatever happened, and removes the folder.
+    func cleanUp() {
+        for process in lock.withLock({ launched }) { process.killGroup() }
+        for pid in survivors() { kill(pid, SIGKILL) }
+        try? FileManager.default.removeItem(atPath: root)
+    }
+}
+
+/// Runs `body` with a fresh project and always cleans up after it.
+func withProject(_ body: (TestProject) async throws -> Void) async throws {
+    let project = try TestProject()
+    do {
+        try await body(project)
+    } catch {
+        project.cleanUp()
+        throw error
+    }
+    project.cleanUp()
+}
+
+struct HarnessError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+extension Array where Element == String {
+    var pair: (String, String) { (self[0], count > 1 ? self[1] : "") }
+}
+
+/// A TCP port nobody listens on right now.
+enum FreePort {
+    static func find() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
+                bind(fd, pointer, length) == 0 && getsockname(fd, pointer, &length) == 0
+            }
+        }
+        guard bound else { throw HarnessError("no free port: \(String(cString: strerror(errno)))") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}

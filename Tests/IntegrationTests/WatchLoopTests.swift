@@ -1,0 +1,194 @@
+import AltVDev
+import Foundation
+import Glibc
+import Testing
+
+/// `altv-dev watch` on the real binary: real inotify, processes, signals and loopback HTTP.
+@Suite("altv-dev watch, end to end")
+struct WatchLoopTests {
+    @Test("a save gives one restart, the ready line, then a reconnect with the password")
+    func saveRestartsAndReconnects() async throws {
+        try await withProject { project in
+            let (client, url) = try await project.startClient()
+            project.writeConfig(reconnectURL: url)
+            let watch = try project.launch(["watch"])
+            #expect(await watch.log.wait(for: "✓ #1 start"))
+            #expect(await client.log.wait(for: "password accepted"))
+
+            project.append("resources/core/server/index.js", "// edit\n")
+            #expect(await watch.log.wait(for: "✓ #2 resources/core/server/index.js · stop "))
+            #expect(await client.log.wait(for: "password accepted", count: 2))
+            let cycle = watch.log.lines.first { $0.contains("✓ #2") } ?? ""
+            #expect(cycle.contains("start→ready") && cycle.contains("reconnect"))
+            // The client lost the old server, then joined the new one with the right password.
+            #expect(client.log.count(containing: "lost connection to the server") >= 1)
+            #expect(client.log.count(containing: "server refused") == 0)
+            #expect(watch.log.count(containing: "Server shutdown") == 1)
+            #expect(watch.log.count(containing: "[server] ") > 10)
+            #expect(!watch.log.text.contains(project.password))
+
+            watch.signal(SIGINT)
+            #expect(await watch.waitForExit() == .exited(0))
+            #expect(await project.waitForNoSurvivors() == [])
+        }
+    }
+
+    @Test("50 saves in a burst give one restart")
+    func burstIsOneRestart() async throws {
+        try await withProject { project in
+            let (_, url) = try await project.startClient()
+            project.writeConfig(reconnectURL: url)
+            let watch = try project.launch(["watch"])
+            #expect(await watch.log.wait(for: "✓ #1"))
+            for i in 0..<50 { project.append("resources/core/server/index.js", "// save \(i)\n") }
+            #expect(await watch.log.wait(for: "✓ #2"))
+            // One more save after the burst: if the burst had made two cycles, this would be #4.
+            project.append("resources/chat/server/index.js", "// after the burst\n")
+            #expect(await watch.log.wait(for: "✓ #3 resources/chat/server/index.js ·"))
+            #expect(watch.log.count(containing: "change: ") == 2)
+            #expect(watch.log.serverStarts == 3)
+        }
+    }
+
+    @Test("a file in a folder created just before it restarts the server and is named")
+    func newSubfolder() async throws {
+        try await withProject { project in
+            project.writeConfig(reconnect: ["enabled": "false"])
+            let watch = try project.launch(["watch"])
+            #expect(await watch.log.wait(for: "✓ #1"))
+            // mkdir and write at once: the new folder's watch arrives after the file does.
+            project.write("resources/maps/deep/er/island.js", "export const island = 1;\n")
+            #expect(await watch.log.wait(for: "✓ #2"))
+            let change = watch.log.lines.first { $0.contains("change: ") } ?? ""
+            #expect(change.contains("resources/maps"), "\(change)")
+            // The new folder is watched from now on.
+            project.append("resources/maps/deep/er/island.js", "// edit\n")
+            #expect(await watch.log.wait(for: "✓ #3 resources/maps/deep/er/island.js ·"))
+        }
+    }
+
+    @Test("ignored paths, editor swap files and logs start no restart")
+    func ignoredPathsDoNotRestart() async throws {
+        try await withProject { project in
+            project.writeConfig(watch: ["ignore": "[\"node_modules/\", \"*.log\", \"dist/\"]"], reconnect: ["enabled": "false"])
+            project.write("resources/core/node_modules/big/index.js", "x\n")
+            let watch = try project.launch(["watch", "--verbose"])
+            #expect(await watch.log.wait(for: "✓ #1"))
+            project.write("resources/core/node_modules/big/index.js", "changed\n")
+            project.write("resources/core/node_modules/new/a.js", "new\n")
+            project.write("resources/core/debug.log", "log line\n")
+            project.write("resources/core/dist/bundle.js", "bundle\n")
+            project.write("resources/core/server/.index.js.swp", "swap\n")
+            project.write("resources/core/server/index.js~", "backup\n")
+            project.write("resources/core/server/4913", "")
+            project.write("resources/core/server/index.js___jb_tmp___", "tmp\n")
+            // The sentinel: the next cycle must be #2 and name this file alone.
+            project.append("resources/chat/client/index.js", "// sentinel\n")
+            #expect(await watch.log.wait(for: "✓ #2 resources/chat/client/index.js ·"))
+            #expect(watch.log.count(containing: "node_modules") == 0)
+            #expect(watch.log.count(containing: ".swp") == 0)
+            #expect(watch.log.count(containing: "debug.log") == 0)
+        }
+    }
+
+    @Test("a server that ignores its stop signal is killed after stop_timeout")
+    func stubbornServerIsKilled() async throws {
+        try await withProject { project in
+            project.writeConfig(
+                serverFlags: ["--ignore-signals"], server: ["stop_signal": "\"SIGTERM\"", "stop_timeout": "\"400ms\""],
+                reconnect: ["enabled": "false"])
+            let watch = try project.launch(["watch"])
+            #expect(await watch.log.wait(for: "✓ #1"))
+            project.append("resources/core/server/index.js", "// edit\n")
+            #expect(await watch.log.wait(for: "✓ #2"))
+            #expect(watch.log.count(containing: "did not stop within 400ms of SIGTERM: killed its process group with SIGKILL") == 1)
+            let cycle = watch.log.lines.first { $0.contains("✓ #2") } ?? ""
+            #expect(cycle.contains("stop 4") || cycle.contains("stop 5"), "\(cycle)")
+            watch.signal(SIGTERM)
+            #expect(await watch.waitForExit() == .exited(0))
+            #expect(await project.waitForNoSurvivors() == [])
+        }
+    }
+
+    @Test("a child the server started is gone after a restart")
+    func serverChildIsGone() async throws {
+        try await withProject { project in
+            project.writeConfig(serverFlags: ["--spawn-child"], server: ["stop_timeout": "\"300ms\""], reconnect: ["enabled": "false"])
+            let watch = try project.launch(["watch"])
+            #expect(await watch.log.wait(for: "✓ #1"))
+            let line = watch.log.lines.first { $0.contains("Started helper process") } ?? ""
+            let helper = pid_t(line.split(separator: " ").last ?? "") ?? 0
+            #expect(helper > 0)
+            #expect(kill(helper, 0) == 0)
+            project.append("resources/core/server/index.js", "// edit\n")
+            #expect(await watch.log.wait(for: "✓ #2"))
+            #expect(kill(helper, 0) == -1 && errno == ESRCH)
+        }
+    }
+
+    @Test("a server that crashes on start is reported once with its last lines, and not restarted in a loop")
+    func crashIsReported() async throws {
+        try await withProject { project in
+            project.writeConfig(serverFlags: ["--crash-on-start"], reconnect: ["enabled": "false"])
+            let watch = try project.launch(["watch"])
+            #expect(await watch.log.wait(for: "waiting for a change to start it again"))
+            #expect(await watch.log.wait(for: "✗ #1"))
+            #expect(watch.log.count(containing: "server killed by SIGABRT") >= 1)
+            #expect(watch.log.count(containing: "│ [") >= 3)
+            #expect(watch.log.count(containing: "Aborted (core dumped)") == 2)
+            #expect(watch.log.serverStarts == 1)
+            project.append("resources/core/server/index.js", "// fix attempt\n")
+            #expect(await watch.log.wait(for: "✗ #2"))
+            #expect(watch.log.serverStarts == 2)
+        }
+    }
+
+    @Test("no ready line within ready_timeout: said once, the server keeps running")
+    func readyTimeout() async throws {
+        try await withProject { project in
+            project.writeConfig(server: ["ready": "\"Never printed\"", "ready_timeout": "\"300ms\""])
+            let watch = try project.launch(["watch"])
+            #expect(await watch.log.wait(for: "no line matched /Never printed/ within 300ms; the server keeps running"))
+            let line = watch.log.lines.first { $0.contains("Main thread started (ThreadId: ") } ?? ""
+            let server = pid_t(line.split(separator: " ").last?.dropLast() ?? "") ?? 0
+            #expect(server > 0 && kill(server, 0) == 0, "\(line)")
+            #expect(watch.log.count(containing: "POST") == 0)
+        }
+    }
+
+    @Test("an unreachable client is reported once, then given up at the timeout")
+    func unreachableClient() async throws {
+        try await withProject { project in
+            let port = try FreePort.find()
+            project.writeConfig(reconnectURL: "http://127.0.0.1:\(port)", reconnect: ["timeout": "\"1s\""])
+            let watch = try project.launch(["watch"])
+            #expect(await watch.log.wait(for: "gave up reconnecting after 1.00s"))
+            #expect(watch.log.count(containing: "not reachable (") == 2)  // the one report, and the give-up line
+            #expect(watch.log.count(containing: "retrying every 200ms for up to 1.00s") == 1)
+            #expect(await watch.log.wait(for: "✗ #1 start"))
+        }
+    }
+
+    @Test("the password is never printed, even with --verbose, and the server does not inherit its variable")
+    func passwordStaysSecret() async throws {
+        try await withProject { project in
+            let (client, url) = try await project.startClient()
+            project.writeConfig(reconnectURL: url, reconnect: ["password_env": "\"TEST_ALTV_PASSWORD\""])
+            let watch = try project.launch(["watch", "--verbose"], environment: ["TEST_ALTV_PASSWORD": project.password])
+            #expect(await watch.log.wait(for: "✓ #1"))
+            #expect(await client.log.wait(for: "password accepted"))
+            #expect(watch.log.count(containing: "password from $TEST_ALTV_PASSWORD") == 1)
+            let line = watch.log.lines.first { $0.contains("server started (pid ") } ?? ""
+            let pid = line.split(separator: "(pid ").last?.split(separator: ")").first.map(String.init) ?? ""
+            let environ = FileManager.default.contents(atPath: "/proc/\(pid)/environ") ?? Data()
+            #expect(!environ.isEmpty)
+            #expect(!String(decoding: environ, as: UTF8.self).contains(project.password))
+            #expect(!watch.log.text.contains(project.password))
+        }
+    }
+}
+
+extension OutputLog {
+    /// How many times the server printed its first line.
+    var serverStarts: Int { lines.filter { $0.hasPrefix("[server]") && $0.contains("alt:V Server, build") }.count }
+}
