@@ -156,6 +156,21 @@ struct WatchLoopTests {
         }
     }
 
+    @Test("a new change set cancels a reconnect in flight and restarts at once")
+    func changeCancelsReconnect() async throws {
+        try await withProject { project in
+            let (_, url) = try await project.startClient(state: "LOADING")
+            project.writeConfig(reconnectURL: url, reconnect: ["timeout": "\"40s\""])
+            let watch = try project.launch(["watch"])
+            #expect(await watch.log.wait(for: "game client is LOADING; waiting for MAIN_MENU or IN_GAME"))
+            project.append("resources/core/server/index.js", "// edit\n")
+            #expect(await watch.log.wait(for: "game client is LOADING; waiting for MAIN_MENU or IN_GAME", count: 2))
+            #expect(watch.log.serverStarts == 2)
+            // The first cycle was cancelled, not reported as a failure.
+            #expect(watch.log.count(containing: "#1 start") == 0)
+        }
+    }
+
     @Test("an unreachable client is reported once, then given up at the timeout")
     func unreachableClient() async throws {
         try await withProject { project in
