@@ -234,6 +234,7 @@ public actor DevLoop {
                 }
             case .reconnectClient:
                 guard let elapsed = await reconnectClient() else {
+                    if Task.isCancelled { return }
                     report.result = .failed("client not reconnected")
                     console.say(report.line, .warning)
                     return
