@@ -1,5 +1,6 @@
 import AltVDev
 import Foundation
+import Testing
 
 /// Everything a process printed, line by line, with waits for lines that are yet to come.
 final class OutputLog: LineHandler, @unchecked Sendable {
@@ -65,8 +66,17 @@ final class OutputLog: LineHandler, @unchecked Sendable {
         return await latch.wait() ?? false
     }
 
-    /// Waits until `count` lines contain `fragment`.
-    func wait(for fragment: String, count: Int = 1, timeout: Duration = .seconds(45)) async -> Bool {
-        await wait(timeout: timeout) { lines in lines.filter { $0.contains(fragment) }.count >= count }
+    /// Waits until `count` lines contain `fragment`; on failure, records the output's tail so the
+    /// test report shows what happened instead.
+    func wait(
+        for fragment: String, count: Int = 1, timeout: Duration = .seconds(45),
+        fileID: String = #fileID, filePath: String = #filePath, line: Int = #line, column: Int = #column
+    ) async -> Bool {
+        let met = await wait(timeout: timeout) { lines in lines.filter { $0.contains(fragment) }.count >= count }
+        if !met {
+            Issue.record("no \(count)× \"\(fragment)\"; output so far:\n\(lines.suffix(60).joined(separator: "\n"))",
+                sourceLocation: SourceLocation(fileID: fileID, filePath: filePath, line: line, column: column))
+        }
+        return met
     }
 }
