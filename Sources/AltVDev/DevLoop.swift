@@ -219,6 +219,9 @@ public actor DevLoop {
                 switch await run.waitUntilReady(timeout: config.server.readyTimeout) {
                 case .ready(let after):
                     report.startToReady = after
+                    if case .changes(let changes) = trigger, let first = changes.firstEventAt {
+                        report.saveToReady = run.process.startedAt + after - first
+                    }
                     console.say("server ready in \(after.humanReadable)", .debug)
                 case .exited(let status):
                     report.result = .failed("server \(status) before it was ready")

@@ -10,6 +10,8 @@ public struct CycleReport: Equatable, Sendable {
     public var stop: Duration?
     public var startToReady: Duration?
     public var reconnect: Duration?
+    /// From the first file event of the change set to the ready line.
+    public var saveToReady: Duration?
     public var result: Result = .done
 
     public init(number: Int, trigger: String) {
@@ -22,6 +24,7 @@ public struct CycleReport: Equatable, Sendable {
         if let stop { parts.append("stop \(stop.humanReadable)") }
         if let startToReady { parts.append("start→ready \(startToReady.humanReadable)") }
         if let reconnect { parts.append("reconnect \(reconnect.humanReadable)") }
+        if let saveToReady { parts.append("save→ready \(saveToReady.humanReadable)") }
         if case .failed(let reason) = result { parts.append(reason) }
         let mark = result == .done ? "✓" : "✗"
         return "\(mark) " + parts.joined(separator: " · ")

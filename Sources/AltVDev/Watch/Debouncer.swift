@@ -7,6 +7,7 @@ public struct Debouncer: Sendable {
     private var seen: Set<String> = []
     private var overflowed = false
     private var lastEvent: ContinuousClock.Instant?
+    private var firstEvent: ContinuousClock.Instant?
 
     public init(quietPeriod: Duration) {
         self.quietPeriod = quietPeriod
@@ -29,6 +30,7 @@ public struct Debouncer: Sendable {
                 order.append(event.path)
             }
         }
+        if firstEvent == nil { firstEvent = now }
         lastEvent = now
         return deadline
     }
@@ -36,11 +38,12 @@ public struct Debouncer: Sendable {
     /// The change set, if the quiet period has passed by `now`; pending state is cleared.
     public mutating func flush(at now: ContinuousClock.Instant) -> ChangeSet? {
         guard let deadline, now >= deadline else { return nil }
-        let changes = ChangeSet(paths: order, overflowed: overflowed)
+        let changes = ChangeSet(paths: order, overflowed: overflowed, firstEventAt: firstEvent)
         order = []
         seen = []
         overflowed = false
         lastEvent = nil
+        firstEvent = nil
         return changes
     }
 }

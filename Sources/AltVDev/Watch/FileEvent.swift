@@ -24,10 +24,13 @@ public struct ChangeSet: Equatable, Sendable {
     public var paths: [String]
     /// True when events were lost (inotify queue overflow) and everything must be assumed changed.
     public var overflowed: Bool
+    /// When the first event of the burst was seen: the start of "save → ready".
+    public var firstEventAt: ContinuousClock.Instant?
 
-    public init(paths: [String], overflowed: Bool = false) {
+    public init(paths: [String], overflowed: Bool = false, firstEventAt: ContinuousClock.Instant? = nil) {
         self.paths = paths
         self.overflowed = overflowed
+        self.firstEventAt = firstEventAt
     }
 
     /// A short description for the cycle line: `resources/core/server/index.js (+2 more)`.

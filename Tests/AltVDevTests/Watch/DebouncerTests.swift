@@ -15,7 +15,7 @@ struct DebouncerTests {
         #expect(debouncer.deadline == nil)
         #expect(debouncer.record([event("/a")], at: at(0)) == at(100))
         #expect(debouncer.flush(at: at(99)) == nil)
-        #expect(debouncer.flush(at: at(100)) == ChangeSet(paths: ["/a"]))
+        #expect(debouncer.flush(at: at(100)) == ChangeSet(paths: ["/a"], firstEventAt: at(0)))
         #expect(debouncer.deadline == nil)
         #expect(debouncer.flush(at: at(500)) == nil)
     }
@@ -28,7 +28,7 @@ struct DebouncerTests {
             #expect(debouncer.flush(at: at(i * 10 + 5)) == nil)
         }
         #expect(debouncer.deadline == at(590))
-        #expect(debouncer.flush(at: at(590)) == ChangeSet(paths: ["/b", "/a"]))
+        #expect(debouncer.flush(at: at(590)) == ChangeSet(paths: ["/b", "/a"], firstEventAt: at(0)))
     }
 
     @Test("an overflow marks the change set as everything")
