@@ -19,12 +19,14 @@ public actor DevLoop {
 
     enum Event: Sendable {
         case files([FileEvent])
+        case configFile(FileEvent.Kind)
+        case watcherRearmed(WatchSummary)
         case watcherWarning(String)
         case signal(Int32)
         case server(SupervisorEvent)
     }
 
-    let config: Config
+    private(set) var config: Config
     let console: Console
     let options: Options
     private let events: AsyncStream<Event>
@@ -38,9 +40,16 @@ public actor DevLoop {
     private var watcher: InotifyWatcher?
     private var signalSources: [any DispatchSourceSignal] = []
     private var shuttingDown = false
+    private var configReload: Task<Void, Never>?
     /// Kept across cycles so its connection setup is paid once, not on every reconnect.
-    private lazy var endpoint = HTTPDebugEndpoint(
-        baseURL: config.reconnect.url, requestTimeout: min(.seconds(5), config.reconnect.timeout))
+    private var cachedEndpoint: HTTPDebugEndpoint?
+
+    private var endpoint: HTTPDebugEndpoint {
+        if let cachedEndpoint { return cachedEndpoint }
+        let endpoint = HTTPDebugEndpoint(baseURL: config.reconnect.url, requestTimeout: min(.seconds(5), config.reconnect.timeout))
+        cachedEndpoint = endpoint
+        return endpoint
+    }
 
     public init(config: Config, console: Console, options: Options) {
         self.config = config
@@ -79,6 +88,10 @@ public actor DevLoop {
             switch event {
             case .files(let fileEvents):
                 record(fileEvents)
+            case .configFile(let kind):
+                configFileChanged(kind)
+            case .watcherRearmed(let summary):
+                console.say("watching \(summary.folders) folder(s) with the new [watch] settings")
             case .watcherWarning(let message):
                 console.say(message, .warning)
             case .server(.unexpectedExit(_, let status, let uptime, let lastLines)):
@@ -107,19 +120,17 @@ public actor DevLoop {
         }
     }
 
+    private func makeFilter(_ config: Config) -> PathFilter {
+        PathFilter(base: config.directory, patterns: config.watch.ignore, source: (config.file as NSString).lastPathComponent)
+    }
+
     private func startWatching() -> Bool {
         let sink = self.sink
-        let filter = PathFilter(base: config.directory, patterns: config.watch.ignore, source: (config.file as NSString).lastPathComponent)
-        for path in config.watch.paths {
-            var isDirectory: ObjCBool = false
-            if !FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) || !isDirectory.boolValue {
-                console.say("\(config.file): [watch] paths: \(path) is not a folder; create it or fix the path", .error)
-                return false
-            }
-        }
-        let watcher = InotifyWatcher(roots: config.watch.paths, filter: filter) { output in
+        let watcher = InotifyWatcher(roots: config.watch.paths, filter: makeFilter(config), configFile: config.file) { output in
             switch output {
             case .events(let events): sink.yield(.files(events))
+            case .configFile(let kind): sink.yield(.configFile(kind))
+            case .rearmed(let summary): sink.yield(.watcherRearmed(summary))
             case .warning(let message): sink.yield(.watcherWarning(message))
             }
         }
@@ -132,6 +143,66 @@ public actor DevLoop {
         }
         self.watcher = watcher
         return true
+    }
+
+    // MARK: Config hot reload
+
+    private func configFileChanged(_ kind: FileEvent.Kind) {
+        guard !shuttingDown else { return }
+        if kind == .removed || kind == .renamedFrom {
+            // Editors that save by rename delete or move the old file first: wait for the new one.
+            console.say("\(config.file) was deleted or moved away; keeping the last good config", .debug)
+        }
+        configReload?.cancel()
+        let quiet = config.watch.debounce
+        configReload = Task {
+            try? await Task.sleep(for: quiet)
+            guard !Task.isCancelled else { return }
+            await self.reloadConfig()
+        }
+    }
+
+    /// Loads the saved config; applies it if valid, else keeps the old one and says why.
+    private func reloadConfig() async {
+        let file = config.file
+        guard let data = FileManager.default.contents(atPath: file) else {
+            console.say("\(file) is gone; keeping the last good config until it is back", .warning)
+            return
+        }
+        if data.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
+            console.say("\(file) is empty; keeping the last good config", .warning)
+            return
+        }
+        let new: Config
+        do {
+            new = try ConfigLoader.load(file: file, environment: options.environment)
+        } catch {
+            console.say("config not applied, keeping the last good one:\n\(error)", .error)
+            return
+        }
+        let changes = ConfigPrinter.differences(from: config, to: new)
+        guard !changes.isEmpty else {
+            console.say("config saved; nothing changed", .debug)
+            return
+        }
+        console.setSecrets([new.reconnect.password?.value].compactMap { $0 })
+        console.say("config reloaded:\n" + changes.map { "  " + $0 }.joined(separator: "\n"))
+        let old = config
+        config = new
+        if old.watch != new.watch {
+            debouncer.quietPeriod = new.watch.debounce
+            watcher?.rearm(roots: new.watch.paths, filter: makeFilter(new))
+        }
+        if old.reconnect != new.reconnect { cachedEndpoint = nil }
+        if old.server != new.server {
+            do {
+                try await supervisor?.update(settings: new.server)
+            } catch {
+                console.say("[server] ready: \(error)", .error)
+                return
+            }
+            startCycle(.configChanged)
+        }
     }
 
     private func installSignalHandlers() {
@@ -194,6 +265,9 @@ public actor DevLoop {
         case .changes(let changes):
             description = changes.summary(relativeTo: config.directory)
             console.say("change: \(description) → restarting the server")
+        case .configChanged:
+            description = "[server] config changed"
+            console.say("[server] changed → restarting the server")
         }
         var report = CycleReport(number: number, trigger: description)
         let plan = Planner.plan(for: trigger, config: config, serverRunning: await supervisor.current != nil)

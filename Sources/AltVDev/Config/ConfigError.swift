@@ -6,6 +6,15 @@ public struct ConfigError: Error, Equatable, Sendable, CustomStringConvertible {
     public var key: String?
     public var message: String
     public var fix: String?
+    /// Further problems found in the same file, when there were several.
+    public var additional: [ConfigError] = []
+
+    /// This problem and every additional one.
+    public var all: [ConfigError] {
+        var first = self
+        first.additional = []
+        return [first] + additional
+    }
 
     public init(file: String, line: Int? = nil, column: Int? = nil, key: String? = nil, message: String, fix: String? = nil) {
         self.file = file
@@ -16,8 +25,13 @@ public struct ConfigError: Error, Equatable, Sendable, CustomStringConvertible {
         self.fix = fix
     }
 
-    /// `file:line:column: key: message (fix)`, the shape editors and terminals turn into links.
+    /// `file:line:column: error: key: message`, the shape editors and terminals turn into links,
+    /// then the fix; one such block per problem.
     public var description: String {
+        all.map(\.single).joined(separator: "\n")
+    }
+
+    private var single: String {
         var place = file
         if let line { place += ":\(line)" }
         if let column { place += ":\(column)" }

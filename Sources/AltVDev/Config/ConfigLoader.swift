@@ -17,11 +17,14 @@ public enum ConfigLoader {
         guard let source = String(data: data, encoding: .utf8) else {
             throw ConfigError(file: path, message: "the file is not UTF-8 text", fix: "save it as UTF-8")
         }
-        return try parse(source: source, file: path, environment: environment)
+        return try parse(source: source, file: path, environment: environment, checkPaths: true)
     }
 
     /// Parses `source` as if read from `file`; relative paths resolve against the file's folder.
-    public static func parse(source: String, file: String, environment: [String: String] = [:]) throws(ConfigError) -> Config {
+    /// With `checkPaths`, watched folders must exist (a pure parse leaves the file system alone).
+    public static func parse(
+        source: String, file: String, environment: [String: String] = [:], checkPaths: Bool = false
+    ) throws(ConfigError) -> Config {
         let root: TOMLTable
         do {
             root = try TOMLTable(string: source)
@@ -32,9 +35,12 @@ public enum ConfigLoader {
         } catch {
             throw ConfigError(file: file, message: "invalid TOML: \(error)")
         }
+        if source.allSatisfy({ $0.isWhitespace }) {
+            throw ConfigError(file: file, line: 1, column: 1, message: "the file is empty", fix: "add [server] and [watch] sections")
+        }
         let document = TableReader(
-            node: TOMLNode(root), path: [], file: file, locator: TOMLKeyLocator(source: source))
-        return try ConfigSchema(document: document, file: file, environment: environment).config()
+            node: TOMLNode(root), path: [], file: file, locator: TOMLKeyLocator(source: source), environment: environment)
+        return try ConfigSchema(document: document, file: file, environment: environment, checkPaths: checkPaths).config()
     }
 
     /// `explicit` if given, else `altv-dev.toml` in `folder` or the nearest parent that has one.
@@ -52,72 +58,126 @@ public enum ConfigLoader {
 }
 
 /// The schema of `altv-dev.toml` v1: keys, types, defaults and cross-checks.
+///
+/// Every key is read on its own, so one pass reports every problem in the file, not just the first.
 struct ConfigSchema {
+    /// The keys each table accepts; the JSON Schema and the example file are tested against this.
+    static let keys: [String: [String]] = [
+        "": ["server", "watch", "reconnect"],
+        "server": ["command", "cwd", "env", "ready", "ready_timeout", "stop_signal", "stop_timeout"],
+        "watch": ["paths", "ignore", "debounce"],
+        "reconnect": ["enabled", "url", "password", "password_env", "retry_interval", "timeout"],
+    ]
+
     let document: TableReader
     let file: String
     let environment: [String: String]
+    let checkPaths: Bool
+    let problems = Problems()
 
     var directory: String { (file as NSString).deletingLastPathComponent }
 
+    /// Collects problems while the rest of the file is still read.
+    final class Problems {
+        var errors: [ConfigError] = []
+
+        func attempt<T>(_ fallback: T, _ read: () throws(ConfigError) -> T) -> T {
+            do {
+                return try read()
+            } catch {
+                errors.append(contentsOf: error.all)
+                return fallback
+            }
+        }
+    }
+
     func config() throws(ConfigError) -> Config {
-        try document.allowOnly(["server", "watch", "reconnect"])
-        let server = try serverSettings(try document.requiredTable("server"))
-        let watch = try watchSettings(try document.requiredTable("watch"))
-        let reconnect = try reconnectSettings(try document.optionalTable("reconnect"), serverDirectory: server.cwd)
+        problems.attempt(()) { () throws(ConfigError) in try document.allowOnly(Self.keys[""]!) }
+        let serverTable = problems.attempt(nil) { () throws(ConfigError) in try document.requiredTable("server") }
+        let watchTable = problems.attempt(nil) { () throws(ConfigError) in try document.requiredTable("watch") }
+        let reconnectTable = problems.attempt(nil) { () throws(ConfigError) in try document.optionalTable("reconnect") }
+        let server = serverSettings(serverTable ?? document.empty("server"))
+        let watch = watchSettings(watchTable ?? document.empty("watch"), required: watchTable != nil)
+        let reconnect = reconnectSettings(reconnectTable, serverDirectory: server.cwd)
+        if var first = problems.errors.first {
+            first.additional = Array(problems.errors.dropFirst())
+            throw first
+        }
         return Config(file: file, directory: directory, server: server, watch: watch, reconnect: reconnect)
     }
 
-    private func serverSettings(_ table: TableReader) throws(ConfigError) -> ServerSettings {
-        try table.allowOnly(["command", "cwd", "env", "ready", "ready_timeout", "stop_signal", "stop_timeout"])
-        let ready = try table.string("ready") ?? "Server started"
-        do {
-            _ = try Regex(ready)
-        } catch {
-            throw table.error(at: "ready", "invalid regular expression: \(error)", fix: "escape special characters with \\ or fix the pattern")
+    private func serverSettings(_ table: TableReader) -> ServerSettings {
+        let p = problems
+        p.attempt(()) { () throws(ConfigError) in try table.allowOnly(Self.keys["server"]!) }
+        let ready = p.attempt("Server started") { () throws(ConfigError) in
+            let pattern = try table.string("ready") ?? "Server started"
+            do {
+                _ = try Regex(pattern)
+            } catch {
+                throw table.regexError(at: "ready", pattern: pattern, message: "\(error)")
+            }
+            return pattern
         }
-        var stopSignal = StopSignal(name: "SIGINT")!
-        if let name = try table.string("stop_signal") {
+        let stopSignal = p.attempt(StopSignal(name: "SIGINT")!) { () throws(ConfigError) in
+            guard let name = try table.string("stop_signal") else { return StopSignal(name: "SIGINT")! }
             guard let signal = StopSignal(name: name) else {
                 throw table.error(
                     at: "stop_signal", "unknown signal \"\(name)\"",
                     fix: "use one of " + StopSignal.known.map(\.0).joined(separator: ", "))
             }
-            stopSignal = signal
+            return signal
         }
         return ServerSettings(
-            command: try table.command("command"),
-            cwd: FilePath.resolve(try table.string("cwd") ?? ".", against: directory),
-            env: try table.stringTable("env") ?? [:],
+            command: p.attempt(.arguments(["./altv-server"])) { () throws(ConfigError) in try table.command("command") },
+            cwd: FilePath.resolve(p.attempt(nil) { () throws(ConfigError) in try table.string("cwd") } ?? ".", against: directory),
+            env: p.attempt(nil) { () throws(ConfigError) in try table.stringTable("env") } ?? [:],
             ready: ready,
-            readyTimeout: try table.duration("ready_timeout") ?? .seconds(120),
+            readyTimeout: p.attempt(nil) { () throws(ConfigError) in try table.duration("ready_timeout") } ?? .seconds(120),
             stopSignal: stopSignal,
-            stopTimeout: try table.duration("stop_timeout") ?? .seconds(10))
+            stopTimeout: p.attempt(nil) { () throws(ConfigError) in try table.duration("stop_timeout") } ?? .seconds(10))
     }
 
-    private func watchSettings(_ table: TableReader) throws(ConfigError) -> WatchSettings {
-        try table.allowOnly(["paths", "ignore", "debounce"])
-        guard let paths = try table.stringArray("paths") else {
-            throw table.error(at: nil, "missing required key \"paths\"", fix: "add paths = [\"resources\"] under [watch]")
-        }
-        if paths.isEmpty {
-            throw table.error(at: "paths", "paths is empty: nothing would be watched", fix: "list at least one folder, e.g. [\"resources\"]")
+    private func watchSettings(_ table: TableReader, required: Bool) -> WatchSettings {
+        let p = problems
+        p.attempt(()) { () throws(ConfigError) in try table.allowOnly(Self.keys["watch"]!) }
+        let paths = p.attempt([String]()) { () throws(ConfigError) in
+            guard let paths = try table.stringArray("paths") else {
+                if !required { return [] }
+                throw table.error(at: nil, "missing required key \"paths\"", fix: "add paths = [\"resources\"] under [watch]")
+            }
+            if paths.isEmpty {
+                throw table.error(at: "paths", "paths is empty: nothing would be watched", fix: "list at least one folder, e.g. [\"resources\"]")
+            }
+            for (offset, path) in paths.enumerated() where checkPaths {
+                var isDirectory: ObjCBool = false
+                let absolute = FilePath.resolve(path, against: directory)
+                guard FileManager.default.fileExists(atPath: absolute, isDirectory: &isDirectory), isDirectory.boolValue else {
+                    throw table.error(
+                        at: "paths.\(offset)", "\(absolute) is not a folder", fix: "create it, or fix the path (relative to \(directory))")
+                }
+            }
+            return paths
         }
         return WatchSettings(
             paths: paths.map { FilePath.resolve($0, against: directory) },
-            ignore: try table.stringArray("ignore") ?? ["node_modules/", "*.log"],
-            debounce: try table.duration("debounce") ?? .milliseconds(100))
+            ignore: p.attempt(nil) { () throws(ConfigError) in try table.stringArray("ignore") } ?? ["node_modules/", "*.log"],
+            debounce: p.attempt(nil) { () throws(ConfigError) in try table.duration("debounce") } ?? .milliseconds(100))
     }
 
-    private func reconnectSettings(_ table: TableReader?, serverDirectory: String) throws(ConfigError) -> ReconnectSettings {
-        try table?.allowOnly(["enabled", "url", "password", "password_env", "retry_interval", "timeout"])
-        let url = try table?.string("url") ?? "http://127.0.0.1:9223"
-        if let table, URLComponents(string: url)?.host == nil || !(url.hasPrefix("http://") || url.hasPrefix("https://")) {
-            throw table.error(at: "url", "\"\(url)\" is not an http URL", fix: "write it like \"http://127.0.0.1:9223\"")
+    private func reconnectSettings(_ table: TableReader?, serverDirectory: String) -> ReconnectSettings {
+        let p = problems
+        if let table { p.attempt(()) { () throws(ConfigError) in try table.allowOnly(Self.keys["reconnect"]!) } }
+        let url = p.attempt("http://127.0.0.1:9223") { () throws(ConfigError) in
+            let url = try table?.string("url") ?? "http://127.0.0.1:9223"
+            if let table, URLComponents(string: url)?.host == nil || !(url.hasPrefix("http://") || url.hasPrefix("https://")) {
+                throw table.error(at: "url", "\"\(url)\" is not an http URL", fix: "write it like \"http://127.0.0.1:9223\"")
+            }
+            return url
         }
-        let passwordEnv = try table?.string("password_env") ?? "ALTV_SERVER_PASSWORD"
+        let passwordEnv = p.attempt(nil) { () throws(ConfigError) in try table?.string("password_env") } ?? "ALTV_SERVER_PASSWORD"
         var password: Secret?
         var source: String?
-        if let value = try table?.string("password") {
+        if let value = p.attempt(nil, { () throws(ConfigError) in try table?.string("password") }) {
             password = Secret(value)
             source = "reconnect.password in \((file as NSString).lastPathComponent)"
         } else if let value = environment[passwordEnv] {
@@ -128,13 +188,13 @@ struct ConfigSchema {
             source = "password in server.toml"
         }
         return ReconnectSettings(
-            enabled: try table?.bool("enabled") ?? true,
+            enabled: p.attempt(nil) { () throws(ConfigError) in try table?.bool("enabled") } ?? true,
             url: url.hasSuffix("/") ? String(url.dropLast()) : url,
             password: password,
             passwordSource: source,
             passwordEnv: passwordEnv,
-            retryInterval: try table?.duration("retry_interval") ?? .milliseconds(2500),
-            timeout: try table?.duration("timeout") ?? .seconds(60))
+            retryInterval: p.attempt(nil) { () throws(ConfigError) in try table?.duration("retry_interval") } ?? .milliseconds(2500),
+            timeout: p.attempt(nil) { () throws(ConfigError) in try table?.duration("timeout") } ?? .seconds(60))
     }
 
     /// The `password` key of the server's own `server.toml`, if there is one to read.

@@ -48,6 +48,13 @@ struct TableReader {
     let path: [String]
     let file: String
     let locator: TOMLKeyLocator
+    /// For `${VAR}` and `${VAR:-default}` in string values.
+    var environment: [String: String] = [:]
+
+    /// An empty stand-in for a missing table, so its keys still get their defaults.
+    func empty(_ key: String) -> TableReader {
+        TableReader(node: .table([:]), path: path + [key], file: file, locator: locator, environment: environment)
+    }
 
     var entries: [String: TOMLNode] {
         if case .table(let entries) = node { return entries }
@@ -65,6 +72,17 @@ struct TableReader {
         return ConfigError(file: file, line: position?.line, column: position?.column, key: name.isEmpty ? nil : name, message: message, fix: fix)
     }
 
+    /// A bad regex, with a caret under the place in the pattern where it goes wrong.
+    func regexError(at key: String, pattern: String, message: String) -> ConfigError {
+        var result = error(at: key, "invalid regular expression: \(message)", fix: "fix the pattern, or escape special characters with \\\\")
+        if let offset = RegexDiagnosis.offset(in: pattern, message: message) {
+            result.message += "\n    \(pattern)\n    " + String(repeating: " ", count: offset) + "^"
+            // The pattern starts one column after the opening quote, if it has no escapes.
+            if let column = result.column, !pattern.contains("\\") { result.column = column + 1 + offset }
+        }
+        return result
+    }
+
     func allowOnly(_ known: [String]) throws(ConfigError) {
         for key in entries.keys.sorted() where !known.contains(key) {
             let suggestion = Spelling.closest(to: key, among: known)
@@ -80,7 +98,7 @@ struct TableReader {
         guard case .table = value else {
             throw error(at: key, "expected a table, found \(value.typeName)", fix: "write it as a [\(keyPath(key))] section")
         }
-        return TableReader(node: value, path: path + [key], file: file, locator: locator)
+        return TableReader(node: value, path: path + [key], file: file, locator: locator, environment: environment)
     }
 
     func requiredTable(_ key: String) throws(ConfigError) -> TableReader {
@@ -95,7 +113,17 @@ struct TableReader {
         guard case .string(let text) = value else {
             throw error(at: key, "expected a string, found \(value.typeName)", fix: "put the value in quotes")
         }
-        return text
+        return try expand(text, at: key)
+    }
+
+    /// Replaces `${VAR}` and `${VAR:-default}` from the environment; `$${` is a literal `${`.
+    func expand(_ text: String, at key: String) throws(ConfigError) -> String {
+        guard text.contains("${") else { return text }
+        do {
+            return try VariableExpander.expand(text, environment: environment)
+        } catch {
+            throw self.error(at: key, error.message, fix: error.fix)
+        }
     }
 
     func bool(_ key: String) throws(ConfigError) -> Bool? {
@@ -116,7 +144,7 @@ struct TableReader {
             guard case .string(let text) = element else {
                 throw error(at: "\(key).\(offset)", "expected a string, found \(element.typeName)", fix: "put the value in quotes")
             }
-            strings.append(text)
+            strings.append(try expand(text, at: "\(key).\(offset)"))
         }
         return strings
     }
@@ -131,7 +159,7 @@ struct TableReader {
             guard case .string(let text) = element else {
                 throw error(at: "\(key).\(name)", "expected a string, found \(element.typeName)", fix: "put the value in quotes")
             }
-            strings[name] = text
+            strings[name] = try expand(text, at: "\(key).\(name)")
         }
         return strings
     }
@@ -141,7 +169,7 @@ struct TableReader {
         guard case .string(let text) = value else {
             throw error(at: key, "expected \(DurationParser.expected), found \(value.typeName)", fix: "write it as a string, e.g. \"2.5s\"")
         }
-        guard let duration = DurationParser.parse(text) else {
+        guard let duration = DurationParser.parse(try expand(text, at: key)) else {
             throw error(at: key, "\"\(text)\" is not a duration", fix: "write \(DurationParser.expected)")
         }
         return duration
@@ -153,7 +181,7 @@ struct TableReader {
         }
         switch value {
         case .string(let line) where !line.trimmingCharacters(in: " ").isEmpty:
-            return .shell(line)
+            return .shell(try expand(line, at: key))
         case .array:
             guard let arguments = try stringArray(key), !arguments.isEmpty, !arguments[0].isEmpty else {
                 throw error(at: key, "the command is empty", fix: "name the program first, e.g. [\"./altv-server\"]")

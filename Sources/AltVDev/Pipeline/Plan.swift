@@ -2,6 +2,8 @@
 public enum CycleTrigger: Equatable, Sendable {
     case initialStart
     case changes(ChangeSet)
+    /// `[server]` changed in a reloaded config.
+    case configChanged
 }
 
 /// What one cycle will do, in order: the planner's answer to a trigger.

@@ -6,11 +6,14 @@ public final class ServerRun: Sendable {
     public let id: Int
     public let process: ChildProcess
     public let output: ServerOutput
+    /// The settings it was started with: its stop follows them, even after a config change.
+    public let settings: ServerSettings
 
-    init(id: Int, process: ChildProcess, output: ServerOutput) {
+    init(id: Int, process: ChildProcess, output: ServerOutput, settings: ServerSettings) {
         self.id = id
         self.process = process
         self.output = output
+        self.settings = settings
     }
 
     public enum ReadyOutcome: Equatable, Sendable {
@@ -52,10 +55,10 @@ public enum SupervisorEvent: Sendable {
 
 /// Starts and stops `altv-server` by the rules in `[server]`; one server at a time.
 public actor ServerSupervisor {
-    public let settings: ServerSettings
+    public private(set) var settings: ServerSettings
     private let console: Console
     private let guardian: Guardian?
-    private let matcher: ReadyMatcher
+    private var matcher: ReadyMatcher
     private let baseEnvironment: [String: String]
     private let events: @Sendable (SupervisorEvent) -> Void
     private var lifecycle = ServerLifecycle()
@@ -75,6 +78,12 @@ public actor ServerSupervisor {
         self.events = events
     }
 
+    /// New settings for the next start; the running server keeps the ones it started with.
+    public func update(settings: ServerSettings) throws {
+        matcher = try ReadyMatcher(pattern: settings.ready)
+        self.settings = settings
+    }
+
     /// The environment a server gets: ours, plus `[server] env`, minus the reconnect password's variable.
     static func environment(base: [String: String], settings: ServerSettings, hiding hidden: [String]) -> [String: String] {
         var environment = base
@@ -92,7 +101,7 @@ public actor ServerSupervisor {
         let process = try ChildProcess(options)
         guardian?.protect(process.processGroup)
         let output = ServerOutput(console: console, name: "server", matcher: matcher)
-        let run = ServerRun(id: nextRunID, process: process, output: output)
+        let run = ServerRun(id: nextRunID, process: process, output: output, settings: settings)
         nextRunID += 1
         current = run
         lifecycle.started(run: run.id)
@@ -130,6 +139,7 @@ public actor ServerSupervisor {
         guard let run = current else { return nil }
         guard case .beginTeardown = lifecycle.stopRequested() else { return nil }
         let group = run.process.processGroup
+        let settings = run.settings
         console.say("stopping server (\(settings.stopSignal) to process group \(group))", .debug)
         let teardown = Teardown.graceful(signal: settings.stopSignal.number, timeout: settings.stopTimeout)
         let report = await teardown.run(on: group)

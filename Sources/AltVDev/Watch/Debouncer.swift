@@ -2,7 +2,8 @@
 ///
 /// A pure value: the caller passes the time, so tests drive it with instants they choose.
 public struct Debouncer: Sendable {
-    public let quietPeriod: Duration
+    /// Changes apply from the next event on.
+    public var quietPeriod: Duration
     private var order: [String] = []
     private var seen: Set<String> = []
     private var overflowed = false

@@ -18,13 +18,22 @@ extension InotifyWatcher {
                 ready.signal()
                 return
             }
-            var walker = TreeWalker(watcher: self)
-            for root in roots { walker.watchTree(root) }
-            outcome.summary = WatchSummary(folders: walker.folders, failed: walker.failed)
-            walker.reportLimit()
+            outcome.summary = watchEverything()
             ready.signal()
             var renames: [UInt32: String] = [:]
             while !stopRequested.isSet {
+                if let next = takePendingRearm() {
+                    // Start over: dropping single watches would leave the old tree's paths behind.
+                    inotifytools_cleanup()
+                    guard inotifytools_initialize() != 0 else {
+                        handler(.warning("inotify could not restart: \(String(cString: strerror(inotifytools_error())))"))
+                        return
+                    }
+                    roots = next.roots
+                    filter = next.filter
+                    renames = [:]
+                    handler(.rearmed(watchEverything()))
+                }
                 guard let event = inotifytools_next_event(1) else { continue }
                 let events = translate(event.pointee, event: event, renames: &renames)
                 if !events.isEmpty, !stopRequested.isSet { handler(.events(events)) }
@@ -37,6 +46,18 @@ extension InotifyWatcher {
         ready.wait()
         if let error = outcome.error { throw WatcherError(message: error) }
         return outcome.summary ?? WatchSummary(folders: 0, failed: [])
+    }
+
+    /// Watches the trees and the config file's folder; on the watcher's thread.
+    private func watchEverything() -> WatchSummary {
+        var walker = TreeWalker(watcher: self)
+        for root in roots { walker.watchTree(root) }
+        if let configFile {
+            let folder = (configFile as NSString).deletingLastPathComponent
+            if !isInTree(folder) { _ = inotifytools_watch_file(folder + "/", Self.directoryEvents) }
+        }
+        walker.reportLimit()
+        return WatchSummary(folders: walker.folders, failed: walker.failed)
     }
 
     /// Turns one raw event into file events, adding watches for folders that appear.
@@ -52,7 +73,11 @@ extension InotifyWatcher {
         }
         let path = String(cString: directory) + name
         let isDirectory = has(UInt32(IN_ISDIR))
-        if filter.isIgnored(path, isDirectory: isDirectory) { return [] }
+        if path == configFile {
+            if let kind = fileKind(mask) { handler(.configFile(kind)) }
+            return []
+        }
+        if !isInTree(path) || filter.isIgnored(path, isDirectory: isDirectory) { return [] }
 
         if isDirectory {
             if has(UInt32(IN_MOVED_FROM)) {
@@ -76,21 +101,18 @@ extension InotifyWatcher {
             if has(UInt32(IN_DELETE)) { return [FileEvent(path: path, kind: .removed, isDirectory: true)] }
             return []
         }
-        let kind: FileEvent.Kind
-        if has(UInt32(IN_CLOSE_WRITE)) {
-            kind = .modified
-        } else if has(UInt32(IN_CREATE)) {
-            kind = .created
-        } else if has(UInt32(IN_MOVED_TO)) {
-            kind = .renamedTo
-        } else if has(UInt32(IN_MOVED_FROM)) {
-            kind = .renamedFrom
-        } else if has(UInt32(IN_DELETE)) {
-            kind = .removed
-        } else {
-            return []
-        }
+        guard let kind = fileKind(mask) else { return [] }
         return [FileEvent(path: path, kind: kind)]
+    }
+
+    private func fileKind(_ mask: UInt32) -> FileEvent.Kind? {
+        func has(_ flag: Int32) -> Bool { mask & UInt32(bitPattern: flag) != 0 }
+        if has(IN_CLOSE_WRITE) { return .modified }
+        if has(IN_CREATE) { return .created }
+        if has(IN_MOVED_TO) { return .renamedTo }
+        if has(IN_MOVED_FROM) { return .renamedFrom }
+        if has(IN_DELETE) { return .removed }
+        return nil
     }
 }
 

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import AltVDev
@@ -141,7 +142,7 @@ struct ConfigLoaderTests {
             line: 3, column: 15, key: "server.stop_signal", message: "unknown signal"),
         BadCase(
             name: "bad regex", source: "[server]\ncommand = [\"x\"]\nready = \"Server (started\"\n[watch]\npaths = [\"r\"]\n",
-            line: 3, column: 9, key: "server.ready", message: "invalid regular expression"),
+            line: 3, column: 17, key: "server.ready", message: "invalid regular expression: expected ')'\n    Server (started\n           ^"),
         BadCase(
             name: "env value not a string", source: "[server]\ncommand = [\"x\"]\nenv = { A = 1 }\n[watch]\npaths = [\"r\"]\n",
             line: 3, column: 13, key: "server.env.A", message: "expected a string"),
@@ -167,6 +168,50 @@ struct ConfigLoaderTests {
             #expect(error.column == bad.column)
             #expect(error.key == bad.key)
             #expect(error.message.contains(bad.message), "\(error.message)")
+        }
+    }
+
+    @Test("every problem in the file is listed, in one pass")
+    func everyProblem() {
+        let source = "[server]\ncommand = 5\nready_timeout = \"soon\"\n[watch]\npaths = [\"r\"]\ndebounce = 1\n[reconnect]\nurl = \"x\"\n"
+        do {
+            _ = try ConfigLoader.parse(source: source, file: Self.file)
+            Issue.record("expected errors")
+        } catch {
+            #expect(error.all.map(\.key) == ["server.command", "server.ready_timeout", "watch.debounce", "reconnect.url"])
+            #expect(error.description.split(separator: "\n").filter { $0.contains(": error: ") }.count == 4)
+        }
+    }
+
+    @Test("${VAR} and ${VAR:-default} are expanded; an unset variable is an error naming it")
+    func variables() throws {
+        let source = "[server]\ncommand = [\"${ALTV}/altv-server\", \"--port=${PORT:-7788}\"]\nready = \"$${literal}\"\n[watch]\npaths = [\"r\"]\n"
+        let config = try ConfigLoader.parse(source: source, file: Self.file, environment: ["ALTV": "/opt/altv"])
+        #expect(config.server.command == .arguments(["/opt/altv/altv-server", "--port=7788"]))
+        #expect(config.server.ready == "${literal}")
+        do {
+            _ = try ConfigLoader.parse(source: source, file: Self.file, environment: [:])
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.key == "server.command.0")
+            #expect(error.line == 2 && error.column == 12)
+            #expect(error.message == "environment variable ALTV is not set")
+        }
+    }
+
+    @Test("watched folders must exist when the file is loaded from disk")
+    func missingFolder() throws {
+        let folder = NSTemporaryDirectory() + "altv-dev-config-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: folder + "/resources", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let file = folder + "/altv-dev.toml"
+        try Data("[server]\ncommand = [\"x\"]\n[watch]\npaths = [\"resources\", \"missing\"]\n".utf8).write(to: URL(fileURLWithPath: file))
+        #expect(throws: ConfigError.self) { try ConfigLoader.load(file: file) }
+        do {
+            _ = try ConfigLoader.load(file: file)
+        } catch {
+            #expect(error.key == "watch.paths.1")
+            #expect(error.message == "\(folder)/missing is not a folder")
         }
     }
 

@@ -1,0 +1,94 @@
+import AltVDev
+import Foundation
+import Glibc
+import Testing
+
+@Suite("altv-dev.toml hot reload")
+struct HotReloadTests {
+    /// The current `altv-dev.toml` with `old` replaced by `new`.
+    func edit(_ project: TestProject, _ old: String, _ new: String) throws -> String {
+        let text = try String(contentsOfFile: project.path("altv-dev.toml"), encoding: .utf8)
+        #expect(text.contains(old))
+        return text.replacingOccurrences(of: old, with: new)
+    }
+
+    @Test("a valid save applies at once, key by key; [watch] re-arms without a restart")
+    func validChange() async throws {
+        try await withProject { project in
+            project.writeConfig(reconnect: ["enabled": "false"])
+            try FileManager.default.createDirectory(atPath: project.path("extra"), withIntermediateDirectories: true)
+            let watch = try project.launch(["watch"])
+            #expect(await watch.log.wait(for: "✓ #1"))
+            project.write("altv-dev.toml", try edit(project, "debounce = \"100ms\"\npaths = [\"resources\"]", "debounce = \"50ms\"\npaths = [\"resources\", \"extra\"]"))
+            #expect(await watch.log.wait(for: "watch.debounce: \"100ms\" → \"50ms\""))
+            #expect(watch.log.count(containing: "watch.paths: [\"\(project.path("resources"))\"] → [\"\(project.path("resources"))\", \"\(project.path("extra"))\"]") == 1)
+            #expect(await watch.log.wait(for: "with the new [watch] settings"))
+            #expect(watch.log.serverStarts == 1)
+            project.write("extra/new.js", "x\n")
+            #expect(await watch.log.wait(for: "✓ #2 extra/new.js ·"))
+        }
+    }
+
+    @Test("a changed [server] restarts the server with it")
+    func serverChange() async throws {
+        try await withProject { project in
+            project.writeConfig(reconnect: ["enabled": "false"])
+            let watch = try project.launch(["watch"])
+            #expect(await watch.log.wait(for: "✓ #1"))
+            project.write("altv-dev.toml", try edit(project, "[server]\n", "[server]\nready = \"Main thread started\"\n"))
+            #expect(await watch.log.wait(for: "server.ready: \"Server started\" → \"Main thread started\""))
+            #expect(await watch.log.wait(for: "✓ #2 [server] config changed"))
+            #expect(watch.log.serverStarts == 2)
+        }
+    }
+
+    @Test("an invalid save is reported with its place and changes nothing; the next good save applies")
+    func invalidChange() async throws {
+        try await withProject { project in
+            project.writeConfig(reconnect: ["enabled": "false"])
+            let watch = try project.launch(["watch"])
+            #expect(await watch.log.wait(for: "✓ #1"))
+            let good = try String(contentsOfFile: project.path("altv-dev.toml"), encoding: .utf8)
+            project.write("altv-dev.toml", "[server]\nready = 5\n" + good.replacingOccurrences(of: "[server]\n", with: ""))
+            #expect(await watch.log.wait(for: "config not applied, keeping the last good one:"))
+            #expect(watch.log.count(containing: "altv-dev.toml:2:9: error: server.ready: expected a string, found an integer") == 1)
+            // Still running on the old config: a save restarts as before.
+            project.append("resources/core/server/index.js", "// edit\n")
+            #expect(await watch.log.wait(for: "✓ #2 resources/core/server/index.js"))
+            project.write("altv-dev.toml", good.replacingOccurrences(of: "debounce = \"100ms\"", with: "debounce = \"80ms\""))
+            #expect(await watch.log.wait(for: "watch.debounce: \"100ms\" → \"80ms\""))
+        }
+    }
+
+    @Test("a deleted or emptied file keeps the last good config; an editor's rename-save applies")
+    func deleteEmptyAndRename() async throws {
+        try await withProject { project in
+            project.writeConfig(reconnect: ["enabled": "false"])
+            let watch = try project.launch(["watch"])
+            #expect(await watch.log.wait(for: "✓ #1"))
+            let good = try String(contentsOfFile: project.path("altv-dev.toml"), encoding: .utf8)
+            try FileManager.default.removeItem(atPath: project.path("altv-dev.toml"))
+            #expect(await watch.log.wait(for: "is gone; keeping the last good config"))
+            project.write("altv-dev.toml", "\n")
+            #expect(await watch.log.wait(for: "is empty; keeping the last good config"))
+            // Save by rename, as vim (backupcopy=no) and JetBrains do.
+            project.write("altv-dev.toml.tmp", good.replacingOccurrences(of: "debounce = \"100ms\"", with: "debounce = \"70ms\""))
+            #expect(rename(project.path("altv-dev.toml.tmp"), project.path("altv-dev.toml")) == 0)
+            #expect(await watch.log.wait(for: "watch.debounce: \"100ms\" → \"70ms\""))
+            #expect(watch.log.serverStarts == 1)
+        }
+    }
+
+    @Test("the password is masked in the list of changes")
+    func maskedPassword() async throws {
+        try await withProject { project in
+            project.writeConfig(reconnect: ["enabled": "false", "password": "\"first-secret\""])
+            let watch = try project.launch(["watch"])
+            #expect(await watch.log.wait(for: "✓ #1"))
+            project.write("altv-dev.toml", try edit(project, "first-secret", "second-secret"))
+            #expect(await watch.log.wait(for: "reconnect.password: changed"))
+            #expect(!watch.log.text.contains("first-secret"))
+            #expect(!watch.log.text.contains("second-secret"))
+        }
+    }
+}
