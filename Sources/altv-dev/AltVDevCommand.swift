@@ -6,13 +6,16 @@ import Foundation
 struct AltVDevCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "altv-dev",
-        abstract: "An instant edit → play loop for alt:V server developers.",
+        abstract: "An instant edit-and-play loop for alt:V server developers.",
         discussion: """
             Watches your resources, restarts altv-server when you save, waits for its ready line and \
             makes the game client reconnect through its debug endpoint. Configure it in altv-dev.toml.
             """,
         version: "0.1.0",
-        subcommands: [WatchCommand.self, ReconnectCommand.self, StatusCommand.self, SimulateCommand.self, GuardianCommand.self],
+        subcommands: [
+            WatchCommand.self, CheckCommand.self, InitCommand.self, ReconnectCommand.self, StatusCommand.self, SimulateCommand.self,
+            GuardianCommand.self,
+        ],
         defaultSubcommand: nil)
 }
 

@@ -67,13 +67,79 @@ struct CommandTests {
         (["watch", "--help"], ["--config", "--verbose"]),
         (["reconnect", "--help"], ["--url", "--password-env", "--timeout"]),
         (["status", "--help"], ["--url"]),
-        (["--help"], ["watch", "reconnect", "status", "sim"]),
+        (["--help"], ["watch", "check", "init", "reconnect", "status", "sim"]),
+        (["check", "--help"], ["--config", "--why"]),
+        (["init", "--help"], ["--force"]),
+        (["sim", "server", "--help"], ["--startup-delay", "--crash-on-start", "--ignore-signals", "--spawn-child"]),
+        (["sim", "client", "--help"], ["--port", "--server", "--state"]),
     ])
     func help(_ arguments: [String], _ expected: [String]) async throws {
         try await withProject { project in
             let command = try project.launch(arguments)
             #expect(await command.waitForExit() == .exited(0))
             for option in expected { #expect(command.log.text.contains(option), "\(option)") }
+            #expect(!command.log.text.contains("__guardian"))
+        }
+    }
+}
+
+@Suite("check, init, completions")
+struct ConfigCommandTests {
+    @Test("check prints the resolved config with the password masked; a bad file lists every problem and exits 2")
+    func check() async throws {
+        try await withProject { project in
+            project.writeConfig(reconnect: ["enabled": "false"])
+            let good = try project.launch(["check"])
+            #expect(await good.waitForExit() == .exited(0))
+            #expect(good.log.lines.first == "# \(project.path("altv-dev.toml")): valid")
+            #expect(good.log.count(containing: "password = \"********\"  # from password in server.toml") == 1)
+            #expect(good.log.count(containing: "stop_signal = \"SIGINT\"") == 1)
+            #expect(!good.log.text.contains(project.password))
+            project.write("altv-dev.toml", "[server]\ncommand = 5\nready = \"(\"\n[watch]\npaths = [\"nope\"]\n")
+            let bad = try project.launch(["check"])
+            #expect(await bad.waitForExit() == .exited(2))
+            #expect(bad.log.count(containing: "altv-dev.toml:2:11: error: server.command") == 1)
+            #expect(bad.log.count(containing: "altv-dev.toml:3:10: error: server.ready: invalid regular expression") == 1)
+            #expect(bad.log.count(containing: "altv-dev.toml:5:10: error: watch.paths.0: \(project.path("nope")) is not a folder") == 1)
+        }
+    }
+
+    @Test("check --why explains each path")
+    func why() async throws {
+        try await withProject { project in
+            project.writeConfig(watch: ["ignore": "[\"node_modules/\"]"])
+            let command = try project.launch(["check", "--why", "resources/core/server/index.js", "resources/x/node_modules/y.js", "server.toml"])
+            #expect(await command.waitForExit() == .exited(0))
+            #expect(command.log.lines == [
+                "resources/core/server/index.js: watched: a save restarts the server",
+                "resources/x/node_modules/y.js: ignored by altv-dev.toml [watch] ignore #1: node_modules/ (its folder resources/x/node_modules/ is ignored)",
+                "server.toml: not watched: outside [watch] paths (resources)",
+            ])
+        }
+    }
+
+    @Test("init writes a file that check accepts, and refuses to overwrite without --force")
+    func initCommand() async throws {
+        try await withProject { project in
+            let first = try project.launch(["init"])
+            #expect(await first.waitForExit() == .exited(0))
+            let check = try project.launch(["check"])
+            #expect(await check.waitForExit() == .exited(0))
+            let again = try project.launch(["init"])
+            #expect(await again.waitForExit() == .exited(1))
+            #expect(again.log.count(containing: "already exists; pass --force to replace it") == 1)
+            let forced = try project.launch(["init", "--force"])
+            #expect(await forced.waitForExit() == .exited(0))
+        }
+    }
+
+    @Test("shell completions are generated", arguments: ["bash", "zsh", "fish"])
+    func completions(_ shell: String) async throws {
+        try await withProject { project in
+            let command = try project.launch(["--generate-completion-script", shell])
+            #expect(await command.waitForExit() == .exited(0))
+            #expect(command.log.text.contains("watch"))
+            #expect(command.log.text.contains("config"))
             #expect(!command.log.text.contains("__guardian"))
         }
     }

@@ -11,7 +11,8 @@ public enum ConfigPrinter {
         case .arguments(let arguments): entries.append(("server.command", array(arguments)))
         }
         entries.append(("server.cwd", quote(server.cwd)))
-        entries.append(("server.env", "{ " + server.env.sorted { $0.key < $1.key }.map { "\($0.key) = \(quote($0.value))" }.joined(separator: ", ") + " }"))
+        let env = server.env.sorted { $0.key < $1.key }.map { "\($0.key) = \(quote($0.value))" }
+        entries.append(("server.env", env.isEmpty ? "{}" : "{ " + env.joined(separator: ", ") + " }"))
         entries.append(("server.ready", quote(server.ready)))
         entries.append(("server.ready_timeout", duration(server.readyTimeout)))
         entries.append(("server.stop_signal", quote(server.stopSignal.name)))

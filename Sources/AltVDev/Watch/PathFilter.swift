@@ -34,6 +34,8 @@ public struct PathFilter: Sendable {
         public var ignored: Bool
         /// The deciding rule, if any matched.
         public var rule: IgnoreRule?
+        /// What the rule matched, relative to `base`: the path itself or one of its folders.
+        public var matched: String?
     }
 
     /// Whether `path` (absolute) is ignored, itself or through a parent folder.
@@ -52,7 +54,7 @@ public struct PathFilter: Sendable {
     /// The verdict for a path relative to `base`.
     public func verdict(relative: String, isDirectory: Bool) -> Verdict {
         let components = relative.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
-        guard !components.isEmpty else { return Verdict(ignored: false, rule: nil) }
+        guard !components.isEmpty else { return Verdict(ignored: false, rule: nil, matched: nil) }
         for depth in 1..<components.count {
             let parent = components[0..<depth]
             let result = match(components: parent, isDirectory: true)
@@ -62,9 +64,9 @@ public struct PathFilter: Sendable {
     }
 
     private func match(components: ArraySlice<String>, isDirectory: Bool) -> Verdict {
-        var result = Verdict(ignored: false, rule: nil)
+        var result = Verdict(ignored: false, rule: nil, matched: nil)
         for rule in rules where rule.matches(components: components, isDirectory: isDirectory) {
-            result = Verdict(ignored: !rule.negated, rule: rule)
+            result = Verdict(ignored: !rule.negated, rule: rule, matched: components.joined(separator: "/"))
         }
         return result
     }

@@ -1,0 +1,75 @@
+import Foundation
+import TOMLKit
+
+/// Checks beyond the file itself: what `altv-dev check` warns about.
+public enum ConfigAdvisor {
+    /// Problems that do not stop altv-dev but will likely bite: a missing program, a server not in debug mode.
+    public static func warnings(for config: Config, environment: [String: String] = ProcessInfo.processInfo.environment) -> [String] {
+        var warnings: [String] = []
+        if let program = program(of: config.server.command), locate(program, cwd: config.server.cwd, environment: environment) == nil {
+            warnings.append(
+                "server.command: \(program) is not found (looked in \(program.contains("/") ? config.server.cwd : "$PATH")); "
+                    + "fix the path, or install the server there")
+        }
+        let serverToml = (config.server.cwd as NSString).appendingPathComponent("server.toml")
+        if let text = try? String(contentsOfFile: serverToml, encoding: .utf8) {
+            if let table = try? TOMLTable(string: text) {
+                if table["debug"]?.bool != true {
+                    warnings.append(
+                        "\(serverToml): debug is not true; the client's auto-reconnect (POST /reconnect) only works when server and client run with debug = true")
+                }
+            } else {
+                warnings.append("\(serverToml) is not valid TOML; the server will not start with it")
+            }
+        } else if config.reconnect.enabled {
+            warnings.append("\(serverToml) is not readable; altv-dev cannot check debug = true or read the password from it")
+        }
+        return warnings
+    }
+
+    /// The program a command runs: the first word of a shell line, the first element of an array.
+    static func program(of command: CommandSpec) -> String? {
+        switch command {
+        case .arguments(let arguments): arguments.first
+        case .shell(let line): line.split(separator: " ").first.map(String.init)
+        }
+    }
+
+    /// The executable's path, if it exists: relative paths from `cwd`, bare names from `$PATH`.
+    public static func locate(_ program: String, cwd: String, environment: [String: String]) -> String? {
+        if program.contains("/") {
+            let path = FilePath.resolve(program, against: cwd)
+            return FileManager.default.isExecutableFile(atPath: path) ? path : nil
+        }
+        for folder in (environment["PATH"] ?? "").split(separator: ":") {
+            let path = (String(folder) as NSString).appendingPathComponent(program)
+            if FileManager.default.isExecutableFile(atPath: path) { return path }
+        }
+        return nil
+    }
+
+    /// What a save at `path` would do, like `git check-ignore -v`: watched, ignored (by which
+    /// rule, from which source) or outside the watched folders.
+    public static func why(_ path: String, config: Config) -> String {
+        let absolute = FilePath.absolute(path)
+        if absolute == config.file { return "\(path): the config file: a save reloads it" }
+        guard config.watch.paths.contains(where: { absolute == $0 || absolute.hasPrefix($0 + "/") }) else {
+            let watched = config.watch.paths.map { PathFilter.relative($0, to: config.directory) ?? $0 }.joined(separator: ", ")
+            return "\(path): not watched: outside [watch] paths (\(watched))"
+        }
+        var isDirectory: ObjCBool = false
+        _ = FileManager.default.fileExists(atPath: absolute, isDirectory: &isDirectory)
+        let filter = PathFilter(base: config.directory, patterns: config.watch.ignore, source: (config.file as NSString).lastPathComponent)
+        let verdict = filter.verdict(for: absolute, isDirectory: isDirectory.boolValue)
+        let relative = PathFilter.relative(absolute, to: config.directory) ?? absolute
+        if verdict.ignored, let rule = verdict.rule {
+            let origin = rule.source == "built-in" ? "built-in rule #\(rule.index)" : "\(rule.source) [watch] ignore #\(rule.index)"
+            let via = verdict.matched.map { $0 == relative ? "" : " (its folder \($0)/ is ignored)" } ?? ""
+            return "\(path): ignored by \(origin): \(rule.pattern)\(via)"
+        }
+        if let rule = verdict.rule {
+            return "\(path): watched (re-included by \(rule.source) [watch] ignore #\(rule.index): \(rule.pattern)): a save restarts the server"
+        }
+        return "\(path): watched: a save restarts the server"
+    }
+}

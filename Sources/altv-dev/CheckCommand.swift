@@ -1,0 +1,51 @@
+import AltVDev
+import ArgumentParser
+import Foundation
+
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Validate altv-dev.toml and print it resolved, or say why a path is watched or ignored.",
+        discussion: """
+            Without --why: lists every problem (file:line:column) and exits 2, or prints the resolved \
+            config with defaults filled in and the password masked, plus warnings (program not found, \
+            server.toml without debug = true). With --why: for each path, whether a save there is \
+            watched, ignored (by which rule, from which source) or outside the watched folders.
+            """)
+
+    @OptionGroup var configOptions: ConfigOptions
+
+    @Option(name: .customLong("why"), parsing: .upToNextOption, help: "Paths to explain.")
+    var why: [String] = []
+
+    func run() throws {
+        guard let config = try configOptions.load(required: true) else { return }
+        if !why.isEmpty {
+            for path in why { print(ConfigAdvisor.why(path, config: config)) }
+            return
+        }
+        print("# \(config.file): valid")
+        print(ConfigPrinter.toml(config), terminator: "")
+        for warning in ConfigAdvisor.warnings(for: config) { print("warning: \(warning)") }
+    }
+}
+
+struct InitCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "init",
+        abstract: "Write a commented altv-dev.toml for the alt:V server in this folder.",
+        discussion: "Looks for the server binary, server.toml and its resources, a package.json build script and TypeScript.")
+
+    @Flag(help: "Replace an existing altv-dev.toml.")
+    var force = false
+
+    func run() throws {
+        do {
+            let file = try ProjectScaffold(directory: FileManager.default.currentDirectoryPath).write(force: force)
+            print("wrote \(file); check it with `altv-dev check`, then run `altv-dev watch`")
+        } catch let refusal as ProjectScaffold.Refusal {
+            FileHandle.standardError.write(Data("altv-dev: \(refusal)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+}

@@ -1,0 +1,86 @@
+import Foundation
+import Testing
+
+@testable import AltVDev
+
+@Suite("check --why, warnings and init")
+struct ConfigAdvisorTests {
+    /// A temp project with `resources/` and the given files; removed afterwards.
+    func withFolder(_ files: [String: String], _ body: (String) throws -> Void) throws {
+        let folder = NSTemporaryDirectory() + "altv-dev-advisor-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: folder + "/resources/core", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        for (name, content) in files {
+            let path = folder + "/" + name
+            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try Data(content.utf8).write(to: URL(fileURLWithPath: path))
+        }
+        try body(folder)
+    }
+
+    static let config = """
+        [server]
+        command = ["./altv-server"]
+        [watch]
+        paths = ["resources"]
+        ignore = ["node_modules/", "*.log", "!keep.log", "/resources/core/dist/"]
+        """
+
+    @Test("why: watched, ignored with rule and source, re-included, outside, the config itself")
+    func why() throws {
+        try withFolder(["altv-dev.toml": Self.config]) { folder in
+            let config = try ConfigLoader.load(file: folder + "/altv-dev.toml")
+            let cases: [(String, String)] = [
+                ("resources/core/index.js", "watched: a save restarts the server"),
+                ("resources/core/node_modules/a/b.js", "ignored by altv-dev.toml [watch] ignore #1: node_modules/ (its folder resources/core/node_modules/ is ignored)"),
+                ("resources/core/server.log", "ignored by altv-dev.toml [watch] ignore #2: *.log"),
+                ("resources/core/keep.log", "watched (re-included by altv-dev.toml [watch] ignore #3: !keep.log): a save restarts the server"),
+                ("resources/core/dist/x.js", "ignored by altv-dev.toml [watch] ignore #4: /resources/core/dist/ (its folder resources/core/dist/ is ignored)"),
+                ("resources/core/.x.js.swp", "ignored by built-in rule #4: *.swp"),
+                ("server.toml", "not watched: outside [watch] paths (resources)"),
+                ("altv-dev.toml", "the config file: a save reloads it"),
+            ]
+            for (path, expected) in cases {
+                #expect(ConfigAdvisor.why(folder + "/" + path, config: config) == folder + "/" + path + ": " + expected)
+            }
+        }
+    }
+
+    @Test("warnings: a missing server program, server.toml without debug = true")
+    func warnings() throws {
+        try withFolder(["altv-dev.toml": Self.config, "server.toml": "debug = false\n"]) { folder in
+            let warnings = ConfigAdvisor.warnings(for: try ConfigLoader.load(file: folder + "/altv-dev.toml"), environment: [:])
+            #expect(warnings.count == 2)
+            #expect(warnings[0].hasPrefix("server.command: ./altv-server is not found"))
+            #expect(warnings[1].contains("debug is not true"))
+        }
+        try withFolder(["altv-dev.toml": Self.config.replacingOccurrences(of: "./altv-server", with: "sh"), "server.toml": "debug = true\n"]) { folder in
+            let config = try ConfigLoader.load(file: folder + "/altv-dev.toml")
+            #expect(ConfigAdvisor.warnings(for: config, environment: ["PATH": "/bin:/usr/bin"]).isEmpty)
+        }
+    }
+
+    @Test("init: what it finds is in the file, the file loads, and it does not overwrite")
+    func scaffold() throws {
+        try withFolder([
+            "altv-server": "#!/bin/sh\n", "server.toml": "resources = [\"core\", \"chat\"]\n", "tsconfig.json": "{}",
+            "package.json": "{\"scripts\": {\"build\": \"tsc -p .\"}}",
+        ]) { folder in
+            let scaffold = ProjectScaffold(directory: folder)
+            let found = scaffold.findings()
+            #expect(found.serverBinary == "altv-server")
+            #expect(found.resources == ["core", "chat"])
+            #expect(found.buildScript == "npm run build")
+            #expect(found.typeScript && found.hasServerToml && !found.debug && found.hasResourcesFolder)
+            let file = try scaffold.write(force: false)
+            let text = try String(contentsOfFile: file, encoding: .utf8)
+            #expect(text.contains("# server.toml loads: core, chat"))
+            #expect(text.contains("does not set debug = true"))
+            #expect(text.contains("# command = \"npm run build\""))
+            let config = try ConfigLoader.load(file: file)
+            #expect(config.server.command == .arguments(["./altv-server"]))
+            #expect(throws: ProjectScaffold.Refusal.self) { try scaffold.write(force: false) }
+            try scaffold.write(force: true)
+        }
+    }
+}
