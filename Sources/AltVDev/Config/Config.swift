@@ -41,6 +41,18 @@ public struct ServerSettings: Equatable, Sendable {
     public var readyTimeout: Duration
     public var stopSignal: StopSignal
     public var stopTimeout: Duration
+    /// What to do when the server exits by itself.
+    public var onCrash: CrashPolicy
+    /// The game port that must be free before a start: `port`, else server.toml's, else 7788.
+    public var port: Int
+}
+
+/// `[server] on_crash`.
+public enum CrashPolicy: String, Equatable, Sendable, CaseIterable {
+    /// Report, then wait for the next change.
+    case wait
+    /// Restart with a backoff from 0.5 s doubling to 8 s, reset after a minute of healthy running.
+    case restart
 }
 
 /// `[watch]`: what to watch and what to leave alone.
@@ -62,6 +74,8 @@ public struct ReconnectSettings: Equatable, Sendable {
     public var passwordEnv: String
     public var retryInterval: Duration
     public var timeout: Duration
+    /// Allow a non-loopback `url` (a server in WSL2 reaching the client on the Windows host).
+    public var allowRemote: Bool
 }
 
 /// A value that never shows itself: printing it prints a mask.

@@ -64,9 +64,9 @@ struct ConfigSchema {
     /// The keys each table accepts; the JSON Schema and the example file are tested against this.
     static let keys: [String: [String]] = [
         "": ["server", "watch", "reconnect"],
-        "server": ["command", "cwd", "env", "ready", "ready_timeout", "stop_signal", "stop_timeout"],
+        "server": ["command", "cwd", "env", "ready", "ready_timeout", "stop_signal", "stop_timeout", "on_crash", "port"],
         "watch": ["paths", "ignore", "debounce"],
-        "reconnect": ["enabled", "url", "password", "password_env", "retry_interval", "timeout"],
+        "reconnect": ["enabled", "url", "password", "password_env", "retry_interval", "timeout", "allow_remote"],
     ]
 
     let document: TableReader
@@ -127,14 +127,29 @@ struct ConfigSchema {
             }
             return signal
         }
+        let onCrash = p.attempt(CrashPolicy.wait) { () throws(ConfigError) in
+            guard let text = try table.string("on_crash") else { return .wait }
+            guard let policy = CrashPolicy(rawValue: text) else {
+                throw table.error(at: "on_crash", "expected \"wait\" or \"restart\", found \"\(text)\"", fix: "write on_crash = \"wait\" or \"restart\"")
+            }
+            return policy
+        }
+        let cwd = FilePath.resolve(p.attempt(nil) { () throws(ConfigError) in try table.string("cwd") } ?? ".", against: directory)
+        let port = p.attempt(nil) { () throws(ConfigError) -> Int? in
+            guard let port = try table.integer("port") else { return nil }
+            guard (1...65535).contains(port) else { throw table.error(at: "port", "\(port) is not a port", fix: "use 1 to 65535") }
+            return port
+        } ?? Self.serverTomlPort(in: cwd) ?? 7788
         return ServerSettings(
             command: p.attempt(.arguments(["./altv-server"])) { () throws(ConfigError) in try table.command("command") },
-            cwd: FilePath.resolve(p.attempt(nil) { () throws(ConfigError) in try table.string("cwd") } ?? ".", against: directory),
+            cwd: cwd,
             env: p.attempt(nil) { () throws(ConfigError) in try table.stringTable("env") } ?? [:],
             ready: ready,
             readyTimeout: p.attempt(nil) { () throws(ConfigError) in try table.duration("ready_timeout") } ?? .seconds(120),
             stopSignal: stopSignal,
-            stopTimeout: p.attempt(nil) { () throws(ConfigError) in try table.duration("stop_timeout") } ?? .seconds(10))
+            stopTimeout: p.attempt(nil) { () throws(ConfigError) in try table.duration("stop_timeout") } ?? .seconds(10),
+            onCrash: onCrash,
+            port: port)
     }
 
     private func watchSettings(_ table: TableReader, required: Bool) -> WatchSettings {
@@ -167,10 +182,17 @@ struct ConfigSchema {
     private func reconnectSettings(_ table: TableReader?, serverDirectory: String) -> ReconnectSettings {
         let p = problems
         if let table { p.attempt(()) { () throws(ConfigError) in try table.allowOnly(Self.keys["reconnect"]!) } }
+        let allowRemote = p.attempt(nil) { () throws(ConfigError) in try table?.bool("allow_remote") } ?? false
         let url = p.attempt("http://127.0.0.1:9223") { () throws(ConfigError) in
             let url = try table?.string("url") ?? "http://127.0.0.1:9223"
-            if let table, URLComponents(string: url)?.host == nil || !(url.hasPrefix("http://") || url.hasPrefix("https://")) {
+            guard let table else { return url }
+            guard let host = URLComponents(string: url)?.host, url.hasPrefix("http://") || url.hasPrefix("https://") else {
                 throw table.error(at: "url", "\"\(url)\" is not an http URL", fix: "write it like \"http://127.0.0.1:9223\"")
+            }
+            if !allowRemote && !Self.isLoopback(host) {
+                throw table.error(
+                    at: "url", "\(host) is not a loopback address: the password would travel to another machine",
+                    fix: "use 127.0.0.1, or set allow_remote = true under [reconnect] (e.g. a server in WSL2 reaching the Windows client)")
             }
             return url
         }
@@ -194,7 +216,23 @@ struct ConfigSchema {
             passwordSource: source,
             passwordEnv: passwordEnv,
             retryInterval: p.attempt(nil) { () throws(ConfigError) in try table?.duration("retry_interval") } ?? .milliseconds(2500),
-            timeout: p.attempt(nil) { () throws(ConfigError) in try table?.duration("timeout") } ?? .seconds(60))
+            timeout: p.attempt(nil) { () throws(ConfigError) in try table?.duration("timeout") } ?? .seconds(60),
+            allowRemote: allowRemote)
+    }
+
+    /// `localhost`, `127.0.0.0/8` or `::1`.
+    static func isLoopback(_ host: String) -> Bool {
+        let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        if bare == "localhost" || bare == "::1" { return true }
+        let parts = bare.split(separator: ".")
+        return parts.count == 4 && parts[0] == "127" && parts.allSatisfy { UInt8($0) != nil }
+    }
+
+    /// The `port` key of the server's own `server.toml`.
+    static func serverTomlPort(in directory: String) -> Int? {
+        let path = (directory as NSString).appendingPathComponent("server.toml")
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8), let table = try? TOMLTable(string: text) else { return nil }
+        return table["port"]?.int
     }
 
     /// The `password` key of the server's own `server.toml`, if there is one to read.

@@ -17,6 +17,8 @@ public enum ConfigPrinter {
         entries.append(("server.ready_timeout", duration(server.readyTimeout)))
         entries.append(("server.stop_signal", quote(server.stopSignal.name)))
         entries.append(("server.stop_timeout", duration(server.stopTimeout)))
+        entries.append(("server.on_crash", quote(server.onCrash.rawValue)))
+        entries.append(("server.port", String(server.port)))
         entries.append(("watch.paths", array(watch.paths)))
         entries.append(("watch.ignore", array(watch.ignore)))
         entries.append(("watch.debounce", duration(watch.debounce)))
@@ -26,6 +28,7 @@ public enum ConfigPrinter {
         entries.append(("reconnect.password_env", quote(reconnect.passwordEnv)))
         entries.append(("reconnect.retry_interval", duration(reconnect.retryInterval)))
         entries.append(("reconnect.timeout", duration(reconnect.timeout)))
+        entries.append(("reconnect.allow_remote", reconnect.allowRemote ? "true" : "false"))
         return entries
     }
 

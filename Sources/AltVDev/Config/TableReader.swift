@@ -126,6 +126,14 @@ struct TableReader {
         }
     }
 
+    func integer(_ key: String) throws(ConfigError) -> Int? {
+        guard let value = entries[key] else { return nil }
+        guard case .integer(let number) = value else {
+            throw error(at: key, "expected an integer, found \(value.typeName)", fix: "write a number without quotes")
+        }
+        return number
+    }
+
     func bool(_ key: String) throws(ConfigError) -> Bool? {
         guard let value = entries[key] else { return nil }
         guard case .boolean(let flag) = value else {

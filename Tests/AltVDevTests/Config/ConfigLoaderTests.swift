@@ -34,6 +34,17 @@ struct ConfigLoaderTests {
         #expect(config.reconnect.passwordEnv == "ALTV_SERVER_PASSWORD")
         #expect(config.reconnect.retryInterval == .milliseconds(2500))
         #expect(config.reconnect.timeout == .seconds(60))
+        #expect(!config.reconnect.allowRemote)
+        #expect(config.server.onCrash == .wait)
+        #expect(config.server.port == 7788)
+    }
+
+    @Test("loopback hosts are recognised", arguments: [
+        ("127.0.0.1", true), ("127.1.2.3", true), ("localhost", true), ("[::1]", true),
+        ("192.168.1.5", false), ("10.0.0.2", false), ("example.com", false), ("127.0.0", false),
+    ])
+    func loopback(_ host: String, _ expected: Bool) {
+        #expect(ConfigSchema.isLoopback(host) == expected)
     }
 
     @Test("every key of v1 is read")
@@ -60,6 +71,7 @@ struct ConfigLoaderTests {
             password_env = "MY_PASSWORD"
             retry_interval = "1s"
             timeout = "1m"
+            allow_remote = true
             """
         let config = try ConfigLoader.parse(source: source, file: Self.file)
         #expect(config.server.command == .shell("./start.sh --verbose"))
@@ -152,6 +164,15 @@ struct ConfigLoaderTests {
         BadCase(
             name: "url that is not http", source: "[server]\ncommand = [\"x\"]\n[watch]\npaths = [\"r\"]\n[reconnect]\nurl = \"ftp://x\"\n",
             line: 6, column: 7, key: "reconnect.url", message: "is not an http URL"),
+        BadCase(
+            name: "remote url without allow_remote", source: "[server]\ncommand = [\"x\"]\n[watch]\npaths = [\"r\"]\n[reconnect]\nurl = \"http://10.0.0.2:9223\"\n",
+            line: 6, column: 7, key: "reconnect.url", message: "10.0.0.2 is not a loopback address"),
+        BadCase(
+            name: "unknown on_crash", source: "[server]\ncommand = [\"x\"]\non_crash = \"retry\"\n[watch]\npaths = [\"r\"]\n",
+            line: 3, column: 12, key: "server.on_crash", message: "expected \"wait\" or \"restart\""),
+        BadCase(
+            name: "port out of range", source: "[server]\ncommand = [\"x\"]\nport = 70000\n[watch]\npaths = [\"r\"]\n",
+            line: 3, column: 8, key: "server.port", message: "70000 is not a port"),
         BadCase(
             name: "enabled as a string", source: "[server]\ncommand = [\"x\"]\n[watch]\npaths = [\"r\"]\n[reconnect]\nenabled = \"yes\"\n",
             line: 6, column: 11, key: "reconnect.enabled", message: "expected true or false"),
