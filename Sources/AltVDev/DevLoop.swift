@@ -41,6 +41,9 @@ public actor DevLoop {
     private var signalSources: [any DispatchSourceSignal] = []
     private var shuttingDown = false
     private var configReload: Task<Void, Never>?
+    private var crashBackoff = CrashBackoff()
+    private var crashRestart: Task<Void, Never>?
+    private var instanceLock: InstanceLock?
     /// Kept across cycles so its connection setup is paid once, not on every reconnect.
     private var cachedEndpoint: HTTPDebugEndpoint?
 
@@ -62,6 +65,12 @@ public actor DevLoop {
     /// Runs until SIGINT, SIGTERM or SIGHUP; returns the process exit code.
     public func run() async -> Int32 {
         console.setSecrets([config.reconnect.password?.value].compactMap { $0 })
+        do {
+            instanceLock = try InstanceLock(configFile: config.file)
+        } catch {
+            console.say("\(error)", .error)
+            return 1
+        }
         installSignalHandlers()
         do {
             guardian = try Guardian(executable: options.executable)
@@ -246,6 +255,8 @@ public actor DevLoop {
     // MARK: Cycles
 
     private func startCycle(_ trigger: CycleTrigger) {
+        crashRestart?.cancel()
+        crashRestart = nil
         let previous = cycle
         previous?.cancel()
         cycleNumber += 1
@@ -268,6 +279,8 @@ public actor DevLoop {
         case .configChanged:
             description = "[server] config changed"
             console.say("[server] changed → restarting the server")
+        case .crashRestart:
+            description = "restart after a crash"
         }
         var report = CycleReport(number: number, trigger: description)
         let plan = Planner.plan(for: trigger, config: config, serverRunning: await supervisor.current != nil)
@@ -280,6 +293,18 @@ public actor DevLoop {
                 if Task.isCancelled { return }
             case .startServer:
                 guard !Task.isCancelled, !shuttingDown else { return }
+                let port = config.server.port
+                if PortInspector.isTaken(port: port) {
+                    console.say("port \(port) is still taken; waiting up to \(config.server.stopTimeout.humanReadable) for it", .debug)
+                    if !(await PortInspector.waitUntilFree(port: port, timeout: config.server.stopTimeout)) {
+                        if Task.isCancelled { return }
+                        let holder = PortInspector.holder(of: port).map { "\($0)" } ?? "a process that is gone now"
+                        report.result = .failed(
+                            "not started: port \(port) is held by \(holder); stop it, or set [server] port if the server uses another")
+                        console.say(report.line, .error)
+                        return
+                    }
+                }
                 do {
                     run = try await supervisor.start(hidingVariables: [config.reconnect.passwordEnv])
                 } catch {
@@ -362,8 +387,26 @@ public actor DevLoop {
         if !lastLines.isEmpty {
             message += "; last lines:\n" + lastLines.suffix(10).map { "  │ " + $0 }.joined(separator: "\n")
         }
-        message += "\nwaiting for a change to start it again"
+        guard config.server.onCrash == .restart, !shuttingDown else {
+            message += "\nwaiting for a change to start it again"
+            console.say(message, .error)
+            return
+        }
+        let delay = crashBackoff.delay(afterUptime: uptime)
+        message += "\nrestarting in \(delay.humanReadable) (on_crash = \"restart\")"
         console.say(message, .error)
+        crashRestart?.cancel()
+        crashRestart = Task {
+            try? await Task.sleep(for: delay)
+            guard !Task.isCancelled else { return }
+            self.restartAfterCrash()
+        }
+    }
+
+    private func restartAfterCrash() {
+        guard !shuttingDown, crashRestart != nil else { return }
+        crashRestart = nil
+        startCycle(.crashRestart)
     }
 
     // MARK: Shutdown
@@ -371,6 +414,7 @@ public actor DevLoop {
     private func shutdown() async {
         watcher?.stop()
         debounceTimer?.cancel()
+        crashRestart?.cancel()
         cycle?.cancel()
         await cycle?.value
         if let report = await supervisor?.stop() {

@@ -26,6 +26,21 @@ struct SimulateServer: ParsableCommand {
     @Flag(help: "Start a child in the server's process group that ignores SIGINT and SIGTERM.")
     var spawnChild = false
 
+    @Flag(help: "Like --spawn-child, and the child holds the game port.")
+    var childHoldsPort = false
+
+    @Option(help: "Print this many bytes without a newline during start-up.")
+    var bytesWithoutNewline = 0
+
+    @Flag(help: "Print lines with invalid UTF-8, the ready line among them.")
+    var invalidUtf8 = false
+
+    @Option(help: "Print this many megabytes of log lines once started.")
+    var floodMegabytes = 0
+
+    @Option(help: "Exit with status 1 this long after start-up, e.g. \"2s\".")
+    var exitAfter: String?
+
     func run() throws {
         guard let delay = DurationParser.parse(startupDelay) else {
             throw ValidationError("--startup-delay \(startupDelay): expected \(DurationParser.expected)")
@@ -35,6 +50,16 @@ struct SimulateServer: ParsableCommand {
         options.crashOnStart = crashOnStart
         options.ignoreSignals = ignoreSignals
         options.spawnChild = spawnChild
+        options.childHoldsPort = childHoldsPort
+        options.bytesWithoutNewline = bytesWithoutNewline
+        options.invalidUTF8 = invalidUtf8
+        options.floodMegabytes = floodMegabytes
+        if let exitAfter {
+            guard let duration = DurationParser.parse(exitAfter) else {
+                throw ValidationError("--exit-after \(exitAfter): expected \(DurationParser.expected)")
+            }
+            options.exitAfter = duration
+        }
         let server = try SimulatedServer(options: options)
         throw ExitCode(server.run())
     }
@@ -54,11 +79,17 @@ struct SimulateClient: AsyncParsableCommand {
     @Option(help: "The state to start in.")
     var state = "MAIN_MENU"
 
+    @Option(help: "Misbehave: never-answer, garbage, reconnect-401 or reconnect-500.")
+    var fault: SimulatedClient.Fault?
+
     func run() async throws {
         var options = SimulatedClient.Options()
         options.port = port
         options.server = server
         options.initialState = state
+        options.fault = fault
         try await SimulatedClient(options: options).run()
     }
 }
+
+extension SimulatedClient.Fault: ExpressibleByArgument {}

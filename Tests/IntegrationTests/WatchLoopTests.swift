@@ -199,7 +199,7 @@ struct WatchLoopTests {
             #expect(watch.log.count(containing: "password from $TEST_ALTV_PASSWORD") == 1)
             let line = watch.log.lines.first { $0.contains("server started (pid ") } ?? ""
             let pid = line.split(separator: "(pid ").last?.split(separator: ")").first.map(String.init) ?? ""
-            let environ = FileManager.default.contents(atPath: "/proc/\(pid)/environ") ?? Data()
+            let environ = Data(ProcFile.read("/proc/\(pid)/environ") ?? [])
             #expect(!environ.isEmpty)
             #expect(!String(decoding: environ, as: UTF8.self).contains(project.password))
             #expect(!watch.log.text.contains(project.password))

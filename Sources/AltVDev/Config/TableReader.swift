@@ -103,7 +103,7 @@ struct TableReader {
 
     func requiredTable(_ key: String) throws(ConfigError) -> TableReader {
         guard let table = try optionalTable(key) else {
-            throw ConfigError(file: file, line: nil, column: nil, key: keyPath(key), message: "missing required section [\(keyPath(key))]", fix: "add a [\(keyPath(key))] section")
+            throw ConfigError(file: file, line: 1, column: 1, key: keyPath(key), message: "missing required section [\(keyPath(key))]", fix: "add a [\(keyPath(key))] section")
         }
         return table
     }

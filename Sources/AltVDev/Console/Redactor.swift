@@ -30,6 +30,7 @@ public struct Redactor: Sendable {
             return
         }
         var i = 0
+        var runStart = 0
         let n = bytes.count
         outer: while i < n {
             for secret in secrets where secret.count <= n - i && bytes[i] == secret[0] {
@@ -39,13 +40,16 @@ public struct Redactor: Sendable {
                     break
                 }
                 if matches {
+                    // Copy the clean run before the secret in one go, then the mask.
+                    output.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[runStart..<i]))
                     output.append(contentsOf: Self.mask.utf8)
                     i += secret.count
+                    runStart = i
                     continue outer
                 }
             }
-            output.append(bytes[i])
             i += 1
         }
+        output.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[runStart..<n]))
     }
 }

@@ -4,6 +4,8 @@ public enum CycleTrigger: Equatable, Sendable {
     case changes(ChangeSet)
     /// `[server]` changed in a reloaded config.
     case configChanged
+    /// `on_crash = "restart"`, after the backoff.
+    case crashRestart
 }
 
 /// What one cycle will do, in order: the planner's answer to a trigger.

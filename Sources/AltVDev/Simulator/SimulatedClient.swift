@@ -17,7 +17,19 @@ public actor SimulatedClient {
         public var initialState = "MAIN_MENU"
         /// How long DOWNLOADING_FILES lasts.
         public var downloadTime: Duration = .milliseconds(150)
+        public var fault: Fault?
         public init() {}
+    }
+
+    /// Ways the client can misbehave, for the fault tests.
+    public enum Fault: String, Sendable, CaseIterable {
+        /// Accepts connections, never answers.
+        case neverAnswer = "never-answer"
+        /// `/status` answers something that is no status.
+        case garbage
+        /// `/reconnect` answers 401 or 500.
+        case reconnect401 = "reconnect-401"
+        case reconnect500 = "reconnect-500"
     }
 
     let options: Options
@@ -46,11 +58,18 @@ public actor SimulatedClient {
     /// Serves until the task is cancelled.
     public func run() async throws {
         let server = HTTPServer(address: try .inet(ip4: options.host, port: options.port), logger: .disabled)
+        let fault = options.fault
         await server.appendRoute("GET /status") { _ in
-            let status = await self.status
+            if fault == .neverAnswer { try await Task.sleep(for: .seconds(3600)) }
+            let status = fault == .garbage ? "<html><body>502 Bad Gateway</body></html>" : await self.status
             return HTTPResponse(statusCode: .ok, headers: [.contentType: "text/plain"], body: Data(status.utf8))
         }
         let reconnect: @Sendable (HTTPRequest) async throws -> HTTPResponse = { request in
+            if fault == .neverAnswer { try await Task.sleep(for: .seconds(3600)) }
+            if fault == .reconnect401 || fault == .reconnect500 {
+                self.say("reconnect refused with HTTP \(fault == .reconnect401 ? 401 : 500)")
+                return HTTPResponse(statusCode: fault == .reconnect401 ? .unauthorized : .internalServerError)
+            }
             let password = String(decoding: try await request.bodyData, as: UTF8.self)
             await self.reconnectRequested(password: password)
             return HTTPResponse(statusCode: .ok)

@@ -16,6 +16,16 @@ public final class SimulatedServer: @unchecked Sendable {
         public var ignoreSignals = false
         /// Starts a child in the server's process group that ignores SIGINT and SIGTERM.
         public var spawnChild = false
+        /// Like `spawnChild`, but the child also holds the game port (it inherits the socket).
+        public var childHoldsPort = false
+        /// Bytes printed without a newline before start-up goes on.
+        public var bytesWithoutNewline = 0
+        /// Print lines with invalid UTF-8, the ready line among them.
+        public var invalidUTF8 = false
+        /// Megabytes of log lines printed as fast as possible once started.
+        public var floodMegabytes = 0
+        /// Exit with status 1 this long after start-up.
+        public var exitAfter: Duration?
         public init(directory: String) { self.directory = directory }
     }
 
@@ -94,12 +104,27 @@ public final class SimulatedServer: @unchecked Sendable {
             _exit(134)
         }
         sleep(for: options.startupDelay / 2)
+        if options.bytesWithoutNewline > 0 { printWithoutNewline(options.bytesWithoutNewline) }
         for resource in toml.resources { load(resource) }
         guard let listener = listen() else { return 1 }
+        if options.childHoldsPort { startStubbornChild(holding: listener) }
         say("Starting HTTP server on \(toml.host):\(toml.port)")
         say("Main thread started (ThreadId: \(getpid()))")
         sleep(for: options.startupDelay / 2)
-        say("Server started")
+        if options.invalidUTF8 {
+            lock.withLock {
+                FileDescriptorWriter.writeAll(STDOUT_FILENO, [0xFF, 0xFE, 0x20] + Array("broken \u{1B}[31mbytes\u{1B}[0m ".utf8) + [0xC3, 0x28, 0x0A])
+                FileDescriptorWriter.writeAll(STDOUT_FILENO, [0xC0, 0xAF] + Array(" Server started\n".utf8))
+            }
+        } else {
+            say("Server started")
+        }
+        if options.floodMegabytes > 0 { flood(megabytes: options.floodMegabytes) }
+        if let exitAfter = options.exitAfter {
+            sleep(for: exitAfter)
+            say("Segmentation fault (simulated exit)", level: "Error")
+            exit(1)
+        }
 
         Thread { self.acceptClients(listener) }.start()
         Thread { self.readConsole() }.start()
@@ -226,16 +251,44 @@ public final class SimulatedServer: @unchecked Sendable {
     }
 
     /// A child in the server's own process group that ignores the polite signals, like a stuck
-    /// crash handler or node worker: only a SIGKILL to the group ends it.
-    private func startStubbornChild() {
+    /// crash handler or node worker: only a SIGKILL to the group ends it. Given a socket, the
+    /// child keeps it as its stdin, and with it the port.
+    private func startStubbornChild(holding socket: Int32? = nil) {
         var pid: pid_t = 0
         let argv = ["/bin/sh", "-c", "trap '' INT TERM HUP; while :; do sleep 1; done"]
         let environment = ProcessInfo.processInfo.environment.map { "\($0.key)=\($0.value)" }
         let code = withCStrings(argv) { argv in
             withCStrings(environment) { envp in
-                altv_spawn(&pid, "/bin/sh", argv, envp, nil, STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO, 0)
+                altv_spawn(&pid, "/bin/sh", argv, envp, nil, socket ?? STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO, 0)
             }
         }
-        if code == 0 { say("Started helper process \(pid)") }
+        if code == 0 { say("Started helper process \(pid)" + (socket == nil ? "" : " holding the game port")) }
+    }
+
+    private func printWithoutNewline(_ count: Int) {
+        let chunk = [UInt8](repeating: UInt8(ascii: "x"), count: 64 * 1024)
+        var left = count
+        lock.withLock {
+            while left > 0 {
+                let size = min(left, chunk.count)
+                _ = chunk.withUnsafeBytes { FileDescriptorWriter.writeAll(STDOUT_FILENO, UnsafeRawBufferPointer(rebasing: $0.prefix(size))) }
+                left -= size
+            }
+            FileDescriptorWriter.writeAll(STDOUT_FILENO, Array("\n".utf8))
+        }
+    }
+
+    /// Log lines as fast as the pipe takes them, in big writes like a chatty script would.
+    private func flood(megabytes: Int) {
+        let line = Array("[00:00:00][js] tick: the quick brown fox jumps over the lazy dog 0123456789\n".utf8)
+        var block: [UInt8] = []
+        while block.count < 256 * 1024 { block += line }
+        var left = megabytes * 1024 * 1024
+        while left > 0 {
+            let size = min(left, block.count)
+            block.withUnsafeBytes { _ = FileDescriptorWriter.writeAll(STDOUT_FILENO, UnsafeRawBufferPointer(rebasing: $0.prefix(size))) }
+            left -= size
+        }
+        say("flood done")
     }
 }

@@ -15,8 +15,12 @@ public struct ReadyMatcher: @unchecked Sendable {
         (try? regex.firstMatch(in: ANSI.strip(line))) != nil
     }
 
+    /// Only the start of a line is searched: a ready line is short, and a server printing
+    /// megabytes without a newline must not make every piece cost a long regex scan.
+    public static let searchedPrefix = 4096
+
     public func matches(_ line: UnsafeRawBufferPointer) -> Bool {
-        let text = String(decoding: ANSI.strip(line), as: UTF8.self)
+        let text = String(decoding: ANSI.strip(UnsafeRawBufferPointer(rebasing: line.prefix(Self.searchedPrefix))), as: UTF8.self)
         return (try? regex.firstMatch(in: text)) != nil
     }
 }

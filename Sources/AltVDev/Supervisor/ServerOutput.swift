@@ -11,7 +11,9 @@ public final class ServerOutput: LineHandler, @unchecked Sendable {
     private let matcher: ReadyMatcher
     private var batch: [UInt8] = []
     private let lock = NSLock()
-    private var recent: [String] = []
+    /// The last bytes printed, raw: last lines are cut from it only when a crash is reported.
+    private var tail: [UInt8] = []
+    private static let tailBytes = 16 * 1024
     /// When the ready line was seen.
     public let ready = Latch<ContinuousClock.Instant>()
     /// The child's output closed: every line has been handled.
@@ -29,10 +31,11 @@ public final class ServerOutput: LineHandler, @unchecked Sendable {
         batch.append(contentsOf: prefix)
         redactor.redact(line, into: &batch)
         batch.append(UInt8(ascii: "\n"))
-        let kept = String(decoding: ANSI.strip(UnsafeRawBufferPointer(rebasing: line.prefix(400))), as: UTF8.self)
         lock.withLock {
-            if recent.count == Self.keptLines { recent.removeFirst() }
-            recent.append(redactor.redact(kept))
+            tail.append(contentsOf: line.prefix(400))
+            tail.append(UInt8(ascii: "\n"))
+            // Trimmed in big steps, so keeping the tail costs a copy per 16 KiB, not per line.
+            if tail.count > 2 * Self.tailBytes { tail.removeFirst(tail.count - Self.tailBytes) }
         }
         if ready.current == nil, matcher.matches(line) {
             // The ready line reaches the terminal before anyone hears that it was seen.
@@ -51,5 +54,12 @@ public final class ServerOutput: LineHandler, @unchecked Sendable {
     }
 
     /// The last lines printed, escapes stripped and secrets masked.
-    public var lastLines: [String] { lock.withLock { recent } }
+    public var lastLines: [String] {
+        let bytes = lock.withLock { tail }
+        let lines = bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).dropLast().suffix(Self.keptLines)
+        return lines.map { line in
+            let clean = Array(line).withUnsafeBytes { ANSI.strip($0) }
+            return clean.withUnsafeBytes { String(decoding: redactor.redact($0), as: UTF8.self) }
+        }
+    }
 }

@@ -66,6 +66,16 @@ extension InotifyWatcher {
         func has(_ flag: Int32) -> Bool { mask & UInt32(bitPattern: flag) != 0 }
         func has(_ flag: UInt32) -> Bool { mask & flag != 0 }
         if has(UInt32(IN_Q_OVERFLOW)) { return [FileEvent(path: roots.first ?? "/", kind: .overflow)] }
+        if raw.len == 0, has(UInt32(IN_DELETE_SELF)) || has(UInt32(IN_MOVE_SELF)), let directory = inotifytools_filename_from_wd(raw.wd) {
+            var path = String(cString: directory)
+            if path.count > 1, path.hasSuffix("/") { path.removeLast() }
+            guard roots.contains(path) else { return [] }
+            // Watch the parent for the folder to come back; its creation re-walks it.
+            let parent = (path as NSString).deletingLastPathComponent
+            _ = inotifytools_watch_file(parent + "/", Self.directoryEvents)
+            handler(.warning("watched folder \(path) was removed; it is watched again when it comes back"))
+            return [FileEvent(path: path, kind: .removed, isDirectory: true)]
+        }
         guard raw.len > 0, let directory = inotifytools_filename_from_wd(raw.wd) else { return [] }
         let name = withUnsafePointer(to: &event.pointee) { pointer -> String in
             let base = UnsafeRawPointer(pointer).advanced(by: MemoryLayout<inotify_event>.size)
@@ -123,6 +133,8 @@ struct TreeWalker {
     var failed: [String] = []
     var files: [String] = []
     var limitReached = false
+    /// Device and inode of each folder entered: a symlink loop is walked once.
+    private var visited: Set<[UInt64]> = []
 
     init(watcher: InotifyWatcher) {
         self.watcher = watcher
@@ -131,6 +143,8 @@ struct TreeWalker {
     mutating func watchTree(_ root: String) {
         var stack = [root]
         while let folder = stack.popLast() {
+            var info = stat()
+            if stat(folder, &info) == 0, !visited.insert([UInt64(info.st_dev), UInt64(info.st_ino)]).inserted { continue }
             guard inotifytools_watch_file(folder + "/", InotifyWatcher.directoryEvents) != 0 else {
                 let code = inotifytools_error()
                 if code == ENOSPC { limitReached = true }
@@ -165,7 +179,7 @@ struct TreeWalker {
             }
             return
         }
-        let limit = (try? String(contentsOfFile: "/proc/sys/fs/inotify/max_user_watches", encoding: .utf8))?
+        let limit = ProcFile.text("/proc/sys/fs/inotify/max_user_watches")?
             .trimmingCharacters(in: .whitespacesAndNewlines) ?? "unknown"
         watcher.handler(.warning(
             "inotify watch limit reached (fs.inotify.max_user_watches = \(limit)): \(failed.count) folder(s) are not watched, first: \(failed[0]). "

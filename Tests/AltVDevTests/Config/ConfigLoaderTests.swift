@@ -142,7 +142,7 @@ struct ConfigLoaderTests {
             line: 1, column: 1, key: "server", message: "missing required key \"command\""),
         BadCase(
             name: "missing watch section", source: "[server]\ncommand = [\"x\"]\n",
-            line: nil, column: nil, key: "watch", message: "missing required section [watch]"),
+            line: 1, column: 1, key: "watch", message: "missing required section [watch]"),
         BadCase(
             name: "non-string in paths", source: "[server]\ncommand = [\"x\"]\n[watch]\npaths = [\"r\", 7]\n",
             line: 4, column: 15, key: "watch.paths.1", message: "expected a string, found an integer"),

@@ -4,29 +4,50 @@ import Testing
 
 /// Everything a process printed, line by line, with waits for lines that are yet to come.
 final class OutputLog: LineHandler, @unchecked Sendable {
-    private struct Waiter {
-        let predicate: @Sendable ([String]) -> Bool
-        let latch: Latch<Bool>
+    /// Someone waiting for `needed` lines that contain `fragment`; checked line by line as they come.
+    private final class Waiter {
+        let fragment: String
+        let needed: Int
+        var seen: Int
+        let latch = Latch<Bool>()
+
+        init(fragment: String, needed: Int, seen: Int) {
+            self.fragment = fragment
+            self.needed = needed
+            self.seen = seen
+        }
     }
 
     private let lock = NSLock()
     private var collected: [String] = []
     private var waiters: [Waiter] = []
     private var isClosed = false
+    /// Lines kept at most (the oldest go first), for tests that flood the output.
+    let limit: Int
+    private(set) var totalLines = 0
     let closed = Latch<Void>()
+
+    init(limit: Int = .max) {
+        self.limit = limit
+    }
 
     func handle(line: UnsafeRawBufferPointer) {
         let text = String(decoding: ANSI.strip(line), as: UTF8.self)
-        let ready = lock.withLock { () -> [Waiter] in
+        let met = lock.withLock { () -> [Waiter] in
             collected.append(text)
-            let lines = collected
-            let (met, waiting) = waiters.reduce(into: ([Waiter](), [Waiter]())) { result, waiter in
-                if waiter.predicate(lines) { result.0.append(waiter) } else { result.1.append(waiter) }
+            totalLines += 1
+            // Trimmed in big steps: removing one line at a time would shift the whole window per line.
+            if collected.count - limit > limit { collected.removeFirst(collected.count - limit) }
+            var met: [Waiter] = []
+            waiters.removeAll { waiter in
+                if text.contains(waiter.fragment) { waiter.seen += 1 }
+                guard waiter.seen >= waiter.needed else { return false }
+                met.append(waiter)
+                return true
             }
-            waiters = waiting
             return met
         }
-        for waiter in ready { waiter.latch.fulfill(true) }
+        for waiter in met { waiter.latch.fulfill(true) }
     }
 
     func endOfChunk() {}
@@ -48,33 +69,33 @@ final class OutputLog: LineHandler, @unchecked Sendable {
         lines.filter { $0.contains(fragment) }.count
     }
 
-    /// Waits until `predicate` holds for the lines so far; false on timeout or end of output.
-    func wait(timeout: Duration = .seconds(45), until predicate: @escaping @Sendable ([String]) -> Bool) async -> Bool {
-        let latch = Latch<Bool>()
-        let satisfied = lock.withLock { () -> Bool? in
-            if predicate(collected) { return true }
-            if isClosed { return false }
-            waiters.append(Waiter(predicate: predicate, latch: latch))
-            return nil
-        }
-        if let satisfied { return satisfied }
-        let timer = Task {
-            try? await Task.sleep(for: timeout)
-            latch.fulfill(false)
-        }
-        defer { timer.cancel() }
-        return await latch.wait() ?? false
-    }
-
     /// Waits until `count` lines contain `fragment`; on failure, records the output's tail so the
     /// test report shows what happened instead.
     func wait(
         for fragment: String, count: Int = 1, timeout: Duration = .seconds(45),
         fileID: String = #fileID, filePath: String = #filePath, line: Int = #line, column: Int = #column
     ) async -> Bool {
-        let met = await wait(timeout: timeout) { lines in lines.filter { $0.contains(fragment) }.count >= count }
+        let waiter = lock.withLock { () -> Waiter? in
+            let seen = collected.filter { $0.contains(fragment) }.count
+            if seen >= count || isClosed { return nil }
+            let waiter = Waiter(fragment: fragment, needed: count, seen: seen)
+            waiters.append(waiter)
+            return waiter
+        }
+        var met = true
+        if let waiter {
+            let timer = Task {
+                try? await Task.sleep(for: timeout)
+                waiter.latch.fulfill(false)
+            }
+            met = await waiter.latch.wait() ?? false
+            timer.cancel()
+        } else {
+            met = self.count(containing: fragment) >= count
+        }
         if !met {
-            Issue.record("no \(count)× \"\(fragment)\"; output so far:\n\(lines.suffix(60).joined(separator: "\n"))",
+            Issue.record(
+                "no \(count)× \"\(fragment)\"; output so far:\n\(lines.suffix(60).map { $0.count > 240 ? $0.prefix(240) + "…" : Substring($0) }.joined(separator: "\n"))",
                 sourceLocation: SourceLocation(fileID: fileID, filePath: filePath, line: line, column: column))
         }
         return met

@@ -16,9 +16,10 @@ enum Binary {
 /// A process a test started, in its own process group, with its output collected.
 final class Launched: Sendable {
     let process: ChildProcess
-    let log = OutputLog()
+    let log: OutputLog
 
-    init(_ argv: [String], cwd: String, environment: [String: String]) throws {
+    init(_ argv: [String], cwd: String, environment: [String: String], keepLines: Int = .max) throws {
+        log = OutputLog(limit: keepLines)
         var options = ChildProcess.Options(argv: argv, cwd: cwd, environment: environment)
         options.newSession = true
         process = try ChildProcess(options)
@@ -115,9 +116,10 @@ final class TestProject: @unchecked Sendable {
     }
 
     /// Starts the simulated game client on a free port; returns it and its URL.
-    func startClient(state: String = "MAIN_MENU") async throws -> (Launched, String) {
+    func startClient(state: String = "MAIN_MENU", fault: String? = nil) async throws -> (Launched, String) {
         let client = try Launched(
-            [Binary.path, "sim", "client", "--port", "0", "--server", "127.0.0.1:\(serverPort)", "--state", state],
+            [Binary.path, "sim", "client", "--port", "0", "--server", "127.0.0.1:\(serverPort)", "--state", state]
+                + (fault.map { ["--fault", $0] } ?? []),
             cwd: root, environment: ProcessInfo.processInfo.environment)
         track(client)
         guard await client.log.wait(for: "HTTP Debug Server started listening on", timeout: .seconds(30)),
@@ -130,14 +132,14 @@ final class TestProject: @unchecked Sendable {
     }
 
     /// Starts `altv-dev ARGS` in the project, tagged with the marker.
-    func launch(_ arguments: [String], environment extra: [String: String] = [:]) throws -> Launched {
+    func launch(_ arguments: [String], environment extra: [String: String] = [:], keepLines: Int = .max) throws -> Launched {
         var environment = ProcessInfo.processInfo.environment
         environment.removeValue(forKey: "ALTV_SERVER_PASSWORD")
         let (name, value) = marker.split(separator: "=", maxSplits: 1).map(String.init).pair
         environment[name] = value
         environment["NO_COLOR"] = "1"
         environment.merge(extra) { _, new in new }
-        let process = try Launched([Binary.path] + arguments, cwd: root, environment: environment)
+        let process = try Launched([Binary.path] + arguments, cwd: root, environment: environment, keepLines: keepLines)
         track(process)
         return process
     }
@@ -148,10 +150,10 @@ final class TestProject: @unchecked Sendable {
     func survivors() -> [pid_t] {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
         return entries.compactMap { pid_t($0) }.filter { pid in
-            guard let environ = FileManager.default.contents(atPath: "/proc/\(pid)/environ"),
+            guard let environ = ProcFile.read("/proc/\(pid)/environ"),
                 environ.split(separator: 0).contains(where: { String(decoding: $0, as: UTF8.self) == marker })
             else { return false }
-            let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
+            let stat = ProcFile.text("/proc/\(pid)/stat") ?? ""
             let state = stat.split(separator: ")").last?.split(separator: " ").first
             return state != "Z"
         }
@@ -196,22 +198,27 @@ extension Array where Element == String {
     var pair: (String, String) { (self[0], count > 1 ? self[1] : "") }
 }
 
-/// A TCP port nobody listens on right now.
+/// A TCP port nobody uses right now, below the kernel's ephemeral range (32768 and up), so an
+/// outgoing connection elsewhere cannot take it between the check and its use.
 enum FreePort {
     static func find() throws -> Int {
+        for _ in 0..<200 {
+            let port = Int.random(in: 20000..<32000)
+            if try bindable(port) { return port }
+        }
+        throw HarnessError("no free port between 20000 and 32000")
+    }
+
+    static func bindable(_ port: Int) throws -> Bool {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
-                bind(fd, pointer, length) == 0 && getsockname(fd, pointer, &length) == 0
-            }
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        let length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        return withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 }
         }
-        guard bound else { throw HarnessError("no free port: \(String(cString: strerror(errno)))") }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }

@@ -1,0 +1,319 @@
+import AltVDev
+import Foundation
+import Glibc
+import Testing
+
+/// Fault injection: each case asserts what the user sees and that nothing is left running.
+@Suite("Faults: server, client, watcher, altv-dev itself")
+struct ReliabilityTests {
+    /// Stops altv-dev with SIGINT and checks that nothing of the project is left running.
+    func stopAndCheck(_ watch: Launched, _ project: TestProject) async {
+        watch.signal(SIGINT)
+        #expect(await watch.waitForExit() == .exited(0))
+        #expect(await project.waitForNoSurvivors() == [])
+    }
+
+    // MARK: Server faults
+
+    @Test("on_crash = \"restart\": a server crashing on every start is restarted with a growing backoff, no tight loop")
+    func crashRestartBackoff() async throws {
+        try await withProject { project in
+            project.writeConfig(serverFlags: ["--crash-on-start"], server: ["on_crash": "\"restart\""], reconnect: ["enabled": "false"])
+            let watch = try project.launch(["watch"])
+            #expect(await watch.log.wait(for: "restarting in 500ms (on_crash = \"restart\")"))
+            #expect(await watch.log.wait(for: "restarting in 1.00s (on_crash = \"restart\")"))
+            #expect(await watch.log.wait(for: "restarting in 2.00s (on_crash = \"restart\")"))
+            #expect(watch.log.serverStarts == 3)
+            await stopAndCheck(watch, project)
+        }
+    }
+
+    @Test("a server that prints 10 MB without a newline: passed on in pieces, the ready line still matched")
+    func hugeLine() async throws {
+        try await withProject { project in
+            project.writeConfig(serverFlags: ["--bytes-without-newline", "10485760"], reconnect: ["enabled": "false"])
+            let watch = try project.launch(["watch"], keepLines: 2000)
+            #expect(await watch.log.wait(for: "✓ #1"))
+            let pieces = watch.log.lines.filter { $0.hasPrefix("[server] xxxx") }
+            #expect(pieces.count >= 10485760 / OutputPump.maximumLineLength)
+            #expect(pieces.allSatisfy { $0.count <= OutputPump.maximumLineLength * 2 + 9 })
+            #expect(try Memory.peakResidentKilobytes(of: watch.pid) < 60_000)
+            await stopAndCheck(watch, project)
+        }
+    }
+
+    @Test("invalid UTF-8 and colour codes: passed through, the ready line still matched")
+    func invalidUTF8() async throws {
+        try await withProject { project in
+            project.writeConfig(serverFlags: ["--invalid-utf8"], reconnect: ["enabled": "false"])
+            let watch = try project.launch(["watch"])
+            #expect(await watch.log.wait(for: "✓ #1"))
+            #expect(watch.log.count(containing: "broken bytes") == 1)
+            await stopAndCheck(watch, project)
+        }
+    }
+
+    @Test("100 MB of output: every line passes, memory stays bounded")
+    func flood() async throws {
+        try await withProject { project in
+            project.writeConfig(serverFlags: ["--flood-megabytes", "100"], reconnect: ["enabled": "false"])
+            let watch = try project.launch(["watch"], keepLines: 1000)
+            #expect(await watch.log.wait(for: "flood done", timeout: .seconds(120)))
+            // 100 MiB of 78-byte lines, plus the start-up lines.
+            #expect(watch.log.totalLines >= 100 * 1024 * 1024 / 78)
+            #expect(try Memory.peakResidentKilobytes(of: watch.pid) < 60_000)
+            await stopAndCheck(watch, project)
+        }
+    }
+
+    @Test("a grandchild holding the game port is gone after the stop, and the next server gets the port")
+    func grandchildHoldsPort() async throws {
+        try await withProject { project in
+            project.writeConfig(serverFlags: ["--child-holds-port"], server: ["stop_timeout": "\"500ms\""], reconnect: ["enabled": "false"])
+            let watch = try project.launch(["watch"])
+            #expect(await watch.log.wait(for: "✓ #1"))
+            let line = watch.log.lines.first { $0.contains("holding the game port") } ?? ""
+            let helper = pid_t(line.split(separator: " ").dropLast(4).last ?? "") ?? 0
+            #expect(helper > 0 && kill(helper, 0) == 0, "\(line)")
+            project.append("resources/core/server/index.js", "// edit\n")
+            #expect(await watch.log.wait(for: "✓ #2"))
+            #expect(kill(helper, 0) == -1)
+            #expect(watch.log.count(containing: "Failed to bind") == 0)
+            await stopAndCheck(watch, project)
+        }
+    }
+
+    @Test("the game port held by a stranger: waited for, then the holder is named and nothing starts")
+    func portTaken() async throws {
+        try await withProject { project in
+            let holder = try ListeningSocket(port: project.serverPort)
+            project.writeConfig(server: ["stop_timeout": "\"300ms\"", "port": "\(project.serverPort)"], reconnect: ["enabled": "false"])
+            let watch = try project.launch(["watch"])
+            #expect(await watch.log.wait(for: "not started: port \(project.serverPort) is held by pid \(getpid())"))
+            #expect(watch.log.serverStarts == 0)
+            holder.close()
+            project.append("resources/core/server/index.js", "// edit\n")
+            #expect(await watch.log.wait(for: "✓ #2"))
+            await stopAndCheck(watch, project)
+        }
+    }
+
+    @Test("a port freed while altv-dev waits: the server starts as soon as it is free")
+    func portFreedInTime() async throws {
+        try await withProject { project in
+            let holder = try ListeningSocket(port: project.serverPort)
+            project.writeConfig(server: ["stop_timeout": "\"30s\""], reconnect: ["enabled": "false"])
+            let watch = try project.launch(["watch", "--verbose"])
+            #expect(await watch.log.wait(for: "port \(project.serverPort) is still taken; waiting up to 30.00s"))
+            holder.close()
+            #expect(await watch.log.wait(for: "✓ #1"))
+            await stopAndCheck(watch, project)
+        }
+    }
+
+    // MARK: Client faults
+
+    @Test("a client that accepts but never answers: a request timeout, reported once, not a hang")
+    func clientNeverAnswers() async throws {
+        try await withProject { project in
+            let (_, url) = try await project.startClient(fault: "never-answer")
+            project.writeConfig(reconnectURL: url, reconnect: ["timeout": "\"2s\""])
+            let watch = try project.launch(["watch"])
+            #expect(await watch.log.wait(for: "did not answer in time; retrying"))
+            #expect(await watch.log.wait(for: "gave up reconnecting after 2.00s"))
+            #expect(watch.log.count(containing: "did not answer in time; retrying") == 1)
+            await stopAndCheck(watch, project)
+        }
+    }
+
+    @Test("a client answering garbage: shown once, kept polling until the timeout")
+    func clientGarbage() async throws {
+        try await withProject { project in
+            let (_, url) = try await project.startClient(fault: "garbage")
+            project.writeConfig(reconnectURL: url, reconnect: ["timeout": "\"1s\""])
+            let watch = try project.launch(["watch"])
+            #expect(await watch.log.wait(for: "gave up reconnecting after 1.00s"))
+            #expect(watch.log.count(containing: "game client is \"<html><body>502 Bad Gateway</body></html>\"; waiting") == 1)
+            await stopAndCheck(watch, project)
+        }
+    }
+
+    @Test("a client answering ERROR forever: waited on until the timeout, then given up")
+    func clientError() async throws {
+        try await withProject { project in
+            let (client, url) = try await project.startClient(state: "ERROR")
+            project.writeConfig(reconnectURL: url, reconnect: ["timeout": "\"1s\""])
+            let watch = try project.launch(["watch"])
+            #expect(await watch.log.wait(for: "gave up reconnecting after 1.00s (status ERROR)"))
+            #expect(watch.log.count(containing: "game client is ERROR; waiting") == 1)
+            #expect(client.log.count(containing: "reconnect requested") == 0)
+            await stopAndCheck(watch, project)
+        }
+    }
+
+    @Test("/reconnect answering 401 or 500: reported once, no retry loop", arguments: ["401", "500"])
+    func reconnectRefused(_ code: String) async throws {
+        try await withProject { project in
+            let (client, url) = try await project.startClient(fault: "reconnect-\(code)")
+            project.writeConfig(reconnectURL: url)
+            let watch = try project.launch(["watch"])
+            #expect(await watch.log.wait(for: "POST \(url)/reconnect failed: answered HTTP \(code)"))
+            #expect(await watch.log.wait(for: "✗ #1 start"))
+            #expect(client.log.count(containing: "reconnect refused with HTTP \(code)") == 1)
+            await stopAndCheck(watch, project)
+        }
+    }
+
+    // MARK: Watcher faults
+
+    @Test("a watched folder deleted and created again is watched again")
+    func rootRecreated() async throws {
+        try await withProject { project in
+            project.writeConfig(server: ["cwd": "\".\""], watch: ["paths": "[\"resources/core\"]"], reconnect: ["enabled": "false"])
+            let watch = try project.launch(["watch"])
+            #expect(await watch.log.wait(for: "✓ #1"))
+            try FileManager.default.removeItem(atPath: project.path("resources/core"))
+            #expect(await watch.log.wait(for: "was removed; it is watched again when it comes back"))
+            #expect(await watch.log.wait(for: "✓ #2"))
+            project.write("resources/core/server/index.js", "// back\n")
+            #expect(await watch.log.wait(for: "✓ #3"))
+            project.append("resources/core/server/index.js", "// edit\n")
+            #expect(await watch.log.wait(for: "✓ #4 resources/core/server/index.js ·"))
+            await stopAndCheck(watch, project)
+        }
+    }
+
+    @Test("a watched path reached through a symlink, with a symlink loop inside")
+    func symlinks() async throws {
+        try await withProject { project in
+            try FileManager.default.createSymbolicLink(atPath: project.path("linked"), withDestinationPath: project.path("resources"))
+            try FileManager.default.createSymbolicLink(atPath: project.path("resources/core/loop"), withDestinationPath: "..")
+            project.writeConfig(watch: ["paths": "[\"linked\"]"], reconnect: ["enabled": "false"])
+            let watch = try project.launch(["watch"])
+            #expect(await watch.log.wait(for: "✓ #1"))
+            project.append("resources/chat/server/index.js", "// edit through the real path\n")
+            // Paths are resolved to where the link points.
+            #expect(await watch.log.wait(for: "✓ #2 resources/chat/server/index.js ·"))
+            await stopAndCheck(watch, project)
+        }
+    }
+
+    @Test("editor saves are one cycle each, naming the real file", arguments: EditorSave.allCases)
+    func editorSave(_ editor: EditorSave) async throws {
+        try await withProject { project in
+            project.writeConfig(reconnect: ["enabled": "false"])
+            let watch = try project.launch(["watch", "--verbose"])
+            #expect(await watch.log.wait(for: "✓ #1"))
+            guard try editor.save(project, "resources/core/server/index.js") else { return }
+            // The sentinel: had the save made two cycles, this would be #4.
+            #expect(await watch.log.wait(for: "✓ #2 resources/core/server/index.js ·"))
+            project.append("resources/chat/server/index.js", "// sentinel\n")
+            #expect(await watch.log.wait(for: "✓ #3 resources/chat/server/index.js ·"))
+            await stopAndCheck(watch, project)
+        }
+    }
+
+    // MARK: altv-dev itself
+
+    @Test("a second altv-dev watch in the same project refuses with a clear message")
+    func secondInstance() async throws {
+        try await withProject { project in
+            project.writeConfig(reconnect: ["enabled": "false"])
+            let first = try project.launch(["watch"])
+            #expect(await first.log.wait(for: "✓ #1"))
+            let second = try project.launch(["watch"])
+            #expect(await second.waitForExit() == .exited(1))
+            #expect(second.log.count(containing: "another altv-dev watch (pid \(first.pid)) is already running for \(project.path("altv-dev.toml"))") == 1)
+            #expect(first.log.serverStarts == 1)
+            await stopAndCheck(first, project)
+        }
+    }
+}
+
+/// Editors' ways of saving, step by step as they do them.
+enum EditorSave: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    case inPlace, vimProbeAndRename, realVim, emacs, jetBrains
+
+    var testDescription: String { rawValue }
+
+    /// Saves `relative` like this editor; false when the editor is not installed here.
+    func save(_ project: TestProject, _ relative: String) throws -> Bool {
+        let file = project.path(relative)
+        let folder = (file as NSString).deletingLastPathComponent
+        let name = (file as NSString).lastPathComponent
+        let content = "// saved by \(rawValue)\n"
+        switch self {
+        case .inPlace:
+            project.append(relative, content)
+        case .vimProbeAndRename:
+            // vim: a 4913 probe, swap file, the original renamed to a backup, a new file written, the backup deleted.
+            project.write("resources/core/server/.\(name).swp", "swap")
+            project.write("resources/core/server/4913", "")
+            try FileManager.default.removeItem(atPath: folder + "/4913")
+            #expect(rename(file, file + "~") == 0)
+            project.write(relative, content)
+            try FileManager.default.removeItem(atPath: file + "~")
+            try FileManager.default.removeItem(atPath: folder + "/.\(name).swp")
+        case .realVim:
+            guard let vim = ["/usr/bin/vim", "/usr/bin/vim.tiny", "/usr/bin/vi"].first(where: FileManager.default.isExecutableFile) else {
+                return false
+            }
+            let process = try ChildProcess(.init(argv: [vim, "-u", "NONE", "-i", "NONE", "-N", "-n", "-es", "-c", "$put ='// vim'", "-c", "wq", file]))
+            close(process.outputDescriptor)
+            process.closeInput()
+            let done = DispatchSemaphore(value: 0)
+            Task { _ = await process.exit.wait(); done.signal() }
+            done.wait()
+        case .emacs:
+            // emacs: a lock symlink .#name, an auto-save #name#, the write, then both removed.
+            try FileManager.default.createSymbolicLink(atPath: folder + "/.#\(name)", withDestinationPath: "user@host.1234:1")
+            project.write("resources/core/server/#\(name)#", "autosave")
+            project.append(relative, content)
+            try FileManager.default.removeItem(atPath: folder + "/#\(name)#")
+            try FileManager.default.removeItem(atPath: folder + "/.#\(name)")
+        case .jetBrains:
+            // JetBrains "safe write": write a temp, move the original aside, move the temp in, delete the old.
+            project.write(relative + "___jb_tmp___", content)
+            #expect(rename(file, file + "___jb_old___") == 0)
+            #expect(rename(file + "___jb_tmp___", file) == 0)
+            try FileManager.default.removeItem(atPath: file + "___jb_old___")
+        }
+        return true
+    }
+}
+
+/// A TCP listener a test holds, to make a port busy.
+final class ListeningSocket: @unchecked Sendable {
+    private var fd: Int32
+
+    init(port: Int) throws {
+        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var yes: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0, listen(fd, 4) == 0 else { throw HarnessError("cannot listen on \(port)") }
+    }
+
+    func close() {
+        if fd >= 0 { Glibc.close(fd) }
+        fd = -1
+    }
+
+    deinit { close() }
+}
+
+/// Memory figures of a running process.
+enum Memory {
+    /// VmHWM: the most resident memory the process ever had.
+    static func peakResidentKilobytes(of pid: pid_t) throws -> Int {
+        guard let status = ProcFile.text("/proc/\(pid)/status") else { throw HarnessError("no process \(pid)") }
+        let line = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") } ?? ""
+        return Int(line.split(separator: " ").dropFirst().first ?? "") ?? .max
+    }
+}
