@@ -202,6 +202,9 @@ struct WatchLoopTests {
             let environ = Data(ProcFile.read("/proc/\(pid)/environ") ?? [])
             #expect(!environ.isEmpty)
             #expect(!String(decoding: environ, as: UTF8.self).contains(project.password))
+            let arguments = Data(ProcFile.read("/proc/\(pid)/cmdline") ?? [])
+            #expect(!arguments.isEmpty)
+            #expect(!String(decoding: arguments, as: UTF8.self).contains(project.password))
             #expect(!watch.log.text.contains(project.password))
         }
     }

@@ -13,7 +13,7 @@ public enum ConfigAdvisor {
         }
         let serverToml = (config.server.cwd as NSString).appendingPathComponent("server.toml")
         if let text = try? String(contentsOfFile: serverToml, encoding: .utf8) {
-            if let table = try? TOMLTable(string: text) {
+            if let table = try? SafeTOML.parse(text) {
                 if table["debug"]?.bool != true {
                     warnings.append(
                         "\(serverToml): debug is not true; the client's auto-reconnect (POST /reconnect) only works when server and client run with debug = true")

@@ -27,13 +27,9 @@ public enum ConfigLoader {
     ) throws(ConfigError) -> Config {
         let root: TOMLTable
         do {
-            root = try TOMLTable(string: source)
-        } catch let error as TOMLParseError {
-            throw ConfigError(
-                file: file, line: error.source.begin.line, column: error.source.begin.column,
-                message: "invalid TOML: \(error.description)")
+            root = try SafeTOML.parse(source)
         } catch {
-            throw ConfigError(file: file, message: "invalid TOML: \(error)")
+            throw ConfigError(file: file, line: error.line, column: error.column, message: "invalid TOML: \(error.message)")
         }
         if source.allSatisfy({ $0.isWhitespace }) {
             throw ConfigError(file: file, line: 1, column: 1, message: "the file is empty", fix: "add [server] and [watch] sections")
@@ -96,7 +92,7 @@ struct ConfigSchema {
         let serverTable = problems.attempt(nil) { () throws(ConfigError) in try document.requiredTable("server") }
         let watchTable = problems.attempt(nil) { () throws(ConfigError) in try document.requiredTable("watch") }
         let reconnectTable = problems.attempt(nil) { () throws(ConfigError) in try document.optionalTable("reconnect") }
-        let server = serverSettings(serverTable ?? document.empty("server"))
+        let server = serverSettings(serverTable ?? document.empty("server"), present: serverTable != nil)
         let watch = watchSettings(watchTable ?? document.empty("watch"), required: watchTable != nil)
         let reconnect = reconnectSettings(reconnectTable, serverDirectory: server.cwd)
         if var first = problems.errors.first {
@@ -106,7 +102,8 @@ struct ConfigSchema {
         return Config(file: file, directory: directory, server: server, watch: watch, reconnect: reconnect)
     }
 
-    private func serverSettings(_ table: TableReader) -> ServerSettings {
+    /// `present` is false for a missing [server]: its own error says so; its keys add none.
+    private func serverSettings(_ table: TableReader, present: Bool) -> ServerSettings {
         let p = problems
         p.attempt(()) { () throws(ConfigError) in try table.allowOnly(Self.keys["server"]!) }
         let ready = p.attempt("Server started") { () throws(ConfigError) in
@@ -141,7 +138,9 @@ struct ConfigSchema {
             return port
         } ?? Self.serverTomlPort(in: cwd) ?? 7788
         return ServerSettings(
-            command: p.attempt(.arguments(["./altv-server"])) { () throws(ConfigError) in try table.command("command") },
+            command: p.attempt(.arguments(["./altv-server"])) { () throws(ConfigError) in
+                present ? try table.command("command") : .arguments(["./altv-server"])
+            },
             cwd: cwd,
             env: p.attempt(nil) { () throws(ConfigError) in try table.stringTable("env") } ?? [:],
             ready: ready,
@@ -231,7 +230,7 @@ struct ConfigSchema {
     /// The `port` key of the server's own `server.toml`.
     static func serverTomlPort(in directory: String) -> Int? {
         let path = (directory as NSString).appendingPathComponent("server.toml")
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8), let table = try? TOMLTable(string: text) else { return nil }
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8), let table = try? SafeTOML.parse(text) else { return nil }
         return table["port"]?.int
     }
 
@@ -240,7 +239,7 @@ struct ConfigSchema {
         let path = (directory as NSString).appendingPathComponent("server.toml")
         guard let data = FileManager.default.contents(atPath: path),
             let text = String(data: data, encoding: .utf8),
-            let table = try? TOMLTable(string: text)
+            let table = try? SafeTOML.parse(text)
         else { return nil }
         return table["password"]?.string
     }

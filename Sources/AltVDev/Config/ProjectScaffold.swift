@@ -27,7 +27,7 @@ public struct ProjectScaffold {
             found.serverBinary = name
             break
         }
-        if let text = try? String(contentsOfFile: path("server.toml"), encoding: .utf8), let table = try? TOMLTable(string: text) {
+        if let text = try? String(contentsOfFile: path("server.toml"), encoding: .utf8), let table = try? SafeTOML.parse(text) {
             found.hasServerToml = true
             found.debug = table["debug"]?.bool == true
             found.resources = table["resources"]?.array?.compactMap { $0.string } ?? []

@@ -19,6 +19,13 @@ public struct TOMLKeyLocator: Sendable {
     private var column = 1
     private var arrayTableCounts: [String: Int] = [:]
 
+    /// Where `name` is defined; for a table only implied by a dotted name (`[a.b]` implies `a`),
+    /// its first mention.
+    public func firstMention(of name: String) -> SourcePosition? {
+        if let position = keys[name] { return position }
+        return keys.filter { $0.key.hasPrefix(name + ".") }.values.min { ($0.line, $0.column) < ($1.line, $1.column) }
+    }
+
     public init(source: String) {
         bytes = Array(source.utf8)
         scanDocument()

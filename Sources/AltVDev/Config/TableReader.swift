@@ -68,7 +68,7 @@ struct TableReader {
     /// An error at the value of `key` (or at this table's header when `key` is nil).
     func error(at key: String?, _ message: String, fix: String? = nil, onKey: Bool = false) -> ConfigError {
         let name = keyPath(key)
-        let position = onKey ? locator.keys[name] : (locator.values[name] ?? locator.keys[name])
+        let position = onKey ? locator.firstMention(of: name) : (locator.values[name] ?? locator.firstMention(of: name))
         return ConfigError(file: file, line: position?.line, column: position?.column, key: name.isEmpty ? nil : name, message: message, fix: fix)
     }
 

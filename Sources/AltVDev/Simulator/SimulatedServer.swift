@@ -40,7 +40,7 @@ public final class SimulatedServer: @unchecked Sendable {
         init(directory: String) throws {
             let path = (directory as NSString).appendingPathComponent("server.toml")
             guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return }
-            let table = try TOMLTable(string: text)
+            let table = try SafeTOML.parse(text)
             if let value = table["name"]?.string { name = value }
             if let value = table["host"]?.string { host = value }
             if let value = table["port"]?.int { port = value }
