@@ -50,7 +50,10 @@ public struct Teardown: Equatable, Sendable {
 
     /// Runs the steps against `group`, skipping the rest once it is empty. Not cancellable:
     /// a stop always finishes, or the next start would fight the old server.
-    public func run(on group: pid_t) async -> Report {
+    ///
+    /// With the leader's `exit`, a wait first waits for that event (the reaper delivers it at
+    /// once) and polls only for what outlives the leader.
+    public func run(on group: pid_t, leaderExit exit: Latch<ExitStatus>? = nil) async -> Report {
         let start = ContinuousClock.now
         var escalated = false
         for step in steps {
@@ -60,7 +63,19 @@ public struct Teardown: Equatable, Sendable {
                 if signal == SIGKILL { escalated = true }
                 ProcessGroup.signal(group, signal)
             case .waitForGroupExit(let timeout):
-                _ = await Task.detached { await ProcessGroup.waitUntilEmpty(group, timeout: timeout) }.value
+                let deadline = ContinuousClock.now + timeout
+                if let exit, exit.current == nil {
+                    _ = await Task.detached {
+                        await withTaskGroup(of: Void.self) { race in
+                            race.addTask { _ = await exit.wait() }
+                            race.addTask { try? await Task.sleep(until: deadline, clock: .continuous) }
+                            await race.next()
+                            race.cancelAll()
+                        }
+                    }.value
+                }
+                let left = deadline - ContinuousClock.now
+                _ = await Task.detached { await ProcessGroup.waitUntilEmpty(group, timeout: max(left, .zero)) }.value
             }
         }
         return Report(duration: ContinuousClock.now - start, escalated: escalated, survivors: ProcessGroup.isAlive(group))

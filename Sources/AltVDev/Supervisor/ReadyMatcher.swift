@@ -5,14 +5,19 @@
 public struct ReadyMatcher: @unchecked Sendable {
     public let pattern: String
     private let regex: Regex<AnyRegexOutput>
+    /// The pattern's bytes when it has no regex syntax (the usual "Server started"): searched as
+    /// bytes, since a Regex per line would cap how fast server output can pass through.
+    private let literal: [UInt8]?
 
     public init(pattern: String) throws {
         self.pattern = pattern
         self.regex = try Regex(pattern)
+        let special = Set("\\^$.|?*+()[]{}")
+        literal = pattern.isEmpty || pattern.contains(where: special.contains) ? nil : Array(pattern.utf8)
     }
 
     public func matches(_ line: String) -> Bool {
-        (try? regex.firstMatch(in: ANSI.strip(line))) != nil
+        Array(line.utf8).withUnsafeBytes { matches($0) }
     }
 
     /// Only the start of a line is searched: a ready line is short, and a server printing
@@ -20,7 +25,27 @@ public struct ReadyMatcher: @unchecked Sendable {
     public static let searchedPrefix = 4096
 
     public func matches(_ line: UnsafeRawBufferPointer) -> Bool {
-        let text = String(decoding: ANSI.strip(UnsafeRawBufferPointer(rebasing: line.prefix(Self.searchedPrefix))), as: UTF8.self)
+        let start = UnsafeRawBufferPointer(rebasing: line.prefix(Self.searchedPrefix))
+        if let literal {
+            if !start.contains(0x1B) { return Self.find(literal, in: start) }
+            return ANSI.strip(start).withUnsafeBytes { Self.find(literal, in: $0) }
+        }
+        let text = String(decoding: ANSI.strip(start), as: UTF8.self)
         return (try? regex.firstMatch(in: text)) != nil
+    }
+
+    static func find(_ needle: [UInt8], in haystack: UnsafeRawBufferPointer) -> Bool {
+        guard let first = needle.first, haystack.count >= needle.count else { return needle.isEmpty }
+        var index = 0
+        let last = haystack.count - needle.count
+        while index <= last {
+            if haystack[index] == first {
+                var k = 1
+                while k < needle.count && haystack[index + k] == needle[k] { k += 1 }
+                if k == needle.count { return true }
+            }
+            index += 1
+        }
+        return false
     }
 }

@@ -142,7 +142,7 @@ public actor ServerSupervisor {
         let settings = run.settings
         console.say("stopping server (\(settings.stopSignal) to process group \(group))", .debug)
         let teardown = Teardown.graceful(signal: settings.stopSignal.number, timeout: settings.stopTimeout)
-        let report = await teardown.run(on: group)
+        let report = await teardown.run(on: group, leaderExit: run.process.exit)
         if report.escalated {
             console.say(
                 "server did not stop within \(DurationParser.format(settings.stopTimeout)) of \(settings.stopSignal): killed its process group with SIGKILL",

@@ -102,6 +102,7 @@ extension InotifyWatcher {
             if has(UInt32(IN_CREATE)) || has(UInt32(IN_MOVED_TO)) {
                 // A new folder's files may be written before its watch exists: count what is there.
                 var walker = TreeWalker(watcher: self)
+                walker.collectFiles = true
                 walker.watchTree(path)
                 walker.reportLimit()
                 let kind: FileEvent.Kind = has(UInt32(IN_CREATE)) ? .created : .renamedTo
@@ -133,6 +134,8 @@ struct TreeWalker {
     var failed: [String] = []
     var files: [String] = []
     var limitReached = false
+    /// Collect the files found (for a folder that just appeared); the initial walk does not need them.
+    var collectFiles = false
     /// Device and inode of each folder entered: a symlink loop is walked once.
     private var visited: Set<[UInt64]> = []
 
@@ -166,7 +169,7 @@ struct TreeWalker {
                     isDirectory = stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
                 }
                 if watcher.filter.isIgnored(path, isDirectory: isDirectory) { continue }
-                if isDirectory { stack.append(path) } else { files.append(path) }
+                if isDirectory { stack.append(path) } else if collectFiles { files.append(path) }
             }
         }
     }

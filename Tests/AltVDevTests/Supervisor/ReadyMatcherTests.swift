@@ -24,6 +24,14 @@ struct ReadyMatcherTests {
         #expect(bytes.withUnsafeBytes { matcher.matches($0) })
     }
 
+    @Test("a literal pattern is found anywhere in the line's first 4 KiB, not beyond")
+    func literalPrefix() throws {
+        let matcher = try ReadyMatcher(pattern: "Server started")
+        #expect(matcher.matches(String(repeating: "x", count: 4000) + "Server started"))
+        #expect(!matcher.matches(String(repeating: "x", count: 5000) + "Server started"))
+        #expect(!matcher.matches("Server star"))
+    }
+
     @Test("a regex with alternatives")
     func regex() throws {
         let matcher = try ReadyMatcher(pattern: #"Loaded resource (core|chat)$"#)
