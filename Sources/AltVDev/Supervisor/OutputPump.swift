@@ -40,14 +40,15 @@ public enum OutputPump {
             let end = pending + count
             var lineStart = 0
             var index = pending
-            while index < end {
-                if buffer[index] == UInt8(ascii: "\n") {
-                    var lineEnd = index
-                    if lineEnd > lineStart, buffer[lineEnd - 1] == UInt8(ascii: "\r") { lineEnd -= 1 }
-                    handler.handle(line: UnsafeRawBufferPointer(rebasing: buffer[lineStart..<lineEnd]))
-                    lineStart = index + 1
-                }
-                index += 1
+            let base = buffer.baseAddress!
+            // memchr finds each newline at C speed; this loop runs once per line, not per byte.
+            while index < end, let found = memchr(base + index, 0x0A, end - index) {
+                let newline = base.distance(to: found)
+                var lineEnd = newline
+                if lineEnd > lineStart, buffer[lineEnd - 1] == UInt8(ascii: "\r") { lineEnd -= 1 }
+                handler.handle(line: UnsafeRawBufferPointer(rebasing: buffer[lineStart..<lineEnd]))
+                lineStart = newline + 1
+                index = newline + 1
             }
             pending = end - lineStart
             if pending >= maximumLineLength {

@@ -1,3 +1,5 @@
+import CProcessSpawn
+
 /// Tells whether a line of server output is the configured "ready" line.
 ///
 /// Matches the line with ANSI escapes stripped and invalid UTF-8 repaired, never anchored on
@@ -35,17 +37,8 @@ public struct ReadyMatcher: @unchecked Sendable {
     }
 
     static func find(_ needle: [UInt8], in haystack: UnsafeRawBufferPointer) -> Bool {
-        guard let first = needle.first, haystack.count >= needle.count else { return needle.isEmpty }
-        var index = 0
-        let last = haystack.count - needle.count
-        while index <= last {
-            if haystack[index] == first {
-                var k = 1
-                while k < needle.count && haystack[index + k] == needle[k] { k += 1 }
-                if k == needle.count { return true }
-            }
-            index += 1
-        }
-        return false
+        guard !needle.isEmpty else { return true }
+        guard haystack.count >= needle.count, let base = haystack.baseAddress else { return false }
+        return needle.withUnsafeBytes { altv_contains(base, haystack.count, $0.baseAddress, needle.count) != 0 }
     }
 }

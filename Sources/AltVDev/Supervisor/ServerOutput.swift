@@ -14,6 +14,10 @@ public final class ServerOutput: LineHandler, @unchecked Sendable {
     /// The last bytes printed, raw: last lines are cut from it only when a crash is reported.
     private var tail: [UInt8] = []
     private static let tailBytes = 16 * 1024
+    /// This chunk's lines for the tail, handed over under the lock once per read, not per line.
+    private var chunkTail: [UInt8] = []
+    /// Read on the pump's thread only: once the ready line is seen, lines are no longer matched.
+    private var readySeen = false
     /// When the ready line was seen.
     public let ready = Latch<ContinuousClock.Instant>()
     /// The child's output closed: every line has been handled.
@@ -31,13 +35,11 @@ public final class ServerOutput: LineHandler, @unchecked Sendable {
         batch.append(contentsOf: prefix)
         redactor.redact(line, into: &batch)
         batch.append(UInt8(ascii: "\n"))
-        lock.withLock {
-            tail.append(contentsOf: line.prefix(400))
-            tail.append(UInt8(ascii: "\n"))
-            // Trimmed in big steps, so keeping the tail costs a copy per 16 KiB, not per line.
-            if tail.count > 2 * Self.tailBytes { tail.removeFirst(tail.count - Self.tailBytes) }
-        }
-        if ready.current == nil, matcher.matches(line) {
+        chunkTail.append(contentsOf: line.prefix(400))
+        chunkTail.append(UInt8(ascii: "\n"))
+        if chunkTail.count > 2 * Self.tailBytes { chunkTail.removeFirst(chunkTail.count - Self.tailBytes) }
+        if !readySeen, matcher.matches(line) {
+            readySeen = true
             // The ready line reaches the terminal before anyone hears that it was seen.
             endOfChunk()
             ready.fulfill(.now)
@@ -47,6 +49,13 @@ public final class ServerOutput: LineHandler, @unchecked Sendable {
     public func endOfChunk() {
         console.write(raw: batch)
         batch.removeAll(keepingCapacity: true)
+        guard !chunkTail.isEmpty else { return }
+        lock.withLock {
+            tail.append(contentsOf: chunkTail)
+            // Trimmed in big steps, so keeping the tail costs a copy per 16 KiB, not per line.
+            if tail.count > 2 * Self.tailBytes { tail.removeFirst(tail.count - Self.tailBytes) }
+        }
+        chunkTail.removeAll(keepingCapacity: true)
     }
 
     public func finished() {

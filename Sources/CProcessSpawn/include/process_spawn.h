@@ -14,4 +14,9 @@ int altv_become_subreaper(void);
 /// pipe2(fds, O_CLOEXEC): a pipe no child inherits by accident.
 int altv_pipe_cloexec(int fds[2]);
 
+#include <stddef.h>
+
+/// memmem: whether `needle` occurs in `haystack` (GNU, so not visible to Swift's Glibc module).
+int altv_contains(const void *haystack, size_t haystack_length, const void *needle, size_t needle_length);
+
 #endif
