@@ -72,6 +72,8 @@ public actor DevLoop {
             return 1
         }
         installSignalHandlers()
+        let closedSink = self.sink
+        console.onOutputClosed { closedSink.yield(.signal(SIGPIPE)) }
         do {
             guardian = try Guardian(executable: options.executable)
         } catch {

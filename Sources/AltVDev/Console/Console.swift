@@ -12,6 +12,21 @@ public final class Console: @unchecked Sendable {
     public let colors: Bool
     public let verbose: Bool
     private var redactor = Redactor(secrets: [])
+    private var outputClosed: (@Sendable () -> Void)?
+    private var closedReported = false
+
+    /// Called once when the terminal or pipe we write to goes away (`altv-dev watch | head`):
+    /// like a shell tool killed by SIGPIPE, altv-dev then stops, but gracefully.
+    public func onOutputClosed(_ handler: @escaping @Sendable () -> Void) {
+        lock.withLock { outputClosed = handler }
+    }
+
+    /// Writes under the lock; notices a closed reader. Call with the lock held.
+    private func emit(_ bytes: [UInt8]) {
+        guard !FileDescriptorWriter.writeAll(descriptor, bytes), errno == EPIPE, !closedReported, let handler = outputClosed else { return }
+        closedReported = true
+        DispatchQueue.global().async { handler() }
+    }
 
     public init(descriptor: Int32 = STDOUT_FILENO, verbose: Bool = false, colors: Bool? = nil) {
         self.descriptor = descriptor
@@ -53,16 +68,13 @@ public final class Console: @unchecked Sendable {
         }
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         let output = lines.enumerated().map { $0.offset == 0 ? String($0.element) : "    " + $0.element }.joined(separator: "\n") + "\n"
-        lock.withLock {
-            let safe = redactor.redact(output)
-            FileDescriptorWriter.writeAll(descriptor, Array(safe.utf8))
-        }
+        lock.withLock { emit(Array(redactor.redact(output).utf8)) }
     }
 
     /// Already-prefixed and redacted bytes, written as one block.
     public func write(raw bytes: [UInt8]) {
         guard !bytes.isEmpty else { return }
-        lock.withLock { _ = FileDescriptorWriter.writeAll(descriptor, bytes) }
+        lock.withLock { emit(bytes) }
     }
 
     /// The prefix put before each line of a child's output.

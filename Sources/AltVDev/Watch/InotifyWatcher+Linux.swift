@@ -148,13 +148,14 @@ struct TreeWalker {
         while let folder = stack.popLast() {
             var info = stat()
             if stat(folder, &info) == 0, !visited.insert([UInt64(info.st_dev), UInt64(info.st_ino)]).inserted { continue }
-            guard inotifytools_watch_file(folder + "/", InotifyWatcher.directoryEvents) != 0 else {
-                let code = inotifytools_error()
-                if code == ENOSPC { limitReached = true }
+            if inotifytools_watch_file(folder + "/", InotifyWatcher.directoryEvents) != 0 {
+                folders += 1
+            } else {
+                // Keep walking: the count in the warning is then the real one, and folders
+                // below may still fit if the limit was not the reason.
+                if inotifytools_error() == ENOSPC { limitReached = true }
                 failed.append(folder)
-                continue
             }
-            folders += 1
             guard let directory = opendir(folder) else { continue }
             defer { closedir(directory) }
             while let entry = readdir(directory) {
