@@ -1,5 +1,4 @@
 import Foundation
-import TOMLKit
 
 /// Checks beyond the file itself: what `altv-dev check` warns about.
 public enum ConfigAdvisor {
@@ -11,18 +10,19 @@ public enum ConfigAdvisor {
                 "server.command: \(program) is not found (looked in \(program.contains("/") ? config.server.cwd : "$PATH")); "
                     + "fix the path, or install the server there")
         }
-        let serverToml = (config.server.cwd as NSString).appendingPathComponent("server.toml")
-        if let text = try? String(contentsOfFile: serverToml, encoding: .utf8) {
-            if let table = try? SafeTOML.parse(text) {
-                if table["debug"]?.bool != true {
-                    warnings.append(
-                        "\(serverToml): debug is not true; the client's auto-reconnect (POST /reconnect) only works when server and client run with debug = true")
-                }
-            } else {
-                warnings.append("\(serverToml) is not valid TOML; the server will not start with it")
+        let serverToml = ServerToml.path(in: config.server.cwd)
+        switch ServerToml.read(in: config.server.cwd) {
+        case .success(let toml) where toml.debug != true:
+            warnings.append(
+                "\(serverToml): debug is not true; the client's auto-reconnect (POST /reconnect) only works when server and client run with debug = true")
+        case .success:
+            break
+        case .failure(.invalid(let error)):
+            warnings.append("\(serverToml):\(error.line):\(error.column): \(error.message); the server will not start with it")
+        case .failure(.unreadable):
+            if config.reconnect.enabled {
+                warnings.append("\(serverToml) is not readable; altv-dev cannot check debug = true or read the password from it")
             }
-        } else if config.reconnect.enabled {
-            warnings.append("\(serverToml) is not readable; altv-dev cannot check debug = true or read the password from it")
         }
         return warnings
     }

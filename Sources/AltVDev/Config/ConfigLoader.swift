@@ -92,9 +92,9 @@ struct ConfigSchema {
         let serverTable = problems.attempt(nil) { () throws(ConfigError) in try document.requiredTable("server") }
         let watchTable = problems.attempt(nil) { () throws(ConfigError) in try document.requiredTable("watch") }
         let reconnectTable = problems.attempt(nil) { () throws(ConfigError) in try document.optionalTable("reconnect") }
-        let server = serverSettings(serverTable ?? document.empty("server"), present: serverTable != nil)
+        let (server, serverToml) = serverSettings(serverTable ?? document.empty("server"), present: serverTable != nil)
         let watch = watchSettings(watchTable ?? document.empty("watch"), required: watchTable != nil)
-        let reconnect = reconnectSettings(reconnectTable, serverDirectory: server.cwd)
+        let reconnect = reconnectSettings(reconnectTable, serverToml: serverToml)
         if var first = problems.errors.first {
             first.additional = Array(problems.errors.dropFirst())
             throw first
@@ -103,7 +103,8 @@ struct ConfigSchema {
     }
 
     /// `present` is false for a missing [server]: its own error says so; its keys add none.
-    private func serverSettings(_ table: TableReader, present: Bool) -> ServerSettings {
+    /// Also returns the server's own server.toml (in `cwd`), read once for the port and password.
+    private func serverSettings(_ table: TableReader, present: Bool) -> (ServerSettings, ServerToml) {
         let p = problems
         p.attempt(()) { () throws(ConfigError) in try table.allowOnly(Self.keys["server"]!) }
         let ready = p.attempt("Server started") { () throws(ConfigError) in
@@ -132,12 +133,13 @@ struct ConfigSchema {
             return policy
         }
         let cwd = FilePath.resolve(p.attempt(nil) { () throws(ConfigError) in try table.string("cwd") } ?? ".", against: directory)
+        let serverToml = (try? ServerToml.read(in: cwd).get()) ?? ServerToml()
         let port = p.attempt(nil) { () throws(ConfigError) -> Int? in
             guard let port = try table.integer("port") else { return nil }
             guard (1...65535).contains(port) else { throw table.error(at: "port", "\(port) is not a port", fix: "use 1 to 65535") }
             return port
-        } ?? Self.serverTomlPort(in: cwd) ?? 7788
-        return ServerSettings(
+        } ?? serverToml.port ?? 7788
+        let settings = ServerSettings(
             command: p.attempt(.arguments(["./altv-server"])) { () throws(ConfigError) in
                 present ? try table.command("command") : .arguments(["./altv-server"])
             },
@@ -149,6 +151,7 @@ struct ConfigSchema {
             stopTimeout: p.attempt(nil) { () throws(ConfigError) in try table.duration("stop_timeout") } ?? .seconds(10),
             onCrash: onCrash,
             port: port)
+        return (settings, serverToml)
     }
 
     private func watchSettings(_ table: TableReader, required: Bool) -> WatchSettings {
@@ -178,7 +181,7 @@ struct ConfigSchema {
             debounce: p.attempt(nil) { () throws(ConfigError) in try table.duration("debounce") } ?? .milliseconds(100))
     }
 
-    private func reconnectSettings(_ table: TableReader?, serverDirectory: String) -> ReconnectSettings {
+    private func reconnectSettings(_ table: TableReader?, serverToml: ServerToml) -> ReconnectSettings {
         let p = problems
         if let table { p.attempt(()) { () throws(ConfigError) in try table.allowOnly(Self.keys["reconnect"]!) } }
         let allowRemote = p.attempt(nil) { () throws(ConfigError) in try table?.bool("allow_remote") } ?? false
@@ -204,7 +207,7 @@ struct ConfigSchema {
         } else if let value = environment[passwordEnv] {
             password = Secret(value)
             source = "$\(passwordEnv)"
-        } else if let value = Self.serverTomlPassword(in: serverDirectory) {
+        } else if let value = serverToml.password {
             password = Secret(value)
             source = "password in server.toml"
         }
@@ -225,23 +228,6 @@ struct ConfigSchema {
         if bare == "localhost" || bare == "::1" { return true }
         let parts = bare.split(separator: ".")
         return parts.count == 4 && parts[0] == "127" && parts.allSatisfy { UInt8($0) != nil }
-    }
-
-    /// The `port` key of the server's own `server.toml`.
-    static func serverTomlPort(in directory: String) -> Int? {
-        let path = (directory as NSString).appendingPathComponent("server.toml")
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8), let table = try? SafeTOML.parse(text) else { return nil }
-        return table["port"]?.int
-    }
-
-    /// The `password` key of the server's own `server.toml`, if there is one to read.
-    static func serverTomlPassword(in directory: String) -> String? {
-        let path = (directory as NSString).appendingPathComponent("server.toml")
-        guard let data = FileManager.default.contents(atPath: path),
-            let text = String(data: data, encoding: .utf8),
-            let table = try? SafeTOML.parse(text)
-        else { return nil }
-        return table["password"]?.string
     }
 }
 

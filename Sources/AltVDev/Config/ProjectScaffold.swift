@@ -1,5 +1,4 @@
 import Foundation
-import TOMLKit
 
 /// Writes a first `altv-dev.toml` for an alt:V server folder, from what is found there.
 public struct ProjectScaffold {
@@ -27,10 +26,10 @@ public struct ProjectScaffold {
             found.serverBinary = name
             break
         }
-        if let text = try? String(contentsOfFile: path("server.toml"), encoding: .utf8), let table = try? SafeTOML.parse(text) {
+        if case .success(let toml) = ServerToml.read(in: directory) {
             found.hasServerToml = true
-            found.debug = table["debug"]?.bool == true
-            found.resources = table["resources"]?.array?.compactMap { $0.string } ?? []
+            found.debug = toml.debug == true
+            found.resources = toml.resources
         }
         var isDirectory: ObjCBool = false
         found.hasResourcesFolder = manager.fileExists(atPath: path("resources"), isDirectory: &isDirectory) && isDirectory.boolValue

@@ -1,7 +1,6 @@
 import CProcessSpawn
 import Foundation
 import Glibc
-import TOMLKit
 
 /// A stand-in for `altv-server` that behaves as `shared/altv/README.md` describes the real one:
 /// its output format, resources, console commands, graceful stop, and a game port clients join.
@@ -29,37 +28,24 @@ public final class SimulatedServer: @unchecked Sendable {
         public init(directory: String) { self.directory = directory }
     }
 
-    /// What `server.toml` says, as far as the simulator needs it.
-    struct ServerToml {
-        var name = "alt:V Server"
-        var host = "0.0.0.0"
-        var port = 7788
-        var password: String?
-        var resources: [String] = []
-
-        init(directory: String) throws {
-            let path = (directory as NSString).appendingPathComponent("server.toml")
-            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return }
-            let table = try SafeTOML.parse(text)
-            if let value = table["name"]?.string { name = value }
-            if let value = table["host"]?.string { host = value }
-            if let value = table["port"]?.int { port = value }
-            password = table["password"]?.string
-            resources = table["resources"]?.array?.compactMap { $0.string } ?? []
-        }
-    }
-
     let options: Options
     private let lock = NSLock()
     private var log: FileHandle?
     private var loaded: [String] = []
     private var clients: [Int32] = []
     private var toml: ServerToml
+    /// The real server's defaults where server.toml is silent.
+    private var host: String { toml.host ?? "0.0.0.0" }
+    private var port: Int { toml.port ?? 7788 }
     private var signalSources: [any DispatchSourceSignal] = []
 
     public init(options: Options) throws {
         self.options = options
-        self.toml = try ServerToml(directory: options.directory)
+        switch ServerToml.read(in: options.directory) {
+        case .success(let toml): self.toml = toml
+        case .failure(.unreadable): self.toml = ServerToml()
+        case .failure(.invalid(let error)): throw error
+        }
         let logPath = (options.directory as NSString).appendingPathComponent("server.log")
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         log = FileHandle(forWritingAtPath: logPath)
@@ -86,7 +72,7 @@ public final class SimulatedServer: @unchecked Sendable {
         handleSignals()
 
         say("alt:V Server, build #1286, branch release")
-        say("Starting \(toml.name) on \(toml.host):\(toml.port)")
+        say("Starting \(toml.name ?? "alt:V Server") on \(host):\(port)")
         if options.spawnChild { startStubbornChild() }
         if options.crashOnStart {
             say("terminate called after throwing an instance of 'std::runtime_error'")
@@ -108,7 +94,7 @@ public final class SimulatedServer: @unchecked Sendable {
         for resource in toml.resources { load(resource) }
         guard let listener = listen() else { return 1 }
         if options.childHoldsPort { startStubbornChild(holding: listener) }
-        say("Starting HTTP server on \(toml.host):\(toml.port)")
+        say("Starting HTTP server on \(host):\(port)")
         say("Main thread started (ThreadId: \(getpid()))")
         sleep(for: options.startupDelay / 2)
         if options.invalidUTF8 {
@@ -200,13 +186,13 @@ public final class SimulatedServer: @unchecked Sendable {
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(toml.port).bigEndian)
-        address.sin_addr.s_addr = inet_addr(toml.host == "localhost" ? "127.0.0.1" : toml.host)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr(host == "localhost" ? "127.0.0.1" : host)
         let bound = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
         guard bound == 0, Glibc.listen(fd, 16) == 0 else {
-            say("Failed to bind \(toml.host):\(toml.port): \(String(cString: strerror(errno)))", level: "Error")
+            say("Failed to bind \(host):\(port): \(String(cString: strerror(errno)))", level: "Error")
             close(fd)
             return nil
         }

@@ -1,0 +1,35 @@
+import Foundation
+
+/// The keys of alt:V's own `server.toml` that altv-dev and its simulator care about, read once.
+public struct ServerToml: Equatable, Sendable {
+    public var name: String?
+    public var host: String?
+    public var port: Int?
+    public var password: String?
+    public var debug: Bool?
+    public var resources: [String] = []
+
+    /// Why a `server.toml` could not be used.
+    public enum Failure: Error, Equatable, Sendable {
+        case unreadable
+        case invalid(SafeTOML.SyntaxError)
+    }
+
+    public static func path(in directory: String) -> String {
+        (directory as NSString).appendingPathComponent("server.toml")
+    }
+
+    /// Reads `server.toml` in `directory`.
+    public static func read(in directory: String) -> Result<ServerToml, Failure> {
+        guard let text = try? String(contentsOfFile: path(in: directory), encoding: .utf8) else { return .failure(.unreadable) }
+        do {
+            let table = try SafeTOML.parse(text)
+            return .success(ServerToml(
+                name: table["name"]?.string, host: table["host"]?.string, port: table["port"]?.int,
+                password: table["password"]?.string, debug: table["debug"]?.bool,
+                resources: table["resources"]?.array?.compactMap { $0.string } ?? []))
+        } catch {
+            return .failure(.invalid(error))
+        }
+    }
+}
