@@ -6,13 +6,6 @@ import Testing
 /// Fault injection: each case asserts what the user sees and that nothing is left running.
 @Suite("Faults: server, client, watcher, altv-dev itself")
 struct ReliabilityTests {
-    /// Stops altv-dev with SIGINT and checks that nothing of the project is left running.
-    func stopAndCheck(_ watch: Launched, _ project: TestProject) async {
-        watch.signal(SIGINT)
-        #expect(await watch.waitForExit() == .exited(0))
-        #expect(await project.waitForNoSurvivors() == [])
-    }
-
     // MARK: Server faults
 
     @Test("on_crash = \"restart\": a server crashing on every start is restarted with a growing backoff, no tight loop")
@@ -27,7 +20,7 @@ struct ReliabilityTests {
             let delays = watch.log.lines.filter { $0.contains("restarting in") }.prefix(3).map { $0.split(separator: " ").last(where: { $0.hasSuffix("ms") || $0.hasSuffix("s") }).map(String.init) ?? "" }
             #expect(delays == ["500ms", "1.00s", "2.00s"])
             #expect(watch.log.serverStarts >= 3)
-            await stopAndCheck(watch, project)
+            await project.stopAndExpectNothingLeft(watch)
         }
     }
 
@@ -41,7 +34,7 @@ struct ReliabilityTests {
             #expect(pieces.count >= 10485760 / OutputPump.maximumLineLength)
             #expect(pieces.allSatisfy { $0.count <= OutputPump.maximumLineLength * 2 + 9 })
             #expect(try Memory.peakResidentKilobytes(of: watch.pid) < 60_000)
-            await stopAndCheck(watch, project)
+            await project.stopAndExpectNothingLeft(watch)
         }
     }
 
@@ -52,7 +45,7 @@ struct ReliabilityTests {
             let watch = try project.launch(["watch"])
             #expect(await watch.log.wait(for: "✓ #1"))
             #expect(watch.log.count(containing: "broken bytes") == 1)
-            await stopAndCheck(watch, project)
+            await project.stopAndExpectNothingLeft(watch)
         }
     }
 
@@ -65,7 +58,7 @@ struct ReliabilityTests {
             // 100 MiB of 78-byte lines, plus the start-up lines.
             #expect(watch.log.totalLines >= 100 * 1024 * 1024 / 78)
             #expect(try Memory.peakResidentKilobytes(of: watch.pid) < 60_000)
-            await stopAndCheck(watch, project)
+            await project.stopAndExpectNothingLeft(watch)
         }
     }
 
@@ -82,7 +75,7 @@ struct ReliabilityTests {
             #expect(await watch.log.wait(for: "✓ #2"))
             #expect(kill(helper, 0) == -1)
             #expect(watch.log.count(containing: "Failed to bind") == 0)
-            await stopAndCheck(watch, project)
+            await project.stopAndExpectNothingLeft(watch)
         }
     }
 
@@ -97,7 +90,7 @@ struct ReliabilityTests {
             holder.close()
             project.append("resources/core/server/index.js", "// edit\n")
             #expect(await watch.log.wait(for: "✓ #2"))
-            await stopAndCheck(watch, project)
+            await project.stopAndExpectNothingLeft(watch)
         }
     }
 
@@ -110,7 +103,7 @@ struct ReliabilityTests {
             #expect(await watch.log.wait(for: "port \(project.serverPort) is still taken; waiting up to 30.00s"))
             holder.close()
             #expect(await watch.log.wait(for: "✓ #1"))
-            await stopAndCheck(watch, project)
+            await project.stopAndExpectNothingLeft(watch)
         }
     }
 
@@ -125,7 +118,7 @@ struct ReliabilityTests {
             #expect(await watch.log.wait(for: "did not answer in time; retrying"))
             #expect(await watch.log.wait(for: "gave up reconnecting after 2.00s"))
             #expect(watch.log.count(containing: "did not answer in time; retrying") == 1)
-            await stopAndCheck(watch, project)
+            await project.stopAndExpectNothingLeft(watch)
         }
     }
 
@@ -137,7 +130,7 @@ struct ReliabilityTests {
             let watch = try project.launch(["watch"])
             #expect(await watch.log.wait(for: "gave up reconnecting after 1.00s"))
             #expect(watch.log.count(containing: "game client is \"<html><body>502 Bad Gateway</body></html>\"; waiting") == 1)
-            await stopAndCheck(watch, project)
+            await project.stopAndExpectNothingLeft(watch)
         }
     }
 
@@ -150,7 +143,7 @@ struct ReliabilityTests {
             #expect(await watch.log.wait(for: "gave up reconnecting after 1.00s (status ERROR)"))
             #expect(watch.log.count(containing: "game client is ERROR; waiting") == 1)
             #expect(client.log.count(containing: "reconnect requested") == 0)
-            await stopAndCheck(watch, project)
+            await project.stopAndExpectNothingLeft(watch)
         }
     }
 
@@ -163,7 +156,7 @@ struct ReliabilityTests {
             #expect(await watch.log.wait(for: "POST \(url)/reconnect failed: answered HTTP \(code)"))
             #expect(await watch.log.wait(for: "✗ #1 start"))
             #expect(client.log.count(containing: "reconnect refused with HTTP \(code)") == 1)
-            await stopAndCheck(watch, project)
+            await project.stopAndExpectNothingLeft(watch)
         }
     }
 
@@ -182,7 +175,7 @@ struct ReliabilityTests {
             #expect(await watch.log.wait(for: "✓ #3"))
             project.append("resources/core/server/index.js", "// edit\n")
             #expect(await watch.log.wait(for: "✓ #4 resources/core/server/index.js ·"))
-            await stopAndCheck(watch, project)
+            await project.stopAndExpectNothingLeft(watch)
         }
     }
 
@@ -197,7 +190,7 @@ struct ReliabilityTests {
             project.append("resources/chat/server/index.js", "// edit through the real path\n")
             // Paths are resolved to where the link points.
             #expect(await watch.log.wait(for: "✓ #2 resources/chat/server/index.js ·"))
-            await stopAndCheck(watch, project)
+            await project.stopAndExpectNothingLeft(watch)
         }
     }
 
@@ -212,7 +205,7 @@ struct ReliabilityTests {
             #expect(await watch.log.wait(for: "✓ #2 resources/core/server/index.js ·"))
             project.append("resources/chat/server/index.js", "// sentinel\n")
             #expect(await watch.log.wait(for: "✓ #3 resources/chat/server/index.js ·"))
-            await stopAndCheck(watch, project)
+            await project.stopAndExpectNothingLeft(watch)
         }
     }
 
@@ -228,7 +221,7 @@ struct ReliabilityTests {
             #expect(await second.waitForExit() == .exited(1))
             #expect(second.log.count(containing: "another altv-dev watch (pid \(first.pid)) is already running for \(project.path("altv-dev.toml"))") == 1)
             #expect(first.log.serverStarts == 1)
-            await stopAndCheck(first, project)
+            await project.stopAndExpectNothingLeft(first)
         }
     }
 }

@@ -27,9 +27,7 @@ struct WatchLoopTests {
             #expect(watch.log.count(containing: "[server] ") > 10)
             #expect(!watch.log.text.contains(project.password))
 
-            watch.signal(SIGINT)
-            #expect(await watch.waitForExit() == .exited(0))
-            #expect(await project.waitForNoSurvivors() == [])
+            await project.stopAndExpectNothingLeft(watch)
         }
     }
 
