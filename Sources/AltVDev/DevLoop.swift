@@ -232,9 +232,11 @@ public actor DevLoop {
 
     private func record(_ fileEvents: [FileEvent]) {
         guard !shuttingDown else { return }
-        for event in fileEvents {
-            let shown = PathFilter.relative(event.path, to: config.directory) ?? event.path
-            console.say("\(event.kind.rawValue): \(shown)", .debug)
+        if console.verbose {
+            for event in fileEvents {
+                let shown = PathFilter.relative(event.path, to: config.directory) ?? event.path
+                console.say("\(event.kind.rawValue): \(shown)", .debug)
+            }
         }
         debouncer.record(fileEvents, at: .now)
         if debounceTimer == nil {

@@ -36,7 +36,6 @@ public actor SimulatedClient {
     private var state: String
     private var connection: Int32?
     private var attempt = 0
-    public private(set) var reconnects = 0
 
     public init(options: Options) {
         self.options = options
@@ -89,7 +88,6 @@ public actor SimulatedClient {
     }
 
     private func reconnectRequested(password: String) {
-        reconnects += 1
         attempt += 1
         say("reconnect requested (\(password.isEmpty ? "no password" : "password given")) while \(state)")
         let current = attempt
