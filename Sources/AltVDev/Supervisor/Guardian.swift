@@ -23,12 +23,7 @@ public final class Guardian: Sendable {
     /// Closes the channel and waits (briefly) for the guardian to exit, so nothing outlives us.
     public func dismiss() async {
         process.closeInput()
-        _ = await withTaskGroup(of: Void.self) { group in
-            group.addTask { _ = await self.process.exit.wait() }
-            group.addTask { try? await Task.sleep(for: .seconds(2)) }
-            await group.next()
-            group.cancelAll()
-        }
+        _ = await process.exit.wait(timeout: .seconds(2))
     }
 
     /// The guardian's own main loop.

@@ -52,4 +52,24 @@ public final class Latch<Value: Sendable>: @unchecked Sendable {
             continuation?.resume(returning: nil)
         }
     }
+
+    /// Waits for the value until `deadline`; nil if it has not come by then (or on cancellation).
+    public func wait(until deadline: ContinuousClock.Instant) async -> Value? {
+        if let value = current { return value }
+        return await withTaskGroup(of: Value?.self) { race in
+            race.addTask { await self.wait() }
+            race.addTask {
+                try? await Task.sleep(until: deadline, clock: .continuous)
+                return nil
+            }
+            let first = await race.next() ?? nil
+            race.cancelAll()
+            return first
+        }
+    }
+
+    /// Waits for the value at most `timeout`.
+    public func wait(timeout: Duration) async -> Value? {
+        await wait(until: .now + timeout)
+    }
 }

@@ -64,16 +64,7 @@ public struct Teardown: Equatable, Sendable {
                 ProcessGroup.signal(group, signal)
             case .waitForGroupExit(let timeout):
                 let deadline = ContinuousClock.now + timeout
-                if let exit, exit.current == nil {
-                    _ = await Task.detached {
-                        await withTaskGroup(of: Void.self) { race in
-                            race.addTask { _ = await exit.wait() }
-                            race.addTask { try? await Task.sleep(until: deadline, clock: .continuous) }
-                            await race.next()
-                            race.cancelAll()
-                        }
-                    }.value
-                }
+                if let exit { _ = await Task.detached { await exit.wait(until: deadline) }.value }
                 let left = deadline - ContinuousClock.now
                 _ = await Task.detached { await ProcessGroup.waitUntilEmpty(group, timeout: max(left, .zero)) }.value
             }

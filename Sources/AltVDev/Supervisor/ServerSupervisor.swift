@@ -124,13 +124,7 @@ public actor ServerSupervisor {
         guard case .reportUnexpectedExit(let status) = lifecycle.exited(run: run.id, status: status) else { return }
         let uptime = ContinuousClock.now - run.process.startedAt
         // Let the last lines drain before they are quoted; a grandchild may hold the pipe open, so not for long.
-        _ = await withTaskGroup(of: Bool.self) { group in
-            group.addTask { await run.output.closed.wait() != nil }
-            group.addTask { (try? await Task.sleep(for: .milliseconds(300))) != nil }
-            let first = await group.next() ?? false
-            group.cancelAll()
-            return first
-        }
+        _ = await run.output.closed.wait(timeout: .milliseconds(300))
         events(.unexpectedExit(run: run.id, status: status, uptime: uptime, lastLines: run.output.lastLines))
     }
 

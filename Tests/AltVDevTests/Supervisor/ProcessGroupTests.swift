@@ -69,3 +69,16 @@ struct ProcessGroupTests {
         }
     }
 }
+
+@Suite("Latch")
+struct LatchTests {
+    @Test("a wait with a deadline returns the value, or nil once the deadline passes")
+    func deadline() async {
+        let latch = Latch<Int>()
+        #expect(await latch.wait(timeout: .milliseconds(20)) == nil)
+        Task { latch.fulfill(7) }
+        #expect(await latch.wait(timeout: .seconds(30)) == 7)
+        #expect(await latch.wait(timeout: .zero) == 7)
+        #expect(!latch.fulfill(8))
+    }
+}

@@ -33,20 +33,9 @@ final class Launched: Sendable {
     /// The exit status once the process exited and its output was read to the end; nil if that
     /// did not happen within `timeout`.
     func waitForExit(timeout: Duration = .seconds(45)) async -> ExitStatus? {
-        await withTaskGroup(of: ExitStatus?.self) { group in
-            group.addTask {
-                let status = await self.process.exit.wait()
-                _ = await self.log.closed.wait()
-                return status
-            }
-            group.addTask {
-                try? await Task.sleep(for: timeout)
-                return nil
-            }
-            let first = await group.next() ?? nil
-            group.cancelAll()
-            return first
-        }
+        let deadline = ContinuousClock.now + timeout
+        guard let status = await process.exit.wait(until: deadline), await log.closed.wait(until: deadline) != nil else { return nil }
+        return status
     }
 
     func killGroup() { ProcessGroup.signal(process.processGroup, SIGKILL) }
