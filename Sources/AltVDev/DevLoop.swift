@@ -180,13 +180,13 @@ public actor DevLoop {
             console.say("\(file) is gone; keeping the last good config until it is back", .warning)
             return
         }
-        if data.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
+        if ConfigLoader.isBlank(String(decoding: data, as: UTF8.self)) {
             console.say("\(file) is empty; keeping the last good config", .warning)
             return
         }
         let new: Config
         do {
-            new = try ConfigLoader.load(file: file, environment: options.environment)
+            new = try ConfigLoader.load(data: data, file: file, environment: options.environment)
         } catch {
             console.say("config not applied, keeping the last good one:\n\(error)", .error)
             return

@@ -14,10 +14,20 @@ public enum ConfigLoader {
                 file: path, message: exists ? "cannot read the file" : "no such file",
                 fix: exists ? "check its permissions" : "create it, or pass --config with the right path")
         }
+        return try load(data: data, file: path, environment: environment)
+    }
+
+    /// Validates the bytes of `file`, already read (hot reload reads them once and looks at them first).
+    public static func load(data: Data, file: String, environment: [String: String]) throws(ConfigError) -> Config {
         guard let source = String(data: data, encoding: .utf8) else {
-            throw ConfigError(file: path, message: "the file is not UTF-8 text", fix: "save it as UTF-8")
+            throw ConfigError(file: file, message: "the file is not UTF-8 text", fix: "save it as UTF-8")
         }
-        return try parse(source: source, file: path, environment: environment, checkPaths: true)
+        return try parse(source: source, file: file, environment: environment, checkPaths: true)
+    }
+
+    /// Nothing but white space: an emptied file, which hot reload treats as "keep the last good one".
+    public static func isBlank(_ source: String) -> Bool {
+        source.allSatisfy(\.isWhitespace)
     }
 
     /// Parses `source` as if read from `file`; relative paths resolve against the file's folder.
@@ -25,14 +35,14 @@ public enum ConfigLoader {
     public static func parse(
         source: String, file: String, environment: [String: String] = [:], checkPaths: Bool = false
     ) throws(ConfigError) -> Config {
+        if isBlank(source) {
+            throw ConfigError(file: file, line: 1, column: 1, message: "the file is empty", fix: "add [server] and [watch] sections")
+        }
         let root: TOMLTable
         do {
             root = try SafeTOML.parse(source)
         } catch {
             throw ConfigError(file: file, line: error.line, column: error.column, message: "invalid TOML: \(error.message)")
-        }
-        if source.allSatisfy({ $0.isWhitespace }) {
-            throw ConfigError(file: file, line: 1, column: 1, message: "the file is empty", fix: "add [server] and [watch] sections")
         }
         let document = TableReader(
             node: TOMLNode(root), path: [], file: file, locator: TOMLKeyLocator(source: source), environment: environment)
