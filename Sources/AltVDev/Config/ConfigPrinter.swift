@@ -59,7 +59,8 @@ public enum ConfigPrinter {
         for (key, value) in entries(new) where before[key] != value {
             lines.append("\(key): \(before[key] ?? "(unset)") → \(value)")
         }
-        if old.reconnect.password != new.reconnect.password, before["reconnect.password"] == entries(new).first(where: { $0.key == "reconnect.password" })?.value {
+        // Both masked, so the loop above cannot see a change between two passwords.
+        if let before = old.reconnect.password, let after = new.reconnect.password, before != after {
             lines.append("reconnect.password: changed")
         }
         return lines
