@@ -9,6 +9,38 @@ public struct Config: Equatable, Sendable {
     public var server: ServerSettings
     public var watch: WatchSettings
     public var reconnect: ReconnectSettings
+    /// `[[stage]]`, in the order written.
+    public var stages: [StageSettings] = []
+    /// `[[service]]`, in the order written.
+    public var services: [ServiceSettings] = []
+}
+
+/// `[[stage]]`: a command run before the server restarts, when the change set concerns it.
+public struct StageSettings: Equatable, Sendable {
+    public var name: String
+    public var command: CommandSpec
+    /// Absolute.
+    public var cwd: String
+    public var env: [String: String]
+    /// gitignore-style globs relative to the config's folder; nil runs the stage on every change set.
+    public var when: [String]?
+    /// What the stage writes: events there during its run start no new cycle.
+    public var outputs: [String]
+    public var timeout: Duration
+    /// Runs at the same time as the stage written before it.
+    public var parallel: Bool
+}
+
+/// `[[service]]`: a long-running companion started before the server and stopped after it.
+public struct ServiceSettings: Equatable, Sendable {
+    public var name: String
+    public var command: CommandSpec
+    /// Absolute.
+    public var cwd: String
+    public var env: [String: String]
+    /// A regex; the server starts once it matched. Nil: ready as soon as it runs.
+    public var ready: String?
+    public var readyTimeout: Duration
 }
 
 /// A command line: a string runs through `/bin/sh -c`, an array is executed as is.
@@ -45,6 +77,25 @@ public struct ServerSettings: Equatable, Sendable {
     public var onCrash: CrashPolicy
     /// The game port that must be free before a start: `port`, else server.toml's, else 7788.
     public var port: Int
+    /// Restart the whole server, or only the changed resources through its console.
+    public var onChange: ChangePolicy = .restart
+    /// Absolute folder holding the resources (default: `resources` in `cwd`).
+    public var resourcesDir: String = ""
+}
+
+/// `[server] on_change`.
+public enum ChangePolicy: String, Equatable, Sendable, CaseIterable {
+    case restart
+    /// `restart <name>` in the server console when only resources changed.
+    case restartResources = "restart-resources"
+}
+
+/// `[watch] on_busy`: a change set that arrives while a cycle runs.
+public enum BusyPolicy: String, Equatable, Sendable, CaseIterable {
+    /// Stop the cycle's stages and start over with both change sets.
+    case restart
+    /// Let the cycle finish, then run again with what arrived.
+    case queue
 }
 
 /// `[server] on_crash`.
@@ -62,6 +113,7 @@ public struct WatchSettings: Equatable, Sendable {
     /// gitignore patterns from the config, applied on top of the built-in defaults.
     public var ignore: [String]
     public var debounce: Duration
+    public var onBusy: BusyPolicy = .restart
 }
 
 /// `[reconnect]`: how to reach the game client's debug endpoint.

@@ -69,9 +69,14 @@ public enum ConfigLoader {
 struct ConfigSchema {
     /// The keys each table accepts; the JSON Schema and the example file are tested against this.
     static let keys: [String: [String]] = [
-        "": ["server", "watch", "reconnect"],
-        "server": ["command", "cwd", "env", "ready", "ready_timeout", "stop_signal", "stop_timeout", "on_crash", "port"],
-        "watch": ["paths", "ignore", "debounce"],
+        "": ["server", "watch", "reconnect", "stage", "service"],
+        "server": [
+            "command", "cwd", "env", "ready", "ready_timeout", "stop_signal", "stop_timeout", "on_crash", "port", "on_change",
+            "resources_dir",
+        ],
+        "watch": ["paths", "ignore", "debounce", "on_busy"],
+        "stage": ["name", "command", "cwd", "env", "when", "outputs", "timeout", "parallel"],
+        "service": ["name", "command", "cwd", "env", "ready", "ready_timeout"],
         "reconnect": ["enabled", "url", "password", "password_env", "retry_interval", "timeout", "allow_remote"],
     ]
 
@@ -105,11 +110,79 @@ struct ConfigSchema {
         let (server, serverToml) = serverSettings(serverTable ?? document.empty("server"), present: serverTable != nil)
         let watch = watchSettings(watchTable ?? document.empty("watch"), required: watchTable != nil)
         let reconnect = reconnectSettings(reconnectTable, serverToml: serverToml)
+        let stageTables = problems.attempt([]) { () throws(ConfigError) in try document.tableArray("stage") }
+        let serviceTables = problems.attempt([]) { () throws(ConfigError) in try document.tableArray("service") }
+        let stages = stageTables.map(stageSettings)
+        let services = serviceTables.map(serviceSettings)
+        checkUniqueNames(stageTables, stages.map(\.name), kind: "stage")
+        checkUniqueNames(serviceTables, services.map(\.name), kind: "service")
         if var first = problems.errors.first {
             first.additional = Array(problems.errors.dropFirst())
             throw first
         }
-        return Config(file: file, directory: directory, server: server, watch: watch, reconnect: reconnect)
+        return Config(
+            file: file, directory: directory, server: server, watch: watch, reconnect: reconnect, stages: stages, services: services)
+    }
+
+    /// `name` is how output, reports and hot reload tell stages (or services) apart: it must be unique.
+    private func checkUniqueNames(_ tables: [TableReader], _ names: [String], kind: String) {
+        var first: [String: Int] = [:]
+        for (offset, name) in names.enumerated() where !name.isEmpty {
+            if let earlier = first[name] {
+                let line = tables[earlier].error(at: "name", "").line.map { " on line \($0)" } ?? ""
+                problems.errors.append(
+                    tables[offset].error(at: "name", "another [[\(kind)]] is already named \"\(name)\"\(line)", fix: "give each \(kind) its own name"))
+            } else {
+                first[name] = offset
+            }
+        }
+    }
+
+    /// The parts `[[stage]]` and `[[service]]` share: a unique name, a command, where and with what it runs.
+    private func companion(_ table: TableReader, kind: String) -> (name: String, command: CommandSpec, cwd: String, env: [String: String]) {
+        let p = problems
+        p.attempt(()) { () throws(ConfigError) in try table.allowOnly(Self.keys[kind]!) }
+        let name = p.attempt("") { () throws(ConfigError) in
+            guard let name = try table.string("name") else {
+                throw table.error(at: nil, "missing required key \"name\" in [[\(kind)]]", fix: "add name = \"build\" (unique)")
+            }
+            guard !name.isEmpty, name.allSatisfy({ !$0.isWhitespace && !$0.isNewline }) else {
+                throw table.error(at: "name", "\"\(name)\" is not a usable name", fix: "use a short word without spaces, e.g. \"build-core\"")
+            }
+            return name
+        }
+        let command = p.attempt(.arguments(["true"])) { () throws(ConfigError) in try table.command("command") }
+        let cwd = FilePath.resolve(p.attempt(nil) { () throws(ConfigError) in try table.string("cwd") } ?? ".", against: directory)
+        let env = p.attempt(nil) { () throws(ConfigError) in try table.stringTable("env") } ?? [:]
+        return (name, command, cwd, env)
+    }
+
+    private func stageSettings(_ table: TableReader) -> StageSettings {
+        let p = problems
+        let (name, command, cwd, env) = companion(table, kind: "stage")
+        return StageSettings(
+            name: name, command: command, cwd: cwd, env: env,
+            when: p.attempt(nil) { () throws(ConfigError) in try table.stringArray("when") },
+            outputs: p.attempt(nil) { () throws(ConfigError) in try table.stringArray("outputs") } ?? [],
+            timeout: p.attempt(nil) { () throws(ConfigError) in try table.duration("timeout") } ?? .seconds(600),
+            parallel: p.attempt(nil) { () throws(ConfigError) in try table.bool("parallel") } ?? false)
+    }
+
+    private func serviceSettings(_ table: TableReader) -> ServiceSettings {
+        let p = problems
+        let (name, command, cwd, env) = companion(table, kind: "service")
+        let ready = p.attempt(nil) { () throws(ConfigError) -> String? in
+            guard let pattern = try table.string("ready") else { return nil }
+            do {
+                _ = try Regex(pattern)
+            } catch {
+                throw table.regexError(at: "ready", pattern: pattern, message: "\(error)")
+            }
+            return pattern
+        }
+        return ServiceSettings(
+            name: name, command: command, cwd: cwd, env: env, ready: ready,
+            readyTimeout: p.attempt(nil) { () throws(ConfigError) in try table.duration("ready_timeout") } ?? .seconds(60))
     }
 
     /// `present` is false for a missing [server]: its own error says so; its keys add none.
@@ -160,7 +233,11 @@ struct ConfigSchema {
             stopSignal: stopSignal,
             stopTimeout: p.attempt(nil) { () throws(ConfigError) in try table.duration("stop_timeout") } ?? .seconds(10),
             onCrash: onCrash,
-            port: port)
+            port: port,
+            onChange: p.attempt(.restart) { () throws(ConfigError) in try table.choice("on_change", default: ChangePolicy.restart) },
+            resourcesDir: FilePath.resolve(
+                p.attempt(nil) { () throws(ConfigError) in try table.string("resources_dir") } ?? (cwd as NSString).appendingPathComponent("resources"),
+                against: directory))
         return (settings, serverToml)
     }
 
@@ -188,7 +265,8 @@ struct ConfigSchema {
         return WatchSettings(
             paths: paths.map { FilePath.resolve($0, against: directory) },
             ignore: p.attempt(nil) { () throws(ConfigError) in try table.stringArray("ignore") } ?? ["node_modules/", "*.log"],
-            debounce: p.attempt(nil) { () throws(ConfigError) in try table.duration("debounce") } ?? .milliseconds(100))
+            debounce: p.attempt(nil) { () throws(ConfigError) in try table.duration("debounce") } ?? .milliseconds(100),
+            onBusy: p.attempt(.restart) { () throws(ConfigError) in try table.choice("on_busy", default: BusyPolicy.restart) })
     }
 
     private func reconnectSettings(_ table: TableReader?, serverToml: ServerToml) -> ReconnectSettings {

@@ -6,22 +6,21 @@ public enum ConfigPrinter {
         let watch = config.watch
         let reconnect = config.reconnect
         var entries: [(String, String)] = []
-        switch server.command {
-        case .shell(let line): entries.append(("server.command", quote(line)))
-        case .arguments(let arguments): entries.append(("server.command", array(arguments)))
-        }
+        entries.append(("server.command", command(server.command)))
         entries.append(("server.cwd", quote(server.cwd)))
-        let env = server.env.sorted { $0.key < $1.key }.map { "\($0.key) = \(quote($0.value))" }
-        entries.append(("server.env", env.isEmpty ? "{}" : "{ " + env.joined(separator: ", ") + " }"))
+        entries.append(("server.env", table(server.env)))
         entries.append(("server.ready", quote(server.ready)))
         entries.append(("server.ready_timeout", duration(server.readyTimeout)))
         entries.append(("server.stop_signal", quote(server.stopSignal.name)))
         entries.append(("server.stop_timeout", duration(server.stopTimeout)))
         entries.append(("server.on_crash", quote(server.onCrash.rawValue)))
         entries.append(("server.port", String(server.port)))
+        entries.append(("server.on_change", quote(server.onChange.rawValue)))
+        entries.append(("server.resources_dir", quote(server.resourcesDir)))
         entries.append(("watch.paths", array(watch.paths)))
         entries.append(("watch.ignore", array(watch.ignore)))
         entries.append(("watch.debounce", duration(watch.debounce)))
+        entries.append(("watch.on_busy", quote(watch.onBusy.rawValue)))
         entries.append(("reconnect.enabled", reconnect.enabled ? "true" : "false"))
         entries.append(("reconnect.url", quote(reconnect.url)))
         entries.append(("reconnect.password", reconnect.password.map { quote($0.description) } ?? "(none)"))
@@ -29,6 +28,26 @@ public enum ConfigPrinter {
         entries.append(("reconnect.retry_interval", duration(reconnect.retryInterval)))
         entries.append(("reconnect.timeout", duration(reconnect.timeout)))
         entries.append(("reconnect.allow_remote", reconnect.allowRemote ? "true" : "false"))
+        for (index, stage) in config.stages.enumerated() {
+            let key = "stage.\(index)."
+            entries.append((key + "name", quote(stage.name)))
+            entries.append((key + "command", command(stage.command)))
+            entries.append((key + "cwd", quote(stage.cwd)))
+            entries.append((key + "env", table(stage.env)))
+            if let when = stage.when { entries.append((key + "when", array(when))) }
+            entries.append((key + "outputs", array(stage.outputs)))
+            entries.append((key + "timeout", duration(stage.timeout)))
+            entries.append((key + "parallel", stage.parallel ? "true" : "false"))
+        }
+        for (index, service) in config.services.enumerated() {
+            let key = "service.\(index)."
+            entries.append((key + "name", quote(service.name)))
+            entries.append((key + "command", command(service.command)))
+            entries.append((key + "cwd", quote(service.cwd)))
+            entries.append((key + "env", table(service.env)))
+            if let ready = service.ready { entries.append((key + "ready", quote(ready))) }
+            entries.append((key + "ready_timeout", duration(service.readyTimeout)))
+        }
         return entries
     }
 
@@ -37,11 +56,16 @@ public enum ConfigPrinter {
         var output = ""
         var table = ""
         for (key, value) in entries(config) {
-            let parts = key.split(separator: ".", maxSplits: 1)
-            if parts[0] != table {
-                table = String(parts[0])
-                output += (output.isEmpty ? "" : "\n") + "[\(table)]\n"
+            var parts = key.split(separator: ".", maxSplits: 1)
+            // `stage.0.name`: an element of [[stage]].
+            let element = parts[1].split(separator: ".", maxSplits: 1)
+            let isArrayTable = element.count == 2 && Int(element[0]) != nil
+            let section = isArrayTable ? "\(parts[0]).\(element[0])" : String(parts[0])
+            if section != table {
+                table = section
+                output += (output.isEmpty ? "" : "\n") + (isArrayTable ? "[[\(parts[0])]]\n" : "[\(table)]\n")
             }
+            if isArrayTable { parts[1] = element[1] }
             if key == "reconnect.password" {
                 let source = config.reconnect.passwordSource.map { "  # from \($0)" } ?? "  # no password: the POST body is empty"
                 output += value == "(none)" ? "# password = (none)\(source)\n" : "password = \(value)\(source)\n"
@@ -78,6 +102,18 @@ public enum ConfigPrinter {
             }
         }
         return "\"\(escaped)\""
+    }
+
+    static func command(_ command: CommandSpec) -> String {
+        switch command {
+        case .shell(let line): quote(line)
+        case .arguments(let arguments): array(arguments)
+        }
+    }
+
+    static func table(_ values: [String: String]) -> String {
+        let pairs = values.sorted { $0.key < $1.key }.map { "\($0.key) = \(quote($0.value))" }
+        return pairs.isEmpty ? "{}" : "{ " + pairs.joined(separator: ", ") + " }"
     }
 
     static func array(_ items: [String]) -> String { "[" + items.map(quote).joined(separator: ", ") + "]" }

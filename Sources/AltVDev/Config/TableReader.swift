@@ -101,6 +101,35 @@ struct TableReader {
         return TableReader(node: value, path: path + [key], file: file, locator: locator, environment: environment)
     }
 
+    /// `[[key]]` sections, each read as its own table at `key.N`.
+    func tableArray(_ key: String) throws(ConfigError) -> [TableReader] {
+        guard let value = entries[key] else { return [] }
+        guard case .array(let elements) = value else {
+            throw error(at: key, "expected [[\(keyPath(key))]] sections, found \(value.typeName)", fix: "write each one as a [[\(keyPath(key))]] section")
+        }
+        var tables: [TableReader] = []
+        for (offset, element) in elements.enumerated() {
+            guard case .table = element else {
+                throw error(at: "\(key).\(offset)", "expected a table, found \(element.typeName)", fix: "write each one as a [[\(keyPath(key))]] section")
+            }
+            tables.append(TableReader(node: element, path: path + [key, String(offset)], file: file, locator: locator, environment: environment))
+        }
+        return tables
+    }
+
+    /// One of an enum's raw values, e.g. `on_busy = "queue"`.
+    func choice<Choice: RawRepresentable & CaseIterable>(_ key: String, default fallback: Choice) throws(ConfigError) -> Choice
+    where Choice.RawValue == String {
+        guard let text = try string(key) else { return fallback }
+        guard let choice = Choice(rawValue: text) else {
+            let allowed = Choice.allCases.map { "\"\($0.rawValue)\"" }
+            throw error(
+                at: key, "expected " + allowed.joined(separator: " or ") + ", found \"\(text)\"",
+                fix: "write \(key) = " + allowed.joined(separator: " or "))
+        }
+        return choice
+    }
+
     func requiredTable(_ key: String) throws(ConfigError) -> TableReader {
         guard let table = try optionalTable(key) else {
             throw ConfigError(file: file, line: 1, column: 1, key: keyPath(key), message: "missing required section [\(keyPath(key))]", fix: "add a [\(keyPath(key))] section")
@@ -185,7 +214,8 @@ struct TableReader {
 
     func command(_ key: String) throws(ConfigError) -> CommandSpec {
         guard let value = entries[key] else {
-            throw error(at: nil, "missing required key \"\(key)\" in \(displayName)", fix: "add \(key) = [\"./altv-server\"]")
+            let example = path.first == "server" ? "[\"./altv-server\"]" : "\"npm run build\""
+            throw error(at: nil, "missing required key \"\(key)\" in \(displayName)", fix: "add \(key) = \(example)")
         }
         switch value {
         case .string(let line) where !line.trimmingCharacters(in: " ").isEmpty:

@@ -37,6 +37,57 @@ struct ConfigLoaderTests {
         #expect(!config.reconnect.allowRemote)
         #expect(config.server.onCrash == .wait)
         #expect(config.server.port == 7788)
+        #expect(config.server.onChange == .restart)
+        #expect(config.server.resourcesDir == "/project/resources")
+        #expect(config.watch.onBusy == .restart)
+        #expect(config.stages.isEmpty && config.services.isEmpty)
+    }
+
+    @Test("[[stage]] and [[service]] are read in order with their defaults")
+    func stagesAndServices() throws {
+        let config = try ConfigLoader.parse(source: Self.minimal + """
+
+            [[stage]]
+            name = "build-core"
+            command = "npx tsc -p src/core"
+            env = { NODE_ENV = "development" }
+            when = ["src/core/**/*.ts"]
+            outputs = ["resources/core/**"]
+            timeout = "5m"
+
+            [[stage]]
+            name = "copy"
+            command = ["cp", "-r", "a", "b"]
+            cwd = "tools"
+            parallel = true
+
+            [[service]]
+            name = "webview"
+            command = "npm run dev"
+            cwd = "webview"
+            ready = "ready in"
+            """, file: Self.file)
+        #expect(config.stages.map(\.name) == ["build-core", "copy"])
+        let build = config.stages[0]
+        #expect(build.command == .shell("npx tsc -p src/core"))
+        #expect(build.cwd == "/project")
+        #expect(build.env == ["NODE_ENV": "development"])
+        #expect(build.when == ["src/core/**/*.ts"])
+        #expect(build.outputs == ["resources/core/**"])
+        #expect(build.timeout == .seconds(300))
+        #expect(!build.parallel)
+        let copy = config.stages[1]
+        #expect(copy.when == nil && copy.outputs.isEmpty && copy.parallel && copy.timeout == .seconds(600))
+        #expect(copy.cwd == "/project/tools")
+        #expect(config.services.count == 1)
+        #expect(config.services[0].cwd == "/project/webview")
+        #expect(config.services[0].ready == "ready in")
+        #expect(config.services[0].readyTimeout == .seconds(60))
+        let printed = ConfigPrinter.toml(config)
+        #expect(printed.contains("[[stage]]\nname = \"build-core\""))
+        #expect(printed.contains("[[service]]\nname = \"webview\""))
+        let reparsed = try ConfigLoader.parse(source: printed, file: Self.file)
+        #expect(reparsed.stages == config.stages && reparsed.services == config.services)
     }
 
     @Test("loopback hosts are recognised", arguments: [
@@ -176,6 +227,38 @@ struct ConfigLoaderTests {
         BadCase(
             name: "enabled as a string", source: "[server]\ncommand = [\"x\"]\n[watch]\npaths = [\"r\"]\n[reconnect]\nenabled = \"yes\"\n",
             line: 6, column: 11, key: "reconnect.enabled", message: "expected true or false"),
+        BadCase(
+            name: "two stages with one name",
+            source: "[server]\ncommand = [\"x\"]\n[watch]\npaths = [\"r\"]\n[[stage]]\nname = \"b\"\ncommand = \"x\"\n[[stage]]\nname = \"b\"\ncommand = \"y\"\n",
+            line: 9, column: 8, key: "stage.1.name", message: "another [[stage]] is already named \"b\" on line 6"),
+        BadCase(
+            name: "two services with one name",
+            source: "[server]\ncommand = [\"x\"]\n[watch]\npaths = [\"r\"]\n[[service]]\nname = \"w\"\ncommand = \"x\"\n[[service]]\nname = \"w\"\ncommand = \"y\"\n",
+            line: 9, column: 8, key: "service.1.name", message: "another [[service]] is already named \"w\""),
+        BadCase(
+            name: "stage without a name",
+            source: "[server]\ncommand = [\"x\"]\n[watch]\npaths = [\"r\"]\n[[stage]]\ncommand = \"x\"\n",
+            line: 5, column: 1, key: "stage.0", message: "missing required key \"name\" in [[stage]]"),
+        BadCase(
+            name: "stage without a command",
+            source: "[server]\ncommand = [\"x\"]\n[watch]\npaths = [\"r\"]\n[[stage]]\nname = \"b\"\n",
+            line: 5, column: 1, key: "stage.0", message: "missing required key \"command\" in [stage.0]"),
+        BadCase(
+            name: "unknown key in a stage",
+            source: "[server]\ncommand = [\"x\"]\n[watch]\npaths = [\"r\"]\n[[stage]]\nname = \"b\"\ncommand = \"x\"\noutput = []\n",
+            line: 8, column: 1, key: "stage.0.output", message: "unknown key \"output\""),
+        BadCase(
+            name: "unknown on_busy", source: "[server]\ncommand = [\"x\"]\n[watch]\npaths = [\"r\"]\non_busy = \"wait\"\n",
+            line: 5, column: 11, key: "watch.on_busy", message: "expected \"restart\" or \"queue\", found \"wait\""),
+        BadCase(
+            name: "unknown on_change", source: "[server]\ncommand = [\"x\"]\non_change = \"reload\"\n[watch]\npaths = [\"r\"]\n",
+            line: 3, column: 13, key: "server.on_change", message: "expected \"restart\" or \"restart-resources\""),
+        BadCase(
+            name: "bad regex in a service", source: "[server]\ncommand = [\"x\"]\n[watch]\npaths = [\"r\"]\n[[service]]\nname = \"w\"\ncommand = \"x\"\nready = \"(\"\n",
+            line: 8, column: 10, key: "service.0.ready", message: "invalid regular expression"),
+        BadCase(
+            name: "stage as a plain table", source: "[server]\ncommand = [\"x\"]\n[watch]\npaths = [\"r\"]\n[stage]\nname = \"b\"\n",
+            line: 5, column: 1, key: "stage", message: "expected [[stage]] sections, found a table"),
     ]
 
     @Test("bad files name the file, line, column and key", arguments: badCases)
