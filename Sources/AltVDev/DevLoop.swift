@@ -3,9 +3,10 @@ import Glibc
 
 /// The one place that owns the loop's state: file events in, cycles out.
 ///
-/// Watcher, signals and the supervisor report here as events; each change set becomes a plan
-/// that a cycle task carries out. A newer change set cancels the cycle in flight (its stop
-/// still finishes) and starts over.
+/// Watcher, signals, the terminal and the supervisor report here as events; each change set
+/// becomes a plan that a cycle task carries out. A change set arriving mid-cycle either cancels
+/// the cycle (its stages are stopped, a server stop still finishes) and starts over with both
+/// change sets, or waits for the cycle to end (`[watch] on_busy`).
 public actor DevLoop {
     public struct Options: Sendable {
         /// This program's own path, to start the guardian.
@@ -24,6 +25,16 @@ public actor DevLoop {
         case watcherWarning(String)
         case signal(Int32)
         case server(SupervisorEvent)
+        case barrier(Int)
+        case typed(String)
+    }
+
+    /// How a cycle ended, for what happens to its change set.
+    enum CycleOutcome: Equatable {
+        case completed
+        /// A stage failed: the change set is kept for the next cycle to try again.
+        case stageFailed
+        case cancelled
     }
 
     private(set) var config: Config
@@ -44,6 +55,16 @@ public actor DevLoop {
     private var crashBackoff = CrashBackoff()
     private var crashRestart: Task<Void, Never>?
     private var instanceLock: InstanceLock?
+    private var services: ServiceManager?
+    /// The change set of the cycle in flight, or of one whose stages failed: merged into the next.
+    private var carriedChanges: ChangeSet?
+    /// With `on_busy = "queue"`: what arrived while a cycle ran.
+    private var queuedChanges: ChangeSet?
+    private var cycleBusy = false
+    /// Outputs of stages that are running: their writes start no cycle.
+    private var suppressedOutputs: [Int: GlobSet] = [:]
+    private var nextSuppression = 0
+    private var barriers: [Int: Latch<Void>] = [:]
     /// Kept across cycles so its connection setup is paid once, not on every reconnect.
     private var cachedEndpoint: HTTPDebugEndpoint?
 
@@ -93,6 +114,12 @@ public actor DevLoop {
             return 1
         }
         announce()
+        let services = ServiceManager(console: console, guardian: guardian, environment: options.environment)
+        self.services = services
+        await services.apply(config.services, server: config.server, hiding: [config.reconnect.passwordEnv])
+        if ConsoleInput.start(onLine: { sink.yield(.typed($0)) }) {
+            console.say("type :help for altv-dev's commands; other lines go to the server's console", .debug)
+        }
         startCycle(.initialStart)
 
         for await event in events {
@@ -105,6 +132,10 @@ public actor DevLoop {
                 console.say("watching \(summary.folders) folder(s) with the new [watch] settings")
             case .watcherWarning(let message):
                 console.say(message, .warning)
+            case .barrier(let id):
+                barriers.removeValue(forKey: id)?.fulfill(())
+            case .typed(let line):
+                await typed(line)
             case .server(.unexpectedExit(_, let status, let uptime, let lastLines)):
                 reportExit(status: status, uptime: uptime, lastLines: lastLines)
             case .signal(let signal):
@@ -113,18 +144,53 @@ public actor DevLoop {
                     if let group = await supervisor?.current?.process.processGroup { ProcessGroup.signal(group, SIGKILL) }
                     continue
                 }
-                shuttingDown = true
-                console.say("\(SignalName.of(signal)) received: stopping the server")
-                Task { await self.shutdown() }
+                beginShutdown("\(SignalName.of(signal)) received: stopping the server")
             }
         }
         return 0
+    }
+
+    private func beginShutdown(_ message: String) {
+        shuttingDown = true
+        console.say(message)
+        Task { await self.shutdown() }
+    }
+
+    /// A line typed at altv-dev's terminal.
+    private func typed(_ line: String) async {
+        guard let command = ConsoleCommand(line: line), !shuttingDown else { return }
+        switch command {
+        case .restart:
+            console.say(":r → restarting the server")
+            startCycle(.manualRestart)
+        case .reconnect:
+            console.say(":rc → reconnecting the game client")
+            Task {
+                if let elapsed = await self.reconnectClient() { self.console.say("✓ reconnect \(elapsed.humanReadable)", .success) }
+            }
+        case .quit:
+            beginShutdown(":q → stopping the server")
+        case .help:
+            console.say(ConsoleCommand.helpText)
+        case .unknown(let text):
+            console.say("unknown command \(text); :help lists altv-dev's commands", .warning)
+        case .server(let text):
+            if await supervisor?.sendToConsole(text) != true {
+                console.say("no server is running: `\(text)` was not sent", .warning)
+            }
+        }
     }
 
     private func announce() {
         let watched = config.watch.paths.map { PathFilter.relative($0, to: config.directory) ?? $0 }.joined(separator: ", ")
         console.say("watching \(watched) · debounce \(config.watch.debounce.humanReadable) · config \(config.file)")
         console.say("server: \(config.server.command) (in \(config.server.cwd)) · ready when /\(config.server.ready)/")
+        if !config.stages.isEmpty { console.say("stages: " + config.stages.map(\.name).joined(separator: ", ")) }
+        if !config.services.isEmpty { console.say("services: " + config.services.map(\.name).joined(separator: ", ")) }
+        if config.server.onChange == .restartResources {
+            let folder = PathFilter.relative(config.server.resourcesDir, to: config.directory) ?? config.server.resourcesDir
+            console.say("on_change = \"restart-resources\": changes inside \(folder) restart just their resources")
+        }
         if config.reconnect.enabled {
             let password = config.reconnect.passwordSource.map { "password from \($0)" } ?? "no password"
             console.say("reconnect: \(config.reconnect.url) (\(password))")
@@ -143,6 +209,7 @@ public actor DevLoop {
             case .configFile(let kind): sink.yield(.configFile(kind))
             case .rearmed(let summary): sink.yield(.watcherRearmed(summary))
             case .warning(let message): sink.yield(.watcherWarning(message))
+            case .barrier(let id): sink.yield(.barrier(id))
             }
         }
         do {
@@ -205,6 +272,10 @@ public actor DevLoop {
             watcher?.rearm(roots: new.watch.paths, filter: makeFilter(new))
         }
         if old.reconnect != new.reconnect { cachedEndpoint = nil }
+        // Changed stages apply from the next cycle on, since every plan reads them afresh.
+        if old.services != new.services || old.server.stopSignal != new.server.stopSignal || old.server.stopTimeout != new.server.stopTimeout {
+            await services?.apply(new.services, server: new.server, hiding: [new.reconnect.passwordEnv])
+        }
         if old.server != new.server {
             do {
                 try await supervisor?.update(settings: new.server)
@@ -230,8 +301,17 @@ public actor DevLoop {
 
     // MARK: Changes
 
-    private func record(_ fileEvents: [FileEvent]) {
+    private func record(_ all: [FileEvent]) {
         guard !shuttingDown else { return }
+        var fileEvents = all
+        if !suppressedOutputs.isEmpty {
+            let outputs = Array(suppressedOutputs.values)
+            fileEvents = all.filter { event in !outputs.contains { $0.matches(event.path, isDirectory: event.isDirectory) } }
+            if console.verbose, fileEvents.count < all.count {
+                console.say("\(all.count - fileEvents.count) event(s) in a running stage's outputs: not a new change", .debug)
+            }
+            if fileEvents.isEmpty { return }
+        }
         if console.verbose {
             for event in fileEvents {
                 let shown = PathFilter.relative(event.path, to: config.directory) ?? event.path
@@ -248,7 +328,7 @@ public actor DevLoop {
     private func runDebounceTimer() async {
         while let deadline = debouncer.deadline, !shuttingDown {
             if ContinuousClock.now >= deadline {
-                if let changes = debouncer.flush(at: .now) { startCycle(.changes(changes)) }
+                if let changes = debouncer.flush(at: .now) { changesArrived(changes) }
                 break
             }
             try? await Task.sleep(until: deadline, clock: .continuous)
@@ -258,28 +338,102 @@ public actor DevLoop {
 
     // MARK: Cycles
 
-    private func startCycle(_ trigger: CycleTrigger) {
+    private func changesArrived(_ changes: ChangeSet) {
+        if cycleBusy, config.watch.onBusy == .queue {
+            queuedChanges = queuedChanges.map { $0.merging(changes) } ?? changes
+            console.say("change: \(changes.summary(relativeTo: config.directory)) → queued until cycle #\(cycleNumber) ends (on_busy = \"queue\")")
+            return
+        }
+        if cycleBusy { console.say("change during cycle #\(cycleNumber): starting over with both change sets", .debug) }
+        startCycle(.changes(changes))
+    }
+
+    private func startCycle(_ requested: CycleTrigger) {
         crashRestart?.cancel()
         crashRestart = nil
+        var trigger = requested
+        if let carried = carriedChanges {
+            switch requested {
+            case .changes(let changes): trigger = .changes(carried.merging(changes))
+            // A restart must not drop a change set whose stages have not run yet.
+            case .configChanged, .manualRestart: trigger = .changes(carried)
+            case .initialStart, .crashRestart: break
+            }
+        }
+        if case .changes(let changes) = trigger { carriedChanges = changes }
         let previous = cycle
         previous?.cancel()
         cycleNumber += 1
+        cycleBusy = true
         let number = cycleNumber
         cycle = Task {
             await previous?.value
-            await self.perform(cycle: number, trigger: trigger)
+            let outcome = await self.perform(cycle: number, trigger: trigger)
+            self.cycleEnded(number, trigger: trigger, outcome: outcome)
         }
     }
 
-    private func perform(cycle number: Int, trigger: CycleTrigger) async {
-        guard let supervisor, !shuttingDown, !Task.isCancelled else { return }
+    private func cycleEnded(_ number: Int, trigger: CycleTrigger, outcome: CycleOutcome) {
+        // A newer cycle took over (and merged this one's change set).
+        guard number == cycleNumber else { return }
+        cycleBusy = false
+        if case .changes = trigger, outcome == .completed { carriedChanges = nil }
+        if let queued = queuedChanges, !shuttingDown {
+            queuedChanges = nil
+            startCycle(.changes(queued))
+        }
+    }
+
+    /// Runs one batch of stages; their outputs start no cycle until every write they made has been seen.
+    private func runStages(_ names: [String], plan: Plan, report: inout CycleReport) async -> CycleOutcome {
+        let stages = names.compactMap { name in config.stages.first { $0.name == name } }
+        let token = nextSuppression
+        nextSuppression += 1
+        let outputs = stages.flatMap(\.outputs)
+        if !outputs.isEmpty { suppressedOutputs[token] = GlobSet(base: config.directory, patterns: outputs) }
+        console.say("running stage\(names.count == 1 ? "" : "s") \(names.joined(separator: ", "))", .debug)
+        let runner = StageRunner(
+            console: console, guardian: guardian, environment: options.environment, hidden: [config.reconnect.passwordEnv],
+            stopTimeout: config.server.stopTimeout)
+        let results = await runner.run(batch: stages, variables: StageRunner.variables(changed: plan.changedPaths, resources: plan.resources))
+        await waitForWatcher()
+        suppressedOutputs[token] = nil
+        for result in results where result.outcome == .succeeded { report.stages.append((result.name, result.duration)) }
+        if results.contains(where: { $0.outcome == .cancelled }) {
+            console.say("stage\(names.count == 1 ? "" : "s") \(names.joined(separator: ", ")) stopped: a newer change set came in")
+            return .cancelled
+        }
+        guard let failed = results.first(where: { $0.outcome != .succeeded }) else { return .completed }
+        var message = failed.summary
+        if !failed.lastLines.isEmpty {
+            message += "; last lines:\n" + failed.lastLines.suffix(10).map { "  │ " + $0 }.joined(separator: "\n")
+        }
+        console.say(message, .error)
+        let kept = await supervisor?.current != nil ? "the running server keeps running" : "the server was not started"
+        report.result = .failed("\(failed.name) failed; \(kept); the next change tries again")
+        console.say(report.line, .error)
+        return .stageFailed
+    }
+
+    /// Waits (up to a second, not cancellable) until the watcher has delivered every event made so far.
+    private func waitForWatcher() async {
+        guard let id = watcher?.barrier() else { return }
+        let latch = Latch<Void>()
+        barriers[id] = latch
+        _ = await Task.detached { await latch.wait(timeout: .seconds(1)) }.value
+        barriers[id] = nil
+    }
+
+    private func perform(cycle number: Int, trigger: CycleTrigger) async -> CycleOutcome {
+        guard let supervisor, !shuttingDown, !Task.isCancelled else { return .cancelled }
         let description: String
         switch trigger {
         case .initialStart:
             description = "start"
         case .changes(let changes):
             description = changes.summary(relativeTo: config.directory)
-            console.say("change: \(description) → restarting the server")
+        case .manualRestart:
+            description = ":r"
         case .configChanged:
             description = "[server] config changed"
             console.say("[server] changed → restarting the server")
@@ -288,25 +442,54 @@ public actor DevLoop {
         }
         var report = CycleReport(number: number, trigger: description)
         let plan = Planner.plan(for: trigger, config: config, serverRunning: await supervisor.current != nil)
+        if case .changes = trigger {
+            var steps = plan.stageNames.isEmpty ? [] : ["stage" + (plan.stageNames.count == 1 ? " " : "s ") + plan.stageNames.joined(separator: ", ")]
+            if plan.fallback.isEmpty {
+                steps.append("restarting the server" + (plan.fullRestartReason.map { " (\($0))" } ?? ""))
+            } else {
+                steps.append("restarting resource\(plan.resources.count == 1 ? "" : "s") \(plan.resources.joined(separator: ", "))")
+            }
+            console.say("change: \(description) → " + steps.joined(separator: ", then "))
+        }
         var run: ServerRun?
-        for action in plan.actions {
+        var actions = plan.actions[...]
+        while let action = actions.popFirst() {
             switch action {
+            case .runStages(let names):
+                guard !Task.isCancelled else { return .cancelled }
+                let outcome = await runStages(names, plan: plan, report: &report)
+                if outcome != .completed { return outcome }
+            case .awaitServices:
+                await services?.waitUntilReady()
+                if Task.isCancelled { return .cancelled }
+            case .restartResources(let names):
+                guard !Task.isCancelled else { return .cancelled }
+                let started = ContinuousClock.now
+                switch await supervisor.restartResources(names, timeout: config.server.readyTimeout) {
+                case .restarted:
+                    report.resourcesRestarted = (names, ContinuousClock.now - started)
+                case .failed(let reason):
+                    console.say("resource restart failed: \(reason); restarting the whole server", .warning)
+                    actions = plan.fallback[...] + actions
+                case .cancelled:
+                    return .cancelled
+                }
             case .stopServer:
                 report.stop = await supervisor.stop()?.duration
                 // A newer change set is waiting: it starts the server, not this one.
-                if Task.isCancelled { return }
+                if Task.isCancelled { return .cancelled }
             case .startServer:
-                guard !Task.isCancelled, !shuttingDown else { return }
+                guard !Task.isCancelled, !shuttingDown else { return .cancelled }
                 let port = config.server.port
                 if PortInspector.isTaken(port: port) {
                     console.say("port \(port) is still taken; waiting up to \(config.server.stopTimeout.humanReadable) for it", .debug)
                     if !(await PortInspector.waitUntilFree(port: port, timeout: config.server.stopTimeout)) {
-                        if Task.isCancelled { return }
+                        if Task.isCancelled { return .cancelled }
                         let holder = PortInspector.holder(of: port).map { "\($0)" } ?? "a process that is gone now"
                         report.result = .failed(
                             "not started: port \(port) is held by \(holder); stop it, or set [server] port if the server uses another")
                         console.say(report.line, .error)
-                        return
+                        return .completed
                     }
                 }
                 do {
@@ -315,10 +498,10 @@ public actor DevLoop {
                     console.say("\(error)", .error)
                     report.result = .failed("server did not start; waiting for a change")
                     console.say(report.line, .error)
-                    return
+                    return .completed
                 }
             case .awaitReady:
-                guard let run else { return }
+                guard let run else { return .completed }
                 switch await run.waitUntilReady(timeout: config.server.readyTimeout) {
                 case .ready(let after):
                     report.startToReady = after
@@ -326,29 +509,36 @@ public actor DevLoop {
                         report.saveToReady = run.process.startedAt + after - first
                     }
                     console.say("server ready in \(after.humanReadable)", .debug)
+                    report.failedResources = run.output.resourcesFailedAtStart
+                    if !report.failedResources.isEmpty {
+                        console.say(
+                            "the server is up, but failed to load resource \(report.failedResources.joined(separator: ", ")) (see its lines above)",
+                            .warning)
+                    }
                 case .exited(let status):
                     report.result = .failed("server \(status) before it was ready")
                     console.say(report.line, .error)
-                    return
+                    return .completed
                 case .timedOut:
                     report.result = .failed(
                         "no line matched /\(config.server.ready)/ within \(config.server.readyTimeout.humanReadable); the server keeps running (check [server] ready)")
                     console.say(report.line, .warning)
-                    return
+                    return .completed
                 case .cancelled:
-                    return
+                    return .cancelled
                 }
             case .reconnectClient:
                 guard let elapsed = await reconnectClient() else {
-                    if Task.isCancelled { return }
+                    if Task.isCancelled { return .cancelled }
                     report.result = .failed("client not reconnected")
                     console.say(report.line, .warning)
-                    return
+                    return .completed
                 }
                 report.reconnect = elapsed
             }
         }
         console.say(report.line, .success)
+        return .completed
     }
 
     /// Runs the reconnect flow; the time it took, or nil when it did not reconnect.
@@ -424,6 +614,7 @@ public actor DevLoop {
         if let report = await supervisor?.stop() {
             console.say("server stopped in \(report.duration.humanReadable)")
         }
+        await services?.stopAll()
         await guardian?.dismiss()
         sink.finish()
     }

@@ -7,11 +7,17 @@ public struct CycleReport: Equatable, Sendable {
 
     public var number: Int
     public var trigger: String
+    /// Each stage that ran, with its time, in the order they finished their batch.
+    public var stages: [(name: String, duration: Duration)] = []
     public var stop: Duration?
     public var startToReady: Duration?
+    /// Resources restarted through the server console instead of a full restart.
+    public var resourcesRestarted: (names: [String], duration: Duration)?
     public var reconnect: Duration?
     /// From the first file event of the change set to the ready line.
     public var saveToReady: Duration?
+    /// "Failed to load resource" lines the server printed before its ready line.
+    public var failedResources: [String] = []
     public var result: Result = .done
 
     public init(number: Int, trigger: String) {
@@ -19,12 +25,21 @@ public struct CycleReport: Equatable, Sendable {
         self.trigger = trigger
     }
 
+    public static func == (a: CycleReport, b: CycleReport) -> Bool {
+        a.line == b.line
+    }
+
     public var line: String {
         var parts = ["#\(number) \(trigger)"]
+        for stage in stages { parts.append("\(stage.name) \(stage.duration.humanReadable)") }
         if let stop { parts.append("stop \(stop.humanReadable)") }
         if let startToReady { parts.append("start→ready \(startToReady.humanReadable)") }
+        if let restarted = resourcesRestarted {
+            parts.append("restarted resource\(restarted.names.count == 1 ? "" : "s") \(restarted.names.joined(separator: ", ")) in \(restarted.duration.humanReadable)")
+        }
         if let reconnect { parts.append("reconnect \(reconnect.humanReadable)") }
         if let saveToReady { parts.append("save→ready \(saveToReady.humanReadable)") }
+        if !failedResources.isEmpty { parts.append("failed to load resource \(failedResources.joined(separator: ", "))") }
         if case .failed(let reason) = result { parts.append(reason) }
         let mark = result == .done ? "✓" : "✗"
         return "\(mark) " + parts.joined(separator: " · ")

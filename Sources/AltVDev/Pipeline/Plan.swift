@@ -6,28 +6,135 @@ public enum CycleTrigger: Equatable, Sendable {
     case configChanged
     /// `on_crash = "restart"`, after the backoff.
     case crashRestart
+    /// `:r` typed at altv-dev's console.
+    case manualRestart
 }
 
 /// What one cycle will do, in order: the planner's answer to a trigger.
 public struct Plan: Equatable, Sendable {
     public enum Action: Equatable, Sendable {
+        /// Stages run at the same time; the next action waits for all of them.
+        case runStages([String])
+        /// Wait for services still starting (the server needs them).
+        case awaitServices
         case stopServer
         case startServer
         case awaitReady
         case reconnectClient
+        /// `restart <name>` in the server's console for each, waiting for its loaded line.
+        case restartResources([String])
     }
 
     public var trigger: CycleTrigger
     public var actions: [Action]
+    /// What replaces `restartResources` when a resource restart fails or stalls.
+    public var fallback: [Action] = []
+    /// For the stages' `ALTV_DEV_CHANGED`: the changed paths relative to the config's folder.
+    public var changedPaths: [String] = []
+    /// For the stages' `ALTV_DEV_RESOURCES`: the resources the change set touches.
+    public var resources: [String] = []
+    /// Why a change set restarts the whole server under `on_change = "restart-resources"`.
+    public var fullRestartReason: String?
+
+    /// Every stage the plan runs.
+    public var stageNames: [String] {
+        actions.flatMap { action -> [String] in
+            if case .runStages(let names) = action { return names }
+            return []
+        }
+    }
 }
 
-/// Turns a trigger into a plan; pure, so the rules are testable without a process.
+/// Turns a trigger into a plan; pure apart from looking for `resource.toml` files, so the rules
+/// are testable without a process.
 public enum Planner {
-    public static func plan(for trigger: CycleTrigger, config: Config, serverRunning: Bool) -> Plan {
-        var actions: [Plan.Action] = []
-        if serverRunning { actions.append(.stopServer) }
-        actions += [.startServer, .awaitReady]
-        if config.reconnect.enabled { actions.append(.reconnectClient) }
-        return Plan(trigger: trigger, actions: actions)
+    public static func plan(
+        for trigger: CycleTrigger, config: Config, serverRunning: Bool,
+        resources map: ResourceMap? = nil
+    ) -> Plan {
+        let map = map ?? ResourceMap(resourcesDir: config.server.resourcesDir)
+        var plan = Plan(trigger: trigger, actions: [])
+        let stages: [StageSettings]
+        switch trigger {
+        case .initialStart:
+            // Like a build tool's first run: the server should not start on stale output.
+            stages = config.stages
+        case .changes(let changes):
+            stages = config.stages.filter { stage in
+                guard let when = stage.when, !changes.overflowed else { return true }
+                let globs = GlobSet(base: config.directory, patterns: when)
+                return changes.paths.contains { globs.matches($0) }
+            }
+            plan.changedPaths = changes.paths.map { PathFilter.relative($0, to: config.directory) ?? $0 }
+        case .configChanged, .crashRestart, .manualRestart:
+            stages = []
+        }
+        var batches: [[String]] = []
+        for stage in stages {
+            if stage.parallel, !batches.isEmpty { batches[batches.count - 1].append(stage.name) } else { batches.append([stage.name]) }
+        }
+        plan.actions = batches.map { .runStages($0) }
+
+        let fullRestart: [Plan.Action] =
+            (serverRunning ? [.stopServer] : []) + (config.services.isEmpty ? [] : [.awaitServices])
+            + [.startServer, .awaitReady] + (config.reconnect.enabled ? [.reconnectClient] : [])
+        var touched: [String] = []
+        var reason: String?
+        if case .changes(let changes) = trigger {
+            (touched, reason) = resourcesTouched(by: changes, stages: stages, config: config, map: map)
+            plan.resources = touched
+        }
+        guard config.server.onChange == .restartResources, case .changes = trigger else {
+            plan.actions += fullRestart
+            return plan
+        }
+        if !serverRunning { reason = "the server is not running" }
+        if let reason {
+            plan.fullRestartReason = reason
+            plan.actions += fullRestart
+        } else {
+            plan.actions.append(.restartResources(touched))
+            plan.fallback = fullRestart
+        }
+        return plan
+    }
+
+    /// The resources a change set touches, and why it cannot be applied by restarting just them (nil when it can).
+    static func resourcesTouched(
+        by changes: ChangeSet, stages: [StageSettings], config: Config, map: ResourceMap
+    ) -> ([String], String?) {
+        var names: [String] = []
+        func add(_ name: String) { if !names.contains(name) { names.append(name) } }
+        var reason: String?
+        if changes.overflowed { reason = "events were lost" }
+        let serverToml = ServerToml.path(in: config.server.cwd)
+        // What a stage writes is known from its outputs: those resources change too.
+        var stageResources: [String: [String]?] = [:]
+        for stage in stages {
+            let folders = stage.outputs.map { FilePath.resolve(GlobSet.literalFolder(of: $0), against: config.directory) }
+            let resources = folders.map { map.resource(ofFolderAt: $0) }
+            let known = stage.outputs.isEmpty || resources.contains(nil) ? nil : resources.compactMap { $0 }
+            stageResources[stage.name] = .some(known)
+            known?.forEach(add)
+        }
+        for path in changes.paths {
+            let shown = PathFilter.relative(path, to: config.directory) ?? path
+            if path == serverToml {
+                reason = reason ?? "server.toml changed"
+            } else if let name = map.resource(containing: path) {
+                add(name)
+            } else if reason == nil {
+                let handled = stages.filter { stage in
+                    stage.when.map { GlobSet(base: config.directory, patterns: $0).matches(path) } ?? false
+                }
+                if handled.isEmpty {
+                    reason = "\(shown) is not inside a resource"
+                } else if let unknown = handled.first(where: { stageResources[$0.name] == .some(nil) }) {
+                    reason = "stage \(unknown.name) has outputs outside the resources (or none)"
+                }
+            }
+        }
+        if reason == nil, names.isEmpty { reason = "no resource changed" }
+        return (names, reason)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// The server's output on its way to the terminal: prefixed, masked, batched per read, watched
 /// for the ready line, and the last lines kept for a crash report.
@@ -8,7 +9,7 @@ public final class ServerOutput: LineHandler, @unchecked Sendable {
     private let console: Console
     private let prefix: [UInt8]
     private let redactor: Redactor
-    private let matcher: ReadyMatcher
+    private let matcher: ReadyMatcher?
     private var batch: [UInt8] = []
     private let lock = NSLock()
     /// The last bytes printed, raw: last lines are cut from it only when a crash is reported.
@@ -22,8 +23,15 @@ public final class ServerOutput: LineHandler, @unchecked Sendable {
     public let ready = Latch<ContinuousClock.Instant>()
     /// The child's output closed: every line has been handled.
     public let closed = Latch<Void>()
+    /// `Failed to load resource` lines seen before the ready line, for the cycle's summary.
+    private var failedResources: [String] = []
+    /// Listeners for resource lines during a console `restart`; the count lets every other line skip the lock.
+    private var resourceListeners: [Int: @Sendable (ResourceLine) -> Void] = [:]
+    private let listenerCount = Atomic<Int>(0)
+    private var nextListener = 0
 
-    public init(console: Console, name: String, matcher: ReadyMatcher) {
+    /// Without a `matcher` nothing is ever "ready" (a stage's output, a service without `ready`).
+    public init(console: Console, name: String, matcher: ReadyMatcher?) {
         self.console = console
         self.prefix = console.prefix(for: name)
         self.redactor = console.currentRedactor
@@ -38,7 +46,14 @@ public final class ServerOutput: LineHandler, @unchecked Sendable {
         chunkTail.append(contentsOf: line.prefix(400))
         chunkTail.append(UInt8(ascii: "\n"))
         if chunkTail.count > 2 * Self.tailBytes { chunkTail.removeFirst(chunkTail.count - Self.tailBytes) }
-        if !readySeen, matcher.matches(line) {
+        if listenerCount.load(ordering: .relaxed) > 0, let resourceLine = ResourceLine.parse(line) {
+            let listeners = lock.withLock { Array(resourceListeners.values) }
+            if !listeners.isEmpty { endOfChunk() }
+            for listener in listeners { listener(resourceLine) }
+        }
+        guard !readySeen, let matcher else { return }
+        if case .failed(let name) = ResourceLine.parse(line) { lock.withLock { failedResources.append(name) } }
+        if matcher.matches(line) {
             readySeen = true
             // The ready line reaches the terminal before anyone hears that it was seen.
             endOfChunk()
@@ -56,6 +71,25 @@ public final class ServerOutput: LineHandler, @unchecked Sendable {
             if tail.count > 2 * Self.tailBytes { tail.removeFirst(tail.count - Self.tailBytes) }
         }
         chunkTail.removeAll(keepingCapacity: true)
+    }
+
+    /// Resources the server said it failed to load while starting.
+    public var resourcesFailedAtStart: [String] { lock.withLock { failedResources } }
+
+    /// Calls `listener` with each resource line until the returned token is passed to `stopListening`.
+    public func listenForResourceLines(_ listener: @escaping @Sendable (ResourceLine) -> Void) -> Int {
+        lock.withLock {
+            nextListener += 1
+            resourceListeners[nextListener] = listener
+            listenerCount.add(1, ordering: .relaxed)
+            return nextListener
+        }
+    }
+
+    public func stopListening(_ token: Int) {
+        lock.withLock {
+            if resourceListeners.removeValue(forKey: token) != nil { listenerCount.subtract(1, ordering: .relaxed) }
+        }
     }
 
     public func finished() {

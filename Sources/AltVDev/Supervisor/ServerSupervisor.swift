@@ -153,6 +153,44 @@ public actor ServerSupervisor {
         return report
     }
 
+    /// What became of `restart <name>` typed into the server's console.
+    public enum ResourceRestartOutcome: Equatable, Sendable {
+        case restarted
+        case failed(String)
+        case cancelled
+    }
+
+    /// Types `restart <name>` for each resource, one at a time, each time waiting for the server's
+    /// "Loaded resource <name>" (or "Failed to load resource <name>") for up to `timeout`.
+    public func restartResources(_ names: [String], timeout: Duration) async -> ResourceRestartOutcome {
+        guard let run = current, run.process.exit.current == nil else { return .failed("the server is not running") }
+        for name in names {
+            let answer = Latch<ResourceLine>()
+            let token = run.output.listenForResourceLines { line in
+                if line == .loaded(name) || line == .failed(name) { answer.fulfill(line) }
+            }
+            defer { run.output.stopListening(token) }
+            guard run.process.send(line: "restart \(name)") else { return .failed("the server's console is closed") }
+            console.say("typed `restart \(name)` into the server console", .debug)
+            let deadline = ContinuousClock.now + timeout
+            let outcome = await withTaskGroup(of: ResourceRestartOutcome?.self) { race -> ResourceRestartOutcome in
+                race.addTask {
+                    switch await answer.wait(until: deadline) {
+                    case .loaded?: return .restarted
+                    case .failed?: return .failed("the server printed \"Failed to load resource \(name)\"")
+                    case nil: return Task.isCancelled ? .cancelled : .failed("no \"Loaded resource \(name)\" within \(timeout.humanReadable)")
+                    }
+                }
+                race.addTask { await run.process.exit.wait().map { .failed("the server \($0) during `restart \(name)`") } }
+                let first = await race.next() ?? nil
+                race.cancelAll()
+                return first ?? .cancelled
+            }
+            if outcome != .restarted { return outcome }
+        }
+        return .restarted
+    }
+
     /// Types a line into the server's console.
     public func sendToConsole(_ line: String) -> Bool {
         current?.process.send(line: line) ?? false

@@ -33,6 +33,15 @@ public struct ChangeSet: Equatable, Sendable {
         self.firstEventAt = firstEventAt
     }
 
+    /// Both bursts as one: paths of each once, the earlier first event.
+    public func merging(_ other: ChangeSet) -> ChangeSet {
+        var seen = Set(paths)
+        let firsts = [firstEventAt, other.firstEventAt].compactMap { $0 }
+        return ChangeSet(
+            paths: paths + other.paths.filter { seen.insert($0).inserted }, overflowed: overflowed || other.overflowed,
+            firstEventAt: firsts.min())
+    }
+
     /// A short description for the cycle line: `resources/core/server/index.js (+2 more)`.
     public func summary(relativeTo base: String) -> String {
         if overflowed { return "everything (events were lost)" }

@@ -39,6 +39,7 @@ extension InotifyWatcher {
                 if !events.isEmpty, !stopRequested.isSet { handler(.events(events)) }
             }
             inotifytools_cleanup()
+            removeBarrierFolder()
         }
         thread.name = "altv-dev inotify"
         thread.start()
@@ -56,6 +57,7 @@ extension InotifyWatcher {
             let folder = (configFile as NSString).deletingLastPathComponent
             if !isInTree(folder) { _ = inotifytools_watch_file(folder + "/", Self.directoryEvents) }
         }
+        if let barrierFolder { _ = inotifytools_watch_file(barrierFolder + "/", Int32(bitPattern: UInt32(IN_CLOSE_WRITE))) }
         walker.reportLimit()
         return WatchSummary(folders: walker.folders, failed: walker.failed)
     }
@@ -83,6 +85,7 @@ extension InotifyWatcher {
         }
         let path = String(cString: directory) + name
         let isDirectory = has(UInt32(IN_ISDIR))
+        if barrierReached(path) { return [] }
         if path == configFile {
             if let kind = fileKind(mask) { handler(.configFile(kind)) }
             return []

@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 
 /// What the watcher reports: file events, the config file, or a problem worth telling the user about.
 public enum WatcherOutput: Sendable {
@@ -8,6 +9,8 @@ public enum WatcherOutput: Sendable {
     case warning(String)
     /// New roots or ignore rules took effect.
     case rearmed(WatchSummary)
+    /// Every event that happened before `barrier()` returned `id` has been delivered.
+    case barrier(Int)
 }
 
 /// How much a walk found.
@@ -27,10 +30,14 @@ public final class InotifyWatcher: @unchecked Sendable {
     var filter: PathFilter
     let configFile: String?
     let handler: @Sendable (WatcherOutput) -> Void
-    let stopRequested = Atomic()
+    let stopRequested = OnceFlag()
     private let lock = NSLock()
     private var pendingRearm: (roots: [String], filter: PathFilter)?
     var thread: Thread?
+    /// A private folder this process writes to as a marker: inotify delivers events in order, so
+    /// once the marker's event arrives, every earlier event (a build's writes) has been seen too.
+    let barrierFolder: String?
+    private var nextBarrier = 0
 
     public init(
         roots: [String], filter: PathFilter, configFile: String? = nil, handler: @escaping @Sendable (WatcherOutput) -> Void
@@ -39,6 +46,39 @@ public final class InotifyWatcher: @unchecked Sendable {
         self.filter = filter
         self.configFile = configFile
         self.handler = handler
+        var template = Array((NSTemporaryDirectory() + "/altv-dev-barrier-XXXXXX").utf8CString)
+        barrierFolder = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }.map { String(cString: $0) }
+    }
+
+    /// Writes a marker; `.barrier(id)` follows every event already queued. Nil without a marker folder.
+    public func barrier() -> Int? {
+        guard let barrierFolder else { return nil }
+        let id = lock.withLock { () -> Int in
+            nextBarrier += 1
+            return nextBarrier
+        }
+        let fd = open("\(barrierFolder)/\(id)", O_WRONLY | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { return nil }
+        close(fd)
+        return id
+    }
+
+    /// A marker's event: report it and remove the file.
+    func barrierReached(_ path: String) -> Bool {
+        guard let barrierFolder, path.hasPrefix(barrierFolder + "/") else { return false }
+        if let id = Int(path.dropFirst(barrierFolder.count + 1)) {
+            unlink(path)
+            handler(.barrier(id))
+        }
+        return true
+    }
+
+    func removeBarrierFolder() {
+        guard let barrierFolder else { return }
+        if let names = try? FileManager.default.contentsOfDirectory(atPath: barrierFolder) {
+            for name in names { unlink(barrierFolder + "/" + name) }
+        }
+        rmdir(barrierFolder)
     }
 
     /// Stops delivering events; the thread ends within a second.
@@ -66,7 +106,7 @@ public final class InotifyWatcher: @unchecked Sendable {
 }
 
 /// A flag set once, read from any thread.
-final class Atomic: @unchecked Sendable {
+final class OnceFlag: @unchecked Sendable {
     private let lock = NSLock()
     private var value = false
     func set() { lock.withLock { value = true } }

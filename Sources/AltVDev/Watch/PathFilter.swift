@@ -17,9 +17,10 @@ public struct PathFilter: Sendable {
     public let base: String
     public private(set) var rules: [IgnoreRule] = []
 
-    public init(base: String, patterns: [String], source: String) {
+    /// `builtIns: false` for globs that select paths (a stage's `when`) rather than ignore them.
+    public init(base: String, patterns: [String], source: String, builtIns: Bool = true) {
         self.base = base.hasSuffix("/") && base.count > 1 ? String(base.dropLast()) : base
-        add(Self.builtInPatterns, source: "built-in")
+        if builtIns { add(Self.builtInPatterns, source: "built-in") }
         add(patterns, source: source)
     }
 

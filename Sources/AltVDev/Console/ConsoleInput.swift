@@ -1,0 +1,64 @@
+import Foundation
+import Glibc
+
+/// What a line typed at altv-dev's terminal means: one of altv-dev's own `:` commands, or a
+/// line for the server's console.
+public enum ConsoleCommand: Equatable, Sendable {
+    case restart
+    case reconnect
+    case quit
+    case help
+    case unknown(String)
+    case server(String)
+
+    public init?(line: String) {
+        let trimmed = line.trimmingCharacters(in: .whitespaces)
+        guard !trimmed.isEmpty else { return nil }
+        guard trimmed.hasPrefix(":") else {
+            self = .server(trimmed)
+            return
+        }
+        switch trimmed {
+        case ":r": self = .restart
+        case ":rc": self = .reconnect
+        case ":q": self = .quit
+        case ":help", ":h", ":?": self = .help
+        default: self = .unknown(trimmed)
+        }
+    }
+
+    public static let helpText = """
+        lines you type go to the server's console (e.g. `restart core`); altv-dev's own commands:
+          :r     restart the server now
+          :rc    make the game client reconnect now
+          :q     stop the server and quit
+          :help  this list
+        """
+}
+
+/// Reads altv-dev's standard input line by line on its own thread, only when it is a terminal:
+/// piped or redirected input (CI, `watch < /dev/null`) is left alone.
+public enum ConsoleInput {
+    public static func start(descriptor: Int32 = STDIN_FILENO, onLine: @escaping @Sendable (String) -> Void) -> Bool {
+        guard isatty(descriptor) == 1 else { return false }
+        let thread = Thread {
+            var pending: [UInt8] = []
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            while true {
+                let count = read(descriptor, &buffer, buffer.count)
+                if count < 0, errno == EINTR { continue }
+                if count <= 0 { return }
+                pending.append(contentsOf: buffer[..<count])
+                while let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
+                    var line = Array(pending[..<newline])
+                    if line.last == UInt8(ascii: "\r") { line.removeLast() }
+                    pending.removeSubrange(...newline)
+                    onLine(String(decoding: line, as: UTF8.self))
+                }
+            }
+        }
+        thread.name = "altv-dev console"
+        thread.start()
+        return true
+    }
+}

@@ -1,0 +1,38 @@
+import Foundation
+
+/// Which alt:V resource a path belongs to: the nearest folder below `resourcesDir` that holds a
+/// `resource.toml` (resources may sit in sub-folders), else the first folder below it.
+public struct ResourceMap: Sendable {
+    public let resourcesDir: String
+    private let hasManifest: @Sendable (String) -> Bool
+
+    public init(resourcesDir: String, hasManifest: @escaping @Sendable (String) -> Bool = ResourceMap.manifestExists) {
+        self.resourcesDir = resourcesDir
+        self.hasManifest = hasManifest
+    }
+
+    @Sendable public static func manifestExists(in folder: String) -> Bool {
+        FileManager.default.fileExists(atPath: folder + "/resource.toml")
+    }
+
+    /// The resource holding the file at `path`; nil when it lies outside every resource folder.
+    public func resource(containing path: String) -> String? {
+        guard let relative = PathFilter.relative(path, to: resourcesDir) else { return nil }
+        return resource(ofFolder: Array(relative.split(separator: "/").dropLast()))
+    }
+
+    /// The resource the folder at `path` is, or lies in.
+    public func resource(ofFolderAt path: String) -> String? {
+        guard let relative = PathFilter.relative(path, to: resourcesDir) else { return nil }
+        return resource(ofFolder: Array(relative.split(separator: "/")))
+    }
+
+    private func resource(ofFolder components: [Substring]) -> String? {
+        guard !components.isEmpty else { return nil }
+        for depth in stride(from: components.count, through: 1, by: -1) {
+            let name = components.prefix(depth).joined(separator: "/")
+            if hasManifest(resourcesDir + "/" + name) { return name }
+        }
+        return String(components[0])
+    }
+}

@@ -1,0 +1,93 @@
+import Foundation
+import Glibc
+
+/// How one stage ended.
+public struct StageResult: Equatable, Sendable {
+    public enum Outcome: Equatable, Sendable {
+        case succeeded
+        case failed(ExitStatus)
+        case timedOut
+        case cancelled
+        case notStarted(String)
+    }
+
+    public var name: String
+    public var duration: Duration
+    public var outcome: Outcome
+    public var lastLines: [String] = []
+
+    /// For the failure report: `build-core exited with status 2 after 1.2s`.
+    public var summary: String {
+        switch outcome {
+        case .succeeded: "\(name) \(duration.humanReadable)"
+        case .failed(let status): "stage \(name) \(status) after \(duration.humanReadable)"
+        case .timedOut: "stage \(name) timed out after \(duration.humanReadable) (timeout)"
+        case .cancelled: "stage \(name) stopped after \(duration.humanReadable)"
+        case .notStarted(let reason): "stage \(name) did not start: \(reason)"
+        }
+    }
+}
+
+/// Runs `[[stage]]` commands: each in its own process group, with the change set in its
+/// environment, stopped (group and all) on timeout or when the cycle is cancelled.
+public struct StageRunner: Sendable {
+    public let console: Console
+    public let guardian: Guardian?
+    public let environment: [String: String]
+    /// Variables a stage must not see (the reconnect password's).
+    public let hidden: [String]
+    /// How a stage is stopped: the server's stop rules, with SIGTERM (a build has no console to finish).
+    public let stopTimeout: Duration
+
+    public init(console: Console, guardian: Guardian?, environment: [String: String], hidden: [String], stopTimeout: Duration) {
+        self.console = console
+        self.guardian = guardian
+        self.environment = environment
+        self.hidden = hidden
+        self.stopTimeout = stopTimeout
+    }
+
+    /// `ALTV_DEV_CHANGED` and `ALTV_DEV_RESOURCES` for a plan.
+    public static func variables(changed: [String], resources: [String]) -> [String: String] {
+        ["ALTV_DEV_CHANGED": changed.joined(separator: "\n"), "ALTV_DEV_RESOURCES": resources.joined(separator: " ")]
+    }
+
+    /// Runs the stages of one batch at the same time; results in the batch's order.
+    public func run(batch: [StageSettings], variables: [String: String]) async -> [StageResult] {
+        await withTaskGroup(of: (Int, StageResult).self) { group in
+            for (index, stage) in batch.enumerated() {
+                group.addTask { (index, await self.run(stage, variables: variables)) }
+            }
+            var results: [(Int, StageResult)] = []
+            for await result in group { results.append(result) }
+            return results.sorted { $0.0 < $1.0 }.map(\.1)
+        }
+    }
+
+    public func run(_ stage: StageSettings, variables: [String: String]) async -> StageResult {
+        let started = ContinuousClock.now
+        let companion: CompanionProcess
+        do {
+            companion = try CompanionProcess(
+                name: stage.name, command: stage.command, cwd: stage.cwd,
+                environment: CompanionProcess.environment(base: environment, hiding: hidden, adding: stage.env.merging(variables) { a, _ in a }),
+                console: console, guardian: guardian)
+        } catch {
+            return StageResult(name: stage.name, duration: .zero, outcome: .notStarted("\(error)"))
+        }
+        console.say("stage \(stage.name) started (pid \(companion.process.pid)): \(stage.command)", .debug)
+        let status = await companion.process.exit.wait(until: started + stage.timeout)
+        var outcome: StageResult.Outcome
+        switch status {
+        case .exited(0)?: outcome = .succeeded
+        case let status?: outcome = .failed(status)
+        case nil: outcome = Task.isCancelled ? .cancelled : .timedOut
+        }
+        // Also after a clean exit: whatever the stage left running in its group goes with it.
+        await companion.stop(signal: StopSignal(name: "SIGTERM")!, timeout: stopTimeout)
+        let duration = ContinuousClock.now - started
+        // Its last lines are on the terminal before the verdict; a lingering grandchild may hold the pipe, so briefly.
+        _ = await Task.detached { await companion.output.closed.wait(timeout: .milliseconds(300)) }.value
+        return StageResult(name: stage.name, duration: duration, outcome: outcome, lastLines: outcome == .succeeded ? [] : companion.output.lastLines)
+    }
+}

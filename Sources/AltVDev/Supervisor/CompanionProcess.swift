@@ -1,0 +1,52 @@
+import Foundation
+
+/// A stage's or service's process: in its own process group (so stopping it takes its children
+/// too), protected by the guardian, its output prefixed with its name like the server's.
+public final class CompanionProcess: Sendable {
+    public let name: String
+    public let process: ChildProcess
+    public let output: ServerOutput
+    private let console: Console
+    private let guardian: Guardian?
+
+    public init(
+        name: String, command: CommandSpec, cwd: String, environment: [String: String],
+        console: Console, guardian: Guardian?, ready: ReadyMatcher? = nil
+    ) throws {
+        var options = ChildProcess.Options(argv: command.argv, cwd: cwd, environment: environment)
+        options.newSession = true
+        // Only the server reads a console; a companion waiting on stdin would hang a build.
+        options.keepStdinOpen = false
+        process = try ChildProcess(options)
+        self.name = name
+        self.console = console
+        self.guardian = guardian
+        guardian?.protect(process.processGroup)
+        output = ServerOutput(console: console, name: name, matcher: ready)
+        OutputPump.start(descriptor: process.outputDescriptor, name: name, handler: output)
+    }
+
+    /// Signal, timeout, SIGKILL to the whole group; also after the leader exited, for what it left behind.
+    @discardableResult
+    public func stop(signal: StopSignal, timeout: Duration) async -> Teardown.Report {
+        let group = process.processGroup
+        let report = await Teardown.graceful(signal: signal.number, timeout: timeout).run(on: group, leaderExit: process.exit)
+        if report.escalated {
+            console.say("\(name) did not stop within \(timeout.humanReadable) of \(signal): killed its process group with SIGKILL", .warning)
+        }
+        if report.survivors {
+            console.say("processes in group \(group) (\(name)) survived SIGKILL; check `ps -g \(group)`", .error)
+        } else {
+            guardian?.release(group)
+        }
+        return report
+    }
+
+    /// The environment a companion gets: ours, minus hidden variables (the password's), plus its own.
+    static func environment(base: [String: String], hiding hidden: [String], adding extra: [String: String]) -> [String: String] {
+        var environment = base
+        for name in hidden { environment.removeValue(forKey: name) }
+        environment.merge(extra) { _, new in new }
+        return environment
+    }
+}

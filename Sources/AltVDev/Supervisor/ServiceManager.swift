@@ -1,0 +1,157 @@
+import Foundation
+
+/// Keeps the `[[service]]` companions running: started before the server, restarted with a
+/// backoff when they die, restarted when their settings change, stopped after the server.
+public actor ServiceManager {
+    private struct Running {
+        var settings: ServiceSettings
+        var companion: CompanionProcess?
+        var backoff = CrashBackoff()
+        /// Bumped on every start and stop, so a late exit of an old process changes nothing.
+        var generation = 0
+        var restart: Task<Void, Never>?
+    }
+
+    private let console: Console
+    private let guardian: Guardian?
+    private let environment: [String: String]
+    private var hidden: [String]
+    private var stopSignal: StopSignal
+    private var stopTimeout: Duration
+    private var services: [String: Running] = [:]
+    private var order: [String] = []
+    private var stopping = false
+
+    public init(console: Console, guardian: Guardian?, environment: [String: String]) {
+        self.console = console
+        self.guardian = guardian
+        self.environment = environment
+        self.hidden = []
+        self.stopSignal = StopSignal(name: "SIGTERM")!
+        self.stopTimeout = .seconds(10)
+    }
+
+    /// Makes the running services match `settings`: starts new ones, restarts changed ones, stops
+    /// removed ones. Services stop by the server's rules (`stop_signal`, `stop_timeout`).
+    public func apply(_ settings: [ServiceSettings], server: ServerSettings, hiding hidden: [String]) async {
+        guard !stopping else { return }
+        self.hidden = hidden
+        stopSignal = server.stopSignal
+        stopTimeout = server.stopTimeout
+        let wanted = Set(settings.map(\.name))
+        for name in order.reversed() where !wanted.contains(name) {
+            console.say("service \(name) removed from the config: stopping it")
+            await stop(name)
+            services[name] = nil
+        }
+        order = settings.map(\.name)
+        for service in settings {
+            if let running = services[service.name] {
+                guard running.settings != service else { continue }
+                console.say("service \(service.name) changed: restarting it")
+                await stop(service.name)
+            }
+            services[service.name] = Running(settings: service)
+            start(service.name)
+        }
+    }
+
+    private func start(_ name: String) {
+        guard !stopping, var running = services[name] else { return }
+        running.generation += 1
+        running.restart = nil
+        let generation = running.generation
+        let settings = running.settings
+        do {
+            let companion = try CompanionProcess(
+                name: name, command: settings.command, cwd: settings.cwd,
+                environment: CompanionProcess.environment(base: environment, hiding: hidden, adding: settings.env),
+                console: console, guardian: guardian, ready: try settings.ready.map { try ReadyMatcher(pattern: $0) })
+            running.companion = companion
+            services[name] = running
+            console.say("service \(name) started (pid \(companion.process.pid)): \(settings.command)", .debug)
+            Task { [weak self] in
+                if let status = await companion.process.exit.wait() { await self?.exited(name, generation: generation, status: status) }
+            }
+        } catch {
+            running.companion = nil
+            services[name] = running
+            console.say("service \(name) did not start: \(error)", .error)
+            scheduleRestart(name, uptime: .zero)
+        }
+    }
+
+    private func exited(_ name: String, generation: Int, status: ExitStatus) async {
+        guard !stopping, let running = services[name], running.generation == generation, let companion = running.companion else { return }
+        let uptime = ContinuousClock.now - companion.process.startedAt
+        // What it started may linger in its group: take it down before a new one starts.
+        await companion.stop(signal: stopSignal, timeout: stopTimeout)
+        guard services[name]?.generation == generation else { return }
+        services[name]?.companion = nil
+        let lines = companion.output.lastLines.suffix(5).map { "  │ " + $0 }.joined(separator: "\n")
+        console.say("service \(name) \(status) after \(uptime.humanReadable)" + (lines.isEmpty ? "" : "; last lines:\n" + lines), .error)
+        scheduleRestart(name, uptime: uptime)
+    }
+
+    private func scheduleRestart(_ name: String, uptime: Duration) {
+        guard !stopping, var running = services[name] else { return }
+        let delay = running.backoff.delay(afterUptime: uptime)
+        let generation = running.generation
+        console.say("restarting service \(name) in \(delay.humanReadable)", .warning)
+        running.restart = Task { [weak self] in
+            try? await Task.sleep(for: delay)
+            guard !Task.isCancelled else { return }
+            await self?.restartIfStill(name, generation: generation)
+        }
+        services[name] = running
+    }
+
+    private func restartIfStill(_ name: String, generation: Int) {
+        guard services[name]?.generation == generation else { return }
+        start(name)
+    }
+
+    private func stop(_ name: String) async {
+        guard var running = services[name] else { return }
+        running.generation += 1
+        running.restart?.cancel()
+        running.restart = nil
+        let companion = running.companion
+        running.companion = nil
+        services[name] = running
+        if let companion {
+            let report = await companion.stop(signal: stopSignal, timeout: stopTimeout)
+            console.say("service \(name) stopped in \(report.duration.humanReadable)", .debug)
+        }
+    }
+
+    /// Waits for every service that is running but has not printed its ready line, each up to its
+    /// `ready_timeout`; one that is down (waiting for its restart) is not waited for.
+    public func waitUntilReady() async {
+        for name in order {
+            guard let running = services[name], let companion = running.companion, let pattern = running.settings.ready else { continue }
+            if companion.output.ready.current != nil { continue }
+            console.say("waiting for service \(name) to be ready (/\(pattern)/)", .debug)
+            let deadline = companion.process.startedAt + running.settings.readyTimeout
+            let ready = await withTaskGroup(of: Bool?.self) { race -> Bool in
+                race.addTask { await companion.output.ready.wait(until: deadline).map { _ in true } }
+                race.addTask { await companion.process.exit.wait().map { _ in false } }
+                let first = await race.next() ?? nil
+                race.cancelAll()
+                return first ?? false
+            }
+            if Task.isCancelled { return }
+            if !ready, companion.process.exit.current == nil {
+                console.say(
+                    "service \(name) printed nothing matching /\(pattern)/ within \(running.settings.readyTimeout.humanReadable); starting the server anyway",
+                    .warning)
+            }
+        }
+    }
+
+    /// Stops every service, last written first; none restarts after this.
+    public func stopAll() async {
+        stopping = true
+        for name in order.reversed() { await stop(name) }
+    }
+}
