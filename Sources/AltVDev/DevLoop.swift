@@ -467,7 +467,9 @@ public actor DevLoop {
                 let started = ContinuousClock.now
                 switch await supervisor.restartResources(names, timeout: config.server.readyTimeout) {
                 case .restarted:
-                    report.resourcesRestarted = (names, ContinuousClock.now - started)
+                    let now = ContinuousClock.now
+                    report.resourcesRestarted = (names, now - started)
+                    if case .changes(let changes) = trigger, let first = changes.firstEventAt { report.saveToReady = now - first }
                 case .failed(let reason):
                     console.say("resource restart failed: \(reason); restarting the whole server", .warning)
                     actions = plan.fallback[...] + actions

@@ -41,6 +41,9 @@ struct SimulateServer: ParsableCommand {
     @Option(help: "Exit with status 1 this long after start-up, e.g. \"2s\".")
     var exitAfter: String?
 
+    @Option(help: "How long a console `restart <resource>` takes, e.g. \"2s\".")
+    var resourceRestartDelay = "0ms"
+
     func run() throws {
         guard let delay = DurationParser.parse(startupDelay) else {
             throw ValidationError("--startup-delay \(startupDelay): expected \(DurationParser.expected)")
@@ -60,6 +63,10 @@ struct SimulateServer: ParsableCommand {
             }
             options.exitAfter = duration
         }
+        guard let restartDelay = DurationParser.parse(resourceRestartDelay) else {
+            throw ValidationError("--resource-restart-delay \(resourceRestartDelay): expected \(DurationParser.expected)")
+        }
+        options.resourceRestartDelay = restartDelay
         let server = try SimulatedServer(options: options)
         throw ExitCode(server.run())
     }

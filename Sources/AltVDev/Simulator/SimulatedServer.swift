@@ -25,6 +25,8 @@ public final class SimulatedServer: @unchecked Sendable {
         public var floodMegabytes = 0
         /// Exit with status 1 this long after start-up.
         public var exitAfter: Duration?
+        /// How long a console `restart <name>` takes before the resource is loaded again.
+        public var resourceRestartDelay: Duration = .zero
         public init(directory: String) { self.directory = directory }
     }
 
@@ -142,8 +144,15 @@ public final class SimulatedServer: @unchecked Sendable {
         say("Loading resource \(resource)")
         let manifest = ((options.directory as NSString).appendingPathComponent("resources/\(resource)") as NSString)
             .appendingPathComponent("resource.toml")
-        guard FileManager.default.fileExists(atPath: manifest) else {
+        guard let text = try? String(contentsOfFile: manifest, encoding: .utf8) else {
             say("Could not open resource.toml", level: "Error")
+            say("Failed to load resource \(resource)", level: "Error")
+            return
+        }
+        do {
+            _ = try SafeTOML.parse(text)
+        } catch {
+            say("resource.toml of \(resource): \(error.message) (line \(error.line), column \(error.column))", level: "Error")
             say("Failed to load resource \(resource)", level: "Error")
             return
         }
@@ -171,7 +180,10 @@ public final class SimulatedServer: @unchecked Sendable {
             let argument = words.dropFirst().first
             switch (command, argument) {
             case ("exit", _), ("quit", _): shutdown()
-            case ("restart", let name?): unload(name); load(name)
+            case ("restart", let name?):
+                unload(name)
+                sleep(for: options.resourceRestartDelay)
+                load(name)
             case ("stop", let name?): unload(name)
             case ("start", let name?): load(name)
             default: say("Unknown command: \(line)", level: "Error")
