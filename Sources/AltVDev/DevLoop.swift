@@ -65,6 +65,8 @@ public actor DevLoop {
     private var suppressedOutputs: [Int: GlobSet] = [:]
     private var nextSuppression = 0
     private var barriers: [Int: Latch<Void>] = [:]
+    /// Resources the stages of the current cycle were seen writing.
+    private var resourcesWrittenByStages: [String] = []
     /// Kept across cycles so its connection setup is paid once, not on every reconnect.
     private var cachedEndpoint: HTTPDebugEndpoint?
 
@@ -306,7 +308,13 @@ public actor DevLoop {
         var fileEvents = all
         if !suppressedOutputs.isEmpty {
             let outputs = Array(suppressedOutputs.values)
-            fileEvents = all.filter { event in !outputs.contains { $0.matches(event.path, isDirectory: event.isDirectory) } }
+            let map = ResourceMap(resourcesDir: config.server.resourcesDir)
+            fileEvents = all.filter { event in
+                guard outputs.contains(where: { $0.matches(event.path, isDirectory: event.isDirectory) }) else { return true }
+                let resource = event.isDirectory ? map.resource(ofFolderAt: event.path) : map.resource(containing: event.path)
+                if let resource, !resourcesWrittenByStages.contains(resource) { resourcesWrittenByStages.append(resource) }
+                return false
+            }
             if console.verbose, fileEvents.count < all.count {
                 console.say("\(all.count - fileEvents.count) event(s) in a running stage's outputs: not a new change", .debug)
             }
@@ -378,6 +386,8 @@ public actor DevLoop {
         guard number == cycleNumber else { return }
         cycleBusy = false
         if case .changes = trigger, outcome == .completed { carriedChanges = nil }
+        // Kept to be built again, but "save → ready" counts from the save that fixes it.
+        if outcome == .stageFailed { carriedChanges?.firstEventAt = nil }
         if let queued = queuedChanges, !shuttingDown {
             queuedChanges = nil
             startCycle(.changes(queued))
@@ -447,11 +457,19 @@ public actor DevLoop {
             if plan.fallback.isEmpty {
                 steps.append("restarting the server" + (plan.fullRestartReason.map { " (\($0))" } ?? ""))
             } else {
-                steps.append("restarting resource\(plan.resources.count == 1 ? "" : "s") \(plan.resources.joined(separator: ", "))")
+                let named = plan.actions.lazy.compactMap { action -> [String]? in
+                    if case .restartResources(let names) = action { return names }
+                    return nil
+                }.first ?? []
+                steps.append(
+                    plan.stageNames.isEmpty || !named.isEmpty
+                        ? "restarting resource\(named.count == 1 ? "" : "s") \(named.joined(separator: ", "))"
+                        : "restarting the resources the stages change")
             }
             console.say("change: \(description) → " + steps.joined(separator: ", then "))
         }
         var run: ServerRun?
+        resourcesWrittenByStages = []
         var actions = plan.actions[...]
         while let action = actions.popFirst() {
             switch action {
@@ -462,8 +480,13 @@ public actor DevLoop {
             case .awaitServices:
                 await services?.waitUntilReady()
                 if Task.isCancelled { return .cancelled }
-            case .restartResources(let names):
+            case .restartResources(let planned):
                 guard !Task.isCancelled else { return .cancelled }
+                let names = planned + resourcesWrittenByStages.filter { !planned.contains($0) }
+                guard !names.isEmpty else {
+                    console.say("the stages changed no resource: nothing to restart")
+                    break
+                }
                 let started = ContinuousClock.now
                 switch await supervisor.restartResources(names, timeout: config.server.readyTimeout) {
                 case .restarted:

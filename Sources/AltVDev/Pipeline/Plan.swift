@@ -21,7 +21,8 @@ public struct Plan: Equatable, Sendable {
         case startServer
         case awaitReady
         case reconnectClient
-        /// `restart <name>` in the server's console for each, waiting for its loaded line.
+        /// `restart <name>` in the server's console for each, waiting for its loaded line; the
+        /// resources the stages were seen writing are added when it runs.
         case restartResources([String])
     }
 
@@ -31,7 +32,8 @@ public struct Plan: Equatable, Sendable {
     public var fallback: [Action] = []
     /// For the stages' `ALTV_DEV_CHANGED`: the changed paths relative to the config's folder.
     public var changedPaths: [String] = []
-    /// For the stages' `ALTV_DEV_RESOURCES`: the resources the change set touches.
+    /// For the stages' `ALTV_DEV_RESOURCES`: the resources the change set touches, including
+    /// those a changed source folder is named after (`src/core/…` touches `core`).
     public var resources: [String] = []
     /// Why a change set restarts the whole server under `on_change = "restart-resources"`.
     public var fullRestartReason: String?
@@ -78,11 +80,10 @@ public enum Planner {
         let fullRestart: [Plan.Action] =
             (serverRunning ? [.stopServer] : []) + (config.services.isEmpty ? [] : [.awaitServices])
             + [.startServer, .awaitReady] + (config.reconnect.enabled ? [.reconnectClient] : [])
-        var touched: [String] = []
+        var restart: [String] = []
         var reason: String?
         if case .changes(let changes) = trigger {
-            (touched, reason) = resourcesTouched(by: changes, stages: stages, config: config, map: map)
-            plan.resources = touched
+            (restart, plan.resources, reason) = resourcesTouched(by: changes, stages: stages, config: config, map: map)
         }
         guard config.server.onChange == .restartResources, case .changes = trigger else {
             plan.actions += fullRestart
@@ -93,7 +94,7 @@ public enum Planner {
             plan.fullRestartReason = reason
             plan.actions += fullRestart
         } else {
-            plan.actions.append(.restartResources(touched))
+            plan.actions.append(.restartResources(restart))
             plan.fallback = fullRestart
         }
         return plan
@@ -102,28 +103,38 @@ public enum Planner {
     /// The resources a change set touches, and why it cannot be applied by restarting just them (nil when it can).
     static func resourcesTouched(
         by changes: ChangeSet, stages: [StageSettings], config: Config, map: ResourceMap
-    ) -> ([String], String?) {
+    ) -> (restart: [String], touched: [String], reason: String?) {
         var names: [String] = []
         func add(_ name: String) { if !names.contains(name) { names.append(name) } }
         var reason: String?
         if changes.overflowed { reason = "events were lost" }
         let serverToml = ServerToml.path(in: config.server.cwd)
-        // What a stage writes is known from its outputs: those resources change too.
+        // A stage whose outputs all lie in the resources folder changes resources only: those its
+        // outputs name, plus those it is seen writing while it runs.
         var stageResources: [String: [String]?] = [:]
         for stage in stages {
             let folders = stage.outputs.map { FilePath.resolve(GlobSet.literalFolder(of: $0), against: config.directory) }
-            let resources = folders.map { map.resource(ofFolderAt: $0) }
-            let known = stage.outputs.isEmpty || resources.contains(nil) ? nil : resources.compactMap { $0 }
+            let inside = !folders.isEmpty && folders.allSatisfy { PathFilter.relative($0, to: map.resourcesDir) != nil }
+            let known = inside ? folders.compactMap { map.resource(ofFolderAt: $0) } : nil
             stageResources[stage.name] = .some(known)
             known?.forEach(add)
         }
+        // For ALTV_DEV_RESOURCES: a source folder named like a resource (src/core/…) touches it.
+        let resourceNames = Set(map.resourceNames())
+        var named: [String] = []
         for path in changes.paths {
             let shown = PathFilter.relative(path, to: config.directory) ?? path
             if path == serverToml {
                 reason = reason ?? "server.toml changed"
             } else if let name = map.resource(containing: path) {
                 add(name)
-            } else if reason == nil {
+            } else {
+                let relative = PathFilter.relative(path, to: config.directory) ?? path
+                for name in relative.split(separator: "/").dropLast().map(String.init) where resourceNames.contains(name) && !named.contains(name) {
+                    named.append(name)
+                }
+            }
+            if map.resource(containing: path) == nil, path != serverToml, reason == nil {
                 let handled = stages.filter { stage in
                     stage.when.map { GlobSet(base: config.directory, patterns: $0).matches(path) } ?? false
                 }
@@ -134,7 +145,8 @@ public enum Planner {
                 }
             }
         }
-        if reason == nil, names.isEmpty { reason = "no resource changed" }
-        return (names, reason)
+        let writesResources = stages.contains { stageResources[$0.name] != .some(nil) }
+        if reason == nil, names.isEmpty, !writesResources { reason = "no resource changed" }
+        return (names, names + named.filter { !names.contains($0) }, reason)
     }
 }

@@ -27,6 +27,12 @@ public struct ResourceMap: Sendable {
         return resource(ofFolder: Array(relative.split(separator: "/")))
     }
 
+    /// The resources in the folder's first level (those with a resource.toml).
+    public func resourceNames() -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: resourcesDir)) ?? []
+        return names.filter { hasManifest(resourcesDir + "/" + $0) }.sorted()
+    }
+
     private func resource(ofFolder components: [Substring]) -> String? {
         guard !components.isEmpty else { return nil }
         for depth in stride(from: components.count, through: 1, by: -1) {

@@ -1,0 +1,3 @@
+import * as alt from "alt-server";
+
+alt.onClient("chat:message", (player, text) => alt.emitAllClients("chat:message", player.name, text));

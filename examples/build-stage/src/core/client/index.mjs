@@ -1,0 +1,3 @@
+import * as alt from "alt-client";
+
+alt.log("core client loaded");
