@@ -310,7 +310,7 @@ public actor DevLoop {
             let outputs = Array(suppressedOutputs.values)
             let map = ResourceMap(resourcesDir: config.server.resourcesDir)
             fileEvents = all.filter { event in
-                guard outputs.contains(where: { $0.matches(event.path, isDirectory: event.isDirectory) }) else { return true }
+                guard outputs.contains(where: { $0.covers(event.path, isDirectory: event.isDirectory) }) else { return true }
                 let resource = event.isDirectory ? map.resource(ofFolderAt: event.path) : map.resource(containing: event.path)
                 if let resource, !resourcesWrittenByStages.contains(resource) { resourcesWrittenByStages.append(resource) }
                 return false

@@ -3,10 +3,20 @@ public struct GlobSet: Sendable {
     private let filter: PathFilter
     public let patterns: [String]
 
+    /// The folders the patterns name before their wildcards, absolute.
+    private let literalFolders: Set<String>
+
     /// `patterns` relative to `base` (the config's folder).
     public init(base: String, patterns: [String]) {
         self.patterns = patterns
         filter = PathFilter(base: base, patterns: patterns, source: "globs", builtIns: false)
+        literalFolders = Set(patterns.map { FilePath.resolve(Self.literalFolder(of: $0), against: base) })
+    }
+
+    /// Like `matches`, and also true for the folders the patterns name (`gen` of `gen/**`):
+    /// a build that creates its output folder has written an output.
+    public func covers(_ path: String, isDirectory: Bool) -> Bool {
+        matches(path, isDirectory: isDirectory) || (isDirectory && literalFolders.contains(path))
     }
 
     /// Whether the absolute `path` (or a folder above it) matches.

@@ -24,6 +24,8 @@ public final class ChildProcess: Sendable {
         public var environment: [String: String]
         public var newSession = true
         public var keepStdinOpen = true
+        /// A descriptor the child reads as stdin instead (a terminal, say); this side keeps no pipe.
+        public var standardInput: Int32?
 
         public init(argv: [String], cwd: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) {
             self.argv = argv
@@ -36,7 +38,7 @@ public final class ChildProcess: Sendable {
     public init(_ options: Options) throws {
         guard let program = options.argv.first else { throw SpawnError(program: "", cwd: options.cwd, code: EINVAL) }
         let output = try Pipe2()
-        let input = options.keepStdinOpen ? try Pipe2() : nil
+        let input = options.keepStdinOpen && options.standardInput == nil ? try Pipe2() : nil
         let devNull = open("/dev/null", O_RDWR | O_CLOEXEC)
         defer {
             close(output.writeEnd)
@@ -51,7 +53,7 @@ public final class ChildProcess: Sendable {
             spawnCode = withCStrings(options.argv) { argv in
                 withCStrings(environment) { envp in
                     altv_spawn(
-                        &pid, program, argv, envp, options.cwd, input?.readEnd ?? devNull, output.writeEnd, output.writeEnd,
+                        &pid, program, argv, envp, options.cwd, options.standardInput ?? input?.readEnd ?? devNull, output.writeEnd, output.writeEnd,
                         options.newSession ? 1 : 0)
                 }
             }

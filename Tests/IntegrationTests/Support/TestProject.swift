@@ -18,10 +18,11 @@ final class Launched: Sendable {
     let process: ChildProcess
     let log: OutputLog
 
-    init(_ argv: [String], cwd: String, environment: [String: String], keepLines: Int = .max) throws {
+    init(_ argv: [String], cwd: String, environment: [String: String], keepLines: Int = .max, standardInput: Int32? = nil) throws {
         log = OutputLog(limit: keepLines)
         var options = ChildProcess.Options(argv: argv, cwd: cwd, environment: environment)
         options.newSession = true
+        options.standardInput = standardInput
         process = try ChildProcess(options)
         OutputPump.start(descriptor: process.outputDescriptor, name: argv.joined(separator: " "), handler: log)
     }
@@ -74,7 +75,7 @@ final class TestProject: @unchecked Sendable {
     /// Writes `altv-dev.toml`: test defaults, with `server`, `watch` and `reconnect` keys added or replaced.
     func writeConfig(
         serverFlags: [String] = [], server: [String: String] = [:], watch: [String: String] = [:],
-        reconnectURL: String? = nil, reconnect: [String: String] = [:]
+        reconnectURL: String? = nil, reconnect: [String: String] = [:], extra: String = ""
     ) {
         let command = ([Binary.path, "sim", "server", "--startup-delay", "50ms"] + serverFlags).map { "\"\($0)\"" }
         let tables: [(String, [String: String])] = [
@@ -86,7 +87,7 @@ final class TestProject: @unchecked Sendable {
         ]
         write("altv-dev.toml", tables.map { name, keys in
             "[\(name)]\n" + keys.sorted { $0.key < $1.key }.map { "\($0.key) = \($0.value)\n" }.joined()
-        }.joined(separator: "\n"))
+        }.joined(separator: "\n") + (extra.isEmpty ? "" : "\n" + extra))
     }
 
     func path(_ relative: String) -> String { (root as NSString).appendingPathComponent(relative) }
@@ -121,14 +122,17 @@ final class TestProject: @unchecked Sendable {
     }
 
     /// Starts `altv-dev ARGS` in the project, tagged with the marker.
-    func launch(_ arguments: [String], environment extra: [String: String] = [:], keepLines: Int = .max) throws -> Launched {
+    func launch(
+        _ arguments: [String], environment extra: [String: String] = [:], keepLines: Int = .max, standardInput: Int32? = nil
+    ) throws -> Launched {
         var environment = ProcessInfo.processInfo.environment
         environment.removeValue(forKey: "ALTV_SERVER_PASSWORD")
         let (name, value) = marker.split(separator: "=", maxSplits: 1).map(String.init).pair
         environment[name] = value
         environment["NO_COLOR"] = "1"
         environment.merge(extra) { _, new in new }
-        let process = try Launched([Binary.path] + arguments, cwd: root, environment: environment, keepLines: keepLines)
+        let process = try Launched(
+            [Binary.path] + arguments, cwd: root, environment: environment, keepLines: keepLines, standardInput: standardInput)
         track(process)
         return process
     }

@@ -1,0 +1,167 @@
+import AltVDev
+import Foundation
+import Glibc
+import Testing
+
+/// `[[stage]]`, `on_busy` and the stages' environment, on the real binary and the simulated server.
+@Suite("Pipeline: stages")
+struct PipelineTests {
+    /// A `[[stage]]` table; `command` is a /bin/sh line.
+    static func stage(_ name: String, _ command: String, when: [String]? = nil, outputs: [String] = [], extra: String = "") -> String {
+        var text = "[[stage]]\nname = \"\(name)\"\ncommand = '''\(command)'''\n"
+        if let when { text += "when = [" + when.map { "\"\($0)\"" }.joined(separator: ", ") + "]\n" }
+        if !outputs.isEmpty { text += "outputs = [" + outputs.map { "\"\($0)\"" }.joined(separator: ", ") + "]\n" }
+        return text + extra + "\n"
+    }
+
+    @Test("stages run when their `when` matches, with ALTV_DEV_CHANGED and ALTV_DEV_RESOURCES")
+    func selectionAndEnvironment() async throws {
+        try await withProject { project in
+            let report = #"echo "$0 changed=[$(printf '%s' "$ALTV_DEV_CHANGED" | tr '\n' ',')] resources=[$ALTV_DEV_RESOURCES]""#
+            project.writeConfig(
+                reconnect: ["enabled": "false"],
+                extra: Self.stage("core-build", report.replacingOccurrences(of: "$0", with: "core-build"), when: ["resources/core/**"])
+                    + Self.stage("chat-build", report.replacingOccurrences(of: "$0", with: "chat-build"), when: ["resources/chat/**/*.js"]))
+            let watch = try project.launch(["watch"])
+            // The first start runs every stage, with nothing changed.
+            #expect(await watch.log.wait(for: "✓ #1 start · core-build "))
+            #expect(watch.log.count(containing: "[chat-build] chat-build changed=[] resources=[]") == 1)
+
+            project.append("resources/core/server/index.js", "// edit\n")
+            #expect(await watch.log.wait(for: "✓ #2 resources/core/server/index.js · core-build "))
+            #expect(watch.log.count(containing: "[core-build] core-build changed=[resources/core/server/index.js] resources=[core]") == 1)
+            #expect(watch.log.count(containing: "[chat-build]") == 1)
+
+            project.append("resources/chat/server/index.js", "// edit\n")
+            project.append("resources/core/server/index.js", "// edit\n")
+            #expect(await watch.log.wait(for: "✓ #3"))
+            let cycle = watch.log.lines.first { $0.contains("✓ #3") } ?? ""
+            #expect(cycle.contains("core-build") && cycle.contains("chat-build"))
+            await project.stopAndExpectNothingLeft(watch)
+        }
+    }
+
+    @Test("stages run one at a time in order; parallel = true runs beside the stage before it")
+    func orderAndParallel() async throws {
+        try await withProject { project in
+            // `second` proves `first` finished; `waiter` proves `helper` ran at the same time (else it times out).
+            project.writeConfig(
+                reconnect: ["enabled": "false"],
+                extra: Self.stage("first", "echo first-done > first.txt")
+                    + Self.stage("second", "test -f first.txt && echo saw-first && rm first.txt")
+                    + Self.stage("waiter", "for i in $(seq 1 200); do test -f helper.txt && echo saw-helper && rm helper.txt && exit 0; sleep 0.02; done; exit 1")
+                    + Self.stage("helper", "echo > helper.txt", extra: "parallel = true"))
+            let watch = try project.launch(["watch"])
+            #expect(await watch.log.wait(for: "✓ #1 start · first "))
+            #expect(watch.log.count(containing: "[second] saw-first") == 1)
+            #expect(watch.log.count(containing: "[waiter] saw-helper") == 1)
+            let cycle = watch.log.lines.first { $0.contains("✓ #1") } ?? ""
+            let order = ["first", "second", "waiter", "helper"].compactMap { cycle.range(of: " \($0) ")?.lowerBound }
+            #expect(order.count == 4)
+            await project.stopAndExpectNothingLeft(watch)
+        }
+    }
+
+    @Test("a failing stage ends the cycle: its status and last lines are shown, the same server keeps running")
+    func failureKeepsServer() async throws {
+        try await withProject { project in
+            project.writeConfig(
+                reconnect: ["enabled": "false"],
+                extra: Self.stage("compile", "if test -f resources/chat/broken.js; then echo 'chat/broken.js(1,1): error TS1005'; exit 3; fi; echo compiled"))
+            let watch = try project.launch(["watch"])
+            #expect(await watch.log.wait(for: "✓ #1 start"))
+            let pid = try #require(watch.log.serverPID)
+
+            project.write("resources/chat/broken.js", "oops(\n")
+            #expect(await watch.log.wait(for: "✗ #2 resources/chat/broken.js · compile failed; the running server keeps running"))
+            #expect(watch.log.count(containing: "stage compile exited with status 3") == 1)
+            #expect(watch.log.count(containing: "│ chat/broken.js(1,1): error TS1005") == 1)
+            #expect(kill(pid, 0) == 0)
+            #expect(watch.log.serverStarts == 1)
+
+            // The fix runs the stage again, this time on to a restart.
+            try FileManager.default.removeItem(atPath: project.path("resources/chat/broken.js"))
+            #expect(await watch.log.wait(for: "✓ #3"))
+            #expect(watch.log.serverStarts == 2)
+            await project.stopAndExpectNothingLeft(watch)
+        }
+    }
+
+    @Test("a stage's writes into its outputs start no cycle; a real edit still does")
+    func outputsDoNotLoop() async throws {
+        try await withProject { project in
+            project.write("src/core.ts", "export {}\n")
+            project.writeConfig(
+                watch: ["paths": "[\"src\", \"resources\"]"], reconnect: ["enabled": "false"],
+                extra: Self.stage(
+                    "build", "mkdir -p resources/core/gen && for i in 1 2 3; do date +%s%N > resources/core/gen/out$i.js; done",
+                    when: ["src/**"], outputs: ["resources/core/gen/**"]))
+            let watch = try project.launch(["watch"])
+            #expect(await watch.log.wait(for: "✓ #1 start · build "))
+            project.append("src/core.ts", "// edit\n")
+            #expect(await watch.log.wait(for: "✓ #2 src/core.ts · build "))
+            // Had the build's writes counted, #3 would name resources/core/gen; a real edit is #3 instead.
+            project.append("resources/chat/server/index.js", "// edit\n")
+            #expect(await watch.log.wait(for: "✓ #3 resources/chat/server/index.js"))
+            #expect(watch.log.count(containing: "change: ") == 2)
+            #expect(watch.log.count(containing: "resources/core/gen") == 0)
+            await project.stopAndExpectNothingLeft(watch)
+        }
+    }
+
+    /// A stage that, for a change set, announces itself and waits for `release` to exist.
+    static let slowStage = stage(
+        "slow",
+        #"""
+        if test -z "$ALTV_DEV_CHANGED"; then exit 0; fi
+        echo "slow started for [$(printf '%s' "$ALTV_DEV_CHANGED" | tr '\n' ',')]"
+        while ! test -f release; do sleep 0.02; done
+        echo slow-done
+        """#)
+
+    @Test("on_busy = restart: a change mid-stage stops it and starts over with both change sets")
+    func busyRestart() async throws {
+        try await withProject { project in
+            project.writeConfig(reconnect: ["enabled": "false"], extra: Self.slowStage)
+            let watch = try project.launch(["watch"])
+            #expect(await watch.log.wait(for: "✓ #1 start"))
+            project.append("resources/core/server/index.js", "// one\n")
+            #expect(await watch.log.wait(for: "slow started for [resources/core/server/index.js]"))
+            project.append("resources/chat/server/index.js", "// two\n")
+            #expect(await watch.log.wait(for: "stage slow stopped: a newer change set came in"))
+            #expect(await watch.log.wait(for: "slow started for [resources/core/server/index.js,resources/chat/server/index.js]"))
+            project.write("release", "")
+            #expect(await watch.log.wait(for: "✓ #3 resources/core/server/index.js (+1 more) · slow "))
+            #expect(watch.log.count(containing: "slow-done") == 1)
+            #expect(watch.log.serverStarts == 2)
+            await project.stopAndExpectNothingLeft(watch)
+        }
+    }
+
+    @Test("on_busy = queue: a change mid-cycle waits, then runs on its own")
+    func busyQueue() async throws {
+        try await withProject { project in
+            project.writeConfig(watch: ["on_busy": "\"queue\""], reconnect: ["enabled": "false"], extra: Self.slowStage)
+            let watch = try project.launch(["watch"])
+            #expect(await watch.log.wait(for: "✓ #1 start"))
+            project.append("resources/core/server/index.js", "// one\n")
+            #expect(await watch.log.wait(for: "slow started for [resources/core/server/index.js]"))
+            project.append("resources/chat/server/index.js", "// two\n")
+            #expect(await watch.log.wait(for: "→ queued until cycle #2 ends (on_busy = \"queue\")"))
+            project.write("release", "")
+            #expect(await watch.log.wait(for: "✓ #2 resources/core/server/index.js · slow "))
+            #expect(await watch.log.wait(for: "✓ #3 resources/chat/server/index.js · slow "))
+            #expect(watch.log.count(containing: "slow-done") == 2)
+            #expect(watch.log.count(containing: "stopped: a newer change set") == 0)
+            await project.stopAndExpectNothingLeft(watch)
+        }
+    }
+}
+
+extension OutputLog {
+    /// The simulated server prints its pid as `Main thread started (ThreadId: <pid>)`.
+    var serverPID: pid_t? {
+        guard let line = lines.last(where: { $0.contains("Main thread started (ThreadId: ") }) else { return nil }
+        return pid_t(line.split(separator: " ").last?.dropLast() ?? "")
+    }
+}
