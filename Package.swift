@@ -33,7 +33,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "AltVDevTests", dependencies: ["AltVDev"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["AltVDev", "altv-dev"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["AltVDev", "CProcessSpawn", "altv-dev"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -6,6 +6,9 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <unistd.h>
+#include <stdlib.h>
+#include <errno.h>
+#include <termios.h>
 
 int altv_spawn(pid_t *pid, const char *file, char *const argv[], char *const envp[],
                const char *cwd, int stdin_fd, int stdout_fd, int stderr_fd, int new_session) {
@@ -47,4 +50,21 @@ int altv_pipe_cloexec(int fds[2]) {
 
 int altv_contains(const void *haystack, size_t haystack_length, const void *needle, size_t needle_length) {
     return memmem(haystack, haystack_length, needle, needle_length) != NULL;
+}
+
+int altv_open_terminal(int *primary, int *replica) {
+    int p = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (p < 0) return errno;
+    if (grantpt(p) != 0 || unlockpt(p) != 0) { int e = errno; close(p); return e; }
+    const char *name = ptsname(p);
+    int r = name ? open(name, O_RDWR | O_NOCTTY | O_CLOEXEC) : -1;
+    if (r < 0) { int e = errno; close(p); return e; }
+    struct termios settings;
+    if (tcgetattr(r, &settings) == 0) {
+        settings.c_lflag &= ~(tcflag_t)ECHO;
+        tcsetattr(r, TCSANOW, &settings);
+    }
+    *primary = p;
+    *replica = r;
+    return 0;
 }

@@ -19,4 +19,8 @@ int altv_pipe_cloexec(int fds[2]);
 /// memmem: whether `needle` occurs in `haystack` (GNU, so not visible to Swift's Glibc module).
 int altv_contains(const void *haystack, size_t haystack_length, const void *needle, size_t needle_length);
 
+/// A pseudo-terminal pair with echo off (the test harness types into `primary`; a child reads
+/// `replica` as a terminal). Both close-on-exec. Returns 0 or an errno value.
+int altv_open_terminal(int *primary, int *replica);
+
 #endif

@@ -1,0 +1,222 @@
+import AltVDev
+import CProcessSpawn
+import Foundation
+import Glibc
+import Testing
+
+/// `[[service]]`, resource-level restarts and the server console, on the real binary.
+@Suite("Pipeline: services, resource restarts, console")
+struct ServiceAndResourceTests {
+    @Test("the server waits for a service's ready line; a dying service is restarted with a backoff")
+    func servicesGateAndRestart() async throws {
+        try await withProject { project in
+            project.writeConfig(
+                reconnect: ["enabled": "false"],
+                extra: """
+                    [[service]]
+                    name = "gated"
+                    command = "while ! test -f gate; do sleep 0.02; done; echo gated is up; exec sleep 600"
+                    ready = "is up"
+
+                    [[service]]
+                    name = "crashy"
+                    command = "echo crashy ran; exit 4"
+                    """)
+            let watch = try project.launch(["watch", "--verbose"])
+            #expect(await watch.log.wait(for: "waiting for service gated to be ready (/is up/)"))
+            // The backoff runs meanwhile: 0.5 s, then 1 s, each restart reported.
+            #expect(await watch.log.wait(for: "restarting service crashy in 1.00s"))
+            #expect(watch.log.serverStarts == 0)
+            project.write("gate", "")
+            #expect(await watch.log.wait(for: "✓ #1 start"))
+            let lines = watch.log.lines
+            let up = try #require(lines.firstIndex { $0 == "[gated] gated is up" })
+            let server = try #require(lines.firstIndex { $0.hasPrefix("[server]") })
+            #expect(up < server)
+            #expect(watch.log.count(containing: "service crashy exited with status 4") >= 2)
+            let delays = lines.filter { $0.contains("restarting service crashy in") }.prefix(3).map { $0.components(separatedBy: " in ").last ?? "" }
+            #expect(Array(delays.prefix(2)) == ["500ms", "1.00s"])
+            await project.stopAndExpectNothingLeft(watch)
+        }
+    }
+
+    @Test("a config save restarts a changed service, starts a new one, stops a removed one; the server stays")
+    func servicesFollowConfig() async throws {
+        try await withProject { project in
+            func config(_ services: [(String, String)]) {
+                project.writeConfig(
+                    reconnect: ["enabled": "false"],
+                    extra: services.map { "[[service]]\nname = \"\($0.0)\"\ncommand = \"echo \($0.1); exec sleep 600\"\nready = \"\($0.1)\"\n" }
+                        .joined(separator: "\n"))
+            }
+            config([("web", "web-v1"), ("old", "old-v1")])
+            let watch = try project.launch(["watch"])
+            #expect(await watch.log.wait(for: "✓ #1 start"))
+            config([("web", "web-v2"), ("new", "new-v1")])
+            #expect(await watch.log.wait(for: "service old removed from the config: stopping it"))
+            #expect(await watch.log.wait(for: "service web changed: restarting it"))
+            #expect(await watch.log.wait(for: "[web] web-v2"))
+            #expect(await watch.log.wait(for: "[new] new-v1"))
+            #expect(watch.log.serverStarts == 1)
+            await project.stopAndExpectNothingLeft(watch)
+        }
+    }
+
+    @Test("examples/build-stage: the node build turns src/ into resources/, and an edit restarts just core")
+    func buildStageExample() async throws {
+        try await withProject { project in
+            let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                .deletingLastPathComponent().appendingPathComponent("examples/build-stage").path
+            for name in ["build.mjs", "altv-dev.toml", "src/core/resource.toml", "src/core/server/index.mjs", "src/core/client/index.mjs",
+                "src/chat/resource.toml", "src/chat/server/index.mjs", "resources/.gitignore"]
+            {
+                project.write("example/" + name, try String(contentsOfFile: example + "/" + name, encoding: .utf8))
+            }
+            let clientPort = try FreePort.find()
+            let serverToml = try String(contentsOfFile: example + "/server.toml", encoding: .utf8)
+            project.write("example/server.toml", serverToml.replacingOccurrences(of: "port = 7790", with: "port = \(project.serverPort)"))
+            let config = try String(contentsOfFile: example + "/altv-dev.toml", encoding: .utf8)
+            project.write("example/altv-dev.toml", config.replacingOccurrences(of: "127.0.0.1:7790", with: "127.0.0.1:\(project.serverPort)"))
+            let path = (Binary.path as NSString).deletingLastPathComponent + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
+            let watch = try project.launch(
+                ["watch", "--config", "example/altv-dev.toml"], environment: ["PATH": path, "CLIENT_PORT": String(clientPort)])
+            #expect(await watch.log.wait(for: "✓ #1 start · build "))
+            #expect(FileManager.default.fileExists(atPath: project.path("example/resources/core/server/index.js")))
+
+            project.append("example/src/core/server/index.mjs", "alt.log(\"edited\");\n")
+            #expect(await watch.log.wait(for: "✓ #2 src/core/server/index.mjs · build "))
+            let cycle = watch.log.lines.first { $0.contains("✓ #2") } ?? ""
+            #expect(cycle.contains("restarted resource core in"))
+            let built = try String(contentsOfFile: project.path("example/resources/core/server/index.js"), encoding: .utf8)
+            #expect(built.contains("alt.log(\"edited\")") && built.hasPrefix("// built by build.mjs"))
+            #expect(watch.log.serverStarts == 1)
+            await project.stopAndExpectNothingLeft(watch)
+        }
+    }
+
+    /// A project whose saves inside a resource restart just that resource.
+    func resourceProject(_ project: TestProject, serverFlags: [String] = [], readyTimeout: String = "10s") async throws -> (Launched, Launched) {
+        let (client, url) = try await project.startClient()
+        project.writeConfig(
+            serverFlags: serverFlags,
+            server: ["on_change": "\"restart-resources\"", "ready_timeout": "\"\(readyTimeout)\""],
+            watch: ["paths": "[\".\"]"], reconnectURL: url)
+        let watch = try project.launch(["watch"])
+        #expect(await watch.log.wait(for: "✓ #1 start"))
+        #expect(await client.log.wait(for: "password accepted"))
+        return (watch, client)
+    }
+
+    @Test("on_change = restart-resources: `restart <name>` in the console, same server, no reconnect; failures fall back")
+    func resourceRestart() async throws {
+        try await withProject { project in
+            let (watch, client) = try await resourceProject(project)
+            let pid = try #require(watch.log.serverPID)
+
+            project.append("resources/core/server/index.js", "// edit\n")
+            #expect(await watch.log.wait(for: "✓ #2 resources/core/server/index.js · restarted resource core in "))
+            #expect(watch.log.count(containing: "[server] ") > 0 && watch.log.serverStarts == 1)
+            #expect(watch.log.serverPID == pid && kill(pid, 0) == 0)
+            #expect(client.log.count(containing: "reconnect requested") == 1)
+
+            // A resource that fails to load: reported, then the whole server restarts.
+            project.write("resources/chat/resource.toml", "type = \"js\nmain = \n")
+            #expect(await watch.log.wait(for: "resource restart failed: the server printed \"Failed to load resource chat\"; restarting the whole server"))
+            #expect(await watch.log.wait(for: "✓ #3 resources/chat/resource.toml · stop "))
+            let cycle = watch.log.lines.first { $0.contains("✓ #3") } ?? ""
+            #expect(cycle.contains("failed to load resource chat") && cycle.contains("reconnect"))
+            #expect(watch.log.serverStarts == 2)
+
+            // server.toml is not a resource: a full restart, saying why.
+            project.append("server.toml", "# edit\n")
+            #expect(await watch.log.wait(for: "change: server.toml → restarting the server (server.toml changed)"))
+            #expect(await watch.log.wait(for: "✓ #4 server.toml · stop "))
+            await project.stopAndExpectNothingLeft(watch)
+        }
+    }
+
+    @Test("a resource restart that stalls past ready_timeout falls back to a full restart")
+    func resourceRestartStalls() async throws {
+        try await withProject { project in
+            let (watch, _) = try await resourceProject(project, serverFlags: ["--resource-restart-delay", "20s"], readyTimeout: "1s")
+            project.append("resources/core/server/index.js", "// edit\n")
+            #expect(await watch.log.wait(for: "resource restart failed: no \"Loaded resource core\" within 1.00s; restarting the whole server"))
+            #expect(await watch.log.wait(for: "✓ #2 resources/core/server/index.js · stop "))
+            #expect(watch.log.serverStarts == 2)
+            await project.stopAndExpectNothingLeft(watch)
+        }
+    }
+
+    @Test("lines typed at a terminal go to the server's console; :r, :rc, :help and :q are altv-dev's")
+    func consoleCommands() async throws {
+        try await withProject { project in
+            let terminal = try Terminal()
+            let (client, url) = try await project.startClient()
+            project.writeConfig(reconnectURL: url)
+            let watch = try project.launch(["watch"], standardInput: terminal.replica)
+            terminal.closeReplica()
+            #expect(await watch.log.wait(for: "✓ #1 start"))
+            #expect(await client.log.wait(for: "password accepted"))
+
+            terminal.type("restart chat")
+            #expect(await watch.log.wait(for: "Loaded resource chat", count: 2))
+            #expect(watch.log.serverStarts == 1)
+            terminal.type(":help")
+            #expect(await watch.log.wait(for: ":rc    make the game client reconnect now"))
+            terminal.type(":rc")
+            #expect(await watch.log.wait(for: "✓ reconnect "))
+            #expect(await client.log.wait(for: "reconnect requested", count: 2))
+            terminal.type(":r")
+            #expect(await watch.log.wait(for: "✓ #2 :r · stop "))
+            #expect(watch.log.serverStarts == 2)
+            terminal.type(":nope")
+            #expect(await watch.log.wait(for: "unknown command :nope"))
+            terminal.type(":q")
+            #expect(await watch.waitForExit() == .exited(0))
+            #expect(await project.waitForNoSurvivors().isEmpty)
+        }
+    }
+
+    @Test("without a terminal on stdin nothing is read")
+    func noTerminalNoConsole() async throws {
+        try await withProject { project in
+            project.writeConfig(reconnect: ["enabled": "false"])
+            var fds: [Int32] = [0, 0]
+            #expect(pipe(&fds) == 0)
+            defer { close(fds[1]) }
+            let watch = try project.launch(["watch", "--verbose"], standardInput: fds[0])
+            close(fds[0])
+            #expect(await watch.log.wait(for: "✓ #1 start"))
+            _ = "restart chat\n:q\n".withCString { write(fds[1], $0, strlen($0)) }
+            // A save after the typed lines: had they been read, :q would have ended altv-dev first.
+            project.append("resources/core/server/index.js", "// edit\n")
+            #expect(await watch.log.wait(for: "✓ #2"))
+            #expect(watch.log.count(containing: "type :help") == 0)
+            #expect(watch.log.count(containing: "Loaded resource chat") == 2)
+            await project.stopAndExpectNothingLeft(watch)
+        }
+    }
+}
+
+/// A pseudo-terminal: altv-dev gets the replica as stdin, the test types into the primary side.
+final class Terminal: Sendable {
+    let primary: Int32
+    let replica: Int32
+
+    init() throws {
+        var primary: Int32 = -1
+        var replica: Int32 = -1
+        let code = altv_open_terminal(&primary, &replica)
+        guard code == 0 else { throw HarnessError("no pseudo-terminal: \(String(cString: strerror(code)))") }
+        self.primary = primary
+        self.replica = replica
+    }
+
+    func closeReplica() { close(replica) }
+
+    func type(_ line: String) {
+        _ = (line + "\n").withCString { write(primary, $0, strlen($0)) }
+    }
+
+    deinit { close(primary) }
+}
