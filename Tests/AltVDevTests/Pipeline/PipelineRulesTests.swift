@@ -1,0 +1,110 @@
+import Testing
+
+@testable import AltVDev
+
+@Suite("Pipeline rules")
+struct PipelineRulesTests {
+    static let source = """
+        [server]
+        command = ["x"]
+        on_change = "restart-resources"
+        [watch]
+        paths = ["resources", "src"]
+        [[stage]]
+        name = "ts"
+        command = "tsc"
+        when = ["src/**/*.ts"]
+        outputs = ["resources/**"]
+        [[stage]]
+        name = "lint"
+        command = "eslint"
+        when = ["src/**"]
+        parallel = true
+        [[stage]]
+        name = "docs"
+        command = "make docs"
+        when = ["docs/**"]
+        """
+
+    /// Resources are the folders with a resource.toml: core, chat and the sub-folder resource maps/island.
+    static let map = ResourceMap(resourcesDir: "/p/resources") { folder in
+        ["/p/resources/core", "/p/resources/chat", "/p/resources/maps/island"].contains(folder)
+    }
+
+    func plan(_ paths: [String], source: String = source, running: Bool = true) throws -> Plan {
+        let config = try ConfigLoader.parse(source: source, file: "/p/altv-dev.toml")
+        return Planner.plan(for: .changes(ChangeSet(paths: paths.map { "/p/" + $0 })), config: config, serverRunning: running, resources: Self.map)
+    }
+
+    @Test("stages are picked by `when`; parallel ones share a batch with the stage before")
+    func selection() throws {
+        let plan = try plan(["src/core/a.ts"])
+        #expect(plan.actions.first == .runStages(["ts", "lint"]))
+        #expect(plan.stageNames == ["ts", "lint"])
+        #expect(try self.plan(["src/core/a.json"]).stageNames == ["lint"])
+        #expect(try self.plan(["resources/core/a.js"]).stageNames.isEmpty)
+        let all = Planner.plan(
+            for: .initialStart, config: try ConfigLoader.parse(source: Self.source, file: "/p/altv-dev.toml"), serverRunning: false, resources: Self.map)
+        #expect(all.stageNames == ["ts", "lint", "docs"])
+    }
+
+    @Test("changes inside resources restart just them; the rest restarts the server, saying why")
+    func resourceRestarts() throws {
+        #expect(try plan(["resources/core/server/a.js", "resources/maps/island/x/y.js"]).actions == [.restartResources(["core", "maps/island"])])
+        let fallback = try plan(["resources/core/a.js"]).fallback
+        #expect(fallback == [.stopServer, .startServer, .awaitReady, .reconnectClient])
+        // Stages writing only into resources: what their outputs name, plus what they are seen writing.
+        let withoutLint = Self.source.replacingOccurrences(of: "name = \"lint\"", with: "name = \"lint\"\noutputs = [\"resources/chat/**\"]")
+        #expect(try plan(["src/core/a.ts"], source: withoutLint).actions == [.runStages(["ts", "lint"]), .restartResources(["chat"])])
+        #expect(try plan(["src/core/a.ts"]).fullRestartReason == "stage lint has outputs outside the resources (or none)")
+        #expect(try plan(["server.toml"]).fullRestartReason == "server.toml changed")
+        #expect(try plan(["README.md"]).fullRestartReason == "README.md is not inside a resource")
+        #expect(try plan(["resources/core/a.js"], running: false).fullRestartReason == "the server is not running")
+        let restartOnly = Self.source.replacingOccurrences(of: "on_change = \"restart-resources\"", with: "")
+        #expect(try plan(["resources/core/a.js"], source: restartOnly).actions == [.stopServer, .startServer, .awaitReady, .reconnectClient])
+    }
+
+    @Test("output globs name their folder; sources named like a resource touch it")
+    func globsAndNames() {
+        #expect(GlobSet.literalFolder(of: "resources/core/**") == "resources/core")
+        #expect(GlobSet.literalFolder(of: "dist/*.js") == "dist")
+        #expect(GlobSet.literalFolder(of: "out") == "out")
+        let globs = GlobSet(base: "/p", patterns: ["resources/core/gen/**"])
+        #expect(globs.covers("/p/resources/core/gen/a.js", isDirectory: false))
+        #expect(globs.covers("/p/resources/core/gen", isDirectory: true))
+        #expect(!globs.covers("/p/resources/core/a.js", isDirectory: false))
+        #expect(Self.map.resource(containing: "/p/resources/maps/island/client/a.js") == "maps/island")
+        #expect(Self.map.resource(containing: "/p/resources/new/a.js") == "new")
+        #expect(Self.map.resource(containing: "/p/resources/loose.js") == nil)
+    }
+
+    @Test("resource lines are read after any timestamp, level or colour")
+    func resourceLines() {
+        #expect(ResourceLine.parse("[18:05:05] Loaded resource core") == .loaded("core"))
+        #expect(ResourceLine.parse("[18:05:05][Error] Failed to load resource chat") == .failed("chat"))
+        #expect(ResourceLine.parse("Loaded resource maps/island  ") == .loaded("maps/island"))
+        #expect(ResourceLine.parse("[..] Loading resource core") == nil)
+        let colored = Array("\u{1B}[32m[12:00:00] Loaded resource core\u{1B}[0m".utf8)
+        #expect(colored.withUnsafeBytes { ResourceLine.parse($0) } == .loaded("core"))
+    }
+
+    @Test("typed lines: `:` commands are altv-dev's, the rest goes to the server")
+    func consoleCommands() {
+        #expect(ConsoleCommand(line: ":r") == .restart)
+        #expect(ConsoleCommand(line: " :rc ") == .reconnect)
+        #expect(ConsoleCommand(line: ":q") == .quit)
+        #expect(ConsoleCommand(line: ":help") == .help)
+        #expect(ConsoleCommand(line: ":x") == .unknown(":x"))
+        #expect(ConsoleCommand(line: "restart core") == .server("restart core"))
+        #expect(ConsoleCommand(line: "   ") == nil)
+    }
+
+    @Test("merged change sets keep each path once and the earliest first event")
+    func merging() {
+        let early = ContinuousClock.now
+        let a = ChangeSet(paths: ["/a", "/b"], firstEventAt: early + .seconds(1))
+        let b = ChangeSet(paths: ["/b", "/c"], overflowed: true, firstEventAt: early)
+        let merged = a.merging(b)
+        #expect(merged.paths == ["/a", "/b", "/c"] && merged.overflowed && merged.firstEventAt == early)
+    }
+}
