@@ -7,10 +7,14 @@ struct WatchCommand: AsyncParsableCommand {
         commandName: "watch",
         abstract: "Restart the server on every save and reconnect the game client.",
         discussion: """
-            Starts [server] command, watches [watch] paths recursively and, after each burst of \
-            changes, stops the server's whole process group (stop_signal, stop_timeout, then \
-            SIGKILL), starts it again, waits for the ready line and sends POST /reconnect to the \
-            client's debug endpoint. Ctrl+C stops the server and exits.
+            Starts the [[service]] companions and the [server] command, watches [watch] paths \
+            recursively and, after each burst of changes, runs the [[stage]] commands whose \
+            `when` matches, stops the server's whole process group (stop_signal, stop_timeout, \
+            then SIGKILL), starts it again, waits for the ready line and sends POST /reconnect to \
+            the client's debug endpoint. With [server] on_change = "restart-resources", changes \
+            inside resources are applied by `restart <name>` in the server console instead. \
+            Lines typed at the terminal go to the server's console; :r restarts, :rc reconnects, \
+            :q quits, :help lists them. Ctrl+C stops the server and exits.
             """)
 
     @OptionGroup var configOptions: ConfigOptions

@@ -66,15 +66,8 @@ public struct ProjectScaffold {
         lines.append("# gitignore syntax; editor swap files and .git/ are always ignored.")
         lines.append("ignore = [\"node_modules/\", \"*.log\"]")
         lines.append("debounce = \"100ms\"")
-        if let build = found.buildScript {
-            lines.append("")
-            lines.append("# package.json has a build script (\(build))\(found.typeScript ? " and tsconfig.json compiles TypeScript" : "").")
-            lines.append("# Run it before each restart with a build stage once your altv-dev has [[stage]]:")
-            lines.append("# [[stage]]")
-            lines.append("# name = \"build\"")
-            lines.append("# command = \"\(build)\"")
-        } else if found.typeScript {
-            lines.append("# tsconfig.json found: watch the compiled output (or your sources plus a build stage).")
+        if found.typeScript && found.buildScript == nil {
+            lines.append("# tsconfig.json found: watch the compiled output, or your sources plus a [[stage]] that compiles them.")
         }
         lines.append("")
         lines.append("[reconnect]")
@@ -85,6 +78,14 @@ public struct ProjectScaffold {
         lines.append("url = \"http://127.0.0.1:9223\"")
         lines.append("# The server password: from this variable, else `password` in server.toml. Never printed.")
         lines.append("password_env = \"ALTV_SERVER_PASSWORD\"")
+        if let build = found.buildScript {
+            lines.append("")
+            lines.append("# package.json has a build script\(found.typeScript ? " and tsconfig.json compiles TypeScript" : ""): run it before each restart.")
+            lines.append("# Narrow it with when = [\"src/**\"] and name what it writes with outputs = [\"resources/**\"].")
+            lines.append("[[stage]]")
+            lines.append("name = \"build\"")
+            lines.append("command = \"\(build)\"")
+        }
         return lines.joined(separator: "\n") + "\n"
     }
 

@@ -76,9 +76,9 @@ struct ConfigAdvisorTests {
             let text = try String(contentsOfFile: file, encoding: .utf8)
             #expect(text.contains("# server.toml loads: core, chat"))
             #expect(text.contains("does not set debug = true"))
-            #expect(text.contains("# command = \"npm run build\""))
             let config = try ConfigLoader.load(file: file)
             #expect(config.server.command == .arguments(["./altv-server"]))
+            #expect(config.stages.map(\.name) == ["build"] && config.stages[0].command == .shell("npm run build"))
             #expect(throws: ProjectScaffold.Refusal.self) { try scaffold.write(force: false) }
             try scaffold.write(force: true)
         }
