@@ -84,6 +84,8 @@ public final class InotifyWatcher: @unchecked Sendable {
     /// Stops delivering events; the thread ends within a second.
     public func stop() {
         stopRequested.set()
+        // Now, not when the thread wakes: the process may exit before it does.
+        removeBarrierFolder()
     }
 
     /// Replaces the roots and rules; applied by the watcher's thread within a second, then
