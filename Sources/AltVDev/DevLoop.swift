@@ -222,6 +222,7 @@ public actor DevLoop {
             return false
         }
         self.watcher = watcher
+        if let folder = watcher.barrierFolder { guardian?.removeOnExit(folder: folder) }
         return true
     }
 

@@ -4,7 +4,8 @@ import Glibc
 /// A small helper process that kills our process groups if altv-dev itself dies, even by SIGKILL.
 ///
 /// It reads `+pgid` and `-pgid` lines on stdin; when stdin reaches end of file (this process is
-/// gone, however it ended) it sends SIGKILL to every group still registered. It lives in its own
+/// gone, however it ended) it sends SIGKILL to every group still registered and deletes the
+/// folders registered with `#path` lines (the watcher's marker folder). It lives in its own
 /// session so a Ctrl+C meant for altv-dev does not end it first.
 public final class Guardian: Sendable {
     private let process: ChildProcess
@@ -18,6 +19,8 @@ public final class Guardian: Sendable {
     }
 
     public func protect(_ group: pid_t) { process.send(line: "+\(group)") }
+    /// A private folder of ours (the watcher's markers) to delete if we die without cleaning up.
+    public func removeOnExit(folder: String) { process.send(line: "#\(folder)") }
     public func release(_ group: pid_t) { process.send(line: "-\(group)") }
 
     /// Closes the channel and waits (briefly) for the guardian to exit, so nothing outlives us.
@@ -33,11 +36,20 @@ public final class Guardian: Sendable {
         signal(SIGHUP, SIG_IGN)
         signal(SIGPIPE, SIG_IGN)
         var groups = Set<pid_t>()
+        var folders: [String] = []
         while let line = readLine() {
+            if line.hasPrefix("#") {
+                folders.append(String(line.dropFirst()))
+                continue
+            }
             guard let sign = line.first, let group = pid_t(line.dropFirst()), group > 1 else { continue }
             if sign == "+" { groups.insert(group) } else if sign == "-" { groups.remove(group) }
         }
         for group in groups { kill(-group, SIGKILL) }
+        for folder in folders {
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] { unlink(folder + "/" + name) }
+            rmdir(folder)
+        }
         return 0
     }
 }
