@@ -122,27 +122,26 @@ public enum Planner {
         // For ALTV_DEV_RESOURCES: a source folder named like a resource (src/core/…) touches it.
         let resourceNames = Set(map.resourceNames())
         var named: [String] = []
+        let whenGlobs = stages.compactMap { stage in stage.when.map { (stage, GlobSet(base: config.directory, patterns: $0)) } }
         for path in changes.paths {
-            let shown = PathFilter.relative(path, to: config.directory) ?? path
+            let relative = PathFilter.relative(path, to: config.directory) ?? path
             if path == serverToml {
                 reason = reason ?? "server.toml changed"
-            } else if let name = map.resource(containing: path) {
-                add(name)
-            } else {
-                let relative = PathFilter.relative(path, to: config.directory) ?? path
-                for name in relative.split(separator: "/").dropLast().map(String.init) where resourceNames.contains(name) && !named.contains(name) {
-                    named.append(name)
-                }
+                continue
             }
-            if map.resource(containing: path) == nil, path != serverToml, reason == nil {
-                let handled = stages.filter { stage in
-                    stage.when.map { GlobSet(base: config.directory, patterns: $0).matches(path) } ?? false
-                }
-                if handled.isEmpty {
-                    reason = "\(shown) is not inside a resource"
-                } else if let unknown = handled.first(where: { stageResources[$0.name] == .some(nil) }) {
-                    reason = "stage \(unknown.name) has outputs outside the resources (or none)"
-                }
+            if let name = map.resource(containing: path) {
+                add(name)
+                continue
+            }
+            for name in relative.split(separator: "/").dropLast().map(String.init) where resourceNames.contains(name) && !named.contains(name) {
+                named.append(name)
+            }
+            guard reason == nil else { continue }
+            let handled = whenGlobs.filter { $0.1.matches(path) }.map(\.0)
+            if handled.isEmpty {
+                reason = "\(relative) is not inside a resource"
+            } else if let unknown = handled.first(where: { stageResources[$0.name] == .some(nil) }) {
+                reason = "stage \(unknown.name) has outputs outside the resources (or none)"
             }
         }
         let writesResources = stages.contains { stageResources[$0.name] != .some(nil) }

@@ -42,7 +42,8 @@ public final class CompanionProcess: Sendable {
         return report
     }
 
-    /// The environment a companion gets: ours, minus hidden variables (the password's), plus its own.
+    /// The environment a child (server, stage or service) gets: ours, minus hidden variables (the
+    /// reconnect password's), plus its own `env`.
     static func environment(base: [String: String], hiding hidden: [String], adding extra: [String: String]) -> [String: String] {
         var environment = base
         for name in hidden { environment.removeValue(forKey: name) }

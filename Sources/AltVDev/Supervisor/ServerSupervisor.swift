@@ -84,19 +84,11 @@ public actor ServerSupervisor {
         self.settings = settings
     }
 
-    /// The environment a server gets: ours, plus `[server] env`, minus the reconnect password's variable.
-    static func environment(base: [String: String], settings: ServerSettings, hiding hidden: [String]) -> [String: String] {
-        var environment = base
-        for name in hidden { environment.removeValue(forKey: name) }
-        environment.merge(settings.env) { _, new in new }
-        return environment
-    }
-
     /// Starts the server; any previous one must have been stopped.
     public func start(hidingVariables hidden: [String] = []) throws -> ServerRun {
         var options = ChildProcess.Options(
             argv: settings.command.argv, cwd: settings.cwd,
-            environment: Self.environment(base: baseEnvironment, settings: settings, hiding: hidden))
+            environment: CompanionProcess.environment(base: baseEnvironment, hiding: hidden, adding: settings.env))
         options.newSession = true
         let process = try ChildProcess(options)
         guardian?.protect(process.processGroup)
