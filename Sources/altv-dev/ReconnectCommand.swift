@@ -17,6 +17,9 @@ struct ReconnectCommand: AsyncParsableCommand {
     @Option(help: "The client's debug endpoint (default: [reconnect] url, else http://127.0.0.1:9223).")
     var url: String?
 
+    @Flag(name: .customLong("allow-remote"), help: "Allow a --url that is not a loopback address (the password travels to it).")
+    var allowRemote = false
+
     @Option(name: .customLong("password-env"), help: "Read the server password from this environment variable.")
     var passwordEnv: String?
 
@@ -30,6 +33,9 @@ struct ReconnectCommand: AsyncParsableCommand {
         var password = settings?.password
         if let passwordEnv {
             password = environment[passwordEnv].map(Secret.init)
+            if password == nil {
+                FileHandle.standardError.write(Data("altv-dev: warning: --password-env \(passwordEnv): $\(passwordEnv) is not set; sending no password\n".utf8))
+            }
         } else if settings == nil {
             password = environment["ALTV_SERVER_PASSWORD"].map(Secret.init)
         }
@@ -40,7 +46,7 @@ struct ReconnectCommand: AsyncParsableCommand {
             }
             limit = parsed
         }
-        let target = url ?? settings?.url ?? "http://127.0.0.1:9223"
+        let target = try EndpointTarget.resolve(url, configured: settings, allowRemote: allowRemote)
         let console = Console(descriptor: STDOUT_FILENO)
         console.setSecrets([password?.value].compactMap { $0 })
         let flow = ReconnectFlow(
@@ -80,15 +86,32 @@ struct StatusCommand: AsyncParsableCommand {
     @Option(help: "The client's debug endpoint (default: [reconnect] url, else http://127.0.0.1:9223).")
     var url: String?
 
+    @Flag(name: .customLong("allow-remote"), help: "Allow a --url that is not a loopback address.")
+    var allowRemote = false
+
     func run() async throws {
-        let configured = try configOptions.load(required: false)?.reconnect.url
-        let target = url ?? configured ?? "http://127.0.0.1:9223"
+        let settings = try configOptions.load(required: false)?.reconnect
+        let target = try EndpointTarget.resolve(url, configured: settings, allowRemote: allowRemote)
         do {
             let status = try await HTTPDebugEndpoint(baseURL: target).status()
             print(status)
         } catch {
             FileHandle.standardError.write(Data("altv-dev: game client at \(target) \(error)\n".utf8))
             throw ExitCode(1)
+        }
+    }
+}
+
+/// The endpoint a command talks to: `--url` checked by the same loopback rule as the config's.
+enum EndpointTarget {
+    static func resolve(_ url: String?, configured: ReconnectSettings?, allowRemote: Bool) throws -> String {
+        guard let url else { return configured?.url ?? EndpointAddress.defaultURL }
+        do throws(EndpointAddress.Problem) {
+            // allow_remote in the config is the same consent as the flag.
+            return try EndpointAddress(url, allowRemote: allowRemote || configured?.allowRemote == true).url
+        } catch {
+            FileHandle.standardError.write(Data("altv-dev: error: --url: \(error.message)\n  fix: \(error.fix)\n".utf8))
+            throw ExitCode(2)
         }
     }
 }

@@ -77,6 +77,9 @@ struct SimulateClient: AsyncParsableCommand {
         commandName: "client",
         abstract: "Run a simulated game client debug endpoint (GET /status, POST /reconnect).")
 
+    @Option(help: "Address to listen on (the real client listens on 127.0.0.1 only).")
+    var host = "127.0.0.1"
+
     @Option(help: "Port to listen on; 0 picks a free one and prints it.")
     var port: UInt16 = 9223
 
@@ -91,6 +94,7 @@ struct SimulateClient: AsyncParsableCommand {
 
     func run() async throws {
         var options = SimulatedClient.Options()
+        options.host = host
         options.port = port
         options.server = server
         options.initialState = state

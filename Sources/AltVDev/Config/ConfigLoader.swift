@@ -273,18 +273,14 @@ struct ConfigSchema {
         let p = problems
         if let table { p.attempt(()) { () throws(ConfigError) in try table.allowOnly(Self.keys["reconnect"]!) } }
         let allowRemote = p.attempt(nil) { () throws(ConfigError) in try table?.bool("allow_remote") } ?? false
-        let url = p.attempt("http://127.0.0.1:9223") { () throws(ConfigError) in
-            let url = try table?.string("url") ?? "http://127.0.0.1:9223"
+        let url = p.attempt(EndpointAddress.defaultURL) { () throws(ConfigError) in
+            let url = try table?.string("url") ?? EndpointAddress.defaultURL
             guard let table else { return url }
-            guard let host = URLComponents(string: url)?.host, url.hasPrefix("http://") || url.hasPrefix("https://") else {
-                throw table.error(at: "url", "\"\(url)\" is not an http URL", fix: "write it like \"http://127.0.0.1:9223\"")
+            do throws(EndpointAddress.Problem) {
+                return try EndpointAddress(url, allowRemote: allowRemote).url
+            } catch {
+                throw table.error(at: "url", error.message, fix: error.fix)
             }
-            if !allowRemote && !Self.isLoopback(host) {
-                throw table.error(
-                    at: "url", "\(host) is not a loopback address: the password would travel to another machine",
-                    fix: "use 127.0.0.1, or set allow_remote = true under [reconnect] (e.g. a server in WSL2 reaching the Windows client)")
-            }
-            return url
         }
         let passwordEnv = p.attempt(nil) { () throws(ConfigError) in try table?.string("password_env") } ?? "ALTV_SERVER_PASSWORD"
         var password: Secret?
@@ -301,21 +297,13 @@ struct ConfigSchema {
         }
         return ReconnectSettings(
             enabled: p.attempt(nil) { () throws(ConfigError) in try table?.bool("enabled") } ?? true,
-            url: url.hasSuffix("/") ? String(url.dropLast()) : url,
+            url: url,
             password: password,
             passwordSource: source,
             passwordEnv: passwordEnv,
             retryInterval: p.attempt(nil) { () throws(ConfigError) in try table?.duration("retry_interval") } ?? .milliseconds(2500),
             timeout: p.attempt(nil) { () throws(ConfigError) in try table?.duration("timeout") } ?? .seconds(60),
             allowRemote: allowRemote)
-    }
-
-    /// `localhost`, `127.0.0.0/8` or `::1`.
-    static func isLoopback(_ host: String) -> Bool {
-        let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
-        if bare == "localhost" || bare == "::1" { return true }
-        let parts = bare.split(separator: ".")
-        return parts.count == 4 && parts[0] == "127" && parts.allSatisfy { UInt8($0) != nil }
     }
 }
 

@@ -95,7 +95,7 @@ struct ConfigLoaderTests {
         ("192.168.1.5", false), ("10.0.0.2", false), ("example.com", false), ("127.0.0", false),
     ])
     func loopback(_ host: String, _ expected: Bool) {
-        #expect(ConfigSchema.isLoopback(host) == expected)
+        #expect(EndpointAddress.isLoopback(host) == expected)
     }
 
     @Test("every key of v1 is read")

@@ -106,11 +106,11 @@ final class TestProject: @unchecked Sendable {
     }
 
     /// Starts the simulated game client on a free port; returns it and its URL.
-    func startClient(state: String = "MAIN_MENU", fault: String? = nil) async throws -> (Launched, String) {
-        let client = try Launched(
-            [Binary.path, "sim", "client", "--port", "0", "--server", "127.0.0.1:\(serverPort)", "--state", state]
-                + (fault.map { ["--fault", $0] } ?? []),
-            cwd: root, environment: ProcessInfo.processInfo.environment)
+    /// With `on`, the client runs on that test host and listens on its address.
+    func startClient(state: String = "MAIN_MENU", fault: String? = nil, on host: TestHost? = nil) async throws -> (Launched, String) {
+        let argv = [Binary.path, "sim", "client", "--port", "0", "--server", "127.0.0.1:\(serverPort)", "--state", state]
+            + (fault.map { ["--fault", $0] } ?? []) + (host.map { ["--host", $0.address] } ?? [])
+        let client = try Launched(host?.inside(argv) ?? argv, cwd: root, environment: ProcessInfo.processInfo.environment)
         track(client)
         guard await client.log.wait(for: "HTTP Debug Server started listening on", timeout: .seconds(30)),
             let line = client.log.lines.first(where: { $0.contains("listening on") }),
