@@ -88,6 +88,7 @@ public actor DevLoop {
     /// Runs until SIGINT, SIGTERM or SIGHUP; returns the process exit code.
     public func run() async -> Int32 {
         console.setSecrets([config.reconnect.password?.value].compactMap { $0 })
+        if let warning = Redactor.weakSecretWarning(config.reconnect.password) { console.say(warning, .warning) }
         do {
             instanceLock = try InstanceLock(configFile: config.file)
         } catch {
@@ -268,6 +269,9 @@ public actor DevLoop {
         }
         console.setSecrets([new.reconnect.password?.value].compactMap { $0 })
         console.say("config reloaded:\n" + changes.map { "  " + $0 }.joined(separator: "\n"))
+        if new.reconnect.password != config.reconnect.password, let warning = Redactor.weakSecretWarning(new.reconnect.password) {
+            console.say(warning, .warning)
+        }
         let old = config
         config = new
         if old.watch != new.watch {

@@ -208,6 +208,57 @@ struct WatchLoopTests {
     }
 }
 
+@Suite("Masking the password without mangling output")
+struct PasswordMaskingTests {
+    /// Gives the project's server.toml another password.
+    private func usePassword(_ password: String, in project: TestProject) {
+        project.write("server.toml", """
+            name = "test server"
+            host = "127.0.0.1"
+            port = \(project.serverPort)
+            password = "\(password)"
+            debug = true
+            resources = ["core", "chat"]
+            """)
+    }
+
+    @Test("a password too short to mask leaves altv-dev's lines and the server's output whole, with one warning", arguments: ["altv", "pw"])
+    func shortPassword(_ password: String) async throws {
+        try await withProject { project in
+            usePassword(password, in: project)
+            let folder = "bar-\(password)-x"
+            project.writeConfig(reconnect: ["enabled": "false"], extra: "[[stage]]\nname = \"say-\(password)\"\ncommand = \"echo /srv/\(folder)/\(password)\"\n")
+            let watch = try project.launch(["watch"])
+            #expect(await watch.log.wait(for: "✓ #1"))
+            #expect(watch.log.count(containing: "shorter than 6 characters") == 1)
+            #expect(!watch.log.text.contains(Redactor.mask), "\(watch.log.text)")
+            #expect(watch.log.lines.filter { $0.hasPrefix("[altv-dev] ") }.count >= 3)
+            #expect(watch.log.count(containing: "ready when /Server started/") == 1)
+            #expect(watch.log.count(containing: "[say-\(password)] /srv/\(folder)/\(password)") == 1)
+            await project.stopAndExpectNothingLeft(watch)
+        }
+    }
+
+    @Test("a longer password is masked where a stage prints it as a token, not inside other words; altv-dev's own lines are untouched")
+    func tokensOnly() async throws {
+        try await withProject { project in
+            let password = "started"
+            usePassword(password, in: project)
+            project.writeConfig(
+                reconnect: ["enabled": "false"],
+                extra: "[[stage]]\nname = \"say\"\ncommand = \"echo pw=\(password); echo \(password)x; echo x\(password)\"\n")
+            let watch = try project.launch(["watch", "--verbose"])
+            #expect(await watch.log.wait(for: "✓ #1"))
+            #expect(watch.log.count(containing: "[say] pw=********") == 1)
+            #expect(watch.log.count(containing: "[say] \(password)x") == 1)
+            #expect(watch.log.count(containing: "[say] x\(password)") == 1)
+            #expect(watch.log.count(containing: "ready when /Server started/") == 1)
+            #expect(watch.log.count(containing: "shorter than") == 0)
+            await project.stopAndExpectNothingLeft(watch)
+        }
+    }
+}
+
 extension OutputLog {
     /// How many times the server printed its first line.
     var serverStarts: Int { lines.filter { $0.hasPrefix("[server]") && $0.contains("alt:V Server, build") }.count }

@@ -1,7 +1,10 @@
 import Foundation
 import Glibc
 
-/// altv-dev's terminal: one lock, one write per line or batch, secrets masked on the way out.
+/// altv-dev's terminal: one lock, one write per line or batch.
+///
+/// altv-dev's own lines are written as they are: they never contain the password by construction.
+/// What others print (the server, stages, services) is masked by `currentRedactor` before it gets here.
 public final class Console: @unchecked Sendable {
     public enum Level: Sendable {
         case info, success, warning, error, debug
@@ -35,7 +38,7 @@ public final class Console: @unchecked Sendable {
         self.colors = colors ?? (isatty(descriptor) == 1 && environment["NO_COLOR"] == nil && environment["TERM"] != "dumb")
     }
 
-    /// Secrets to mask in every later line, ours and the server's.
+    /// Secrets to mask in what the server, stages and services print from now on.
     public func setSecrets(_ secrets: [String]) {
         lock.withLock { redactor = Redactor(secrets: secrets) }
     }
@@ -68,7 +71,7 @@ public final class Console: @unchecked Sendable {
         }
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         let output = lines.enumerated().map { $0.offset == 0 ? String($0.element) : "    " + $0.element }.joined(separator: "\n") + "\n"
-        lock.withLock { emit(Array(redactor.redact(output).utf8)) }
+        lock.withLock { emit(Array(output.utf8)) }
     }
 
     /// Already-prefixed and redacted bytes, written as one block.

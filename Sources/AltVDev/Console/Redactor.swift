@@ -1,13 +1,28 @@
-/// Replaces secrets with a mask in anything about to be printed.
+/// Masks the server password in what others print (the server, stages, services, the client's
+/// answers) on its way to the terminal.
+///
+/// The rule: a secret is masked where it stands as a whole token, that is, not inside a longer run of
+/// letters, digits, `_` or non-ASCII characters, so `pw=hunter22` is masked and `hunter220` is not.
+/// Secrets shorter than `minimumLength` are not masked at all: masking "pw" or "altv" would turn
+/// ordinary words and paths into asterisks and give the password away by its context.
+/// altv-dev's own lines are never passed through it: they do not contain the password by construction.
 public struct Redactor: Sendable {
     public static let mask = "********"
+    public static let minimumLength = 6
     private let secrets: [[UInt8]]
 
     public init(secrets: [String]) {
-        self.secrets = secrets.filter { !$0.isEmpty }.map { Array($0.utf8) }
+        self.secrets = secrets.filter { $0.utf8.count >= Self.minimumLength }.map { Array($0.utf8) }
     }
 
     public var isEmpty: Bool { secrets.isEmpty }
+
+    /// The warning to give once when a password is too short to be masked.
+    public static func weakSecretWarning(_ secret: Secret?) -> String? {
+        guard let secret, !secret.value.isEmpty, secret.value.utf8.count < minimumLength else { return nil }
+        return "the server password is shorter than \(minimumLength) characters: it is weak, and it is not masked in what the "
+            + "server, stages and services print (masking so short a word would mangle ordinary output); use a longer one"
+    }
 
     public func redact(_ text: String) -> String {
         guard !secrets.isEmpty else { return text }
@@ -15,7 +30,7 @@ public struct Redactor: Sendable {
         return bytes.withUnsafeBytes { String(decoding: redact($0), as: UTF8.self) }
     }
 
-    /// The bytes with every occurrence of a secret masked.
+    /// The bytes with every whole-token occurrence of a secret masked.
     public func redact(_ bytes: UnsafeRawBufferPointer) -> [UInt8] {
         var result: [UInt8] = []
         result.reserveCapacity(bytes.count)
@@ -23,7 +38,18 @@ public struct Redactor: Sendable {
         return result
     }
 
-    /// Appends the bytes to `output` with every occurrence of a secret masked.
+    /// Letters, digits, `_` and any byte of a non-ASCII character continue a token.
+    @inline(__always)
+    static func isWordByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+            UInt8(ascii: "_"), 0x80...0xFF:
+            true
+        default: false
+        }
+    }
+
+    /// Appends the bytes to `output` with every whole-token occurrence of a secret masked.
     public func redact(_ bytes: UnsafeRawBufferPointer, into output: inout [UInt8]) {
         guard !secrets.isEmpty else {
             output.append(contentsOf: bytes)
@@ -39,14 +65,17 @@ public struct Redactor: Sendable {
                     matches = false
                     break
                 }
-                if matches {
-                    // Copy the clean run before the secret in one go, then the mask.
-                    output.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[runStart..<i]))
-                    output.append(contentsOf: Self.mask.utf8)
-                    i += secret.count
-                    runStart = i
-                    continue outer
-                }
+                guard matches else { continue }
+                // \b semantics: a word character at the secret's edge must not continue outside it.
+                let end = i + secret.count
+                if Self.isWordByte(secret[0]), i > 0, Self.isWordByte(bytes[i - 1]) { continue }
+                if Self.isWordByte(secret[secret.count - 1]), end < n, Self.isWordByte(bytes[end]) { continue }
+                // Copy the clean run before the secret in one go, then the mask.
+                output.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[runStart..<i]))
+                output.append(contentsOf: Self.mask.utf8)
+                i = end
+                runStart = i
+                continue outer
             }
             i += 1
         }

@@ -17,6 +17,12 @@ public enum ClientStatus: Equatable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// The same status with the client's own words masked.
+    public func masked(by redactor: Redactor) -> ClientStatus {
+        if case .unknown(let text) = self { return .unknown(redactor.redact(text)) }
+        return self
+    }
+
     /// The states in which the client accepts a reconnect request.
     public var acceptsReconnect: Bool { self == .mainMenu || self == .inGame }
 

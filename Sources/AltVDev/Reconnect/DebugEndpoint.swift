@@ -13,6 +13,15 @@ public enum EndpointError: Error, Equatable, Sendable, CustomStringConvertible {
     /// An HTTP answer that is not a success.
     case httpStatus(Int, String)
 
+    /// The same error with the client's words masked.
+    public func masked(by redactor: Redactor) -> EndpointError {
+        switch self {
+        case .unreachable(let reason): .unreachable(redactor.redact(reason))
+        case .timedOut: .timedOut
+        case .httpStatus(let code, let body): .httpStatus(code, redactor.redact(body))
+        }
+    }
+
     public var description: String {
         switch self {
         case .unreachable(let reason): "not reachable (\(reason))"

@@ -31,7 +31,9 @@ public struct ReconnectFlow<C: Clock>: Sendable where C.Duration == Duration {
         case cancelled
     }
 
+    /// Runs the flow; what the client said is masked (its answers are not ours to trust).
     public func run(progress: (Progress) -> Void = { _ in }) async -> Outcome {
+        let redactor = Redactor(secrets: [password?.value].compactMap { $0 })
         let start = clock.now
         var lastReport: Progress?
         func report(_ item: Progress) {
@@ -44,20 +46,21 @@ public struct ReconnectFlow<C: Clock>: Sendable where C.Duration == Duration {
         while true {
             if Task.isCancelled { return .cancelled }
             do throws(EndpointError) {
-                let status = try await endpoint.status()
+                let status = try await endpoint.status().masked(by: redactor)
                 last = "status \(status)"
                 if status.acceptsReconnect {
                     report(.sendingReconnect(status))
                     do throws(EndpointError) {
                         try await endpoint.reconnect(password: password)
                     } catch {
-                        return Task.isCancelled ? .cancelled : .rejected(error)
+                        return Task.isCancelled ? .cancelled : .rejected(error.masked(by: redactor))
                     }
                     return .reconnected(from: status, after: start.duration(to: clock.now))
                 }
                 report(.waiting(status))
             } catch {
                 if Task.isCancelled { return .cancelled }
+                let error = error.masked(by: redactor)
                 last = "client \(error)"
                 report(.unreachable(error))
             }

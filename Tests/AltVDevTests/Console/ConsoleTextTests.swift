@@ -11,12 +11,40 @@ struct ConsoleTextTests {
         #expect(ANSI.strip("no escapes") == "no escapes")
     }
 
-    @Test("every occurrence of every secret is masked")
+    @Test("a secret is masked wherever it stands as a whole token")
     func redact() {
         let redactor = Redactor(secrets: ["hunter2", ""])
         #expect(redactor.redact("pw=hunter2 again hunter2!") == "pw=******** again ********!")
+        #expect(redactor.redact("\"hunter2\" /x/hunter2/y user:hunter2@host") == "\"********\" /x/********/y user:********@host")
         #expect(redactor.redact("hunter") == "hunter")
         #expect(Redactor(secrets: []).redact("hunter2") == "hunter2")
+    }
+
+    @Test("inside a longer word it is another word, not the secret", arguments: [
+        ("hunter22", "hunter22"), ("xhunter2", "xhunter2"), ("hunter2_x", "hunter2_x"), ("éhunter2", "éhunter2"),
+        ("hunter2-x", "********-x"), ("[hunter2]", "[********]"), ("hunter2", "********"),
+    ])
+    func tokens(_ text: String, _ expected: String) {
+        #expect(Redactor(secrets: ["hunter2"]).redact(text) == expected)
+    }
+
+    @Test("a secret that begins or ends with punctuation is masked wherever it stands there")
+    func punctuationEdges() {
+        let redactor = Redactor(secrets: ["!s3cret!"])
+        #expect(redactor.redact("a!s3cret!b") == "a********b")
+        #expect(redactor.redact("x!s3cret!") == "x********")
+    }
+
+    @Test("a password too short to mask is not masked, and is warned about", arguments: ["pw", "altv", "start"])
+    func shortSecrets(_ password: String) {
+        let redactor = Redactor(secrets: [password])
+        #expect(redactor.isEmpty)
+        for text in ["[altv-dev] ready when /Server started/", "/srv/bar-pw-x/altv-dev.toml", "pw altv start"] {
+            #expect(redactor.redact(text) == text)
+        }
+        #expect(Redactor.weakSecretWarning(Secret(password))?.contains("shorter than 6 characters") == true)
+        #expect(Redactor.weakSecretWarning(Secret("longer-one")) == nil)
+        #expect(Redactor.weakSecretWarning(nil) == nil)
     }
 
     @Test("the cycle line lists the steps that ran")
