@@ -16,6 +16,7 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CInotifyTools", path: "Sources/CInotifyTools"),
         .target(name: "CProcessSpawn"),
+        .target(name: "TOML"),
         .target(
             name: "AltVDev",
             dependencies: [
@@ -33,6 +34,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "AltVDevTests", dependencies: ["AltVDev"]),
+        .testTarget(name: "TOMLTests", dependencies: ["TOML"]),
         .testTarget(name: "IntegrationTests", dependencies: ["AltVDev", "CProcessSpawn", "altv-dev"]),
     ],
     swiftLanguageModes: [.v6]
