@@ -1,5 +1,5 @@
 # The README's two commands are scripts/demo and scripts/test; these are shortcuts beside them.
-.PHONY: demo test bench
+.PHONY: demo test bench fuzz
 
 demo:
 	scripts/demo
@@ -12,3 +12,8 @@ bench:
 	scripts/ensure-deps
 	swift build -c release --product altv-dev
 	python3 bench/run.py
+
+# libFuzzer + AddressSanitizer on the TOML parser (not run by CI): make fuzz FUZZ_SECONDS=3600
+FUZZ_SECONDS ?= 300
+fuzz:
+	scripts/fuzz $(FUZZ_SECONDS)

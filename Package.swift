@@ -10,7 +10,6 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.0"),
     ],
     targets: [
@@ -22,7 +21,7 @@ let package = Package(
             dependencies: [
                 "CInotifyTools",
                 "CProcessSpawn",
-                .product(name: "TOMLKit", package: "TOMLKit"),
+                "TOML",
                 .product(name: "FlyingFox", package: "FlyingFox"),
             ]
         ),
@@ -33,9 +32,10 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "AltVDevTests", dependencies: ["AltVDev"]),
-        .testTarget(name: "TOMLTests", dependencies: ["TOML"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["AltVDev", "CProcessSpawn", "altv-dev"]),
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "AltVDevTests", dependencies: ["AltVDev", "TOML", "TestSupport"]),
+        .testTarget(name: "TOMLTests", dependencies: ["TOML", "TestSupport"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["AltVDev", "CProcessSpawn", "altv-dev", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

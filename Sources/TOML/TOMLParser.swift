@@ -319,11 +319,11 @@ struct Document {
         if isArray {
             switch table.entries[last.name] {
             case nil:
-                let first = TableBuilder(origin: .header, depth: table.depth + 1, range: range, keyRange: last.range)
-                table.add(last.name, .tableArray(TableArrayBuilder(first: first, range: range, keyRange: last.range)))
+                let first = TableBuilder(origin: .header, depth: table.depth + 1, range: range, keyRange: range)
+                table.add(last.name, .tableArray(TableArrayBuilder(first: first, range: range, keyRange: range)))
                 current = first
             case .tableArray(let array):
-                let next = TableBuilder(origin: .header, depth: table.depth + 1, range: range, keyRange: last.range)
+                let next = TableBuilder(origin: .header, depth: table.depth + 1, range: range, keyRange: range)
                 array.tables.append(next)
                 current = next
             case .table(let existing):
@@ -339,13 +339,13 @@ struct Document {
         }
         switch table.entries[last.name] {
         case nil:
-            let created = TableBuilder(origin: .header, depth: table.depth + 1, range: range, keyRange: last.range)
+            let created = TableBuilder(origin: .header, depth: table.depth + 1, range: range, keyRange: range)
             table.add(last.name, .table(created))
             current = created
         case .table(let existing) where existing.origin == .implicit:
             existing.origin = .header
             existing.range = range
-            existing.keyRange = last.range
+            existing.keyRange = range
             current = existing
         case .table(let existing):
             let how = existing.origin == .dotted ? "by dotted keys" : existing.origin == .inline ? "as an inline table" : "by a header"

@@ -60,9 +60,9 @@ public enum TOMLValue: Sendable {
 /// A value with its place in the source, and the place of the key that named it (none for array elements).
 public struct TOMLNode: Sendable {
     public var value: TOMLValue
-    /// The value itself; for a table defined by a `[header]`, the header's name.
+    /// The value itself; for a table defined by a `[header]`, the whole header.
     public var range: TOMLRange
-    /// The key that defined it (the last part of a dotted key); nil for array elements.
+    /// The key that defined it (the last part of a dotted key, or the whole header); nil for array elements.
     public var keyRange: TOMLRange?
 
     public init(value: TOMLValue, range: TOMLRange, keyRange: TOMLRange? = nil) {

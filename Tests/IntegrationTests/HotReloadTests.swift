@@ -1,6 +1,7 @@
 import AltVDev
 import Foundation
 import Glibc
+import TestSupport
 import Testing
 
 @Suite("altv-dev.toml hot reload")
@@ -39,6 +40,39 @@ struct HotReloadTests {
             #expect(await watch.log.wait(for: "server.ready: \"Server started\" → \"Main thread started\""))
             #expect(await watch.log.wait(for: "✓ #2 [server] config changed"))
             #expect(watch.log.serverStarts == 2)
+        }
+    }
+
+    @Test("200 mutated configs saved into a running watch: each refused with its place, the loop lives on, the last good config stays")
+    func mutatedSaves() async throws {
+        try await withProject { project in
+            project.writeConfig(watch: ["debounce": "\"1ms\""], reconnect: ["enabled": "false"])
+            let good = try String(contentsOfFile: project.path("altv-dev.toml"), encoding: .utf8)
+            let watch = try project.launch(["watch"])
+            #expect(await watch.log.wait(for: "✓ #1"))
+            var random = SeededRandom(seed: 20_261_127)
+            var saved = 0
+            while saved < 200 {
+                let bytes = ByteMutator.mutate(Array(good.utf8), using: &random)
+                // Only saves the loader refuses: a valid mutation would restart the server and prove nothing here.
+                let text = "# save \(saved)\n" + String(decoding: bytes, as: UTF8.self)
+                guard Array(text.utf8) == Array("# save \(saved)\n".utf8) + bytes, !ConfigLoader.isBlank(text),
+                    (try? ConfigLoader.parse(source: text, file: project.path("altv-dev.toml"))) == nil
+                else { continue }
+                project.write("altv-dev.toml", text)
+                saved += 1
+                #expect(await watch.log.wait(for: "config not applied, keeping the last good one", count: saved), "save \(saved)")
+            }
+            let placed = watch.log.lines.filter { $0.contains("altv-dev.toml:") && $0.contains(": error: ") }
+            #expect(placed.count >= 200)
+            #expect(placed.allSatisfy { $0.range(of: #"altv-dev\.toml:\d+:\d+: error: "#, options: .regularExpression) != nil }, "\(placed)")
+            // Still the first config: one server, and a save restarts it as before.
+            #expect(watch.log.serverStarts == 1)
+            project.append("resources/core/server/index.js", "// after 200 bad saves\n")
+            #expect(await watch.log.wait(for: "✓ #2 resources/core/server/index.js"))
+            project.write("altv-dev.toml", good.replacingOccurrences(of: "debounce = \"1ms\"", with: "debounce = \"2ms\""))
+            #expect(await watch.log.wait(for: "watch.debounce: \"1ms\" → \"2ms\""))
+            await project.stopAndExpectNothingLeft(watch)
         }
     }
 

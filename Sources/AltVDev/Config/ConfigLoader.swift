@@ -1,5 +1,5 @@
 import Foundation
-import TOMLKit
+import TOML
 
 /// Reads `altv-dev.toml` into a `Config`, or says exactly what is wrong and where.
 public enum ConfigLoader {
@@ -20,7 +20,10 @@ public enum ConfigLoader {
     /// Validates the bytes of `file`, already read (hot reload reads them once and looks at them first).
     public static func load(data: Data, file: String, environment: [String: String]) throws(ConfigError) -> Config {
         guard let source = String(data: data, encoding: .utf8) else {
-            throw ConfigError(file: file, message: "the file is not UTF-8 text", fix: "save it as UTF-8")
+            // The parser finds the first byte that is not UTF-8, with its place.
+            var place: TOMLPosition?
+            do { _ = try TOMLParser.parse(bytes: Array(data)) } catch { place = error.position }
+            throw ConfigError(file: file, line: place?.line ?? 1, column: place?.column ?? 1, message: "the file is not UTF-8 text", fix: "save it as UTF-8")
         }
         return try parse(source: source, file: file, environment: environment, checkPaths: true)
     }
@@ -40,12 +43,13 @@ public enum ConfigLoader {
         }
         let root: TOMLTable
         do {
-            root = try SafeTOML.parse(source)
+            root = try TOMLParser.parse(source)
         } catch {
-            throw ConfigError(file: file, line: error.line, column: error.column, message: "invalid TOML: \(error.message)")
+            throw ConfigError(file: file, line: error.line, column: error.column, message: "invalid TOML: \(error.message)", fix: error.fix)
         }
+        let start = TOMLPosition(line: 1, column: 1, offset: 0)
         let document = TableReader(
-            node: TOMLNode(root), path: [], file: file, locator: TOMLKeyLocator(source: source), environment: environment)
+            node: TOMLNode(value: .table(root), range: TOMLRange(start: start, end: start)), path: [], file: file, environment: environment)
         return try ConfigSchema(document: document, file: file, environment: environment, checkPaths: checkPaths).config()
     }
 

@@ -2,6 +2,9 @@
 public enum DurationParser {
     public static let expected = "a duration such as \"250ms\", \"2.5s\" or \"1m\" (units: ms, s, m, h)"
 
+    /// A year, in microseconds: the longest duration accepted.
+    static let longest: Double = 365 * 24 * 3_600 * 1_000_000
+
     public static func parse(_ text: String) -> Duration? {
         var rest = Substring(text.trimmingCharacters(in: " "))
         guard !rest.isEmpty else { return nil }
@@ -20,7 +23,10 @@ public enum DurationParser {
             case "h": millisecondsPerUnit = 3_600_000
             default: return nil
             }
-            total += .microseconds(Int64((value * millisecondsPerUnit * 1000).rounded()))
+            // Longer than a year is a typo, and past Int64's microseconds a trap.
+            let microseconds = (value * millisecondsPerUnit * 1000).rounded()
+            guard microseconds <= Self.longest, total + .microseconds(Int64(microseconds)) <= .microseconds(Int64(Self.longest)) else { return nil }
+            total += .microseconds(Int64(microseconds))
         }
         return total
     }

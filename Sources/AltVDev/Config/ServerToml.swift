@@ -1,4 +1,5 @@
 import Foundation
+import TOML
 
 /// The keys of alt:V's own `server.toml` that altv-dev and its simulator care about, read once.
 public struct ServerToml: Equatable, Sendable {
@@ -12,7 +13,7 @@ public struct ServerToml: Equatable, Sendable {
     /// Why a `server.toml` could not be used.
     public enum Failure: Error, Equatable, Sendable {
         case unreadable
-        case invalid(SafeTOML.SyntaxError)
+        case invalid(TOMLError)
     }
 
     public static func path(in directory: String) -> String {
@@ -23,11 +24,11 @@ public struct ServerToml: Equatable, Sendable {
     public static func read(in directory: String) -> Result<ServerToml, Failure> {
         guard let text = try? String(contentsOfFile: path(in: directory), encoding: .utf8) else { return .failure(.unreadable) }
         do {
-            let table = try SafeTOML.parse(text)
+            let table = try TOMLParser.parse(text)
             return .success(ServerToml(
-                name: table["name"]?.string, host: table["host"]?.string, port: table["port"]?.int,
-                password: table["password"]?.string, debug: table["debug"]?.bool,
-                resources: table["resources"]?.array?.compactMap { $0.string } ?? []))
+                name: table["name"]?.value.string, host: table["host"]?.value.string, port: table["port"]?.value.integer,
+                password: table["password"]?.value.string, debug: table["debug"]?.value.boolean,
+                resources: table["resources"]?.value.array?.compactMap { $0.value.string } ?? []))
         } catch {
             return .failure(.invalid(error))
         }

@@ -1,74 +1,48 @@
-import TOMLKit
-
-/// A TOML value as plain Swift data, so validation needs no C++ bridge.
-indirect enum TOMLNode {
-    case table([String: TOMLNode])
-    case array([TOMLNode])
-    case string(String)
-    case integer(Int)
-    case float(Double)
-    case boolean(Bool)
-    case other(String)
-
-    init(_ value: any TOMLValueConvertible) {
-        switch value.type {
-        case .table:
-            var entries: [String: TOMLNode] = [:]
-            if let table = value.table {
-                for key in table.keys { if let child = table[key] { entries[key] = TOMLNode(child) } }
-            }
-            self = .table(entries)
-        case .array:
-            self = .array(value.array.map { $0.map { TOMLNode($0) } } ?? [])
-        case .string: self = .string(value.string ?? "")
-        case .int: self = .integer(value.int ?? 0)
-        case .double: self = .float(value.double ?? 0)
-        case .bool: self = .boolean(value.bool ?? false)
-        default: self = .other(value.type.description)
-        }
-    }
-
-    /// The type's name as a person would say it, for "expected …, found …".
-    var typeName: String {
-        switch self {
-        case .table: "a table"
-        case .array: "an array"
-        case .string: "a string"
-        case .integer: "an integer"
-        case .float: "a number"
-        case .boolean: "a boolean"
-        case .other(let name): "a \(name)"
-        }
-    }
-}
+import TOML
 
 /// Reads one table of the config with errors that name the file, line, column and key.
 struct TableReader {
-    let node: TOMLNode
+    /// The table's node; nil for the stand-in of a table that is not in the file.
+    let node: TOMLNode?
     let path: [String]
     let file: String
-    let locator: TOMLKeyLocator
     /// For `${VAR}` and `${VAR:-default}` in string values.
     var environment: [String: String] = [:]
 
     /// An empty stand-in for a missing table, so its keys still get their defaults.
     func empty(_ key: String) -> TableReader {
-        TableReader(node: .table([:]), path: path + [key], file: file, locator: locator, environment: environment)
+        TableReader(node: nil, path: path + [key], file: file, environment: environment)
     }
 
-    var entries: [String: TOMLNode] {
-        if case .table(let entries) = node { return entries }
-        return [:]
-    }
+    private var table: TOMLTable { node?.value.table ?? TOMLTable() }
+
+    var entries: [String: TOMLNode] { table.nodes }
 
     var displayName: String { path.isEmpty ? "the top level" : "[\(path.joined(separator: "."))]" }
 
     func keyPath(_ key: String?) -> String { (path + (key.map { [$0] } ?? [])).joined(separator: ".") }
 
+    /// Where `key` (dotted below this table: `paths.1`, `env.A`) stands, or the nearest thing above it that does.
+    private func position(of key: String?, onKey: Bool) -> TOMLPosition? {
+        guard var found = node else { return nil }
+        for part in key.map({ $0.split(separator: ".").map(String.init) }) ?? [] {
+            let next: TOMLNode?
+            switch found.value {
+            case .table(let table): next = table[part]
+            case .array(let elements): next = Int(part).flatMap { elements.indices.contains($0) ? elements[$0] : nil }
+            default: next = nil
+            }
+            guard let next else { break }
+            found = next
+        }
+        if onKey, let keyRange = found.keyRange { return keyRange.start }
+        return found.range.start
+    }
+
     /// An error at the value of `key` (or at this table's header when `key` is nil).
     func error(at key: String?, _ message: String, fix: String? = nil, onKey: Bool = false) -> ConfigError {
         let name = keyPath(key)
-        let position = onKey ? locator.firstMention(of: name) : (locator.values[name] ?? locator.firstMention(of: name))
+        let position = position(of: key, onKey: onKey)
         return ConfigError(file: file, line: position?.line, column: position?.column, key: name.isEmpty ? nil : name, message: message, fix: fix)
     }
 
@@ -94,25 +68,25 @@ struct TableReader {
     }
 
     func optionalTable(_ key: String) throws(ConfigError) -> TableReader? {
-        guard let value = entries[key] else { return nil }
-        guard case .table = value else {
-            throw error(at: key, "expected a table, found \(value.typeName)", fix: "write it as a [\(keyPath(key))] section")
+        guard let node = entries[key] else { return nil }
+        guard case .table = node.value else {
+            throw error(at: key, "expected a table, found \(node.value.typeName)", fix: "write it as a [\(keyPath(key))] section")
         }
-        return TableReader(node: value, path: path + [key], file: file, locator: locator, environment: environment)
+        return TableReader(node: node, path: path + [key], file: file, environment: environment)
     }
 
     /// `[[key]]` sections, each read as its own table at `key.N`.
     func tableArray(_ key: String) throws(ConfigError) -> [TableReader] {
-        guard let value = entries[key] else { return [] }
-        guard case .array(let elements) = value else {
-            throw error(at: key, "expected [[\(keyPath(key))]] sections, found \(value.typeName)", fix: "write each one as a [[\(keyPath(key))]] section")
+        guard let node = entries[key] else { return [] }
+        guard case .array(let elements) = node.value else {
+            throw error(at: key, "expected [[\(keyPath(key))]] sections, found \(node.value.typeName)", fix: "write each one as a [[\(keyPath(key))]] section")
         }
         var tables: [TableReader] = []
         for (offset, element) in elements.enumerated() {
-            guard case .table = element else {
-                throw error(at: "\(key).\(offset)", "expected a table, found \(element.typeName)", fix: "write each one as a [[\(keyPath(key))]] section")
+            guard case .table = element.value else {
+                throw error(at: "\(key).\(offset)", "expected a table, found \(element.value.typeName)", fix: "write each one as a [[\(keyPath(key))]] section")
             }
-            tables.append(TableReader(node: element, path: path + [key, String(offset)], file: file, locator: locator, environment: environment))
+            tables.append(TableReader(node: element, path: path + [key, String(offset)], file: file, environment: environment))
         }
         return tables
     }
@@ -138,7 +112,7 @@ struct TableReader {
     }
 
     func string(_ key: String) throws(ConfigError) -> String? {
-        guard let value = entries[key] else { return nil }
+        guard let value = entries[key]?.value else { return nil }
         guard case .string(let text) = value else {
             throw error(at: key, "expected a string, found \(value.typeName)", fix: "put the value in quotes")
         }
@@ -156,7 +130,7 @@ struct TableReader {
     }
 
     func integer(_ key: String) throws(ConfigError) -> Int? {
-        guard let value = entries[key] else { return nil }
+        guard let value = entries[key]?.value else { return nil }
         guard case .integer(let number) = value else {
             throw error(at: key, "expected an integer, found \(value.typeName)", fix: "write a number without quotes")
         }
@@ -164,7 +138,7 @@ struct TableReader {
     }
 
     func bool(_ key: String) throws(ConfigError) -> Bool? {
-        guard let value = entries[key] else { return nil }
+        guard let value = entries[key]?.value else { return nil }
         guard case .boolean(let flag) = value else {
             throw error(at: key, "expected true or false, found \(value.typeName)")
         }
@@ -172,14 +146,14 @@ struct TableReader {
     }
 
     func stringArray(_ key: String) throws(ConfigError) -> [String]? {
-        guard let value = entries[key] else { return nil }
+        guard let value = entries[key]?.value else { return nil }
         guard case .array(let elements) = value else {
             throw error(at: key, "expected an array of strings, found \(value.typeName)", fix: "write it as [\"…\"]")
         }
         var strings: [String] = []
         for (offset, element) in elements.enumerated() {
-            guard case .string(let text) = element else {
-                throw error(at: "\(key).\(offset)", "expected a string, found \(element.typeName)", fix: "put the value in quotes")
+            guard case .string(let text) = element.value else {
+                throw error(at: "\(key).\(offset)", "expected a string, found \(element.value.typeName)", fix: "put the value in quotes")
             }
             strings.append(try expand(text, at: "\(key).\(offset)"))
         }
@@ -187,14 +161,14 @@ struct TableReader {
     }
 
     func stringTable(_ key: String) throws(ConfigError) -> [String: String]? {
-        guard let value = entries[key] else { return nil }
+        guard let value = entries[key]?.value else { return nil }
         guard case .table(let table) = value else {
             throw error(at: key, "expected a table of strings, found \(value.typeName)", fix: "write it as { NAME = \"value\" }")
         }
         var strings: [String: String] = [:]
-        for (name, element) in table {
-            guard case .string(let text) = element else {
-                throw error(at: "\(key).\(name)", "expected a string, found \(element.typeName)", fix: "put the value in quotes")
+        for name in table.keys {
+            guard case .string(let text)? = table[name]?.value else {
+                throw error(at: "\(key).\(name)", "expected a string, found \(table[name]?.value.typeName ?? "nothing")", fix: "put the value in quotes")
             }
             strings[name] = try expand(text, at: "\(key).\(name)")
         }
@@ -202,7 +176,7 @@ struct TableReader {
     }
 
     func duration(_ key: String) throws(ConfigError) -> Duration? {
-        guard let value = entries[key] else { return nil }
+        guard let value = entries[key]?.value else { return nil }
         guard case .string(let text) = value else {
             throw error(at: key, "expected \(DurationParser.expected), found \(value.typeName)", fix: "write it as a string, e.g. \"2.5s\"")
         }
@@ -213,7 +187,7 @@ struct TableReader {
     }
 
     func command(_ key: String) throws(ConfigError) -> CommandSpec {
-        guard let value = entries[key] else {
+        guard let value = entries[key]?.value else {
             let example = path.first == "server" ? "[\"./altv-server\"]" : "\"npm run build\""
             throw error(at: nil, "missing required key \"\(key)\" in \(displayName)", fix: "add \(key) = \(example)")
         }

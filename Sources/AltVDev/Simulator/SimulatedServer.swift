@@ -1,5 +1,6 @@
 import CProcessSpawn
 import Foundation
+import TOML
 import Glibc
 
 /// A stand-in for `altv-server` that behaves as `shared/altv/README.md` describes the real one:
@@ -150,7 +151,7 @@ public final class SimulatedServer: @unchecked Sendable {
             return
         }
         do {
-            _ = try SafeTOML.parse(text)
+            _ = try TOMLParser.parse(text)
         } catch {
             say("resource.toml of \(resource): \(error.message) (line \(error.line), column \(error.column))", level: "Error")
             say("Failed to load resource \(resource)", level: "Error")

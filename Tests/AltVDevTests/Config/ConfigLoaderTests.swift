@@ -90,6 +90,14 @@ struct ConfigLoaderTests {
         #expect(reparsed.stages == config.stages && reparsed.services == config.services)
     }
 
+    @Test("bytes that are not UTF-8 are placed at the first bad one")
+    func notUTF8() {
+        let data = Data("[server]\ncommand = [\"x".utf8) + Data([0xC3, 0x28]) + Data("\"]\n".utf8)
+        #expect(throws: ConfigError(file: Self.file, line: 2, column: 14, message: "the file is not UTF-8 text", fix: "save it as UTF-8")) {
+            try ConfigLoader.load(data: data, file: Self.file, environment: [:])
+        }
+    }
+
     @Test("loopback hosts are recognised", arguments: [
         ("127.0.0.1", true), ("127.1.2.3", true), ("localhost", true), ("[::1]", true),
         ("192.168.1.5", false), ("10.0.0.2", false), ("example.com", false), ("127.0.0", false),

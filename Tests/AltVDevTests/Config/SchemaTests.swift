@@ -1,4 +1,5 @@
 import Foundation
+import TOML
 import Testing
 
 @testable import AltVDev
@@ -21,6 +22,22 @@ struct SchemaTests {
     }
 
     /// The key path an entry of that table has: `server.ready`, or `stage.0.name` for an array of tables.
+    /// Every key's dotted path in a document: `server.ready`, `stage.0.name`, …, mapped to its node.
+    static func paths(_ table: TOMLTable, prefix: String = "") -> [String: TOMLNode] {
+        var found: [String: TOMLNode] = [:]
+        for key in table.keys {
+            guard let node = table[key] else { continue }
+            found[prefix + key] = node
+            if case .table(let inner) = node.value { found.merge(paths(inner, prefix: prefix + key + ".")) { a, _ in a } }
+            if case .array(let elements) = node.value {
+                for (offset, element) in elements.enumerated() {
+                    if case .table(let inner) = element.value { found.merge(paths(inner, prefix: "\(prefix)\(key).\(offset).")) { a, _ in a } }
+                }
+            }
+        }
+        return found
+    }
+
     static func entryKey(_ table: String, _ key: String) -> String {
         ["stage", "service"].contains(table) ? "\(table).0.\(key)" : "\(table).\(key)"
     }
@@ -75,7 +92,7 @@ struct SchemaTests {
         let file = Self.root.appendingPathComponent("examples/altv-dev.example.toml").path
         let source = try String(contentsOfFile: file, encoding: .utf8)
         _ = try ConfigLoader.parse(source: source, file: file)
-        let keys = TOMLKeyLocator(source: source).keys
+        let keys = Self.paths(try TOMLParser.parse(source))
         for (table, names) in ConfigSchema.keys where !table.isEmpty {
             for name in names { #expect(keys[Self.entryKey(table, name)] != nil, "\(table).\(name)") }
         }
