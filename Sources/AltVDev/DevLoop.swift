@@ -67,6 +67,8 @@ public actor DevLoop {
     private var barriers: [Int: Latch<Void>] = [:]
     /// Resources the stages of the current cycle were seen writing.
     private var resourcesWrittenByStages: [String] = []
+    /// The hint about an absent game client was given and the client has not answered since.
+    private var clientHintGiven = false
     /// Kept across cycles so its connection setup is paid once, not on every reconnect.
     private var cachedEndpoint: HTTPDebugEndpoint?
 
@@ -169,7 +171,7 @@ public actor DevLoop {
         case .reconnect:
             console.say(":rc → reconnecting the game client")
             Task {
-                if let elapsed = await self.reconnectClient() { self.console.say("✓ reconnect \(elapsed.humanReadable)", .success) }
+                if case .reconnected(let elapsed) = await self.reconnectClient() { self.console.say("✓ reconnect \(elapsed.humanReadable)", .success) }
             }
         case .quit:
             beginShutdown(":q → stopping the server")
@@ -545,7 +547,12 @@ public actor DevLoop {
                             "the server is up, but failed to load resource \(report.failedResources.joined(separator: ", ")) (see its lines above)",
                             .warning)
                     }
-                case .exited(let status):
+                case .exited(let status, let readyAfter?):
+                    report.startToReady = readyAfter
+                    report.result = .failed(Self.exitedAfterReady(run, status: status))
+                    console.say(report.line, .error)
+                    return .completed
+                case .exited(let status, nil):
                     report.result = .failed("server \(status) before it was ready")
                     console.say(report.line, .error)
                     return .completed
@@ -558,53 +565,124 @@ public actor DevLoop {
                     return .cancelled
                 }
             case .reconnectClient:
-                guard let elapsed = await reconnectClient() else {
-                    if Task.isCancelled { return .cancelled }
-                    report.result = .failed("client not reconnected")
-                    console.say(report.line, .warning)
+                switch await reconnectUnlessExited(run) {
+                case .reconnected(let elapsed):
+                    report.reconnect = elapsed
+                case .notConnected:
+                    report.result = .clientNotConnected
+                case .failed(let reason):
+                    report.result = .failed(reason)
+                case .serverExited(let status):
+                    report.result = .failed(Self.exitedAfterReady(run, status: status))
+                    console.say(report.line, .error)
                     return .completed
+                case .cancelled:
+                    return .cancelled
                 }
-                report.reconnect = elapsed
             }
         }
-        console.say(report.line, .success)
+        // A server that dies right after its ready line failed to start, however fast the reconnect was:
+        // the cycle's verdict waits until the line is `readySettle` old.
+        if let run, let readyAt = run.output.ready.current, run.process.exit.current == nil {
+            _ = await run.process.exit.wait(until: readyAt + Self.readySettle)
+            if Task.isCancelled { return .cancelled }
+        }
+        if let run, let status = run.process.exit.current, run.output.ready.current != nil {
+            report.result = .failed(Self.exitedAfterReady(run, status: status))
+            console.say(report.line, .error)
+            return .completed
+        }
+        switch report.result {
+        case .done: console.say(report.line, .success)
+        case .clientNotConnected: console.say(report.line, .warning)
+        case .failed: console.say(report.line, .error)
+        }
         return .completed
     }
 
-    /// Runs the reconnect flow; the time it took, or nil when it did not reconnect.
-    private func reconnectClient() async -> Duration? {
+    /// How long after its ready line a server's exit still fails the cycle that started it.
+    static let readySettle: Duration = .milliseconds(250)
+
+    static func exitedAfterReady(_ run: ServerRun?, status: ExitStatus) -> String {
+        guard let after = run?.exitedAfterReady()?.after else { return "server \(status) after it was ready" }
+        return "server \(status) \(after.humanReadable) after it was ready"
+    }
+
+    enum ReconnectResult: Equatable {
+        case reconnected(Duration)
+        /// The client did not answer or never became ready: the server is fine, the game is not there.
+        case notConnected
+        case failed(String)
+        case serverExited(ExitStatus)
+        case cancelled
+    }
+
+    /// The reconnect flow, abandoned the moment the server it would reconnect to exits.
+    private func reconnectUnlessExited(_ run: ServerRun?) async -> ReconnectResult {
+        guard let run else { return await reconnectClient() }
+        if let status = run.process.exit.current { return .serverExited(status) }
+        return await withTaskGroup(of: ReconnectResult?.self) { race in
+            race.addTask { await self.reconnectClient() }
+            race.addTask { await run.process.exit.wait().map { .serverExited($0) } }
+            let first = await race.next() ?? nil
+            race.cancelAll()
+            if first == .cancelled, let status = run.process.exit.current { return .serverExited(status) }
+            return first ?? .cancelled
+        }
+    }
+
+    /// Runs the reconnect flow once, telling the user what it sees.
+    private func reconnectClient() async -> ReconnectResult {
         let settings = config.reconnect
         let flow = ReconnectFlow(
             endpoint: endpoint,
             password: settings.password, retryInterval: settings.retryInterval, timeout: settings.timeout,
             clock: ContinuousClock())
         let console = self.console
+        let hintGiven = clientHintGiven
+        var unreachable = false
         let outcome = await flow.run { progress in
             switch progress {
             case .unreachable(let error):
-                console.say(
-                    "game client at \(settings.url) \(error); retrying every \(settings.retryInterval.humanReadable) for up to \(settings.timeout.humanReadable)",
-                    .warning)
+                unreachable = true
+                let line = "game client at \(settings.url) \(error); retrying every \(settings.retryInterval.humanReadable) for up to \(settings.timeout.humanReadable)"
+                // Said in full once per outage; while the game stays away, later cycles say it only with --verbose.
+                console.say(line, hintGiven ? .debug : .warning)
+                if !hintGiven { console.say(Self.clientHint) }
             case .waiting(let status):
                 console.say("game client is \(status); waiting for MAIN_MENU or IN_GAME")
             case .sendingReconnect(let status):
                 console.say("game client is \(status): sending POST /reconnect", .debug)
             }
         }
+        clientHintGiven = unreachable
         switch outcome {
         case .reconnected(let status, let after):
             console.say("game client reconnecting (was \(status))")
-            return after
+            return .reconnected(after)
         case .gaveUp(let last):
-            console.say("gave up reconnecting after \(settings.timeout.humanReadable) (\(last)); the next change tries again", .warning)
+            console.say("gave up reconnecting after \(settings.timeout.humanReadable) (\(last)); the next change tries again", unreachable && hintGiven ? .debug : .warning)
+            return .notConnected
         case .rejected(let error):
             let source = settings.passwordSource.map { " (password from \($0))" } ?? " (no password set)"
             console.say("POST \(settings.url)/reconnect failed: \(error)\(source)", .error)
+            return .failed("the game client refused the reconnect")
+        case .notAClient(let answer):
+            console.say(
+                "\(settings.url) is not an alt:V client: GET /status answered \(answer), not a status like MAIN_MENU; check [reconnect] url",
+                .error)
+            return .failed("not an alt:V client at \(settings.url)")
         case .cancelled:
-            break
+            return .cancelled
         }
-        return nil
     }
+
+    /// What to check when the game client does not answer at all, said once per outage.
+    static let clientHint = """
+        the game client's debug endpoint does not answer. Check that the game is running with alt:V, that \
+        `debug = true` is set in the client's altv.toml and in server.toml, and that [reconnect] url is right; \
+        or set [reconnect] enabled = false to stop trying
+        """
 
     private func reportExit(status: ExitStatus, uptime: Duration, lastLines: [String]) {
         var message = "server \(status) after \(uptime.humanReadable)"

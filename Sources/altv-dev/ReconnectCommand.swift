@@ -69,6 +69,9 @@ struct ReconnectCommand: AsyncParsableCommand {
         case .rejected(let error):
             console.say("POST \(target)/reconnect failed: \(error)", .error)
             throw ExitCode(1)
+        case .notAClient(let answer):
+            console.say("\(target) is not an alt:V client: GET /status answered \(answer)", .error)
+            throw ExitCode(1)
         case .cancelled:
             throw ExitCode(1)
         }

@@ -92,6 +92,9 @@ struct SimulateClient: AsyncParsableCommand {
     @Option(help: "Misbehave: never-answer, garbage, reconnect-401 or reconnect-500.")
     var fault: SimulatedClient.Fault?
 
+    @Option(name: .customLong("status-delay"), help: "Answer GET /status this late, e.g. \"200ms\" (a busy game).")
+    var statusDelay: String?
+
     func run() async throws {
         var options = SimulatedClient.Options()
         options.host = host
@@ -99,6 +102,12 @@ struct SimulateClient: AsyncParsableCommand {
         options.server = server
         options.initialState = state
         options.fault = fault
+        if let statusDelay {
+            guard let delay = DurationParser.parse(statusDelay) else {
+                throw ValidationError("--status-delay \(statusDelay): expected \(DurationParser.expected)")
+            }
+            options.statusDelay = delay
+        }
         try await SimulatedClient(options: options).run()
     }
 }

@@ -122,14 +122,17 @@ struct ReliabilityTests {
         }
     }
 
-    @Test("a client answering garbage: shown once, kept polling until the timeout")
+    @Test("a /status answer that is no alt:V status: not an alt:V client, said at once, not after the timeout")
     func clientGarbage() async throws {
         try await withProject { project in
-            let (_, url) = try await project.startClient(fault: "garbage")
-            project.writeConfig(reconnectURL: url, reconnect: ["timeout": "\"1s\""])
+            let (client, url) = try await project.startClient(fault: "garbage")
+            // A timeout longer than the wait below: only an answer at once passes.
+            project.writeConfig(reconnectURL: url, reconnect: ["timeout": "\"10m\""])
             let watch = try project.launch(["watch"])
-            #expect(await watch.log.wait(for: "gave up reconnecting after 1.00s"))
-            #expect(watch.log.count(containing: "game client is \"<html><body>502 Bad Gateway</body></html>\"; waiting") == 1)
+            #expect(await watch.log.wait(for: "✗ #1 start"))
+            #expect(watch.log.count(containing: "\(url) is not an alt:V client: GET /status answered \"<html><body>502 Bad Gateway</body></html>\"") == 1)
+            #expect(watch.log.count(containing: "not an alt:V client at \(url)") == 1)
+            #expect(client.log.count(containing: "reconnect requested") == 0)
             await project.stopAndExpectNothingLeft(watch)
         }
     }

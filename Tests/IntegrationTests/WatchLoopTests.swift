@@ -173,16 +173,45 @@ struct WatchLoopTests {
         }
     }
 
-    @Test("an unreachable client is reported once, then given up at the timeout")
+    @Test("no game client: said once with what to check; the cycle is the server ready, the client not connected")
     func unreachableClient() async throws {
         try await withProject { project in
             let port = try FreePort.find()
             project.writeConfig(reconnectURL: "http://127.0.0.1:\(port)", reconnect: ["timeout": "\"1s\""])
             let watch = try project.launch(["watch"])
-            #expect(await watch.log.wait(for: "gave up reconnecting after 1.00s"))
-            #expect(watch.log.count(containing: "not reachable (") == 2)  // the one report, and the give-up line
+            #expect(await watch.log.wait(for: "✓ #1 start"))
+            #expect(await watch.log.wait(for: "server ready, client not connected"))
             #expect(watch.log.count(containing: "retrying every 200ms for up to 1.00s") == 1)
-            #expect(await watch.log.wait(for: "✗ #1 start"))
+            #expect(watch.log.count(containing: "debug = true` is set in the client's altv.toml") == 1)
+            #expect(watch.log.count(containing: "gave up reconnecting after 1.00s") == 1)
+            // The game is still away: the next cycle says nothing new about it.
+            project.append("resources/core/server/index.js", "// edit\n")
+            #expect(await watch.log.wait(for: "✓ #2 resources/core/server/index.js"))
+            #expect(watch.log.count(containing: "server ready, client not connected") == 2)
+            #expect(watch.log.count(containing: "retrying every 200ms") == 1)
+            #expect(watch.log.count(containing: "debug = true` is set in the client's altv.toml") == 1)
+            #expect(watch.log.count(containing: "✗") == 0)
+            await project.stopAndExpectNothingLeft(watch)
+        }
+    }
+
+    @Test("a server that exits right after its ready line fails its cycle every time, and no reconnect is sent once that is known")
+    func exitRightAfterReady() async throws {
+        try await withProject { project in
+            // The game takes 300 ms to answer /status: the exit is known long before a POST could go out.
+            let (client, url) = try await project.startClient(extra: ["--status-delay", "300ms"])
+            project.writeConfig(serverFlags: ["--exit-after", "0ms"], reconnectURL: url)
+            let watch = try project.launch(["watch"])
+            for cycle in 1...4 {
+                if cycle > 1 { project.append("resources/core/server/index.js", "// edit \(cycle)\n") }
+                #expect(await watch.log.wait(for: "✗ #\(cycle) "))
+                let line = watch.log.lines.first { $0.contains("✗ #\(cycle) ") } ?? ""
+                #expect(line.range(of: #"server exited with status 1 \d+(\.\d+)?m?s after it was ready"#, options: .regularExpression) != nil, "\(line)")
+            }
+            #expect(watch.log.count(containing: "✓") == 0)
+            #expect(watch.log.count(containing: "Segmentation fault (simulated exit)") >= 4)
+            #expect(client.log.count(containing: "reconnect requested") == 0)
+            await project.stopAndExpectNothingLeft(watch)
         }
     }
 

@@ -2,6 +2,8 @@
 public struct CycleReport: Equatable, Sendable {
     public enum Result: Equatable, Sendable {
         case done
+        /// The server is up; only the game client could not be made to reconnect (not running, say).
+        case clientNotConnected
         case failed(String)
     }
 
@@ -41,7 +43,8 @@ public struct CycleReport: Equatable, Sendable {
         if let saveToReady { parts.append("save→ready \(saveToReady.humanReadable)") }
         if !failedResources.isEmpty { parts.append("failed to load resource \(failedResources.joined(separator: ", "))") }
         if case .failed(let reason) = result { parts.append(reason) }
-        let mark = result == .done ? "✓" : "✗"
+        if result == .clientNotConnected { parts.append("server ready, client not connected") }
+        let mark = result == .done || result == .clientNotConnected ? "✓" : "✗"
         return "\(mark) " + parts.joined(separator: " · ")
     }
 }

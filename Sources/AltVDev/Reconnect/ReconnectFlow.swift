@@ -28,6 +28,8 @@ public struct ReconnectFlow<C: Clock>: Sendable where C.Duration == Duration {
         case gaveUp(last: String)
         /// The POST itself failed; not retried, so a wrong password is not hammered.
         case rejected(EndpointError)
+        /// `/status` answered something that is no alt:V status (another program on that port): said at once.
+        case notAClient(String)
         case cancelled
     }
 
@@ -47,6 +49,7 @@ public struct ReconnectFlow<C: Clock>: Sendable where C.Duration == Duration {
             if Task.isCancelled { return .cancelled }
             do throws(EndpointError) {
                 let status = try await endpoint.status().masked(by: redactor)
+                if case .unknown = status { return .notAClient(status.description) }
                 last = "status \(status)"
                 if status.acceptsReconnect {
                     report(.sendingReconnect(status))

@@ -15,6 +15,8 @@ public actor SimulatedClient {
         /// The server the client "last used": where `/reconnect` connects.
         public var server = "127.0.0.1:7788"
         public var initialState = "MAIN_MENU"
+        /// How long `GET /status` takes to answer (a busy game).
+        public var statusDelay: Duration = .zero
         /// How long DOWNLOADING_FILES lasts.
         public var downloadTime: Duration = .milliseconds(150)
         public var fault: Fault?
@@ -58,8 +60,10 @@ public actor SimulatedClient {
     public func run() async throws {
         let server = HTTPServer(address: try .inet(ip4: options.host, port: options.port), logger: .disabled)
         let fault = options.fault
+        let statusDelay = options.statusDelay
         await server.appendRoute("GET /status") { _ in
             if fault == .neverAnswer { try await Task.sleep(for: .seconds(3600)) }
+            if statusDelay > .zero { try await Task.sleep(for: statusDelay) }
             let status = fault == .garbage ? "<html><body>502 Bad Gateway</body></html>" : await self.status
             return HTTPResponse(statusCode: .ok, headers: [.contentType: "text/plain"], body: Data(status.utf8))
         }

@@ -15,6 +15,9 @@ public final class ChildProcess: Sendable {
     /// Write end of the child's stdin; nil when it reads /dev/null.
     public let inputDescriptor: Int32?
     public let exit = Latch<ExitStatus>()
+    /// When the reaper saw it exit.
+    private let exitTime = Latch<ContinuousClock.Instant>()
+    public var exitedAt: ContinuousClock.Instant? { exitTime.current }
     public let startedAt: ContinuousClock.Instant
 
     public struct Options: Sendable {
@@ -46,6 +49,7 @@ public final class ChildProcess: Sendable {
             if devNull >= 0 { close(devNull) }
         }
         let latch = exit
+        let exitTime = self.exitTime
         var spawnCode: Int32 = 0
         let pid = ProcessReaper.shared.spawn({ () -> pid_t in
             var pid: pid_t = 0
@@ -58,7 +62,10 @@ public final class ChildProcess: Sendable {
                 }
             }
             return spawnCode == 0 ? pid : -1
-        }, onExit: { status in latch.fulfill(status) })
+        }, onExit: { status in
+            exitTime.fulfill(.now)
+            latch.fulfill(status)
+        })
         guard spawnCode == 0 else {
             close(output.readEnd)
             if let input { close(input.writeEnd) }

@@ -11,8 +11,6 @@ public struct ServerLifecycle: Equatable, Sendable {
 
     public enum Action: Equatable, Sendable {
         case none
-        /// The ready line of the current run: go on with the cycle.
-        case proceedAfterReady
         /// The server ended on its own: tell the user, wait for the next change.
         case reportUnexpectedExit(ExitStatus)
         /// Stop the process group with the configured teardown.
@@ -27,10 +25,10 @@ public struct ServerLifecycle: Equatable, Sendable {
         state = .starting(run: run)
     }
 
-    public mutating func readyLineSeen(run: Int) -> Action {
-        guard state == .starting(run: run) else { return .none }
+    /// The ready line of `run`; the cycle waiting for it learns of it from the run's own output.
+    public mutating func readyLineSeen(run: Int) {
+        guard state == .starting(run: run) else { return }
         state = .ready(run: run)
-        return .proceedAfterReady
     }
 
     public mutating func exited(run: Int, status: ExitStatus) -> Action {

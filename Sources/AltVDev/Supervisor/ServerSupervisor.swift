@@ -3,6 +3,12 @@ import Glibc
 
 /// One start of the server: its process, its output and whether it became ready.
 public final class ServerRun: Sendable {
+    /// How long after its ready line the server exited, once it has (nil while it runs or before it was ready).
+    public func exitedAfterReady() -> (status: ExitStatus, after: Duration)? {
+        guard let status = process.exit.current, let ready = output.ready.current else { return nil }
+        return (status, max(.zero, (process.exitedAt ?? .now) - ready))
+    }
+
     public let id: Int
     public let process: ChildProcess
     public let output: ServerOutput
@@ -18,17 +24,23 @@ public final class ServerRun: Sendable {
 
     public enum ReadyOutcome: Equatable, Sendable {
         case ready(after: Duration)
-        case exited(ExitStatus)
+        /// The process ended; `readyAfter` when its ready line had been printed before that.
+        case exited(ExitStatus, readyAfter: Duration?)
         case timedOut
         case cancelled
     }
 
     /// Waits for the ready line, the process's exit or the timeout, whichever comes first.
+    /// An exit is judged once the output has drained, so a ready line printed just before it counts.
     public func waitUntilReady(timeout: Duration) async -> ReadyOutcome {
         let started = process.startedAt
         return await withTaskGroup(of: ReadyOutcome?.self) { group in
             group.addTask { await self.output.ready.wait().map { .ready(after: $0 - started) } }
-            group.addTask { await self.process.exit.wait().map { .exited($0) } }
+            group.addTask {
+                guard let status = await self.process.exit.wait() else { return nil }
+                _ = await self.output.closed.wait(timeout: .milliseconds(300))
+                return .exited(status, readyAfter: self.output.ready.current.map { $0 - started })
+            }
             group.addTask {
                 do {
                     try await Task.sleep(until: started + timeout, clock: .continuous)
@@ -109,7 +121,7 @@ public actor ServerSupervisor {
     }
 
     private func readyLineSeen(run: ServerRun) {
-        _ = lifecycle.readyLineSeen(run: run.id)
+        lifecycle.readyLineSeen(run: run.id)
     }
 
     private func processExited(run: ServerRun, status: ExitStatus) async {

@@ -50,6 +50,23 @@ struct ReconnectFlowTests {
         #expect(endpoint.requests.count == 25)
     }
 
+    @Test("an answer that is no alt:V status ends the flow at once, without a POST")
+    func notAClient() async {
+        let endpoint = FakeDebugEndpoint(statuses: [.success(ClientStatus("<html>502</html>"))])
+        let clock = ImmediateClock()
+        let outcome = await flow(endpoint, clock: clock).run()
+        #expect(outcome == .notAClient("\"<html>502</html>\""))
+        #expect(clock.sleeps.isEmpty)
+        #expect(endpoint.requests == ["GET /status"])
+    }
+
+    @Test("what the client says is masked before anyone prints it")
+    func clientWordsMasked() async {
+        let endpoint = FakeDebugEndpoint(statuses: [.success(.mainMenu)], reconnect: .failure(.httpStatus(401, "wrong password hunter22")))
+        let outcome = await flow(endpoint, clock: ImmediateClock(), password: "hunter22").run()
+        #expect(outcome == .rejected(.httpStatus(401, "wrong password ********")))
+    }
+
     @Test("a client that appears later is reconnected")
     func appearsLater() async {
         let endpoint = FakeDebugEndpoint(statuses: [.failure(.unreachable("refused")), .failure(.timedOut), .success(.mainMenu)])

@@ -107,9 +107,9 @@ final class TestProject: @unchecked Sendable {
 
     /// Starts the simulated game client on a free port; returns it and its URL.
     /// With `on`, the client runs on that test host and listens on its address.
-    func startClient(state: String = "MAIN_MENU", fault: String? = nil, on host: TestHost? = nil) async throws -> (Launched, String) {
+    func startClient(state: String = "MAIN_MENU", fault: String? = nil, on host: TestHost? = nil, extra: [String] = []) async throws -> (Launched, String) {
         let argv = [Binary.path, "sim", "client", "--port", "0", "--server", "127.0.0.1:\(serverPort)", "--state", state]
-            + (fault.map { ["--fault", $0] } ?? []) + (host.map { ["--host", $0.address] } ?? [])
+            + (fault.map { ["--fault", $0] } ?? []) + (host.map { ["--host", $0.address] } ?? []) + extra
         let client = try Launched(host?.inside(argv) ?? argv, cwd: root, environment: ProcessInfo.processInfo.environment)
         track(client)
         guard await client.log.wait(for: "HTTP Debug Server started listening on", timeout: .seconds(30)),
