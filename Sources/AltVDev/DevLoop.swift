@@ -65,6 +65,9 @@ public actor DevLoop {
     private var suppressedOutputs: [Int: GlobSet] = [:]
     private var nextSuppression = 0
     private var barriers: [Int: Latch<Void>] = [:]
+    /// Stages running now (until the watcher has delivered what they wrote): what changes meanwhile is theirs.
+    private var runningStages: [String] = []
+    private var feedbackGuard = StageFeedbackGuard()
     /// Resources the stages of the current cycle were seen writing.
     private var resourcesWrittenByStages: [String] = []
     /// The hint about an absent game client was given and the client has not answered since.
@@ -327,6 +330,7 @@ public actor DevLoop {
             }
             if fileEvents.isEmpty { return }
         }
+        if !runningStages.isEmpty { feedbackGuard.stagesWrote(fileEvents.map(\.path), stages: runningStages) }
         if console.verbose {
             for event in fileEvents {
                 let shown = PathFilter.relative(event.path, to: config.directory) ?? event.path
@@ -354,6 +358,20 @@ public actor DevLoop {
     // MARK: Cycles
 
     private func changesArrived(_ changes: ChangeSet) {
+        if case .loop(let paths, let stages, let cycles) = feedbackGuard.admit(changes) {
+            let shown = ChangeSet(paths: paths).summary(relativeTo: config.directory)
+            let named = stages.joined(separator: ", ")
+            let glob = StageFeedbackGuard.outputsSuggestion(for: paths, base: config.directory)
+            // Said in full when the loop is first stopped; the same writes coming back later are only noted.
+            console.say(
+                cycles == StageFeedbackGuard.limit
+                    ? "stopped a loop: the last \(cycles) cycles were started only by files that stage \(named) wrote (\(shown)). "
+                        + "Add them to that stage's outputs, e.g. outputs = [\"\(glob)\"], so its own writes start no cycle; "
+                        + "waiting for another change"
+                    : "\(shown) written by stage \(named) again: not a new change",
+                cycles == StageFeedbackGuard.limit ? .error : .debug)
+            return
+        }
         if cycleBusy, config.watch.onBusy == .queue {
             queuedChanges = queuedChanges.map { $0.merging(changes) } ?? changes
             console.say("change: \(changes.summary(relativeTo: config.directory)) → queued until cycle #\(cycleNumber) ends (on_busy = \"queue\")")
@@ -376,6 +394,7 @@ public actor DevLoop {
             }
         }
         if case .changes(let changes) = trigger { carriedChanges = changes }
+        if case .changes = requested {} else { feedbackGuard.otherCycleStarted() }
         let previous = cycle
         previous?.cancel()
         cycleNumber += 1
@@ -409,6 +428,8 @@ public actor DevLoop {
         let outputs = stages.flatMap(\.outputs)
         if !outputs.isEmpty { suppressedOutputs[token] = GlobSet(base: config.directory, patterns: outputs) }
         console.say("running stage\(names.count == 1 ? "" : "s") \(names.joined(separator: ", "))", .debug)
+        runningStages = names
+        defer { runningStages = [] }
         let runner = StageRunner(
             console: console, guardian: guardian, environment: options.environment, hidden: [config.reconnect.passwordEnv],
             stopTimeout: config.server.stopTimeout)

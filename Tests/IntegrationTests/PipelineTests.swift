@@ -57,7 +57,31 @@ struct PipelineTests {
             #expect(watch.log.count(containing: "[waiter] saw-helper") == 1)
             let cycle = watch.log.lines.first { $0.contains("✓ #1") } ?? ""
             let order = ["first", "second", "waiter", "helper"].compactMap { cycle.range(of: " \($0) ")?.lowerBound }
-            #expect(order.count == 4)
+            // Written in order, and reported in it: a batch's stages in the order they are written.
+            #expect(order.count == 4 && order == order.sorted(), "\(cycle)")
+            await project.stopAndExpectNothingLeft(watch)
+        }
+    }
+
+    @Test("a stage that writes into the watched folders without outputs: the loop is stopped after three cycles and named")
+    func selfRestartingBuild() async throws {
+        try await withProject { project in
+            project.writeConfig(
+                reconnect: ["enabled": "false"],
+                extra: Self.stage("build", "date +%s%N >> resources/core/server/generated.js"))
+            let watch = try project.launch(["watch"])
+            let loop = "stopped a loop: the last 3 cycles were started only by files that stage build wrote (resources/core/server/generated.js)"
+            #expect(await watch.log.wait(for: loop))
+            #expect(watch.log.count(containing: "outputs = [\"resources/core/server/**\"]") == 1)
+            // The cycle in flight ends; the build's write after it started none. (Cycles superseded by the next write print no ✓.)
+            #expect(await watch.log.wait(for: "✓ #"))
+            #expect(watch.log.count(containing: "change: resources/core/server/generated.js") == 3)
+            // A real edit runs the build again; it loops again and is stopped again after three.
+            project.append("resources/chat/server/index.js", "// a real edit\n")
+            #expect(await watch.log.wait(for: loop, count: 2))
+            #expect(await watch.log.wait(for: "✓ #", count: 2))
+            // The real edit's cycle, then three more started by the build (each merged with the edit while superseded).
+            #expect(watch.log.lines.filter { $0.hasPrefix("[altv-dev] change: ") }.count == 3 + 1 + 3)
             await project.stopAndExpectNothingLeft(watch)
         }
     }
