@@ -34,15 +34,21 @@ struct InitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "init",
         abstract: "Write a commented altv-dev.toml for the alt:V server in this folder.",
-        discussion: "Looks for the server binary, server.toml and its resources, a package.json build script and TypeScript.")
+        discussion: """
+            Looks for the server binary, server.toml and its resources, a package.json build script and TypeScript. \
+            Refuses (exit 1) in a folder without server.toml, and to replace an existing file, unless --force.
+            """)
 
     @Flag(help: "Replace an existing altv-dev.toml.")
     var force = false
 
     func run() throws {
         do {
-            let file = try ProjectScaffold(directory: FileManager.default.currentDirectoryPath).write(force: force)
+            let scaffold = ProjectScaffold(directory: FileManager.default.currentDirectoryPath)
+            let file = try scaffold.write(force: force)
             print("wrote \(file); check it with `altv-dev check`, then run `altv-dev watch`")
+            let missing = scaffold.findings().missing
+            if !missing.isEmpty { print("not found here: " + missing.joined(separator: ", ") + "; the file says where to point it") }
         } catch let refusal as ProjectScaffold.Refusal {
             FileHandle.standardError.write(Data("altv-dev: \(refusal)\n".utf8))
             throw ExitCode(1)

@@ -130,6 +130,23 @@ struct ConfigCommandTests {
             #expect(again.log.count(containing: "already exists; pass --force to replace it") == 1)
             let forced = try project.launch(["init", "--force"])
             #expect(await forced.waitForExit() == .exited(0))
+            let why = try project.launch(["check", "--why", "server.toml"])
+            #expect(await why.waitForExit() == .exited(0))
+            #expect(why.log.lines == ["server.toml: watched: a save restarts the server"])
+        }
+    }
+
+    @Test("init where there is no alt:V server: says what it did not find and exits 1; --force writes anyway")
+    func initElsewhere() async throws {
+        try await withProject { project in
+            try FileManager.default.removeItem(atPath: project.path("server.toml"))
+            let refused = try project.launch(["init"])
+            #expect(await refused.waitForExit() == .exited(1))
+            #expect(refused.log.count(containing: "does not look like an alt:V server folder: not found: server.toml") == 1)
+            #expect(!FileManager.default.fileExists(atPath: project.path("altv-dev.toml")))
+            let forced = try project.launch(["init", "--force"])
+            #expect(await forced.waitForExit() == .exited(0))
+            #expect(forced.log.count(containing: "not found here: server.toml") == 1)
         }
     }
 

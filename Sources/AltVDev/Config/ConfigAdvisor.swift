@@ -11,6 +11,12 @@ public enum ConfigAdvisor {
                     + "fix the path, or install the server there")
         }
         let serverToml = ServerToml.path(in: config.server.cwd)
+        if FileManager.default.fileExists(atPath: serverToml), !isWatched(serverToml, config: config) {
+            let folder = PathFilter.relative(config.server.cwd, to: config.directory) ?? config.server.cwd
+            warnings.append(
+                "\(serverToml) is not watched: saving it does nothing until altv-dev restarts; "
+                    + "add its folder to [watch] paths, e.g. paths = [\"\(folder.isEmpty ? "." : folder)\"]")
+        }
         switch ServerToml.read(in: config.server.cwd) {
         case .success(let toml) where toml.debug != true:
             warnings.append(
@@ -25,6 +31,13 @@ public enum ConfigAdvisor {
             }
         }
         return warnings
+    }
+
+    /// Inside a watched folder and not ignored.
+    static func isWatched(_ path: String, config: Config) -> Bool {
+        guard config.watch.paths.contains(where: { path == $0 || path.hasPrefix($0 + "/") || $0 == "/" }) else { return false }
+        let filter = PathFilter(base: config.directory, patterns: config.watch.ignore, source: (config.file as NSString).lastPathComponent)
+        return !filter.verdict(for: path, isDirectory: false).ignored
     }
 
     /// The program a command runs: the first word of a shell line, the first element of an array.

@@ -17,6 +17,19 @@ public struct ProjectScaffold {
         public var hasResourcesFolder = false
         public var buildScript: String?
         public var typeScript = false
+        public var hasSourceFolder = false
+
+        /// An alt:V server folder has a server.toml.
+        public var isServerFolder: Bool { hasServerToml }
+
+        /// What was looked for and not found, for the user.
+        public var missing: [String] {
+            var missing: [String] = []
+            if !hasServerToml { missing.append("server.toml") }
+            if serverBinary == nil { missing.append("the altv-server program ([server] command points at ./altv-server)") }
+            if !hasResourcesFolder { missing.append("a resources/ folder") }
+            return missing
+        }
     }
 
     public func findings() -> Findings {
@@ -40,6 +53,7 @@ public struct ProjectScaffold {
             found.buildScript = "npm run build"
         }
         found.typeScript = manager.fileExists(atPath: path("tsconfig.json"))
+        found.hasSourceFolder = manager.fileExists(atPath: path("src"), isDirectory: &isDirectory) && isDirectory.boolValue
         return found
     }
 
@@ -60,14 +74,15 @@ public struct ProjectScaffold {
         lines.append("stop_timeout = \"10s\"")
         lines.append("")
         lines.append("[watch]")
-        if !found.hasResourcesFolder { lines.append("# No resources/ folder was found here: list the folders your resources live in.") }
+        lines.append("# The server folder: resources, server.toml (a save there restarts the whole server) and your sources.")
+        if !found.hasResourcesFolder { lines.append("# No resources/ folder was found here.") }
         if !found.resources.isEmpty { lines.append("# server.toml loads: \(found.resources.joined(separator: ", "))") }
-        lines.append("paths = [\"resources\"]")
-        lines.append("# gitignore syntax; editor swap files and .git/ are always ignored.")
-        lines.append("ignore = [\"node_modules/\", \"*.log\"]")
+        lines.append("paths = [\".\"]")
+        lines.append("# gitignore syntax; editor swap files and .git/ are always ignored. cache/ is the server's own.")
+        lines.append("ignore = [\"node_modules/\", \"*.log\", \"cache/\"]")
         lines.append("debounce = \"100ms\"")
         if found.typeScript && found.buildScript == nil {
-            lines.append("# tsconfig.json found: watch the compiled output, or your sources plus a [[stage]] that compiles them.")
+            lines.append("# tsconfig.json found but no build script: add a [[stage]] that compiles your sources into resources/.")
         }
         lines.append("")
         lines.append("[reconnect]")
@@ -81,12 +96,24 @@ public struct ProjectScaffold {
         if let build = found.buildScript {
             lines.append("")
             lines.append("# package.json has a build script\(found.typeScript ? " and tsconfig.json compiles TypeScript" : ""): run it before each restart.")
-            lines.append("# Narrow it with when = [\"src/**\"] and name what it writes with outputs = [\"resources/**\"].")
             lines.append("[[stage]]")
             lines.append("name = \"build\"")
             lines.append("command = \"\(build)\"")
+            lines.append("# What the build reads: only a change there runs it (gitignore-style globs, relative to this file).")
+            if !found.hasSourceFolder && !found.typeScript { lines.append("# No src/ folder was found: list where your sources are.") }
+            lines.append("when = [" + Self.sources(found).map { "\"\($0)\"" }.joined(separator: ", ") + "]")
+            lines.append("# What it writes: its own writes start no new cycle (without this, a build into resources/ restarts forever).")
+            lines.append("outputs = [\"resources/**\"]")
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// What a build stage reads: src/ when there is one, else the TypeScript files, and the build's own settings.
+    static func sources(_ found: Findings) -> [String] {
+        var sources = found.hasSourceFolder ? ["src/**"] : found.typeScript ? ["**/*.ts", "!resources/**"] : []
+        sources.append("package.json")
+        if found.typeScript { sources.append("tsconfig.json") }
+        return sources
     }
 
     public struct Refusal: Error, CustomStringConvertible {
@@ -100,7 +127,14 @@ public struct ProjectScaffold {
         if FileManager.default.fileExists(atPath: target) && !force {
             throw Refusal(description: "\(target) already exists; pass --force to replace it")
         }
-        try Data(render(findings()).utf8).write(to: URL(fileURLWithPath: target))
+        let found = findings()
+        if !found.isServerFolder && !force {
+            throw Refusal(
+                description: "\(directory) does not look like an alt:V server folder: not found: "
+                    + found.missing.joined(separator: ", ")
+                    + ". Run `altv-dev init` in the folder with server.toml, or pass --force to write a file here anyway")
+        }
+        try Data(render(found).utf8).write(to: URL(fileURLWithPath: target))
         return target
     }
 

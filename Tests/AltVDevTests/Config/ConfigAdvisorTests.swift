@@ -50,11 +50,13 @@ struct ConfigAdvisorTests {
     func warnings() throws {
         try withFolder(["altv-dev.toml": Self.config, "server.toml": "debug = false\n"]) { folder in
             let warnings = ConfigAdvisor.warnings(for: try ConfigLoader.load(file: folder + "/altv-dev.toml"), environment: [:])
-            #expect(warnings.count == 2)
+            #expect(warnings.count == 3)
             #expect(warnings[0].hasPrefix("server.command: ./altv-server is not found"))
-            #expect(warnings[1].contains("debug is not true"))
+            #expect(warnings[1] == "\(folder)/server.toml is not watched: saving it does nothing until altv-dev restarts; add its folder to [watch] paths, e.g. paths = [\".\"]")
+            #expect(warnings[2].contains("debug is not true"))
         }
-        try withFolder(["altv-dev.toml": Self.config.replacingOccurrences(of: "./altv-server", with: "sh"), "server.toml": "debug = true\n"]) { folder in
+        let watchingAll = Self.config.replacingOccurrences(of: "./altv-server", with: "sh").replacingOccurrences(of: "paths = [\"resources\"]", with: "paths = [\".\"]")
+        try withFolder(["altv-dev.toml": watchingAll, "server.toml": "debug = true\n"]) { folder in
             let config = try ConfigLoader.load(file: folder + "/altv-dev.toml")
             #expect(ConfigAdvisor.warnings(for: config, environment: ["PATH": "/bin:/usr/bin"]).isEmpty)
         }
@@ -79,8 +81,34 @@ struct ConfigAdvisorTests {
             let config = try ConfigLoader.load(file: file)
             #expect(config.server.command == .arguments(["./altv-server"]))
             #expect(config.stages.map(\.name) == ["build"] && config.stages[0].command == .shell("npm run build"))
+            // The build reads the TypeScript and writes resources/: its own writes start no cycle.
+            #expect(config.stages[0].when == ["**/*.ts", "!resources/**", "package.json", "tsconfig.json"])
+            #expect(config.stages[0].outputs == ["resources/**"])
+            // server.toml is watched, so check has nothing to say about it.
+            #expect(ConfigAdvisor.isWatched(folder + "/server.toml", config: config))
+            #expect(!ConfigAdvisor.warnings(for: config, environment: [:]).contains { $0.contains("is not watched") })
             #expect(throws: ProjectScaffold.Refusal.self) { try scaffold.write(force: false) }
             try scaffold.write(force: true)
+        }
+    }
+
+    @Test("init: with src/, the build stage reads src/**")
+    func scaffoldWithSources() throws {
+        try withFolder(["server.toml": "debug = true\n", "src/core/index.ts": "", "package.json": "{\"scripts\": {\"build\": \"x\"}}"]) { folder in
+            let config = try ConfigLoader.load(file: try ProjectScaffold(directory: folder).write(force: false))
+            #expect(config.stages.first?.when == ["src/**", "package.json"])
+            #expect(config.stages.first?.outputs == ["resources/**"])
+        }
+    }
+
+    @Test("init: a folder without server.toml is refused, saying what is missing, unless forced")
+    func scaffoldElsewhere() throws {
+        try withFolder(["README.md": "x"]) { folder in
+            let scaffold = ProjectScaffold(directory: folder)
+            #expect(scaffold.findings().missing == ["server.toml", "the altv-server program ([server] command points at ./altv-server)"])
+            #expect(throws: ProjectScaffold.Refusal.self) { try scaffold.write(force: false) }
+            #expect(!FileManager.default.fileExists(atPath: folder + "/altv-dev.toml"))
+            _ = try ConfigLoader.load(file: try scaffold.write(force: true))
         }
     }
 }
