@@ -20,7 +20,6 @@ extension InotifyWatcher {
             }
             outcome.summary = watchEverything()
             ready.signal()
-            var renames: [UInt32: String] = [:]
             while !stopRequested.isSet {
                 if let next = takePendingRearm() {
                     // Start over: dropping single watches would leave the old tree's paths behind.
@@ -31,11 +30,16 @@ extension InotifyWatcher {
                     }
                     roots = next.roots
                     filter = next.filter
-                    renames = [:]
+                    folders = [:]
+                    pendingMoveOut = nil
                     handler(.rearmed(watchEverything()))
                 }
-                guard let event = inotifytools_next_event(1) else { continue }
-                let events = translate(event.pointee, event: event, renames: &renames)
+                guard let event = inotifytools_next_event(1) else {
+                    settleMoveOut(unless: nil)
+                    continue
+                }
+                settleMoveOut(unless: event.pointee)
+                let events = translate(event.pointee, event: event)
                 if !events.isEmpty, !stopRequested.isSet { handler(.events(events)) }
             }
             inotifytools_cleanup()
@@ -55,35 +59,78 @@ extension InotifyWatcher {
         for root in roots { walker.watchTree(root) }
         if let configFile {
             let folder = (configFile as NSString).deletingLastPathComponent
-            if !isInTree(folder) { _ = inotifytools_watch_file(folder + "/", Self.directoryEvents) }
+            if !isInTree(folder) { _ = addWatch(folder) }
         }
-        if let barrierFolder { _ = inotifytools_watch_file(barrierFolder + "/", Int32(bitPattern: UInt32(IN_CLOSE_WRITE))) }
+        if let barrierFolder { _ = addWatch(barrierFolder, events: Int32(bitPattern: UInt32(IN_CLOSE_WRITE))) }
         walker.reportLimit()
         return WatchSummary(folders: walker.folders, failed: walker.failed)
     }
 
+    /// Watches `folder` and records its name under the watch's descriptor.
+    func addWatch(_ folder: String, events: Int32 = InotifyWatcher.directoryEvents) -> Bool {
+        let name = folder + "/"
+        // libinotifytools keeps a record of every watch it ever added, by name, even once the kernel
+        // dropped it or the folder moved: move an old record of this name aside, so that the name
+        // resolves to the watch added now.
+        let previous = inotifytools_wd_from_filename(name)
+        if previous >= 0 { inotifytools_set_filename_by_wd(previous, "\u{1}superseded/\(previous)/") }
+        guard inotifytools_watch_file(name, events) != 0 else { return false }
+        let wd = inotifytools_wd_from_filename(name)
+        if wd >= 0 { folders[wd] = folder }
+        return true
+    }
+
+    /// The folders at or below `path`, by descriptor.
+    private func watches(under path: String) -> [(wd: Int32, folder: String)] {
+        folders.filter { $0.value == path || $0.value.hasPrefix(path + "/") }.map { ($0.key, $0.value) }
+    }
+
+    /// A folder moved from `old` to `new` inside the tree: its watches live on, their names move.
+    private func folderMoved(from old: String, to new: String) {
+        for (wd, folder) in watches(under: old) { folders[wd] = new + folder.dropFirst(old.count) }
+    }
+
+    /// A folder moved out of the tree: what happens to it there is not ours, so its watches go.
+    private func folderLeft(_ path: String) {
+        for (wd, _) in watches(under: path) {
+            folders[wd] = nil
+            _ = inotifytools_remove_watch_by_wd(wd)
+        }
+    }
+
+    /// Ends a pending move out of the tree unless `event` is the `IN_MOVED_TO` that pairs with it
+    /// (the kernel queues the two halves of a rename back to back).
+    private func settleMoveOut(unless event: inotify_event?) {
+        guard let pending = pendingMoveOut else { return }
+        if let event, event.cookie == pending.cookie, event.mask & UInt32(IN_MOVED_TO) != 0 { return }
+        pendingMoveOut = nil
+        folderLeft(pending.path)
+    }
+
     /// Turns one raw event into file events, adding watches for folders that appear.
-    private func translate(_ raw: inotify_event, event: UnsafeMutablePointer<inotify_event>, renames: inout [UInt32: String]) -> [FileEvent] {
+    private func translate(_ raw: inotify_event, event: UnsafeMutablePointer<inotify_event>) -> [FileEvent] {
         let mask = raw.mask
         func has(_ flag: Int32) -> Bool { mask & UInt32(bitPattern: flag) != 0 }
         func has(_ flag: UInt32) -> Bool { mask & flag != 0 }
         if has(UInt32(IN_Q_OVERFLOW)) { return [FileEvent(path: roots.first ?? "/", kind: .overflow)] }
-        if raw.len == 0, has(UInt32(IN_DELETE_SELF)) || has(UInt32(IN_MOVE_SELF)), let directory = inotifytools_filename_from_wd(raw.wd) {
-            var path = String(cString: directory)
-            if path.count > 1, path.hasSuffix("/") { path.removeLast() }
+        if has(UInt32(IN_IGNORED)) {
+            // The kernel dropped this watch (its folder is gone): forget its name.
+            folders[raw.wd] = nil
+            return []
+        }
+        if raw.len == 0, has(UInt32(IN_DELETE_SELF)) || has(UInt32(IN_MOVE_SELF)), let path = folders[raw.wd] {
             guard roots.contains(path) else { return [] }
             // Watch the parent for the folder to come back; its creation re-walks it.
-            let parent = (path as NSString).deletingLastPathComponent
-            _ = inotifytools_watch_file(parent + "/", Self.directoryEvents)
+            _ = addWatch((path as NSString).deletingLastPathComponent)
             handler(.warning("watched folder \(path) was removed; it is watched again when it comes back"))
             return [FileEvent(path: path, kind: .removed, isDirectory: true)]
         }
-        guard raw.len > 0, let directory = inotifytools_filename_from_wd(raw.wd) else { return [] }
+        guard raw.len > 0, let directory = folders[raw.wd] else { return [] }
         let name = withUnsafePointer(to: &event.pointee) { pointer -> String in
             let base = UnsafeRawPointer(pointer).advanced(by: MemoryLayout<inotify_event>.size)
             return String(cString: base.assumingMemoryBound(to: CChar.self))
         }
-        let path = String(cString: directory) + name
+        let path = (directory == "/" ? "" : directory) + "/" + name
         let isDirectory = has(UInt32(IN_ISDIR))
         if barrierReached(path) { return [] }
         if path == configFile {
@@ -94,12 +141,13 @@ extension InotifyWatcher {
 
         if isDirectory {
             if has(UInt32(IN_MOVED_FROM)) {
-                renames[raw.cookie] = path
+                pendingMoveOut = (raw.cookie, path)
                 return [FileEvent(path: path, kind: .renamedFrom, isDirectory: true)]
             }
-            if has(UInt32(IN_MOVED_TO)), let old = renames.removeValue(forKey: raw.cookie) {
+            if has(UInt32(IN_MOVED_TO)), let pending = pendingMoveOut, pending.cookie == raw.cookie {
                 // The watches below the old name live on; only their recorded paths must move.
-                inotifytools_replace_filename(old + "/", path + "/")
+                pendingMoveOut = nil
+                folderMoved(from: pending.path, to: path)
                 return [FileEvent(path: path, kind: .renamedTo, isDirectory: true)]
             }
             if has(UInt32(IN_CREATE)) || has(UInt32(IN_MOVED_TO)) {
@@ -151,7 +199,7 @@ struct TreeWalker {
         while let folder = stack.popLast() {
             var info = stat()
             if stat(folder, &info) == 0, !visited.insert([UInt64(info.st_dev), UInt64(info.st_ino)]).inserted { continue }
-            if inotifytools_watch_file(folder + "/", InotifyWatcher.directoryEvents) != 0 {
+            if watcher.addWatch(folder) {
                 folders += 1
             } else {
                 // Keep walking: the count in the warning is then the real one, and folders

@@ -34,6 +34,11 @@ public final class InotifyWatcher: @unchecked Sendable {
     private let lock = NSLock()
     private var pendingRearm: (roots: [String], filter: PathFilter)?
     var thread: Thread?
+    /// Each watch's folder, kept by us: libinotifytools' own names go stale after some rename chains.
+    /// Watcher thread only.
+    var folders: [Int32: String] = [:]
+    /// A folder moved away whose `IN_MOVED_TO` has not come (yet): if the next event is not it, it left the tree.
+    var pendingMoveOut: (cookie: UInt32, path: String)?
     /// A private folder this process writes to as a marker: inotify delivers events in order, so
     /// once the marker's event arrives, every earlier event (a build's writes) has been seen too.
     let barrierFolder: String?
