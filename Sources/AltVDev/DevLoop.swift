@@ -148,8 +148,9 @@ public actor DevLoop {
                 reportExit(status: status, uptime: uptime, lastLines: lastLines)
             case .signal(let signal):
                 if shuttingDown {
-                    console.say("\(SignalName.of(signal)) again: killing the server's process group now", .warning)
+                    console.say("\(SignalName.of(signal)) again: killing the server, services and stages now (SIGKILL to their process groups)", .warning)
                     if let group = await supervisor?.current?.process.processGroup { ProcessGroup.signal(group, SIGKILL) }
+                    guardian?.killAllNow()
                     continue
                 }
                 beginShutdown("\(SignalName.of(signal)) received: stopping the server")
@@ -438,7 +439,8 @@ public actor DevLoop {
         suppressedOutputs[token] = nil
         for result in results where result.outcome == .succeeded { report.stages.append((result.name, result.duration)) }
         if results.contains(where: { $0.outcome == .cancelled }) {
-            console.say("stage\(names.count == 1 ? "" : "s") \(names.joined(separator: ", ")) stopped: a newer change set came in")
+            let why = shuttingDown ? "altv-dev is stopping" : "a newer change set came in"
+            console.say("stage\(names.count == 1 ? "" : "s") \(names.joined(separator: ", ")) stopped: \(why)")
             return .cancelled
         }
         guard let failed = results.first(where: { $0.outcome != .succeeded }) else { return .completed }

@@ -19,6 +19,36 @@ struct ShutdownTests {
         }
     }
 
+    @Test("a second Ctrl+C kills a stage and a service that ignore their stop signal at once, not after stop_timeout")
+    func secondInterrupt() async throws {
+        try await withProject { project in
+            let stubborn = "trap '' TERM INT; echo $0-up; while true; do sleep 0.2; done"
+            project.writeConfig(
+                server: ["stop_timeout": "\"10m\""], reconnect: ["enabled": "false"],
+                extra: """
+                    [[service]]
+                    name = "svc"
+                    command = ["sh", "-c", "\(stubborn)", "svc"]
+                    ready = "svc-up"
+
+                    [[stage]]
+                    name = "slow"
+                    command = ["sh", "-c", "\(stubborn)", "slow"]
+                    """)
+            let watch = try project.launch(["watch"])
+            #expect(await watch.log.wait(for: "[slow] slow-up"))
+            watch.signal(SIGINT)
+            #expect(await watch.log.wait(for: "SIGINT received: stopping the server"))
+            watch.signal(SIGINT)
+            #expect(await watch.log.wait(for: "SIGINT again: killing the server, services and stages now"))
+            // Without the second Ctrl+C this takes stop_timeout (10 minutes) per process.
+            #expect(await watch.waitForExit(timeout: .seconds(60)) == .exited(0))
+            #expect(watch.log.count(containing: "stage slow stopped: altv-dev is stopping") == 1)
+            #expect(watch.log.count(containing: "a newer change set came in") == 0)
+            #expect(await project.waitForNoSurvivors() == [])
+        }
+    }
+
     @Test("SIGKILL to altv-dev still takes the server's whole group down")
     func sigkill() async throws {
         try await withProject { project in

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import Synchronization
 
 /// A small helper process that kills our process groups if altv-dev itself dies, even by SIGKILL.
 ///
@@ -9,6 +10,8 @@ import Glibc
 /// session so a Ctrl+C meant for altv-dev does not end it first.
 public final class Guardian: Sendable {
     private let process: ChildProcess
+    /// The groups registered now, mirrored here so a second Ctrl+C can kill them all at once.
+    private let live = Mutex<Set<pid_t>>([])
 
     /// Starts `executable __guardian`.
     public init(executable: String) throws {
@@ -18,10 +21,27 @@ public final class Guardian: Sendable {
         close(process.outputDescriptor)
     }
 
-    public func protect(_ group: pid_t) { process.send(line: "+\(group)") }
+    public func protect(_ group: pid_t) {
+        _ = live.withLock { $0.insert(group) }
+        process.send(line: "+\(group)")
+    }
+
     /// A private folder of ours (the watcher's markers) to delete if we die without cleaning up.
     public func removeOnExit(folder: String) { process.send(line: "#\(folder)") }
-    public func release(_ group: pid_t) { process.send(line: "-\(group)") }
+
+    public func release(_ group: pid_t) {
+        _ = live.withLock { $0.remove(group) }
+        process.send(line: "-\(group)")
+    }
+
+    /// SIGKILL to every registered group (server, services, stages), now; their teardowns then end at once.
+    /// Returns how many groups there were.
+    @discardableResult
+    public func killAllNow() -> Int {
+        let groups = live.withLock { $0 }
+        for group in groups { kill(-group, SIGKILL) }
+        return groups.count
+    }
 
     /// Closes the channel and waits (briefly) for the guardian to exit, so nothing outlives us.
     public func dismiss() async {
