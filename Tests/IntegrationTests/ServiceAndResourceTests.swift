@@ -135,6 +135,25 @@ struct ServiceAndResourceTests {
         }
     }
 
+    @Test("a resource whose name has a space cannot be typed into the console: a full restart at once, saying why")
+    func resourceNameWithSpace() async throws {
+        try await withProject { project in
+            project.write("resources/über chat/resource.toml", "type = \"js\"\nmain = \"server/index.js\"\n")
+            project.write("resources/über chat/server/index.js", "// über chat\n")
+            let toml = try String(contentsOfFile: project.path("server.toml"), encoding: .utf8)
+            project.write("server.toml", toml.replacingOccurrences(of: "resources = [\"core\", \"chat\"]", with: "resources = [\"core\", \"chat\", \"über chat\"]"))
+            // A long ready_timeout: waiting for a `Loaded resource` that cannot come would fail the wait below.
+            let (watch, _) = try await resourceProject(project, readyTimeout: "10m")
+            #expect(watch.log.count(containing: "Loaded resource über chat") == 1)
+            project.append("resources/über chat/server/index.js", "// edit\n")
+            #expect(await watch.log.wait(for: "→ restarting the server (resource \"über chat\" has white space in its name, which the server console cannot take)"))
+            #expect(await watch.log.wait(for: "✓ #2 resources/über chat/server/index.js · stop "))
+            #expect(watch.log.count(containing: "restart über") == 0)
+            #expect(watch.log.serverStarts == 2)
+            await project.stopAndExpectNothingLeft(watch)
+        }
+    }
+
     @Test("a resource restart that stalls past ready_timeout falls back to a full restart")
     func resourceRestartStalls() async throws {
         try await withProject { project in

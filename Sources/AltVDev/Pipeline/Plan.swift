@@ -144,8 +144,20 @@ public enum Planner {
                 reason = "stage \(unknown.name) has outputs outside the resources (or none)"
             }
         }
+        if reason == nil, let untypable = names.first(where: { !ResourceName.canBeTyped($0) }) {
+            reason = "resource \"\(untypable)\" has white space in its name, which the server console cannot take"
+        }
         let writesResources = stages.contains { stageResources[$0.name] != .some(nil) }
         if reason == nil, names.isEmpty, !writesResources { reason = "no resource changed" }
         return (names, names + named.filter { !names.contains($0) }, reason)
+    }
+}
+
+/// What can be typed after `restart ` in the server's console.
+enum ResourceName {
+    /// The console splits a line at white space and nothing documents a quoting rule, so a name
+    /// with white space (or a control character) cannot be named there: such a resource gets a full restart.
+    static func canBeTyped(_ name: String) -> Bool {
+        !name.isEmpty && !name.unicodeScalars.contains { $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7F }
     }
 }

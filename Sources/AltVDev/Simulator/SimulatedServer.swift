@@ -177,7 +177,8 @@ public final class SimulatedServer: @unchecked Sendable {
 
     private func readConsole() {
         while let line = Swift.readLine() {
-            let words = line.split(separator: " ").map(String.init)
+            // Like a real console: words split at any white space, no quoting.
+            let words = line.split(whereSeparator: \.isWhitespace).map(String.init)
             guard let command = words.first else { continue }
             let argument = words.dropFirst().first
             switch (command, argument) {

@@ -168,6 +168,9 @@ public actor ServerSupervisor {
     /// "Loaded resource <name>" (or "Failed to load resource <name>") for up to `timeout`.
     public func restartResources(_ names: [String], timeout: Duration) async -> ResourceRestartOutcome {
         guard let run = current, run.process.exit.current == nil else { return .failed("the server is not running") }
+        if let untypable = names.first(where: { !ResourceName.canBeTyped($0) }) {
+            return .failed("resource \"\(untypable)\" has white space in its name, which the server console cannot take")
+        }
         for name in names {
             let answer = Latch<ResourceLine>()
             let token = run.output.listenForResourceLines { line in

@@ -64,6 +64,13 @@ struct PipelineRulesTests {
         #expect(try plan(["resources/core/a.js"], source: restartOnly).actions == [.stopServer, .startServer, .awaitReady, .reconnectClient])
     }
 
+    @Test("a resource name the console cannot take (white space, control characters) is not typed", arguments: [
+        ("core", true), ("über", true), ("maps/island", true), ("über chat", false), ("tab\tname", false), ("", false), ("a\u{7F}", false),
+    ])
+    func typableNames(_ name: String, _ typable: Bool) {
+        #expect(ResourceName.canBeTyped(name) == typable)
+    }
+
     @Test("output globs name their folder; sources named like a resource touch it")
     func globsAndNames() {
         #expect(GlobSet.literalFolder(of: "resources/core/**") == "resources/core")
