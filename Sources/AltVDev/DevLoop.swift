@@ -125,7 +125,11 @@ public actor DevLoop {
         let services = ServiceManager(console: console, guardian: guardian, environment: options.environment)
         self.services = services
         await services.apply(config.services, server: config.server, hiding: [config.reconnect.passwordEnv])
-        if ConsoleInput.start(onLine: { sink.yield(.typed($0)) }) {
+        let console = self.console
+        let inputClosed: @Sendable () -> Void = {
+            console.say("standard input closed (Ctrl+D): typed lines and : commands are no longer read; Ctrl+C stops altv-dev", .warning)
+        }
+        if ConsoleInput.start(onLine: { sink.yield(.typed($0)) }, onClose: inputClosed) {
             console.say("type :help for altv-dev's commands; other lines go to the server's console", .debug)
         }
         startCycle(.initialStart)

@@ -28,7 +28,8 @@ struct ConfigOptions: ParsableArguments {
     func load(required: Bool) throws -> Config? {
         guard let file = ConfigLoader.locate(explicit: config) else {
             if !required { return nil }
-            throw ValidationError("no \(ConfigLoader.fileName) here or in any parent folder; create one or pass --config FILE")
+            throw ValidationError(
+                "no \(ConfigLoader.fileName) here or in any parent folder; run `altv-dev init` in your alt:V server folder to write one, or pass --config FILE")
         }
         do {
             return try ConfigLoader.load(file: file)

@@ -51,6 +51,52 @@ struct CommandTests {
         }
     }
 
+    @Test("small mistakes get plain words: a folder for --config, an unset --password-env, no config anywhere")
+    func smallMistakes() async throws {
+        try await withProject { project in
+            let folder = try project.launch(["check", "--config", project.root])
+            #expect(await folder.waitForExit() == .exited(2))
+            #expect(folder.log.count(containing: "\(project.root): error: is a folder, not a config file") == 1)
+            #expect(folder.log.count(containing: "fix: pass the file: --config \(project.root)/altv-dev.toml") == 1)
+
+            let none = try project.launch(["check"])
+            #expect(await none.waitForExit() == .exited(64))
+            #expect(none.log.count(containing: "run `altv-dev init` in your alt:V server folder") == 1)
+
+            let (client, url) = try await project.startClient()
+            let unset = try project.launch(["reconnect", "--url", url, "--password-env", "NOT_SET_ANYWHERE"])
+            #expect(await unset.waitForExit() == .exited(0))
+            #expect(unset.log.count(containing: "--password-env NOT_SET_ANYWHERE: $NOT_SET_ANYWHERE is not set; sending no password") == 1)
+            #expect(await client.log.wait(for: "reconnect requested (no password)"))
+        }
+    }
+
+    @Test("a ready line printed without a newline is seen once the server goes quiet")
+    func readyWithoutNewline() async throws {
+        try await withProject { project in
+            project.writeConfig(server: ["command": #"["sh", "-c", "printf 'Server started'; exec sleep 600"]"#], reconnect: ["enabled": "false"])
+            let watch = try project.launch(["watch"])
+            #expect(await watch.log.wait(for: "✓ #1 start · start→ready"))
+            #expect(watch.log.count(containing: "[server] Server started") == 1)
+            await project.stopAndExpectNothingLeft(watch)
+        }
+    }
+
+    @Test("a file created and deleted within the debounce starts no cycle and is not named")
+    func netNoOp() async throws {
+        try await withProject { project in
+            project.writeConfig(watch: ["debounce": "\"1s\""], reconnect: ["enabled": "false"])
+            let watch = try project.launch(["watch"])
+            #expect(await watch.log.wait(for: "✓ #1 start"))
+            project.write("resources/core/server/scratch.tmp.js", "x\n")
+            try FileManager.default.removeItem(atPath: project.path("resources/core/server/scratch.tmp.js"))
+            project.append("resources/chat/server/index.js", "// the real edit\n")
+            #expect(await watch.log.wait(for: "✓ #2 resources/chat/server/index.js ·"))
+            #expect(watch.log.count(containing: "scratch.tmp.js") == 0)
+            await project.stopAndExpectNothingLeft(watch)
+        }
+    }
+
     @Test("a server command that does not exist is reported, and altv-dev keeps watching")
     func missingServer() async throws {
         try await withProject { project in

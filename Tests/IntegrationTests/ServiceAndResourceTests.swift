@@ -154,6 +154,20 @@ struct ServiceAndResourceTests {
         }
     }
 
+    @Test("Ctrl+D at the terminal is said, not ignored silently")
+    func endOfInput() async throws {
+        try await withProject { project in
+            let terminal = try Terminal()
+            project.writeConfig(reconnect: ["enabled": "false"])
+            let watch = try project.launch(["watch"], standardInput: terminal.replica)
+            terminal.closeReplica()
+            #expect(await watch.log.wait(for: "✓ #1 start"))
+            terminal.endOfInput()
+            #expect(await watch.log.wait(for: "standard input closed (Ctrl+D): typed lines and : commands are no longer read; Ctrl+C stops altv-dev"))
+            await project.stopAndExpectNothingLeft(watch)
+        }
+    }
+
     @Test("a resource restart that stalls past ready_timeout falls back to a full restart")
     func resourceRestartStalls() async throws {
         try await withProject { project in
@@ -235,6 +249,12 @@ final class Terminal: Sendable {
 
     func type(_ line: String) {
         _ = (line + "\n").withCString { write(primary, $0, strlen($0)) }
+    }
+
+    /// Ctrl+D at the start of a line: the terminal's end of input.
+    func endOfInput() {
+        var eof: UInt8 = 4
+        _ = write(primary, &eof, 1)
     }
 
     deinit { close(primary) }

@@ -8,6 +8,12 @@ public enum ConfigLoader {
     /// Loads and validates the config at `file` (absolute or relative to the current folder).
     public static func load(file: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigError) -> Config {
         let path = FilePath.absolute(file)
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
+            throw ConfigError(
+                file: path, message: "is a folder, not a config file",
+                fix: "pass the file: --config \((path as NSString).appendingPathComponent(fileName))")
+        }
         guard let data = FileManager.default.contents(atPath: path) else {
             let exists = FileManager.default.fileExists(atPath: path)
             throw ConfigError(

@@ -39,7 +39,10 @@ public enum ConsoleCommand: Equatable, Sendable {
 /// Reads altv-dev's standard input line by line on its own thread, only when it is a terminal:
 /// piped or redirected input (CI, `watch < /dev/null`) is left alone.
 public enum ConsoleInput {
-    public static func start(descriptor: Int32 = STDIN_FILENO, onLine: @escaping @Sendable (String) -> Void) -> Bool {
+    /// `onClose` is called once when input ends (Ctrl+D, or the terminal went away).
+    public static func start(
+        descriptor: Int32 = STDIN_FILENO, onLine: @escaping @Sendable (String) -> Void, onClose: @escaping @Sendable () -> Void = {}
+    ) -> Bool {
         guard isatty(descriptor) == 1 else { return false }
         let thread = Thread {
             var pending: [UInt8] = []
@@ -47,7 +50,10 @@ public enum ConsoleInput {
             while true {
                 let count = read(descriptor, &buffer, buffer.count)
                 if count < 0, errno == EINTR { continue }
-                if count <= 0 { return }
+                if count <= 0 {
+                    onClose()
+                    return
+                }
                 pending.append(contentsOf: buffer[..<count])
                 while let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
                     var line = Array(pending[..<newline])

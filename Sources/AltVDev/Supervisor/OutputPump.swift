@@ -17,6 +17,9 @@ public protocol LineHandler: AnyObject, Sendable {
 /// without a newline cannot grow this process without bound.
 public enum OutputPump {
     public static let maximumLineLength = 64 * 1024
+    /// A last line without a newline is passed on after this long without more output (a prompt,
+    /// or a ready line printed without one), rather than held until the child exits.
+    public static let partialLineDelay: Int32 = 150
 
     public static func start(descriptor: Int32, name: String, handler: LineHandler) {
         let thread = Thread {
@@ -58,8 +61,23 @@ public enum OutputPump {
                 buffer.baseAddress!.copyMemory(from: buffer.baseAddress! + lineStart, byteCount: pending)
             }
             handler.endOfChunk()
+            if pending > 0, !moreOutputComes(descriptor, within: partialLineDelay) {
+                handler.handle(line: UnsafeRawBufferPointer(rebasing: buffer[0..<pending]))
+                handler.endOfChunk()
+                pending = 0
+            }
         }
         if pending > 0 { handler.handle(line: UnsafeRawBufferPointer(rebasing: buffer[0..<pending])) }
         handler.endOfChunk()
+    }
+
+    /// Whether the descriptor becomes readable (data or end of file) within `milliseconds`.
+    static func moreOutputComes(_ descriptor: Int32, within milliseconds: Int32) -> Bool {
+        var request = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+        while true {
+            let ready = poll(&request, 1, milliseconds)
+            if ready < 0 && errno == EINTR { continue }
+            return ready != 0
+        }
     }
 }

@@ -9,6 +9,10 @@ public struct Debouncer: Sendable {
     private var overflowed = false
     private var lastEvent: ContinuousClock.Instant?
     private var firstEvent: ContinuousClock.Instant?
+    /// Paths whose first event in this burst made them exist, and paths whose last event removed them:
+    /// both at once is a net no-op (a temp file written and deleted) and is dropped.
+    private var createdInBurst: Set<String> = []
+    private var goneAtEnd: Set<String> = []
 
     public init(quietPeriod: Duration) {
         self.quietPeriod = quietPeriod
@@ -27,8 +31,16 @@ public struct Debouncer: Sendable {
         for event in events {
             if event.kind == .overflow {
                 overflowed = true
-            } else if seen.insert(event.path).inserted {
-                order.append(event.path)
+            } else {
+                if seen.insert(event.path).inserted {
+                    order.append(event.path)
+                    if event.kind == .created || event.kind == .renamedTo { createdInBurst.insert(event.path) }
+                }
+                if event.kind == .removed || event.kind == .renamedFrom {
+                    goneAtEnd.insert(event.path)
+                } else {
+                    goneAtEnd.remove(event.path)
+                }
             }
         }
         if firstEvent == nil { firstEvent = now }
@@ -36,15 +48,20 @@ public struct Debouncer: Sendable {
         return deadline
     }
 
-    /// The change set, if the quiet period has passed by `now`; pending state is cleared.
+    /// The change set, if the quiet period has passed by `now`; pending state is cleared. Nil also
+    /// when everything in the burst was a net no-op (created, then removed again).
     public mutating func flush(at now: ContinuousClock.Instant) -> ChangeSet? {
         guard let deadline, now >= deadline else { return nil }
-        let changes = ChangeSet(paths: order, overflowed: overflowed, firstEventAt: firstEvent)
+        let netNoOps = createdInBurst.intersection(goneAtEnd)
+        let paths = netNoOps.isEmpty ? order : order.filter { !netNoOps.contains($0) }
+        let changes = ChangeSet(paths: paths, overflowed: overflowed, firstEventAt: firstEvent)
         order = []
         seen = []
+        createdInBurst = []
+        goneAtEnd = []
         overflowed = false
         lastEvent = nil
         firstEvent = nil
-        return changes
+        return paths.isEmpty && !changes.overflowed ? nil : changes
     }
 }

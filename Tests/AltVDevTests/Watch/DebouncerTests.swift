@@ -20,6 +20,21 @@ struct DebouncerTests {
         #expect(debouncer.flush(at: at(500)) == nil)
     }
 
+    @Test("a file created and removed within the burst is dropped; a removed file that existed before is kept")
+    func netNoOps() {
+        var debouncer = Debouncer(quietPeriod: .milliseconds(100))
+        debouncer.record([event("/tmp.js", .created), event("/tmp.js", .modified), event("/old.js", .removed)], at: at(0))
+        debouncer.record([event("/tmp.js", .removed), event("/moved.js", .renamedTo), event("/moved.js", .renamedFrom)], at: at(10))
+        #expect(debouncer.flush(at: at(110)) == ChangeSet(paths: ["/old.js"], firstEventAt: at(0)))
+        // Created, removed and created again: it exists, it counts.
+        debouncer.record([event("/x", .created), event("/x", .removed), event("/x", .created)], at: at(200))
+        #expect(debouncer.flush(at: at(300)) == ChangeSet(paths: ["/x"], firstEventAt: at(200)))
+        // A burst of nothing but no-ops is no change set at all, and leaves nothing pending.
+        debouncer.record([event("/y", .created), event("/y", .removed)], at: at(400))
+        #expect(debouncer.flush(at: at(500)) == nil)
+        #expect(debouncer.deadline == nil)
+    }
+
     @Test("a burst of 50 saves is one change set, each path once, in first-seen order")
     func burst() {
         var debouncer = Debouncer(quietPeriod: .milliseconds(100))
