@@ -114,6 +114,20 @@ public struct WatchSettings: Equatable, Sendable {
     public var ignore: [String]
     public var debounce: Duration
     public var onBusy: BusyPolicy = .restart
+    public var backend: WatchBackend = .auto
+    /// How often the poller sweeps the folders it polls.
+    public var pollInterval: Duration = .milliseconds(500)
+}
+
+/// How changes are noticed.
+public enum WatchBackend: String, Equatable, Sendable, CaseIterable {
+    /// inotify everywhere, and polling as well for folders on file systems inotify cannot see into
+    /// (9p, FUSE, NFS, SMB, virtiofs, VM shared folders).
+    case auto
+    /// inotify only.
+    case inotify
+    /// Polling only.
+    case poll
 }
 
 /// `[reconnect]`: how to reach the game client's debug endpoint.

@@ -84,7 +84,7 @@ struct ConfigSchema {
             "command", "cwd", "env", "ready", "ready_timeout", "stop_signal", "stop_timeout", "on_crash", "port", "on_change",
             "resources_dir",
         ],
-        "watch": ["paths", "ignore", "debounce", "on_busy"],
+        "watch": ["paths", "ignore", "debounce", "on_busy", "backend", "poll_interval"],
         "stage": ["name", "command", "cwd", "env", "when", "outputs", "timeout", "parallel"],
         "service": ["name", "command", "cwd", "env", "ready", "ready_timeout"],
         "reconnect": ["enabled", "url", "password", "password_env", "retry_interval", "timeout", "allow_remote"],
@@ -276,7 +276,15 @@ struct ConfigSchema {
             paths: paths.map { FilePath.resolve($0, against: directory) },
             ignore: p.attempt(nil) { () throws(ConfigError) in try table.stringArray("ignore") } ?? ["node_modules/", "*.log"],
             debounce: p.attempt(nil) { () throws(ConfigError) in try table.duration("debounce") } ?? .milliseconds(100),
-            onBusy: p.attempt(.restart) { () throws(ConfigError) in try table.choice("on_busy", default: BusyPolicy.restart) })
+            onBusy: p.attempt(.restart) { () throws(ConfigError) in try table.choice("on_busy", default: BusyPolicy.restart) },
+            backend: p.attempt(.auto) { () throws(ConfigError) in try table.choice("backend", default: WatchBackend.auto) },
+            pollInterval: p.attempt(nil) { () throws(ConfigError) in
+                guard let interval = try table.duration("poll_interval") else { return nil }
+                guard interval >= .milliseconds(10) else {
+                    throw table.error(at: "poll_interval", "a poll every \(interval.humanReadable) would keep a core busy", fix: "use \"100ms\" or more")
+                }
+                return interval
+            } ?? .milliseconds(500))
     }
 
     private func reconnectSettings(_ table: TableReader?, serverToml: ServerToml) -> ReconnectSettings {

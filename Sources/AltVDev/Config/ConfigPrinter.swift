@@ -21,6 +21,8 @@ public enum ConfigPrinter {
         entries.append(("watch.ignore", array(watch.ignore)))
         entries.append(("watch.debounce", duration(watch.debounce)))
         entries.append(("watch.on_busy", quote(watch.onBusy.rawValue)))
+        entries.append(("watch.backend", quote(watch.backend.rawValue)))
+        entries.append(("watch.poll_interval", duration(watch.pollInterval)))
         entries.append(("reconnect.enabled", reconnect.enabled ? "true" : "false"))
         entries.append(("reconnect.url", quote(reconnect.url)))
         entries.append(("reconnect.password", reconnect.password.map { quote($0.description) } ?? "(none)"))
