@@ -142,6 +142,7 @@ public actor DevLoop {
                 configFileChanged(kind)
             case .watcherRearmed(let summary):
                 console.say("watching \(summary.folders) folder(s) with the new [watch] settings")
+                announcePolling(summary)
             case .watcherWarning(let message):
                 console.say(message, .warning)
             case .barrier(let id):
@@ -208,6 +209,16 @@ public actor DevLoop {
             let password = config.reconnect.passwordSource.map { "password from \($0)" } ?? "no password"
             console.say("reconnect: \(config.reconnect.url) (\(password))")
         }
+        for note in ConfigAdvisor.notes(for: config) { console.say(note) }
+    }
+
+    /// Once per polled folder: where inotify is blind, and how often it is swept instead.
+    private func announcePolling(_ summary: WatchSummary) {
+        for folder in summary.polled {
+            let shown = PathFilter.relative(folder.path, to: config.directory).map { $0.isEmpty ? "." : $0 } ?? folder.path
+            let every = "polled every \(config.watch.pollInterval.humanReadable)"
+            console.say(folder.fileSystem.map { "\(shown) is on \($0): \(every)" } ?? "\(shown): \(every) (backend = \"poll\")")
+        }
     }
 
     private func makeFilter(_ config: Config) -> PathFilter {
@@ -216,7 +227,10 @@ public actor DevLoop {
 
     private func startWatching() -> Bool {
         let sink = self.sink
-        let watcher = InotifyWatcher(roots: config.watch.paths, filter: makeFilter(config), configFile: config.file) { output in
+        let watcher = InotifyWatcher(
+            roots: config.watch.paths, filter: makeFilter(config), configFile: config.file, backend: config.watch.backend,
+            pollInterval: config.watch.pollInterval
+        ) { output in
             switch output {
             case .events(let events): sink.yield(.files(events))
             case .configFile(let kind): sink.yield(.configFile(kind))
@@ -228,6 +242,7 @@ public actor DevLoop {
         do {
             let summary = try watcher.start()
             console.say("watching \(summary.folders) folder(s)", .debug)
+            announcePolling(summary)
         } catch {
             console.say("\(error)", .error)
             return false
@@ -286,7 +301,7 @@ public actor DevLoop {
         config = new
         if old.watch != new.watch {
             debouncer.quietPeriod = new.watch.debounce
-            watcher?.rearm(roots: new.watch.paths, filter: makeFilter(new))
+            watcher?.rearm(roots: new.watch.paths, filter: makeFilter(new), backend: new.watch.backend, pollInterval: new.watch.pollInterval)
         }
         if old.reconnect != new.reconnect { cachedEndpoint = nil }
         // Changed stages apply from the next cycle on, since every plan reads them afresh.

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <errno.h>
 #include <termios.h>
+#include <sys/vfs.h>
 
 int altv_spawn(pid_t *pid, const char *file, char *const argv[], char *const envp[],
                const char *cwd, int stdin_fd, int stdout_fd, int stderr_fd, int new_session) {
@@ -67,4 +68,10 @@ int altv_open_terminal(int *primary, int *replica) {
     *primary = p;
     *replica = r;
     return 0;
+}
+
+unsigned long altv_file_system_type(const char *path) {
+    struct statfs info;
+    if (statfs(path, &info) != 0) return 0;
+    return (unsigned long)info.f_type;
 }

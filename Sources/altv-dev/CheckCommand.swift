@@ -27,6 +27,7 @@ struct CheckCommand: ParsableCommand {
         print("# \(config.file): valid")
         print(ConfigPrinter.toml(config), terminator: "")
         for warning in ConfigAdvisor.warnings(for: config) { print("warning: \(warning)") }
+        for note in ConfigAdvisor.notes(for: config) { print("note: \(note)") }
     }
 }
 

@@ -4,13 +4,11 @@ import Testing
 
 /// The password goes only to loopback addresses unless the user allowed otherwise, whichever way
 /// the URL arrives. The "other machine" is a test host in a network namespace this test makes.
-@Suite("The password stays on this machine", .enabled(if: TestHost.available, "needs root and `ip netns` (iproute2) to make a test host"))
+@Suite("The password stays on this machine", .enabled("needs root and `ip netns` (iproute2) to make a test host") { await TestHost.canBeMade() })
 struct RemoteEndpointTests {
     @Test("--url, status --url, the config and a hot reload all refuse a non-loopback client without consent")
     func refusedEverywhere() async throws {
-        let host = try TestHost()
-        defer { host.remove() }
-        try await withProject { project in
+        try await TestHost.with { host in try await withProject { project in
             let (client, url) = try await project.startClient(on: host)
             #expect(url.contains(host.address))
 
@@ -47,14 +45,12 @@ struct RemoteEndpointTests {
 
             // Nothing reached the test host.
             #expect(client.log.count(containing: "reconnect requested") == 0, "\(client.log.text)")
-        }
+        } }
     }
 
     @Test("--allow-remote (or allow_remote = true) sends it, so the refusal above was the rule and not the network")
     func allowedWithConsent() async throws {
-        let host = try TestHost()
-        defer { host.remove() }
-        try await withProject { project in
+        try await TestHost.with { host in try await withProject { project in
             let (client, url) = try await project.startClient(on: host)
             project.writeConfig()  // the password comes from server.toml through it
             let status = try project.launch(["status", "--url", url, "--allow-remote"])
@@ -69,6 +65,6 @@ struct RemoteEndpointTests {
             #expect(await fromConfig.waitForExit() == .exited(0), "\(fromConfig.log.text)")
             #expect(await client.log.wait(for: "reconnect requested (password given)", count: 2))
             #expect(!reconnect.log.text.contains(project.password) && !fromConfig.log.text.contains(project.password))
-        }
+        } }
     }
 }

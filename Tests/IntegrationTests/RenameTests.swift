@@ -73,7 +73,8 @@ struct RenameTests {
             try await step(watch, "renamedTo: resources/chat3") { try fm.moveItem(atPath: r("chat"), toPath: r("chat3")) }
             try await step(watch, "modified: resources/chat3/server/index.js") { project.append("resources/chat3/server/index.js", "// edit\n") }
             #expect(await watch.log.wait(for: "resources/chat3/server/index.js ·"))
-            #expect(watch.log.count(containing: "modified: resources/chat/server/index.js") == 0)
+            // The copy wrote chat/server/index.js under its own name; since the last rename nothing is named so.
+            #expect(watch.log.count(containing: "resources/chat/server/index.js", after: "renamedTo: resources/chat3") == 0)
             await project.stopAndExpectNothingLeft(watch)
         }
     }

@@ -80,9 +80,30 @@ public enum ConfigAdvisor {
             let via = verdict.matched.map { $0 == relative ? "" : " (its folder \($0)/ is ignored)" } ?? ""
             return "\(path): ignored by \(origin): \(rule.pattern)\(via)"
         }
+        let how = noticing(absolute, config: config)
         if let rule = verdict.rule {
-            return "\(path): watched (re-included by \(rule.source) [watch] ignore #\(rule.index): \(rule.pattern)): a save restarts the server"
+            return "\(path): \(how) (re-included by \(rule.source) [watch] ignore #\(rule.index): \(rule.pattern)): a save restarts the server"
         }
-        return "\(path): watched: a save restarts the server"
+        return "\(path): \(how): a save restarts the server"
+    }
+
+    /// How a save at `path` is noticed under `[watch] backend`: watched (inotify), polled, or both.
+    static func noticing(_ path: String, config: Config) -> String {
+        let every = "polled every \(config.watch.pollInterval.humanReadable)"
+        switch config.watch.backend {
+        case .inotify: return "watched"
+        case .poll: return "\(every) (backend = \"poll\")"
+        case .auto:
+            var folder = path
+            while !FileManager.default.fileExists(atPath: folder), folder != "/" { folder = (folder as NSString).deletingLastPathComponent }
+            guard let blind = BlindFileSystem.of(folder) else { return "watched" }
+            return "watched with inotify and \(every) (it is on \(blind): inotify misses writes made from the other side)"
+        }
+    }
+
+    /// Facts about this machine worth saying at start: WSL2 and what it means for the reconnect.
+    public static func notes(for config: Config, wsl: WSLEnvironment? = WSLEnvironment.detect()) -> [String] {
+        guard let wsl, config.reconnect.enabled else { return [] }
+        return [wsl.advice(reconnectURL: config.reconnect.url)]
     }
 }

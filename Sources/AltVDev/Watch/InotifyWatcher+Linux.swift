@@ -30,6 +30,8 @@ extension InotifyWatcher {
                     }
                     roots = next.roots
                     filter = next.filter
+                    backend = next.backend
+                    pollInterval = next.pollInterval
                     folders = [:]
                     pendingMoveOut = nil
                     handler(.rearmed(watchEverything()))
@@ -40,8 +42,13 @@ extension InotifyWatcher {
                 }
                 settleMoveOut(unless: event.pointee)
                 let events = translate(event.pointee, event: event)
-                if !events.isEmpty, !stopRequested.isSet { handler(.events(events)) }
+                if !events.isEmpty, !stopRequested.isSet {
+                    // A local write in a polled folder: inotify said it first, the next sweep must not say it again.
+                    poller?.noteReported(events.map(\.path))
+                    handler(.events(events))
+                }
             }
+            replacePoller(nil)
             inotifytools_cleanup()
             removeBarrierFolder()
         }
@@ -53,17 +60,29 @@ extension InotifyWatcher {
         return outcome.summary ?? WatchSummary(folders: 0, failed: [])
     }
 
-    /// Watches the trees and the config file's folder; on the watcher's thread.
+    /// Watches the trees and the config file's folder, and polls what inotify cannot see into;
+    /// on the watcher's thread.
     private func watchEverything() -> WatchSummary {
         var walker = TreeWalker(watcher: self)
-        for root in roots { walker.watchTree(root) }
-        if let configFile {
-            let folder = (configFile as NSString).deletingLastPathComponent
-            if !isInTree(folder) { _ = addWatch(folder) }
-        }
+        walker.findBlindMounts = backend == .auto
+        if backend != .poll { for root in roots { walker.watchTree(root) } }
+        let configFolder = configFile.map { ($0 as NSString).deletingLastPathComponent }
+        let configBlind = configFolder.map { backend == .poll || (backend == .auto && BlindFileSystem.of($0) != nil) } ?? false
+        if let configFolder, backend != .poll, !isInTree(configFolder) { _ = addWatch(configFolder) }
         if let barrierFolder { _ = addWatch(barrierFolder, events: Int32(bitPattern: UInt32(IN_CLOSE_WRITE))) }
         walker.reportLimit()
-        return WatchSummary(folders: walker.folders, failed: walker.failed)
+        let polled = backend == .poll ? roots.map { PolledFolder(path: $0, fileSystem: nil) } : walker.blindMounts
+        var poller: Poller?
+        if !polled.isEmpty || configBlind {
+            poller = Poller(
+                roots: polled.map(\.path), filter: filter, interval: pollInterval, configFile: configBlind ? configFile : nil
+            ) { [weak self] output in
+                guard let self else { return }
+                if case .barrier(let id) = output { self.barrierHalfReached(id) } else { self.handler(output) }
+            }
+        }
+        replacePoller(poller)
+        return WatchSummary(folders: walker.folders, failed: walker.failed, polled: polled)
     }
 
     /// Watches `folder` and records its name under the watch's descriptor.
@@ -187,6 +206,9 @@ struct TreeWalker {
     var limitReached = false
     /// Collect the files found (for a folder that just appeared); the initial walk does not need them.
     var collectFiles = false
+    /// Look at the file system of each root and each mount point crossed; those inotify is blind to are polled.
+    var findBlindMounts = false
+    var blindMounts: [PolledFolder] = []
     /// Device and inode of each folder entered: a symlink loop is walked once.
     private var visited: Set<[UInt64]> = []
 
@@ -195,10 +217,19 @@ struct TreeWalker {
     }
 
     mutating func watchTree(_ root: String) {
-        var stack = [root]
-        while let folder = stack.popLast() {
+        var stack: [(folder: String, parentDevice: UInt64?)] = [(root, nil)]
+        while let (folder, parentDevice) = stack.popLast() {
             var info = stat()
-            if stat(folder, &info) == 0, !visited.insert([UInt64(info.st_dev), UInt64(info.st_ino)]).inserted { continue }
+            let known = stat(folder, &info) == 0
+            if known, !visited.insert([UInt64(info.st_dev), UInt64(info.st_ino)]).inserted { continue }
+            // A root, or a mount point: another file system may start here.
+            if findBlindMounts, known, parentDevice != UInt64(info.st_dev),
+                !blindMounts.contains(where: { folder == $0.path || folder.hasPrefix($0.path + "/") }),
+                let blind = BlindFileSystem.of(folder)
+            {
+                blindMounts.append(PolledFolder(path: folder, fileSystem: blind))
+            }
+            let device = known ? UInt64(info.st_dev) : parentDevice
             if watcher.addWatch(folder) {
                 folders += 1
             } else {
@@ -221,7 +252,7 @@ struct TreeWalker {
                     isDirectory = stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
                 }
                 if watcher.filter.isIgnored(path, isDirectory: isDirectory) { continue }
-                if isDirectory { stack.append(path) } else if collectFiles { files.append(path) }
+                if isDirectory { stack.append((path, device)) } else if collectFiles { files.append(path) }
             }
         }
     }

@@ -17,6 +17,14 @@ public enum WatcherOutput: Sendable {
 public struct WatchSummary: Sendable, Equatable {
     public var folders: Int
     public var failed: [String]
+    /// Folders polled, and why (the file system inotify is blind to; nil with `backend = "poll"`).
+    public var polled: [PolledFolder] = []
+}
+
+/// A folder the poller sweeps.
+public struct PolledFolder: Sendable, Equatable {
+    public var path: String
+    public var fileSystem: BlindFileSystem?
 }
 
 /// Watches folders recursively with inotify, skipping ignored folders entirely, plus the
@@ -28,11 +36,24 @@ public final class InotifyWatcher: @unchecked Sendable {
     /// Read and written on the watcher's thread only, once started.
     var roots: [String]
     var filter: PathFilter
+    var backend: WatchBackend
+    var pollInterval: Duration
     let configFile: String?
     let handler: @Sendable (WatcherOutput) -> Void
     let stopRequested = OnceFlag()
     private let lock = NSLock()
-    private var pendingRearm: (roots: [String], filter: PathFilter)?
+    private var pendingRearm: Rearm?
+    /// The poller of the current arming, if anything is polled.
+    private var currentPoller: Poller?
+    /// Barriers still waiting for inotify's marker, the poller's sweep, or both.
+    private var barrierHalves: [Int: Int] = [:]
+
+    struct Rearm {
+        var roots: [String]
+        var filter: PathFilter
+        var backend: WatchBackend
+        var pollInterval: Duration
+    }
     var thread: Thread?
     /// Each watch's folder, kept by us: libinotifytools' own names go stale after some rename chains.
     /// Watcher thread only.
@@ -45,38 +66,71 @@ public final class InotifyWatcher: @unchecked Sendable {
     private var nextBarrier = 0
 
     public init(
-        roots: [String], filter: PathFilter, configFile: String? = nil, handler: @escaping @Sendable (WatcherOutput) -> Void
+        roots: [String], filter: PathFilter, configFile: String? = nil, backend: WatchBackend = .auto, pollInterval: Duration = .milliseconds(500),
+        handler: @escaping @Sendable (WatcherOutput) -> Void
     ) {
         self.roots = roots
         self.filter = filter
+        self.backend = backend
+        self.pollInterval = pollInterval
         self.configFile = configFile
         self.handler = handler
         var template = Array((NSTemporaryDirectory() + "/altv-dev-barrier-XXXXXX").utf8CString)
         barrierFolder = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }.map { String(cString: $0) }
     }
 
-    /// Writes a marker; `.barrier(id)` follows every event already queued. Nil without a marker folder.
+    /// Writes a marker; `.barrier(id)` follows every event already queued (and, where folders are
+    /// polled, a sweep begun after it). Nil without a marker folder.
     public func barrier() -> Int? {
         guard let barrierFolder else { return nil }
-        let id = lock.withLock { () -> Int in
+        let (id, poller) = lock.withLock { () -> (Int, Poller?) in
             nextBarrier += 1
-            return nextBarrier
+            barrierHalves[nextBarrier] = currentPoller == nil ? 1 : 2
+            return (nextBarrier, currentPoller)
         }
         let fd = open("\(barrierFolder)/\(id)", O_WRONLY | O_CREAT | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { return nil }
+        guard fd >= 0 else {
+            _ = lock.withLock { barrierHalves.removeValue(forKey: id) }
+            return nil
+        }
         close(fd)
+        poller?.barrier(id)
         return id
     }
 
-    /// A marker's event: report it and remove the file.
+    /// One half of a barrier arrived (inotify's marker, or the poller's sweep); the second reports it.
+    func barrierHalfReached(_ id: Int) {
+        let done = lock.withLock { () -> Bool in
+            guard let left = barrierHalves[id] else { return false }
+            if left <= 1 { barrierHalves[id] = nil } else { barrierHalves[id] = left - 1 }
+            return left <= 1
+        }
+        if done { handler(.barrier(id)) }
+    }
+
+    /// A marker's event: count it and remove the file.
     func barrierReached(_ path: String) -> Bool {
         guard let barrierFolder, path.hasPrefix(barrierFolder + "/") else { return false }
         if let id = Int(path.dropFirst(barrierFolder.count + 1)) {
             unlink(path)
-            handler(.barrier(id))
+            barrierHalfReached(id)
         }
         return true
     }
+
+    /// Replaces the poller (stopping the old one); on the watcher's thread.
+    func replacePoller(_ poller: Poller?) {
+        let old = lock.withLock { () -> Poller? in
+            defer { currentPoller = poller }
+            // A barrier waiting on the old poller's sweep would never end: its half counts as reached.
+            if currentPoller != nil, poller == nil { for (id, left) in barrierHalves where left > 1 { barrierHalves[id] = left - 1 } }
+            return currentPoller
+        }
+        old?.stop()
+        poller?.start()
+    }
+
+    var poller: Poller? { lock.withLock { currentPoller } }
 
     func removeBarrierFolder() {
         guard let barrierFolder else { return }
@@ -89,17 +143,18 @@ public final class InotifyWatcher: @unchecked Sendable {
     /// Stops delivering events; the thread ends within a second.
     public func stop() {
         stopRequested.set()
+        poller?.stop()
         // Now, not when the thread wakes: the process may exit before it does.
         removeBarrierFolder()
     }
 
     /// Replaces the roots and rules; applied by the watcher's thread within a second, then
     /// reported as `.rearmed`.
-    public func rearm(roots: [String], filter: PathFilter) {
-        lock.withLock { pendingRearm = (roots, filter) }
+    public func rearm(roots: [String], filter: PathFilter, backend: WatchBackend = .auto, pollInterval: Duration = .milliseconds(500)) {
+        lock.withLock { pendingRearm = Rearm(roots: roots, filter: filter, backend: backend, pollInterval: pollInterval) }
     }
 
-    func takePendingRearm() -> (roots: [String], filter: PathFilter)? {
+    func takePendingRearm() -> Rearm? {
         lock.withLock {
             defer { pendingRearm = nil }
             return pendingRearm

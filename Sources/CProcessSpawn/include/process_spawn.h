@@ -23,4 +23,7 @@ int altv_contains(const void *haystack, size_t haystack_length, const void *need
 /// `replica` as a terminal). Both close-on-exec. Returns 0 or an errno value.
 int altv_open_terminal(int *primary, int *replica);
 
+/// statfs(2)'s f_type (the file system's magic number) of `path`; 0 and errno set on failure.
+unsigned long altv_file_system_type(const char *path);
+
 #endif

@@ -69,6 +69,23 @@ final class OutputLog: LineHandler, @unchecked Sendable {
         lines.filter { $0.contains(fragment) }.count
     }
 
+    /// Lines containing `fragment` after the last line containing `marker` (the log keeps order, so
+    /// this is what happened after it, however late the test reads the log).
+    func count(containing fragment: String, after marker: String) -> Int {
+        let all = lines
+        let start = all.lastIndex { $0.contains(marker) }.map { $0 + 1 } ?? 0
+        return all[start...].filter { $0.contains(fragment) }.count
+    }
+
+    /// Waits for a line containing `fragment` after the last line containing `marker`.
+    func wait(
+        for fragment: String, after marker: String, timeout: Duration = .seconds(45),
+        fileID: String = #fileID, filePath: String = #filePath, line: Int = #line, column: Int = #column
+    ) async -> Bool {
+        let before = count(containing: fragment) - count(containing: fragment, after: marker)
+        return await wait(for: fragment, count: before + 1, timeout: timeout, fileID: fileID, filePath: filePath, line: line, column: column)
+    }
+
     /// Waits until `count` lines contain `fragment`; on failure, records the output's tail so the
     /// test report shows what happened instead.
     func wait(

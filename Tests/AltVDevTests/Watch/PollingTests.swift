@@ -1,0 +1,117 @@
+import Foundation
+import Testing
+
+@testable import AltVDev
+
+@Suite("Polling: snapshots, blind file systems, WSL")
+struct PollingTests {
+    func entry(_ inode: UInt64, size: Int64 = 1, modified: Int64 = 1, directory: Bool = false) -> StatEntry {
+        StatEntry(inode: inode, size: size, modified: modified, changed: modified, isDirectory: directory)
+    }
+
+    @Test("differences read as inotify's events: created, modified, removed; a folder counts when it comes or goes")
+    func differences() {
+        let old = Snapshot(entries: ["/r/a.js": entry(1), "/r/b.js": entry(2), "/r/gone.js": entry(3), "/r/d": entry(4, directory: true)])
+        let new = Snapshot(entries: [
+            "/r/a.js": entry(1), "/r/b.js": entry(2, modified: 2), "/r/new.js": entry(5),
+            "/r/d": entry(4, modified: 9, directory: true), "/r/e": entry(6, directory: true),
+        ])
+        #expect(new.events(since: old) == [
+            FileEvent(path: "/r/b.js", kind: .modified),
+            FileEvent(path: "/r/e", kind: .created, isDirectory: true),
+            FileEvent(path: "/r/gone.js", kind: .removed),
+            FileEvent(path: "/r/new.js", kind: .created),
+        ])
+        // A rename is a remove and a create; a new inode at the same path (an atomic save) is a modification.
+        let renamed = Snapshot(entries: ["/r/a2.js": entry(1), "/r/b.js": entry(7)])
+        #expect(renamed.events(since: Snapshot(entries: ["/r/a.js": entry(1), "/r/b.js": entry(2)])) == [
+            FileEvent(path: "/r/a.js", kind: .removed), FileEvent(path: "/r/a2.js", kind: .created), FileEvent(path: "/r/b.js", kind: .modified),
+        ])
+        #expect(new.events(since: new).isEmpty)
+    }
+
+    @Test("a sweep applies the ignore rules, walks a symlink loop once and records folders below the roots")
+    func sweep() throws {
+        let root = NSTemporaryDirectory() + "altv-dev-sweep-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        for file in ["core/a.js", "core/node_modules/x/y.js", "core/debug.log", "chat/b.js"] {
+            let path = root + "/" + file
+            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try Data("x".utf8).write(to: URL(fileURLWithPath: path))
+        }
+        try FileManager.default.createSymbolicLink(atPath: root + "/core/loop", withDestinationPath: "..")
+        let snapshot = Snapshot.sweep([root], filter: PathFilter(base: root, patterns: ["node_modules/", "*.log"], source: "test"))
+        #expect(Set(snapshot.entries.keys) == [root + "/core", root + "/core/a.js", root + "/chat", root + "/chat/b.js"])
+        #expect(Snapshot.sweep([root + "/missing"], filter: PathFilter(base: root, patterns: [], source: "test")).entries.isEmpty)
+    }
+
+    @Test("file systems inotify is blind to are known by their magic; the rest are not", arguments: [
+        (UInt32(0x0102_1997), "9p"), (0x6573_5546, "fuse"), (0x6969, "nfs"), (0xFF53_4D42, "cifs"), (0xFE53_4D42, "smb2"), (0x6A65_6A63, "virtiofs"),
+    ])
+    func blindKinds(_ magic: UInt32, _ name: String) {
+        #expect(BlindFileSystem.classify(magic: magic)?.type == name)
+    }
+
+    @Test("ext4, btrfs, xfs, tmpfs and overlayfs are seen by inotify")
+    func seeingKinds() {
+        for magic: UInt32 in [0xEF53, 0x9123_683E, 0x5846_5342, 0x0102_1994, 0x794C_7630] {
+            #expect(BlindFileSystem.classify(magic: magic) == nil)
+        }
+        #expect(BlindFileSystem.of(NSTemporaryDirectory()) == nil)
+    }
+
+    @Test("the mount table names the deepest mount holding a path, escapes read")
+    func mountTable() {
+        let table = """
+            22 1 0:21 / / rw - ext4 /dev/sda1 rw
+            40 22 0:45 / /mnt/c rw,noatime - 9p drvfs rw
+            41 22 0:46 / /srv/with\\040space rw - fuse.sshfs me@host: rw
+            """
+        #expect(MountTable.type(of: "/mnt/c/Users/me/server/resources", table: table) == "9p")
+        #expect(MountTable.type(of: "/mnt/cd", table: table) == "ext4")
+        #expect(MountTable.type(of: "/srv/with space/resources", table: table) == "fuse.sshfs")
+    }
+
+    /// A probe over files in a temp folder: a kernel release, maybe the interop file, maybe a `wslinfo`.
+    func withProbe(release: String, interop: Bool, wslinfo: String?, _ body: (WSLEnvironment.Probe) -> Void) throws {
+        let folder = NSTemporaryDirectory() + "altv-dev-wsl-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        var probe = WSLEnvironment.Probe()
+        probe.kernelRelease = folder + "/osrelease"
+        probe.interop = folder + "/WSLInterop"
+        probe.wslinfo = folder + "/wslinfo"
+        try Data((release + "\n").utf8).write(to: URL(fileURLWithPath: probe.kernelRelease))
+        if interop { try Data("enabled\n".utf8).write(to: URL(fileURLWithPath: probe.interop)) }
+        if let wslinfo {
+            try Data("#!/bin/sh\necho \(wslinfo)\n".utf8).write(to: URL(fileURLWithPath: probe.wslinfo))
+            chmod(probe.wslinfo, 0o755)
+        }
+        body(probe)
+    }
+
+    @Test("WSL is found by its kernel release or its interop handler, with the networking mode from wslinfo")
+    func wslDetection() throws {
+        try withProbe(release: "6.6.87.2-microsoft-standard-WSL2", interop: false, wslinfo: "mirrored") { probe in
+            #expect(WSLEnvironment.detect(probe) == WSLEnvironment(networking: .mirrored))
+        }
+        try withProbe(release: "5.15.0", interop: true, wslinfo: "nat") { probe in
+            #expect(WSLEnvironment.detect(probe) == WSLEnvironment(networking: .nat))
+        }
+        try withProbe(release: "5.15.153.1-microsoft-standard-WSL2", interop: true, wslinfo: nil) { probe in
+            #expect(WSLEnvironment.detect(probe) == WSLEnvironment(networking: .unknown))
+        }
+        try withProbe(release: "6.1.0-28-amd64", interop: false, wslinfo: "mirrored") { probe in
+            #expect(WSLEnvironment.detect(probe) == nil)
+        }
+    }
+
+    @Test("what WSL2 means for the reconnect, in each networking mode")
+    func wslAdvice() {
+        let url = "http://127.0.0.1:9223"
+        #expect(WSLEnvironment(networking: .mirrored).advice(reconnectURL: url).hasPrefix("WSL2 in mirrored networking mode: the game client's debug endpoint on Windows is reached at http://127.0.0.1:9223"))
+        let nat = WSLEnvironment(networking: .nat).advice(reconnectURL: url)
+        #expect(nat.contains("cannot reach") && nat.contains("networkingMode=mirrored under [wsl2]") && nat.contains("wsl --shutdown"))
+        #expect(WSLEnvironment(networking: .unknown).advice(reconnectURL: url).contains("only in mirrored networking mode"))
+    }
+}
