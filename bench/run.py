@@ -88,7 +88,7 @@ def stop(process):
 class Project:
     """A folder with resources/, the trivial server and an altv-dev.toml."""
 
-    def __init__(self, base, name, debounce="100ms", reconnect_url=None, server_command=None):
+    def __init__(self, base, name, debounce="100ms", reconnect_url=None, server_command=None, watch_extra=""):
         self.dir = os.path.join(base, name)
         os.makedirs(os.path.join(self.dir, "resources", "core"), exist_ok=True)
         self.file = os.path.join(self.dir, "resources", "core", "index.js")
@@ -100,7 +100,7 @@ class Project:
         reconnect = f'url = "{reconnect_url}"\nretry_interval = "10ms"\ntimeout = "10s"' if reconnect_url else "enabled = false"
         with open(os.path.join(self.dir, "altv-dev.toml"), "w") as f:
             f.write(f'[server]\ncommand = {command}\nstop_signal = "SIGTERM"\nport = 1\n\n'
-                    f'[watch]\npaths = ["resources"]\ndebounce = "{debounce}"\n\n[reconnect]\n{reconnect}\n')
+                    f'[watch]\npaths = ["resources"]\ndebounce = "{debounce}"\n{watch_extra}\n[reconnect]\n{reconnect}\n')
 
     def env(self):
         return dict(os.environ, BENCH_STARTS=self.starts, NO_COLOR="1")
@@ -335,6 +335,98 @@ def storm(base, name, argv_for):
         stop(process)
 
 
+POLL_SECONDS = int(os.environ.get("BENCH_POLL_SECONDS", "60"))
+POLL_SAVES = int(os.environ.get("BENCH_POLL_SAVES", "40"))
+
+
+def polling(work, base):
+    """Polling where inotify is blind: the 10k-folder tree swept every 500 ms by altv-dev
+    (backend = "poll"), watchfiles (force_polling) and watchdog's polling observer; CPU and memory
+    over POLL_SECONDS, then save → restart with altv-dev's poll backend on a small project."""
+    tree = make_tree(work)
+    res = os.path.join(tree, "resources")
+    config = os.path.join(tree, "altv-dev-poll.toml")
+    with open(os.path.join(tree, "altv-dev.toml")) as f:
+        text = f.read()
+    with open(config, "w") as f:
+        f.write(text.replace('ignore = ["node_modules/"]', 'ignore = ["node_modules/"]\nbackend = "poll"\npoll_interval = "500ms"'))
+    watchfiles_script = ("import sys, watchfiles\n"
+                         "for _ in watchfiles.watch(sys.argv[1], force_polling=True, poll_delay_ms=500): pass\n")
+    runs = {
+        "**altv-dev** (backend = \"poll\")": [ALTV_DEV, "watch", "--config", config],
+        "watchfiles (force_polling, poll_delay_ms=500)": [sys.executable, "-c", watchfiles_script, res],
+        "watchmedo auto-restart --debug-force-polling --interval 0.5": [
+            "watchmedo", "auto-restart", "--debug-force-polling", "--interval", "0.5", "-d", res, "-R",
+            "--ignore-patterns=*/node_modules/*", "--", "sleep", "100000"],
+    }
+    results = {}
+    for name, argv in runs.items():
+        if not shutil.which(argv[0]):
+            notes.append(f"{name}: not installed, skipped")
+            continue
+        process = subprocess.Popen(argv, cwd=tree, env=dict(os.environ, NO_COLOR="1", BENCH_STARTS="/dev/null"),
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        time.sleep(5)  # past the first full walk of every tool
+        start = cpu_ticks(process.pid) + sum(cpu_ticks(c) for c in children(process.pid))
+        time.sleep(POLL_SECONDS)
+        ticks = cpu_ticks(process.pid) + sum(cpu_ticks(c) for c in children(process.pid)) - start
+        results[name] = (ticks, rss_mb(process.pid))
+        stop(process)
+    project = Project(base, "poll-save", watch_extra='backend = "poll"\npoll_interval = "500ms"\n')
+    global SAVES
+    saved, SAVES = SAVES, POLL_SAVES
+    samples, problem = save_to_running("altv-dev poll", [ALTV_DEV, "watch"], project)
+    SAVES = saved
+    if problem:
+        notes.append(f"altv-dev poll save → restart: {problem}")
+    return results, samples or []
+
+
+def children(pid):
+    """Direct children's pids (the Python tools poll in their own process, the others in threads)."""
+    try:
+        return [int(c) for c in open(f"/proc/{pid}/task/{pid}/children").read().split()]
+    except OSError:
+        return []
+
+
+def polling_section(work, base, say):
+    say(f"## 7. Polling {TREE_FOLDERS:,} folders / {TREE_FILES:,} files every 500 ms (+ {IGNORED_FILES:,} ignored), {POLL_SECONDS} s")
+    say()
+    results, samples = polling(work, base)
+    sweeps = POLL_SECONDS * 2
+    say("| tool | CPU per minute | CPU per sweep | ratio to the better peer | resident memory |")
+    say("|---|---|---|---|---|")
+    peers = [ticks for name, (ticks, _) in results.items() if not name.startswith("**")]
+    better = min(peers) if peers else None
+    for name, (ticks, memory) in results.items():
+        per_minute = ticks * 10 * 60 / POLL_SECONDS
+        ratio = f"{ticks / better:.2f}×" if better else "—"
+        say(f"| {name} | {per_minute / 1000:.2f} s | {ticks * 10 / sweeps:.1f} ms | {ratio} | {memory:.1f} MB |")
+    say()
+    if samples:
+        say(f"Save → new server running with `backend = \"poll\"` (500 ms interval, 100 ms debounce), {len(samples)} saves: "
+            f"p50 {ms(percentile(samples, 50))}, p95 {ms(percentile(samples, 95))} (aim: p95 ≤ 620 ms).")
+        say()
+
+
+def only_polling():
+    """BENCH_ONLY=polling: section 7 alone."""
+    install_peers()
+    work = os.path.join(ROOT, "bench", ".work")
+    os.makedirs(work, exist_ok=True)
+    subprocess.run(["gcc", "-O2", "-o", os.path.join(work, "server"), os.path.join(ROOT, "bench", "server.c")], check=True)
+    base = tempfile.mkdtemp(prefix="altv-dev-bench-")
+    lines = []
+    say = lambda text="": (print(text, flush=True), lines.append(text))
+    polling_section(work, base, say)
+    if notes:
+        say("Notes: " + "; ".join(notes) + ".")
+    shutil.rmtree(base, ignore_errors=True)
+    with open(os.path.join(ROOT, "bench", "results", "polling.md"), "w") as f:
+        f.write("\n".join(lines) + "\n")
+
+
 def only_throughput():
     """BENCH_ONLY=throughput: section 5 alone, for profiling the output path."""
     base = tempfile.mkdtemp(prefix="altv-dev-bench-")
@@ -442,6 +534,7 @@ def main():
         count, last, length = result
         say(f"| {name} | {count} | {f'{last:.0f}' if last is not None else 'none'} | {length:.0f} ms |")
     say()
+    polling_section(work, base, say)
     if notes:
         say("Notes: " + "; ".join(notes) + ".")
     shutil.rmtree(base, ignore_errors=True)
@@ -451,4 +544,4 @@ def main():
 
 
 if __name__ == "__main__":
-    only_throughput() if os.environ.get("BENCH_ONLY") == "throughput" else main()
+    {"throughput": only_throughput, "polling": only_polling}.get(os.environ.get("BENCH_ONLY", ""), main)()
