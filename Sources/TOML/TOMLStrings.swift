@@ -6,43 +6,32 @@ enum StringReader {
 
     /// `"…"` with escapes, on one line.
     static func basic(_ reader: inout Reader) throws(TOMLError) -> String {
+        try singleLine(&reader, quote: quote, escapes: true)
+    }
+
+    /// `'…'`, taken as written, on one line.
+    static func literal(_ reader: inout Reader) throws(TOMLError) -> String {
+        try singleLine(&reader, quote: apostrophe, escapes: false)
+    }
+
+    private static func singleLine(_ reader: inout Reader, quote: UInt8, escapes: Bool) throws(TOMLError) -> String {
         let open = reader.position
+        let mark = String(Character(Unicode.Scalar(quote)))
         reader.advance()
         var bytes: [UInt8] = []
         while true {
             guard let byte = reader.current, byte != 0x0A, byte != 0x0D else {
                 throw reader.error(
-                    "the string opened at \(open) is not closed on its line", fix: "close it with \" on the same line, or use \"\"\" for text over several lines",
-                    at: open)
+                    "the string opened at \(open) is not closed on its line",
+                    fix: "close it with \(mark) on the same line, or use \(mark)\(mark)\(mark) for text over several lines", at: open)
             }
             if byte == quote {
                 reader.advance()
                 return String(decoding: bytes, as: UTF8.self)
             }
-            if byte == backslash {
+            if escapes, byte == backslash {
                 try escape(&reader, into: &bytes)
                 continue
-            }
-            try refuseControl(byte, reader, inside: "a string")
-            bytes.append(byte)
-            reader.advance()
-        }
-    }
-
-    /// `'…'`, taken as written, on one line.
-    static func literal(_ reader: inout Reader) throws(TOMLError) -> String {
-        let open = reader.position
-        reader.advance()
-        var bytes: [UInt8] = []
-        while true {
-            guard let byte = reader.current, byte != 0x0A, byte != 0x0D else {
-                throw reader.error(
-                    "the string opened at \(open) is not closed on its line", fix: "close it with ' on the same line, or use ''' for text over several lines",
-                    at: open)
-            }
-            if byte == apostrophe {
-                reader.advance()
-                return String(decoding: bytes, as: UTF8.self)
             }
             try refuseControl(byte, reader, inside: "a string")
             bytes.append(byte)

@@ -201,26 +201,12 @@ struct ReliabilityTests {
 
     @Test("editor saves are one cycle each, naming the real file", arguments: EditorSave.allCases.filter { $0 != .realVim })
     func editorSave(_ editor: EditorSave) async throws {
-        try await oneCyclePerSave(editor)
+        try await editor.isOneCycle()
     }
 
     @Test("a save by the real vim is one cycle, naming the real file", .enabled(if: EditorSave.vim != nil, "vim is not installed (scripts/ensure-deps installs vim-tiny)"))
     func realVimSave() async throws {
-        try await oneCyclePerSave(.realVim)
-    }
-
-    func oneCyclePerSave(_ editor: EditorSave) async throws {
-        try await withProject { project in
-            project.writeConfig(reconnect: ["enabled": "false"])
-            let watch = try project.launch(["watch", "--verbose"])
-            #expect(await watch.log.wait(for: "✓ #1"))
-            try editor.save(project, "resources/core/server/index.js")
-            // The number is the point here: had the save made two cycles, the sentinel below would be #4.
-            #expect(await watch.log.wait(for: "✓ #2 resources/core/server/index.js ·"))
-            project.append("resources/chat/server/index.js", "// sentinel\n")
-            #expect(await watch.log.wait(for: "✓ #3 resources/chat/server/index.js ·"))
-            await project.stopAndExpectNothingLeft(watch)
-        }
+        try await EditorSave.realVim.isOneCycle()
     }
 
     // MARK: altv-dev itself
@@ -245,6 +231,21 @@ enum EditorSave: String, CaseIterable, Sendable, CustomTestStringConvertible {
     case inPlace, vimProbeAndRename, realVim, emacs, jetBrains
 
     var testDescription: String { rawValue }
+
+    /// Checks that this editor's save is one cycle naming the real file, under `watch` settings.
+    func isOneCycle(watch settings: [String: String] = [:]) async throws {
+        try await withProject { project in
+            project.writeConfig(watch: settings, reconnect: ["enabled": "false"])
+            let watch = try project.launch(["watch", "--verbose"])
+            #expect(await watch.log.wait(for: "✓ #1"))
+            try save(project, "resources/core/server/index.js")
+            // The number is the point here: had the save made two cycles, the sentinel below would be #4.
+            #expect(await watch.log.wait(for: "✓ #2 resources/core/server/index.js ·"))
+            project.append("resources/chat/server/index.js", "// sentinel\n")
+            #expect(await watch.log.wait(for: "✓ #3 resources/chat/server/index.js ·"))
+            await project.stopAndExpectNothingLeft(watch)
+        }
+    }
 
     /// The vim installed here, if any.
     static let vim = ["/usr/bin/vim", "/usr/bin/vim.tiny", "/usr/bin/vi"].first(where: FileManager.default.isExecutableFile)

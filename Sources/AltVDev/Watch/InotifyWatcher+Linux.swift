@@ -238,20 +238,13 @@ struct TreeWalker {
                 if inotifytools_error() == ENOSPC { limitReached = true }
                 failed.append(folder)
             }
-            guard let directory = opendir(folder) else { continue }
-            defer { closedir(directory) }
-            while let entry = readdir(directory) {
-                let name = withUnsafePointer(to: entry.pointee.d_name) {
-                    String(cString: UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self))
-                }
-                if name == "." || name == ".." { continue }
-                let path = folder + "/" + name
-                var isDirectory = entry.pointee.d_type == UInt8(DT_DIR)
-                if entry.pointee.d_type == UInt8(DT_UNKNOWN) || entry.pointee.d_type == UInt8(DT_LNK) {
+            DirectoryListing.forEach(in: folder) { path, name, type, directory in
+                var isDirectory = type == UInt8(DT_DIR)
+                if type == UInt8(DT_UNKNOWN) || type == UInt8(DT_LNK) {
                     var info = stat()
-                    isDirectory = stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+                    isDirectory = fstatat(directory, name, &info, 0) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
                 }
-                if watcher.filter.isIgnored(path, isDirectory: isDirectory) { continue }
+                if watcher.filter.isIgnoredEntry(path, isDirectory: isDirectory) { return }
                 if isDirectory { stack.append((path, device)) } else if collectFiles { files.append(path) }
             }
         }

@@ -44,6 +44,16 @@ public struct PathFilter: Sendable {
         verdict(for: path, isDirectory: isDirectory).ignored
     }
 
+    /// Whether an entry of a folder that a walk entered is ignored. The walk never enters an ignored
+    /// folder, so only the entry's own rules are left to evaluate: the same answer as `isIgnored`,
+    /// without matching every parent again for each of 100,000 files.
+    public func isIgnoredEntry(_ path: String, isDirectory: Bool) -> Bool {
+        let relative = Self.relative(path, to: base) ?? path
+        let components = relative.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        guard !components.isEmpty else { return false }
+        return match(components: components[...], isDirectory: isDirectory).ignored
+    }
+
     /// The full verdict for an absolute path, checking each parent folder first like git does.
     public func verdict(for path: String, isDirectory: Bool) -> Verdict {
         guard let relative = Self.relative(path, to: base) else {

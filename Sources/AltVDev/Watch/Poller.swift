@@ -51,7 +51,7 @@ public struct Snapshot: Equatable, Sendable {
     public static func sweep(_ roots: [String], filter: PathFilter) -> Snapshot {
         var snapshot = Snapshot()
         var visited = Set<[UInt64]>()
-        for root in roots {
+        for root in roots where !filter.isIgnored(root, isDirectory: true) {
             var stack = [root]
             while let folder = stack.popLast() {
                 var info = stat()
@@ -59,24 +59,17 @@ public struct Snapshot: Equatable, Sendable {
                     visited.insert([UInt64(info.st_dev), UInt64(info.st_ino)]).inserted
                 else { continue }
                 if folder != root { snapshot.entries[folder] = StatEntry(info, isDirectory: true) }
-                guard let directory = opendir(folder) else { continue }
-                defer { closedir(directory) }
-                while let entry = readdir(directory) {
-                    let name = withUnsafePointer(to: entry.pointee.d_name) {
-                        String(cString: UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self))
-                    }
-                    if name == "." || name == ".." { continue }
-                    let path = folder + "/" + name
-                    let type = entry.pointee.d_type
+                DirectoryListing.forEach(in: folder) { path, name, type, directory in
                     // A folder known to be one from its entry is filtered before any stat.
                     if type == UInt8(DT_DIR) {
-                        if !filter.isIgnored(path, isDirectory: true) { stack.append(path) }
-                        continue
+                        if !filter.isIgnoredEntry(path, isDirectory: true) { stack.append(path) }
+                        return
                     }
+                    // Relative to the open folder: the kernel does not walk the whole path again per file.
                     var fileInfo = stat()
-                    guard stat(path, &fileInfo) == 0 else { continue }
+                    guard fstatat(directory, name, &fileInfo, 0) == 0 else { return }
                     let isDirectory = (fileInfo.st_mode & S_IFMT) == S_IFDIR
-                    if filter.isIgnored(path, isDirectory: isDirectory) { continue }
+                    if filter.isIgnoredEntry(path, isDirectory: isDirectory) { return }
                     if isDirectory {
                         stack.append(path)
                     } else {
@@ -222,5 +215,22 @@ final class Poller: @unchecked Sendable {
         var info = stat()
         guard stat(path, &info) == 0 else { return nil }
         return StatEntry(info, isDirectory: false)
+    }
+}
+
+/// The entries of a folder, by path, name and `d_type`, without `.` and `..`; with the open folder's
+/// descriptor, for `fstatat`.
+enum DirectoryListing {
+    static func forEach(in folder: String, _ body: (_ path: String, _ name: String, _ type: UInt8, _ folder: Int32) -> Void) {
+        guard let directory = opendir(folder) else { return }
+        defer { closedir(directory) }
+        let descriptor = dirfd(directory)
+        while let entry = readdir(directory) {
+            let name = withUnsafePointer(to: entry.pointee.d_name) {
+                String(cString: UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self))
+            }
+            if name == "." || name == ".." { continue }
+            body(folder + "/" + name, name, entry.pointee.d_type, descriptor)
+        }
     }
 }

@@ -115,3 +115,23 @@ struct PollingTests {
         #expect(WSLEnvironment(networking: .unknown).advice(reconnectURL: url).contains("only in mirrored networking mode"))
     }
 }
+
+@Suite("Ignore rules inside a walk")
+struct WalkIgnoreTests {
+    @Test("an entry of a folder the walk entered gets the same verdict with its own rules only")
+    func entryVerdicts() {
+        let filter = PathFilter(base: "/p", patterns: ["node_modules/", "*.log", "!keep.log", "/resources/core/dist/", "**/build", "a/**/b"], source: "test")
+        let paths = [
+            "/p/resources/core/index.js", "/p/resources/core/node_modules", "/p/resources/x.log", "/p/resources/keep.log",
+            "/p/resources/core/dist", "/p/resources/core/sub/dist", "/p/x/build", "/p/a/x/b", "/p/a/x/c", "/p/resources/.a.swp",
+            "/p/resources/core/4913", "/p/resources/core/index.js~", "/p/.git", "/p/resources/#x#",
+        ]
+        for path in paths {
+            let parents = sequence(first: (path as NSString).deletingLastPathComponent) { $0 == "/p" ? nil : ($0 as NSString).deletingLastPathComponent }
+            guard !parents.contains(where: { filter.isIgnored($0, isDirectory: true) }) else { continue }
+            for isDirectory in [false, true] {
+                #expect(filter.isIgnoredEntry(path, isDirectory: isDirectory) == filter.isIgnored(path, isDirectory: isDirectory), "\(path)")
+            }
+        }
+    }
+}
