@@ -238,7 +238,8 @@ struct TreeWalker {
                 if inotifytools_error() == ENOSPC { limitReached = true }
                 failed.append(folder)
             }
-            DirectoryListing.forEach(in: folder) { path, name, type, directory in
+            DirectoryListing.forEach(in: folder) { entryPath, name, type, directory in
+                let path = entryPath()
                 var isDirectory = type == UInt8(DT_DIR)
                 if type == UInt8(DT_UNKNOWN) || type == UInt8(DT_LNK) {
                     var info = stat()

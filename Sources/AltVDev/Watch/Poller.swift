@@ -18,67 +18,105 @@ public struct StatEntry: Equatable, Sendable {
     }
 }
 
-/// Every path under some folders, as one sweep saw it.
-public struct Snapshot: Equatable, Sendable {
-    public var entries: [String: StatEntry] = [:]
-
-    public init(entries: [String: StatEntry] = [:]) { self.entries = entries }
-
-    /// What changed from `old` to `self`, as the file events inotify would have given: created,
-    /// modified, removed (a rename is a remove and a create). Folders count when they come or go.
-    public func events(since old: Snapshot) -> [FileEvent] {
-        var events: [FileEvent] = []
-        for (path, entry) in entries {
-            guard let before = old.entries[path] else {
-                events.append(FileEvent(path: path, kind: .created, isDirectory: entry.isDirectory))
-                continue
-            }
-            if entry.isDirectory != before.isDirectory {
-                events.append(FileEvent(path: path, kind: .removed, isDirectory: before.isDirectory))
-                events.append(FileEvent(path: path, kind: .created, isDirectory: entry.isDirectory))
-            } else if !entry.isDirectory, entry != before {
-                events.append(FileEvent(path: path, kind: .modified))
-            }
-        }
-        for (path, before) in old.entries where entries[path] == nil {
-            events.append(FileEvent(path: path, kind: .removed, isDirectory: before.isDirectory))
-        }
-        return events.sorted { ($0.path, $0.kind.rawValue) < ($1.path, $1.kind.rawValue) }
+/// What the poller remembers of its folders between sweeps, folder by folder: each file's stat
+/// entry by name, the subfolders, and the names the ignore rules rejected (never stat'ed again).
+/// A sweep compares in place and builds a full path only for what changed.
+public final class PolledTree {
+    struct Folder {
+        var files: [String: (entry: StatEntry, seen: UInt32)] = [:]
+        var subfolders: Set<String> = []
+        var ignored: Set<String> = []
     }
 
-    /// A stat-only walk of `roots`: ignored folders are never entered or stat'ed, ignored files not
-    /// recorded, a symlink loop is walked once. A root that is missing is simply empty.
-    public static func sweep(_ roots: [String], filter: PathFilter) -> Snapshot {
-        var snapshot = Snapshot()
-        var visited = Set<[UInt64]>()
+    let roots: [String]
+    let filter: PathFilter
+    private var folders: [String: Folder] = [:]
+    private var generation: UInt32 = 0
+
+    public init(roots: [String], filter: PathFilter) {
+        self.roots = roots
+        self.filter = filter
+    }
+
+    /// Files known now.
+    public var fileCount: Int { folders.values.reduce(0) { $0 + $1.files.count } }
+
+    /// One sweep: what changed since the last, as the file events inotify would have given
+    /// (created, modified, removed; a rename is a remove and a create). The first sweep is the
+    /// baseline and reports nothing. Ignored folders are never entered, a symlink loop is walked once.
+    public func sweep() -> [FileEvent] {
+        let baseline = generation == 0
+        generation &+= 1
+        var events: [FileEvent] = []
+        var visited = Set<String>()
+        var inodes = Set<[UInt64]>()
         for root in roots where !filter.isIgnored(root, isDirectory: true) {
             var stack = [root]
-            while let folder = stack.popLast() {
+            while let path = stack.popLast() {
                 var info = stat()
-                guard stat(folder, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR,
-                    visited.insert([UInt64(info.st_dev), UInt64(info.st_ino)]).inserted
+                guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR,
+                    inodes.insert([UInt64(info.st_dev), UInt64(info.st_ino)]).inserted
                 else { continue }
-                if folder != root { snapshot.entries[folder] = StatEntry(info, isDirectory: true) }
-                DirectoryListing.forEach(in: folder) { path, name, type, directory in
-                    // A folder known to be one from its entry is filtered before any stat.
-                    if type == UInt8(DT_DIR) {
-                        if !filter.isIgnoredEntry(path, isDirectory: true) { stack.append(path) }
+                visited.insert(path)
+                if folders[path] == nil, path != root, !baseline { events.append(FileEvent(path: path, kind: .created, isDirectory: true)) }
+                var folder = folders[path] ?? Folder()
+                var subfolders: Set<String> = []
+                DirectoryListing.forEach(in: path) { childPath, name, type, descriptor in
+                    if folder.ignored.contains(name) { return }
+                    // The full path is built only where it is needed: new names, folders, changes.
+                    var built: String?
+                    var child: String {
+                        if let built { return built }
+                        built = childPath()
+                        return built!
+                    }
+                    if type == UInt8(DT_DIR) || folder.subfolders.contains(name) {
+                        if folder.subfolders.contains(name) || !filter.isIgnoredEntry(child, isDirectory: true) {
+                            subfolders.insert(name)
+                            stack.append(child)
+                        } else {
+                            folder.ignored.insert(name)
+                        }
                         return
                     }
                     // Relative to the open folder: the kernel does not walk the whole path again per file.
                     var fileInfo = stat()
-                    guard fstatat(directory, name, &fileInfo, 0) == 0 else { return }
+                    guard fstatat(descriptor, name, &fileInfo, 0) == 0 else { return }
                     let isDirectory = (fileInfo.st_mode & S_IFMT) == S_IFDIR
-                    if filter.isIgnoredEntry(path, isDirectory: isDirectory) { return }
-                    if isDirectory {
-                        stack.append(path)
-                    } else {
-                        snapshot.entries[path] = StatEntry(fileInfo, isDirectory: false)
+                    if let known = folder.files[name] {
+                        let entry = StatEntry(fileInfo, isDirectory: false)
+                        if entry != known.entry { events.append(FileEvent(path: child, kind: .modified)) }
+                        folder.files[name] = (entry, generation)
+                        return
                     }
+                    if filter.isIgnoredEntry(child, isDirectory: isDirectory) {
+                        folder.ignored.insert(name)
+                        return
+                    }
+                    if isDirectory {
+                        subfolders.insert(name)
+                        stack.append(child)
+                        return
+                    }
+                    folder.files[name] = (StatEntry(fileInfo, isDirectory: false), generation)
+                    if !baseline { events.append(FileEvent(path: child, kind: .created)) }
                 }
+                let current = generation
+                for (name, file) in folder.files where file.seen != current {
+                    folder.files[name] = nil
+                    events.append(FileEvent(path: path + "/" + name, kind: .removed))
+                }
+                folder.subfolders = subfolders
+                folders[path] = folder
             }
         }
-        return snapshot
+        // Folders not reached this time are gone (or now ignored): their files and themselves.
+        for (path, folder) in folders where !visited.contains(path) {
+            for name in folder.files.keys { events.append(FileEvent(path: path + "/" + name, kind: .removed)) }
+            if !roots.contains(path) { events.append(FileEvent(path: path, kind: .removed, isDirectory: true)) }
+            folders[path] = nil
+        }
+        return events.sorted { ($0.path, $0.kind.rawValue) < ($1.path, $1.kind.rawValue) }
     }
 }
 
@@ -121,11 +159,18 @@ final class Poller: @unchecked Sendable {
 
     func start() {
         // The first sweep is the baseline, taken before start returns: a save right after start counts.
-        let baseline = Snapshot.sweep(roots, filter: filter)
-        let configBaseline = configFile.map(Self.statConfig) ?? nil
-        let thread = Thread { [self] in run(from: baseline, config: configBaseline) }
+        // The tree lives on the poller's thread only.
+        let baselineTaken = DispatchSemaphore(value: 0)
+        let thread = Thread { [self] in
+            let tree = PolledTree(roots: roots, filter: filter)
+            _ = tree.sweep()
+            let configBaseline = configFile.map(Self.statConfig) ?? nil
+            baselineTaken.signal()
+            run(tree, config: configBaseline)
+        }
         thread.name = "altv-dev poller"
         thread.start()
+        baselineTaken.wait()
     }
 
     func stop() {
@@ -148,8 +193,7 @@ final class Poller: @unchecked Sendable {
         }
     }
 
-    private func run(from baseline: Snapshot, config: StatEntry?) {
-        var previous = baseline
+    private func run(_ tree: PolledTree, config: StatEntry?) {
         var previousConfig = config
         while true {
             let (stop, barriers) = condition.withLock { () -> (Bool, [Int]) in
@@ -163,18 +207,15 @@ final class Poller: @unchecked Sendable {
                 return sweeps
             }
             let started = ContinuousClock.now
-            var current = Snapshot.sweep(roots, filter: filter)
+            var events = tree.sweep()
             let took = ContinuousClock.now - started
-            var events = current.events(since: previous)
             // A save caught half done (an editor's rename dance) is swept again until it settles,
             // so it is reported as one burst rather than split across two polls.
             var settles = 0
             while !events.isEmpty, settles < 20, !isStopped {
                 settles += 1
                 sleepBriefly(Self.settle)
-                let next = Snapshot.sweep(roots, filter: filter)
-                let more = next.events(since: current)
-                current = next
+                let more = tree.sweep()
                 if more.isEmpty { break }
                 events += more
             }
@@ -183,7 +224,6 @@ final class Poller: @unchecked Sendable {
                 return Set(alreadyReported.keys)
             }
             events = events.filter { !skip.contains($0.path) }
-            previous = current
             if !events.isEmpty { handler(.events(events)) }
             if let configFile {
                 let now = Self.statConfig(configFile)
@@ -194,7 +234,7 @@ final class Poller: @unchecked Sendable {
             if took > interval, !slowSweepReported {
                 slowSweepReported = true
                 handler(.warning(
-                    "a poll of \(current.entries.count) files took \(took.humanReadable), longer than poll_interval "
+                    "a poll of \(tree.fileCount) files took \(took.humanReadable), longer than poll_interval "
                         + "(\(interval.humanReadable)): ignore large folders in [watch] ignore, or set a longer poll_interval"))
             }
         }
@@ -221,7 +261,7 @@ final class Poller: @unchecked Sendable {
 /// The entries of a folder, by path, name and `d_type`, without `.` and `..`; with the open folder's
 /// descriptor, for `fstatat`.
 enum DirectoryListing {
-    static func forEach(in folder: String, _ body: (_ path: String, _ name: String, _ type: UInt8, _ folder: Int32) -> Void) {
+    static func forEach(in folder: String, _ body: (_ path: @autoclosure () -> String, _ name: String, _ type: UInt8, _ folder: Int32) -> Void) {
         guard let directory = opendir(folder) else { return }
         defer { closedir(directory) }
         let descriptor = dirfd(directory)

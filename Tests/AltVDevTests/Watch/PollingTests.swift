@@ -5,44 +5,54 @@ import Testing
 
 @Suite("Polling: snapshots, blind file systems, WSL")
 struct PollingTests {
-    func entry(_ inode: UInt64, size: Int64 = 1, modified: Int64 = 1, directory: Bool = false) -> StatEntry {
-        StatEntry(inode: inode, size: size, modified: modified, changed: modified, isDirectory: directory)
-    }
-
-    @Test("differences read as inotify's events: created, modified, removed; a folder counts when it comes or goes")
-    func differences() {
-        let old = Snapshot(entries: ["/r/a.js": entry(1), "/r/b.js": entry(2), "/r/gone.js": entry(3), "/r/d": entry(4, directory: true)])
-        let new = Snapshot(entries: [
-            "/r/a.js": entry(1), "/r/b.js": entry(2, modified: 2), "/r/new.js": entry(5),
-            "/r/d": entry(4, modified: 9, directory: true), "/r/e": entry(6, directory: true),
-        ])
-        #expect(new.events(since: old) == [
-            FileEvent(path: "/r/b.js", kind: .modified),
-            FileEvent(path: "/r/e", kind: .created, isDirectory: true),
-            FileEvent(path: "/r/gone.js", kind: .removed),
-            FileEvent(path: "/r/new.js", kind: .created),
-        ])
-        // A rename is a remove and a create; a new inode at the same path (an atomic save) is a modification.
-        let renamed = Snapshot(entries: ["/r/a2.js": entry(1), "/r/b.js": entry(7)])
-        #expect(renamed.events(since: Snapshot(entries: ["/r/a.js": entry(1), "/r/b.js": entry(2)])) == [
-            FileEvent(path: "/r/a.js", kind: .removed), FileEvent(path: "/r/a2.js", kind: .created), FileEvent(path: "/r/b.js", kind: .modified),
-        ])
-        #expect(new.events(since: new).isEmpty)
-    }
-
-    @Test("a sweep applies the ignore rules, walks a symlink loop once and records folders below the roots")
-    func sweep() throws {
+    /// A temp tree for the poller, removed afterwards.
+    func withTree(_ files: [String], _ body: (String) throws -> Void) throws {
         let root = NSTemporaryDirectory() + "altv-dev-sweep-" + UUID().uuidString
         defer { try? FileManager.default.removeItem(atPath: root) }
-        for file in ["core/a.js", "core/node_modules/x/y.js", "core/debug.log", "chat/b.js"] {
-            let path = root + "/" + file
-            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            try Data("x".utf8).write(to: URL(fileURLWithPath: path))
+        for file in files { try write(root + "/" + file, "x") }
+        try body(root)
+    }
+
+    func write(_ path: String, _ text: String) throws {
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+    }
+
+    @Test("sweeps read as inotify's events: created, modified, removed, a rename as both; folders when they come or go")
+    func differences() throws {
+        try withTree(["core/a.js", "core/b.js", "core/gone.js", "chat/c.js"]) { root in
+            let tree = PolledTree(roots: [root], filter: PathFilter(base: root, patterns: [], source: "test"))
+            #expect(tree.sweep().isEmpty)  // the baseline
+            #expect(tree.fileCount == 4)
+            try write(root + "/core/b.js", "changed, and longer")
+            try write(root + "/maps/island/i.js", "new")
+            try FileManager.default.removeItem(atPath: root + "/core/gone.js")
+            try FileManager.default.moveItem(atPath: root + "/core/a.js", toPath: root + "/core/a2.js")
+            #expect(tree.sweep() == [
+                FileEvent(path: root + "/core/a.js", kind: .removed), FileEvent(path: root + "/core/a2.js", kind: .created),
+                FileEvent(path: root + "/core/b.js", kind: .modified), FileEvent(path: root + "/core/gone.js", kind: .removed),
+                FileEvent(path: root + "/maps", kind: .created, isDirectory: true),
+                FileEvent(path: root + "/maps/island", kind: .created, isDirectory: true),
+                FileEvent(path: root + "/maps/island/i.js", kind: .created),
+            ])
+            #expect(tree.sweep().isEmpty)
+            try FileManager.default.removeItem(atPath: root + "/chat")
+            #expect(tree.sweep() == [FileEvent(path: root + "/chat", kind: .removed, isDirectory: true), FileEvent(path: root + "/chat/c.js", kind: .removed)])
         }
-        try FileManager.default.createSymbolicLink(atPath: root + "/core/loop", withDestinationPath: "..")
-        let snapshot = Snapshot.sweep([root], filter: PathFilter(base: root, patterns: ["node_modules/", "*.log"], source: "test"))
-        #expect(Set(snapshot.entries.keys) == [root + "/core", root + "/core/a.js", root + "/chat", root + "/chat/b.js"])
-        #expect(Snapshot.sweep([root + "/missing"], filter: PathFilter(base: root, patterns: [], source: "test")).entries.isEmpty)
+    }
+
+    @Test("a sweep applies the ignore rules and walks a symlink loop once")
+    func sweep() throws {
+        try withTree(["core/a.js", "core/node_modules/x/y.js", "core/debug.log", "chat/b.js"]) { root in
+            try FileManager.default.createSymbolicLink(atPath: root + "/core/loop", withDestinationPath: "..")
+            let tree = PolledTree(roots: [root], filter: PathFilter(base: root, patterns: ["node_modules/", "*.log"], source: "test"))
+            #expect(tree.sweep().isEmpty)
+            #expect(tree.fileCount == 2)
+            try write(root + "/core/node_modules/x/z.js", "ignored")
+            try write(root + "/core/more.log", "ignored")
+            #expect(tree.sweep().isEmpty)
+            #expect(PolledTree(roots: [root + "/missing"], filter: PathFilter(base: root, patterns: [], source: "test")).sweep().isEmpty)
+        }
     }
 
     @Test("file systems inotify is blind to are known by their magic; the rest are not", arguments: [
