@@ -316,37 +316,49 @@ struct Document {
         if table.depth + 1 > TOMLParser.maximumDepth {
             throw reader.error("tables are nested more than \(TOMLParser.maximumDepth) deep", at: last.range.start)
         }
-        if isArray {
-            switch table.entries[last.name] {
-            case nil:
-                let first = TableBuilder(origin: .header, depth: table.depth + 1, range: range, keyRange: range)
-                table.add(last.name, .tableArray(TableArrayBuilder(first: first, range: range, keyRange: range)))
-                current = first
-            case .tableArray(let array):
-                let next = TableBuilder(origin: .header, depth: table.depth + 1, range: range, keyRange: range)
-                array.tables.append(next)
-                current = next
-            case .table(let existing):
-                throw reader.error(
-                    "[[\(name)]]: \(name) is already a table (line \(existing.range.start.line)), not an array of tables",
-                    fix: "use [\(name)] for one table, or [[\(name)]] everywhere", at: last.range.start)
-            case .value(let node):
-                throw reader.error(
-                    "[[\(name)]]: \(name) is already \(node.value.typeName) (line \(node.range.start.line)); an array written as a value cannot be extended",
-                    fix: "remove one of them", at: last.range.start)
-            }
-            return
+        current = isArray
+            ? try Self.openTableArray(in: table, last, name: name, range: range, reader: reader)
+            : try Self.openTable(in: table, last, name: name, range: range, reader: reader)
+    }
+
+    /// `[[name]]`: a new table at the end of the array of tables `last` names in `table`.
+    private static func openTableArray(
+        in table: TableBuilder, _ last: KeyPart, name: String, range: TOMLRange, reader: Reader
+    ) throws(TOMLError) -> TableBuilder {
+        switch table.entries[last.name] {
+        case nil:
+            let first = TableBuilder(origin: .header, depth: table.depth + 1, range: range, keyRange: range)
+            table.add(last.name, .tableArray(TableArrayBuilder(first: first, range: range, keyRange: range)))
+            return first
+        case .tableArray(let array):
+            let next = TableBuilder(origin: .header, depth: table.depth + 1, range: range, keyRange: range)
+            array.tables.append(next)
+            return next
+        case .table(let existing):
+            throw reader.error(
+                "[[\(name)]]: \(name) is already a table (line \(existing.range.start.line)), not an array of tables",
+                fix: "use [\(name)] for one table, or [[\(name)]] everywhere", at: last.range.start)
+        case .value(let node):
+            throw reader.error(
+                "[[\(name)]]: \(name) is already \(node.value.typeName) (line \(node.range.start.line)); an array written as a value cannot be extended",
+                fix: "remove one of them", at: last.range.start)
         }
+    }
+
+    /// `[name]`: the table `last` names in `table`, defined here (a table only implied so far may be).
+    private static func openTable(
+        in table: TableBuilder, _ last: KeyPart, name: String, range: TOMLRange, reader: Reader
+    ) throws(TOMLError) -> TableBuilder {
         switch table.entries[last.name] {
         case nil:
             let created = TableBuilder(origin: .header, depth: table.depth + 1, range: range, keyRange: range)
             table.add(last.name, .table(created))
-            current = created
+            return created
         case .table(let existing) where existing.origin == .implicit:
             existing.origin = .header
             existing.range = range
             existing.keyRange = range
-            current = existing
+            return existing
         case .table(let existing):
             let how = existing.origin == .dotted ? "by dotted keys" : existing.origin == .inline ? "as an inline table" : "by a header"
             throw reader.error(

@@ -18,8 +18,9 @@ struct PipelineTests {
     func selectionAndEnvironment() async throws {
         try await withProject { project in
             let report = #"echo "$0 changed=[$(printf '%s' "$ALTV_DEV_CHANGED" | tr '\n' ',')] resources=[$ALTV_DEV_RESOURCES]""#
+            // Two saves below must land in one burst even on a loaded machine: a 1 s quiet period.
             project.writeConfig(
-                reconnect: ["enabled": "false"],
+                watch: ["debounce": "\"1s\""], reconnect: ["enabled": "false"],
                 extra: Self.stage("core-build", report.replacingOccurrences(of: "$0", with: "core-build"), when: ["resources/core/**"])
                     + Self.stage("chat-build", report.replacingOccurrences(of: "$0", with: "chat-build"), when: ["resources/chat/**/*.js"]))
             let watch = try project.launch(["watch"])

@@ -59,55 +59,7 @@ public final class PolledTree {
                 else { continue }
                 visited.insert(path)
                 if folders[path] == nil, path != root, !baseline { events.append(FileEvent(path: path, kind: .created, isDirectory: true)) }
-                var folder = folders[path] ?? Folder()
-                var subfolders: Set<String> = []
-                DirectoryListing.forEach(in: path) { childPath, name, type, descriptor in
-                    if folder.ignored.contains(name) { return }
-                    // The full path is built only where it is needed: new names, folders, changes.
-                    var built: String?
-                    var child: String {
-                        if let built { return built }
-                        built = childPath()
-                        return built!
-                    }
-                    if type == UInt8(DT_DIR) || folder.subfolders.contains(name) {
-                        if folder.subfolders.contains(name) || !filter.isIgnoredEntry(child, isDirectory: true) {
-                            subfolders.insert(name)
-                            stack.append(child)
-                        } else {
-                            folder.ignored.insert(name)
-                        }
-                        return
-                    }
-                    // Relative to the open folder: the kernel does not walk the whole path again per file.
-                    var fileInfo = stat()
-                    guard fstatat(descriptor, name, &fileInfo, 0) == 0 else { return }
-                    let isDirectory = (fileInfo.st_mode & S_IFMT) == S_IFDIR
-                    if let known = folder.files[name] {
-                        let entry = StatEntry(fileInfo, isDirectory: false)
-                        if entry != known.entry { events.append(FileEvent(path: child, kind: .modified)) }
-                        folder.files[name] = (entry, generation)
-                        return
-                    }
-                    if filter.isIgnoredEntry(child, isDirectory: isDirectory) {
-                        folder.ignored.insert(name)
-                        return
-                    }
-                    if isDirectory {
-                        subfolders.insert(name)
-                        stack.append(child)
-                        return
-                    }
-                    folder.files[name] = (StatEntry(fileInfo, isDirectory: false), generation)
-                    if !baseline { events.append(FileEvent(path: child, kind: .created)) }
-                }
-                let current = generation
-                for (name, file) in folder.files where file.seen != current {
-                    folder.files[name] = nil
-                    events.append(FileEvent(path: path + "/" + name, kind: .removed))
-                }
-                folder.subfolders = subfolders
-                folders[path] = folder
+                sweepFolder(path, baseline: baseline, stack: &stack, events: &events)
             }
         }
         // Folders not reached this time are gone (or now ignored): their files and themselves.
@@ -117,6 +69,59 @@ public final class PolledTree {
             folders[path] = nil
         }
         return events.sorted { ($0.path, $0.kind.rawValue) < ($1.path, $1.kind.rawValue) }
+    }
+
+    /// One folder's entries against what the last sweep saw: changes appended to `events`, subfolders to `stack`.
+    private func sweepFolder(_ path: String, baseline: Bool, stack: inout [String], events: inout [FileEvent]) {
+        var folder = folders[path] ?? Folder()
+        var subfolders: Set<String> = []
+        DirectoryListing.forEach(in: path) { childPath, name, type, descriptor in
+            if folder.ignored.contains(name) { return }
+            // The full path is built only where it is needed: new names, folders, changes.
+            var built: String?
+            var child: String {
+                if let built { return built }
+                built = childPath()
+                return built!
+            }
+            if type == UInt8(DT_DIR) || folder.subfolders.contains(name) {
+                if folder.subfolders.contains(name) || !filter.isIgnoredEntry(child, isDirectory: true) {
+                    subfolders.insert(name)
+                    stack.append(child)
+                } else {
+                    folder.ignored.insert(name)
+                }
+                return
+            }
+            // Relative to the open folder: the kernel does not walk the whole path again per file.
+            var fileInfo = stat()
+            guard fstatat(descriptor, name, &fileInfo, 0) == 0 else { return }
+            let isDirectory = (fileInfo.st_mode & S_IFMT) == S_IFDIR
+            if let known = folder.files[name] {
+                let entry = StatEntry(fileInfo, isDirectory: false)
+                if entry != known.entry { events.append(FileEvent(path: child, kind: .modified)) }
+                folder.files[name] = (entry, generation)
+                return
+            }
+            if filter.isIgnoredEntry(child, isDirectory: isDirectory) {
+                folder.ignored.insert(name)
+                return
+            }
+            if isDirectory {
+                subfolders.insert(name)
+                stack.append(child)
+                return
+            }
+            folder.files[name] = (StatEntry(fileInfo, isDirectory: false), generation)
+            if !baseline { events.append(FileEvent(path: child, kind: .created)) }
+        }
+        let current = generation
+        for (name, file) in folder.files where file.seen != current {
+            folder.files[name] = nil
+            events.append(FileEvent(path: path + "/" + name, kind: .removed))
+        }
+        folder.subfolders = subfolders
+        folders[path] = folder
     }
 }
 
