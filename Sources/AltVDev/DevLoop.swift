@@ -196,7 +196,8 @@ public actor DevLoop {
     }
 
     private func announce() {
-        let watched = config.watch.paths.map { PathFilter.relative($0, to: config.directory) ?? $0 }.joined(separator: ", ")
+        let watched = config.watch.paths.map { PathFilter.relative($0, to: config.directory).map { $0.isEmpty ? "." : $0 } ?? $0 }
+            .joined(separator: ", ")
         console.say("watching \(watched) · debounce \(config.watch.debounce.humanReadable) · config \(config.file)")
         console.say("server: \(config.server.command) (in \(config.server.cwd)) · ready when /\(config.server.ready)/")
         if !config.stages.isEmpty { console.say("stages: " + config.stages.map(\.name).joined(separator: ", ")) }

@@ -41,46 +41,31 @@ enum StringReader {
 
     /// `"""…"""` with escapes and line-ending backslashes; a newline right after the opening is dropped.
     static func multilineBasic(_ reader: inout Reader) throws(TOMLError) -> String {
+        try multiline(&reader, quote: quote, escapes: true)
+    }
+
+    /// `'''…'''` as written; a newline right after the opening is dropped.
+    static func multilineLiteral(_ reader: inout Reader) throws(TOMLError) -> String {
+        try multiline(&reader, quote: apostrophe, escapes: false)
+    }
+
+    private static func multiline(_ reader: inout Reader, quote: UInt8, escapes: Bool) throws(TOMLError) -> String {
         let open = reader.position
+        let mark = String(repeating: String(Character(Unicode.Scalar(quote))), count: 3)
         reader.advance(3)
         _ = try reader.takeNewline()
         var bytes: [UInt8] = []
         while true {
             guard let byte = reader.current else {
-                throw reader.error("the string opened at \(open) is not closed", fix: "close it with \"\"\"", at: open)
+                throw reader.error("the string opened at \(open) is not closed", fix: "close it with \(mark)", at: open)
             }
             if byte == quote {
                 if try closes(&reader, quote: quote, into: &bytes) { return String(decoding: bytes, as: UTF8.self) }
                 continue
             }
-            if byte == backslash {
+            if escapes, byte == backslash {
                 if try lineEndingBackslash(&reader) { continue }
                 try escape(&reader, into: &bytes)
-                continue
-            }
-            if byte == 0x0D || byte == 0x0A {
-                _ = try reader.takeNewline()
-                bytes.append(0x0A)
-                continue
-            }
-            try refuseControl(byte, reader, inside: "a string")
-            bytes.append(byte)
-            reader.advance()
-        }
-    }
-
-    /// `'''…'''` as written; a newline right after the opening is dropped.
-    static func multilineLiteral(_ reader: inout Reader) throws(TOMLError) -> String {
-        let open = reader.position
-        reader.advance(3)
-        _ = try reader.takeNewline()
-        var bytes: [UInt8] = []
-        while true {
-            guard let byte = reader.current else {
-                throw reader.error("the string opened at \(open) is not closed", fix: "close it with '''", at: open)
-            }
-            if byte == apostrophe {
-                if try closes(&reader, quote: apostrophe, into: &bytes) { return String(decoding: bytes, as: UTF8.self) }
                 continue
             }
             if byte == 0x0D || byte == 0x0A {

@@ -1,6 +1,7 @@
 import AltVDev
 import Foundation
 import Glibc
+import Synchronization
 
 /// The altv-dev binary built next to this test bundle.
 enum Binary {
@@ -194,10 +195,15 @@ extension Array where Element == String {
 /// A TCP port nobody uses right now, below the kernel's ephemeral range (32768 and up), so an
 /// outgoing connection elsewhere cannot take it between the check and its use.
 enum FreePort {
+    /// Ports handed out in this process: a project holds its port across server restarts, so a
+    /// port that is free right now may still belong to another test's project.
+    private static let handedOut = Mutex<Set<Int>>([])
+
     static func find() throws -> Int {
         for _ in 0..<200 {
             let port = Int.random(in: 20000..<32000)
-            if try bindable(port) { return port }
+            guard try bindable(port) else { continue }
+            if handedOut.withLock({ $0.insert(port).inserted }) { return port }
         }
         throw HarnessError("no free port between 20000 and 32000")
     }
