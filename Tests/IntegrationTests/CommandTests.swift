@@ -86,13 +86,14 @@ struct CommandTests {
     func netNoOp() async throws {
         try await withProject { project in
             project.writeConfig(watch: ["debounce": "\"1s\""], reconnect: ["enabled": "false"])
-            let watch = try project.launch(["watch"])
+            // --verbose: should it fail, the report shows each event as the watcher saw it.
+            let watch = try project.launch(["watch", "--verbose"])
             #expect(await watch.log.wait(for: "✓ #1 start"))
             project.write("resources/core/server/scratch.tmp.js", "x\n")
             try FileManager.default.removeItem(atPath: project.path("resources/core/server/scratch.tmp.js"))
             project.append("resources/chat/server/index.js", "// the real edit\n")
             #expect(await watch.log.wait(for: "✓ #2 resources/chat/server/index.js ·"))
-            #expect(watch.log.count(containing: "scratch.tmp.js") == 0)
+            #expect(watch.log.count(containing: "scratch.tmp.js ·") == 0 && watch.log.count(containing: "change: resources/core/server/scratch") == 0)
             await project.stopAndExpectNothingLeft(watch)
         }
     }
