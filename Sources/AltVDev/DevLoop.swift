@@ -698,7 +698,8 @@ public actor DevLoop {
                 console.say("game client is \(status): sending POST /reconnect", .debug)
             }
         }
-        clientHintGiven = unreachable
+        // A flow cancelled by a newer change learned nothing about the client: the hint state stays.
+        if outcome != .cancelled { clientHintGiven = unreachable }
         switch outcome {
         case .reconnected(let status, let after):
             console.say("game client reconnecting (was \(status))")
