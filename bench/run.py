@@ -410,8 +410,8 @@ def polling_section(work, base, say):
         say()
 
 
-def only_polling():
-    """BENCH_ONLY=polling: section 7 alone."""
+def prepare():
+    """Peers installed, the trivial server built, a temp folder, and a `say` that prints and keeps each line."""
     install_peers()
     work = os.path.join(ROOT, "bench", ".work")
     os.makedirs(work, exist_ok=True)
@@ -419,6 +419,12 @@ def only_polling():
     base = tempfile.mkdtemp(prefix="altv-dev-bench-")
     lines = []
     say = lambda text="": (print(text, flush=True), lines.append(text))
+    return work, base, lines, say
+
+
+def only_polling():
+    """BENCH_ONLY=polling: section 7 alone."""
+    work, base, lines, say = prepare()
     polling_section(work, base, say)
     if notes:
         say("Notes: " + "; ".join(notes) + ".")
@@ -438,13 +444,7 @@ def only_throughput():
 def main():
     if not os.path.exists(ALTV_DEV):
         sys.exit("build the release binary first: swift build -c release --product altv-dev (or: make bench)")
-    install_peers()
-    work = os.path.join(ROOT, "bench", ".work")
-    os.makedirs(work, exist_ok=True)
-    subprocess.run(["gcc", "-O2", "-o", os.path.join(work, "server"), os.path.join(ROOT, "bench", "server.c")], check=True)
-    base = tempfile.mkdtemp(prefix="altv-dev-bench-")
-    lines = []
-    say = lambda text="": (print(text, flush=True), lines.append(text))
+    work, base, lines, say = prepare()
 
     say("# altv-dev benchmarks")
     say()

@@ -46,9 +46,10 @@ struct InitCommand: ParsableCommand {
     func run() throws {
         do {
             let scaffold = ProjectScaffold(directory: FileManager.default.currentDirectoryPath)
-            let file = try scaffold.write(force: force)
+            let found = scaffold.findings()
+            let file = try scaffold.write(found, force: force)
             print("wrote \(file); check it with `altv-dev check`, then run `altv-dev watch`")
-            let missing = scaffold.findings().missing
+            let missing = found.missing
             if !missing.isEmpty { print("not found here: " + missing.joined(separator: ", ") + "; the file says where to point it") }
         } catch let refusal as ProjectScaffold.Refusal {
             FileHandle.standardError.write(Data("altv-dev: \(refusal)\n".utf8))

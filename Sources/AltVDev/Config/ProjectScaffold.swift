@@ -123,11 +123,16 @@ public struct ProjectScaffold {
     /// Writes `altv-dev.toml`; refuses to replace one unless `force`.
     @discardableResult
     public func write(force: Bool) throws -> String {
+        try write(findings(), force: force)
+    }
+
+    /// Writes `altv-dev.toml` from findings already made.
+    @discardableResult
+    public func write(_ found: Findings, force: Bool) throws -> String {
         let target = path(ConfigLoader.fileName)
         if FileManager.default.fileExists(atPath: target) && !force {
             throw Refusal(description: "\(target) already exists; pass --force to replace it")
         }
-        let found = findings()
         if !found.isServerFolder && !force {
             throw Refusal(
                 description: "\(directory) does not look like an alt:V server folder: not found: "

@@ -7,7 +7,6 @@ public struct EndpointAddress: Sendable, Equatable, CustomStringConvertible {
 
     /// The URL rebuilt from its checked parts, so what is sent to is exactly what was checked.
     public let url: String
-    public let host: String
 
     public var description: String { url }
 
@@ -47,7 +46,6 @@ public struct EndpointAddress: Sendable, Equatable, CustomStringConvertible {
         let port = parts.port.map { ":\($0)" } ?? ""
         var path = parts.percentEncodedPath
         while path.hasSuffix("/") { path.removeLast() }
-        self.host = host
         self.url = "\(scheme)://\(shownHost)\(port)\(path)"
     }
 

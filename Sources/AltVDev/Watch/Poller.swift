@@ -7,14 +7,12 @@ public struct StatEntry: Equatable, Sendable {
     public var size: Int64
     public var modified: Int64
     public var changed: Int64
-    public var isDirectory: Bool
 
-    public init(inode: UInt64, size: Int64, modified: Int64, changed: Int64, isDirectory: Bool) {
+    public init(inode: UInt64, size: Int64, modified: Int64, changed: Int64) {
         self.inode = inode
         self.size = size
         self.modified = modified
         self.changed = changed
-        self.isDirectory = isDirectory
     }
 }
 
@@ -98,7 +96,7 @@ public final class PolledTree {
             guard fstatat(descriptor, name, &fileInfo, 0) == 0 else { return }
             let isDirectory = (fileInfo.st_mode & S_IFMT) == S_IFDIR
             if let known = folder.files[name] {
-                let entry = StatEntry(fileInfo, isDirectory: false)
+                let entry = StatEntry(fileInfo)
                 if entry != known.entry { events.append(FileEvent(path: child, kind: .modified)) }
                 folder.files[name] = (entry, generation)
                 return
@@ -112,7 +110,7 @@ public final class PolledTree {
                 stack.append(child)
                 return
             }
-            folder.files[name] = (StatEntry(fileInfo, isDirectory: false), generation)
+            folder.files[name] = (StatEntry(fileInfo), generation)
             if !baseline { events.append(FileEvent(path: child, kind: .created)) }
         }
         let current = generation
@@ -126,11 +124,11 @@ public final class PolledTree {
 }
 
 extension StatEntry {
-    init(_ info: stat, isDirectory: Bool) {
+    init(_ info: stat) {
         self.init(
             inode: UInt64(info.st_ino), size: Int64(info.st_size),
             modified: Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec),
-            changed: Int64(info.st_ctim.tv_sec) * 1_000_000_000 + Int64(info.st_ctim.tv_nsec), isDirectory: isDirectory)
+            changed: Int64(info.st_ctim.tv_sec) * 1_000_000_000 + Int64(info.st_ctim.tv_nsec))
     }
 }
 
@@ -259,7 +257,7 @@ final class Poller: @unchecked Sendable {
     private static func statConfig(_ path: String) -> StatEntry? {
         var info = stat()
         guard stat(path, &info) == 0 else { return nil }
-        return StatEntry(info, isDirectory: false)
+        return StatEntry(info)
     }
 }
 
