@@ -22,6 +22,15 @@ let package = Package(
                 "CInotifyTools",
                 "CProcessSpawn",
                 "TOML",
+            ]
+        ),
+        // The simulated alt:V server and game client: for the demo and the tests, not the product's logic.
+        .target(
+            name: "AltVDevSimulator",
+            dependencies: [
+                "AltVDev",
+                "CProcessSpawn",
+                "TOML",
                 .product(name: "FlyingFox", package: "FlyingFox"),
             ]
         ),
@@ -29,6 +38,7 @@ let package = Package(
             name: "altv-dev",
             dependencies: [
                 "AltVDev",
+                "AltVDevSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -1,4 +1,5 @@
 import AltVDev
+import AltVDevSimulator
 import ArgumentParser
 import Foundation
 

@@ -10,6 +10,18 @@ public struct ServerToml: Equatable, Sendable {
     public var debug: Bool?
     public var resources: [String] = []
 
+    public init(
+        name: String? = nil, host: String? = nil, port: Int? = nil, password: String? = nil, debug: Bool? = nil,
+        resources: [String] = []
+    ) {
+        self.name = name
+        self.host = host
+        self.port = port
+        self.password = password
+        self.debug = debug
+        self.resources = resources
+    }
+
     /// Why a `server.toml` could not be used.
     public enum Failure: Error, Equatable, Sendable {
         case unreadable

@@ -1,3 +1,4 @@
+import AltVDev
 import FlyingFox
 import Foundation
 import Glibc

@@ -1,3 +1,4 @@
+import AltVDev
 import CProcessSpawn
 import Foundation
 import TOML
