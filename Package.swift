@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "altv-dev",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "altv-dev", targets: ["altv-dev"]),
         .library(name: "AltVDev", targets: ["AltVDev"]),

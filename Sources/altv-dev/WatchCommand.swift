@@ -22,10 +22,27 @@ struct WatchCommand: AsyncParsableCommand {
     @Flag(name: [.short, .long], help: "Also print each file event and each step (never the password).")
     var verbose = false
 
+    @Option(
+        name: .long, help: ArgumentHelp(
+            "Also write the loop's events to FILE as NDJSON, one object a line (appended; FILE may be a FIFO).",
+            discussion: "The events are described in schemas/altv-dev.events.schema.json.", valueName: "FILE"))
+    var events: String?
+
     func run() async throws {
         guard let config = try configOptions.load(required: true) else { return }
         let console = Console(verbose: verbose)
-        let loop = DevLoop(config: config, console: console, options: .init(executable: executablePath()))
+        var eventLog: EventLog?
+        if let events {
+            do {
+                eventLog = try EventLog(
+                    path: events, directory: config.directory, redactor: { console.currentRedactor },
+                    warn: { console.say($0, .warning) })
+            } catch {
+                console.say("\(error)", .error)
+                throw ExitCode(2)
+            }
+        }
+        let loop = DevLoop(config: config, console: console, options: .init(executable: executablePath()), eventLog: eventLog)
         let code = await loop.run()
         if code != 0 { throw ExitCode(code) }
     }

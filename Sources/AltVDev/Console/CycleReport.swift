@@ -21,6 +21,8 @@ public struct CycleReport: Equatable, Sendable {
     /// "Failed to load resource" lines the server printed before its ready line.
     public var failedResources: [String] = []
     public var result: Result = .done
+    /// A failure the user may have meant (no ready line yet, the server still running): said as a warning.
+    public var isWarning = false
 
     public init(number: Int, trigger: String) {
         self.number = number
@@ -46,5 +48,18 @@ public struct CycleReport: Equatable, Sendable {
         if result == .clientNotConnected { parts.append("server ready, client not connected") }
         let mark = result == .done || result == .clientNotConnected ? "✓" : "✗"
         return "\(mark) " + parts.joined(separator: " · ")
+    }
+}
+
+extension CycleReport {
+    /// How the summary line names what started the cycle.
+    public static func describe(_ trigger: CycleTrigger, directory: String) -> String {
+        switch trigger {
+        case .initialStart: "start"
+        case .changes(let changes): changes.summary(relativeTo: directory)
+        case .manualRestart: ":r"
+        case .configChanged: "[server] config changed"
+        case .crashRestart: "restart after a crash"
+        }
     }
 }

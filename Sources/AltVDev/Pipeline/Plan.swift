@@ -28,6 +28,8 @@ public struct Plan: Equatable, Sendable {
 
     public var trigger: CycleTrigger
     public var actions: [Action]
+    /// The settings the plan was made from: a config saved while it runs changes nothing in it.
+    public var settings: Settings
     /// What replaces `restartResources` when a resource restart fails or stalls.
     public var fallback: [Action] = []
     /// For the stages' `ALTV_DEV_CHANGED`: the changed paths relative to the config's folder.
@@ -37,6 +39,34 @@ public struct Plan: Equatable, Sendable {
     public var resources: [String] = []
     /// Why a change set restarts the whole server under `on_change = "restart-resources"`.
     public var fullRestartReason: String?
+
+    /// What the executor needs of the config, resolved when the plan is made.
+    public struct Settings: Equatable, Sendable {
+        public var directory: String
+        /// The stages the plan runs, by name.
+        public var stages: [StageSettings]
+        public var server: ServerSettings
+        public var reconnect: ReconnectSettings
+    }
+
+    /// The resolved settings of the stages in one `runStages` batch.
+    public func stages(named names: [String]) -> [StageSettings] {
+        names.compactMap { name in settings.stages.first { $0.name == name } }
+    }
+
+    /// The resources the plan restarts in the server's console (before those the stages are seen writing).
+    public var resourcesToRestart: [String] {
+        actions.lazy.compactMap { action -> [String]? in
+            if case .restartResources(let names) = action { return names }
+            return nil
+        }.first ?? []
+    }
+
+    /// The first file event of the change set that started it, for "save → ready".
+    public var firstEventAt: ContinuousClock.Instant? {
+        if case .changes(let changes) = trigger { return changes.firstEventAt }
+        return nil
+    }
 
     /// Every stage the plan runs.
     public var stageNames: [String] {
@@ -55,7 +85,9 @@ public enum Planner {
         resources map: ResourceMap? = nil
     ) -> Plan {
         let map = map ?? ResourceMap(resourcesDir: config.server.resourcesDir)
-        var plan = Plan(trigger: trigger, actions: [])
+        var plan = Plan(
+            trigger: trigger, actions: [],
+            settings: Plan.Settings(directory: config.directory, stages: [], server: config.server, reconnect: config.reconnect))
         let stages: [StageSettings]
         switch trigger {
         case .initialStart:
@@ -71,6 +103,7 @@ public enum Planner {
         case .configChanged, .crashRestart, .manualRestart:
             stages = []
         }
+        plan.settings.stages = stages
         var batches: [[String]] = []
         for stage in stages {
             if stage.parallel, !batches.isEmpty { batches[batches.count - 1].append(stage.name) } else { batches.append([stage.name]) }

@@ -87,7 +87,41 @@ public struct StageRunner: Sendable {
         await companion.stop(signal: StopSignal(name: "SIGTERM")!, timeout: stopTimeout)
         let duration = ContinuousClock.now - started
         // Its last lines are on the terminal before the verdict; a lingering grandchild may hold the pipe, so briefly.
-        _ = await Task.detached { await companion.output.closed.wait(timeout: .milliseconds(300)) }.value
+        _ = await Uncancelled.run { await companion.output.closed.wait(timeout: .milliseconds(300)) }
         return StageResult(name: stage.name, duration: duration, outcome: outcome, lastLines: outcome == .succeeded ? [] : companion.output.lastLines)
+    }
+}
+
+/// Runs a plan's stage batches for real: their outputs are opened for the watcher before they
+/// start and closed once the watcher has delivered everything they wrote.
+public struct StageBatchRunner: StageExecuting {
+    public let console: Console
+    public let guardian: Guardian?
+    public let environment: [String: String]
+    public let outputs: StageOutputs
+    /// Returns once the watcher has delivered every event made so far.
+    public let watcherCaughtUp: @Sendable () async -> Void
+
+    public init(
+        console: Console, guardian: Guardian?, environment: [String: String], outputs: StageOutputs,
+        watcherCaughtUp: @escaping @Sendable () async -> Void
+    ) {
+        self.console = console
+        self.guardian = guardian
+        self.environment = environment
+        self.outputs = outputs
+        self.watcherCaughtUp = watcherCaughtUp
+    }
+
+    public func run(batch: [StageSettings], variables: [String: String], plan: Plan.Settings) async -> StageBatchResult {
+        let token = outputs.begin(batch, plan: plan)
+        let names = batch.map(\.name)
+        console.say("running stage\(names.count == 1 ? "" : "s") \(names.joined(separator: ", "))", .debug)
+        let runner = StageRunner(
+            console: console, guardian: guardian, environment: environment, hidden: [plan.reconnect.passwordEnv],
+            stopTimeout: plan.server.stopTimeout)
+        let results = await runner.run(batch: batch, variables: variables)
+        await Uncancelled.run { await watcherCaughtUp() }
+        return StageBatchResult(results: results, resourcesWritten: outputs.end(token))
     }
 }

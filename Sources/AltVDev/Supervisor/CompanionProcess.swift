@@ -1,7 +1,7 @@
 import Foundation
 
-/// A stage's or service's process: in its own process group (so stopping it takes its children
-/// too), protected by the guardian, its output prefixed with its name like the server's.
+/// The server's, a stage's or a service's process: in its own process group (so stopping it takes
+/// its children too), protected by the guardian, its output prefixed with its name.
 public final class CompanionProcess: Sendable {
     public let name: String
     public let process: ChildProcess
@@ -11,12 +11,12 @@ public final class CompanionProcess: Sendable {
 
     public init(
         name: String, command: CommandSpec, cwd: String, environment: [String: String],
-        console: Console, guardian: Guardian?, ready: ReadyMatcher? = nil
+        console: Console, guardian: Guardian?, ready: ReadyMatcher? = nil, readsConsole: Bool = false
     ) throws {
         var options = ChildProcess.Options(argv: command.argv, cwd: cwd, environment: environment)
         options.newSession = true
-        // Only the server reads a console; a companion waiting on stdin would hang a build.
-        options.keepStdinOpen = false
+        // Only the server reads a console; a stage waiting on stdin would hang a build.
+        options.keepStdinOpen = readsConsole
         process = try ChildProcess(options)
         self.name = name
         self.console = console

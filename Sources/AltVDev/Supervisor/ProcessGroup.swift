@@ -64,9 +64,9 @@ public struct Teardown: Equatable, Sendable {
                 ProcessGroup.signal(group, signal)
             case .waitForGroupExit(let timeout):
                 let deadline = ContinuousClock.now + timeout
-                if let exit { _ = await Task.detached { await exit.wait(until: deadline) }.value }
+                if let exit { _ = await Uncancelled.run { await exit.wait(until: deadline) } }
                 let left = deadline - ContinuousClock.now
-                _ = await Task.detached { await ProcessGroup.waitUntilEmpty(group, timeout: max(left, .zero)) }.value
+                _ = await Uncancelled.run { await ProcessGroup.waitUntilEmpty(group, timeout: max(left, .zero)) }
             }
         }
         return Report(duration: ContinuousClock.now - start, escalated: escalated, survivors: ProcessGroup.isAlive(group))

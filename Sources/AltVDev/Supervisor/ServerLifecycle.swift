@@ -3,8 +3,7 @@
 public struct ServerLifecycle: Equatable, Sendable {
     public enum State: Equatable, Sendable {
         case idle
-        case starting(run: Int)
-        case ready(run: Int)
+        case running(run: Int)
         case stopping(run: Int)
         case exited(run: Int, status: ExitStatus)
     }
@@ -22,18 +21,12 @@ public struct ServerLifecycle: Equatable, Sendable {
     public init() {}
 
     public mutating func started(run: Int) {
-        state = .starting(run: run)
-    }
-
-    /// The ready line of `run`; the cycle waiting for it learns of it from the run's own output.
-    public mutating func readyLineSeen(run: Int) {
-        guard state == .starting(run: run) else { return }
-        state = .ready(run: run)
+        state = .running(run: run)
     }
 
     public mutating func exited(run: Int, status: ExitStatus) -> Action {
         switch state {
-        case .starting(let current) where current == run, .ready(let current) where current == run:
+        case .running(let current) where current == run:
             state = .exited(run: run, status: status)
             return .reportUnexpectedExit(status)
         case .stopping(let current) where current == run:
@@ -46,7 +39,7 @@ public struct ServerLifecycle: Equatable, Sendable {
 
     public mutating func stopRequested() -> Action {
         switch state {
-        case .starting(let run), .ready(let run):
+        case .running(let run):
             state = .stopping(run: run)
             return .beginTeardown(run: run)
         case .exited(let run, _):
@@ -65,7 +58,7 @@ public struct ServerLifecycle: Equatable, Sendable {
     /// A server process is alive as far as the machine knows.
     public var isRunning: Bool {
         switch state {
-        case .starting, .ready, .stopping: true
+        case .running, .stopping: true
         case .idle, .exited: false
         }
     }

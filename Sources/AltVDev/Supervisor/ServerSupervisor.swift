@@ -1,25 +1,31 @@
 import Foundation
 import Glibc
 
-/// One start of the server: its process, its output and whether it became ready.
-public final class ServerRun: Sendable {
-    /// How long after its ready line the server exited, once it has (nil while it runs or before it was ready).
-    public func exitedAfterReady() -> (status: ExitStatus, after: Duration)? {
-        guard let status = process.exit.current, let ready = output.ready.current else { return nil }
-        return (status, max(.zero, (process.exitedAt ?? .now) - ready))
-    }
-
+/// One start of the server: its process (a companion that reads a console) and whether it became ready.
+public final class ServerRun: ServerInstance {
     public let id: Int
-    public let process: ChildProcess
-    public let output: ServerOutput
+    public let companion: CompanionProcess
     /// The settings it was started with: its stop follows them, even after a config change.
     public let settings: ServerSettings
 
-    init(id: Int, process: ChildProcess, output: ServerOutput, settings: ServerSettings) {
+    init(id: Int, companion: CompanionProcess, settings: ServerSettings) {
         self.id = id
-        self.process = process
-        self.output = output
+        self.companion = companion
         self.settings = settings
+    }
+
+    public var process: ChildProcess { companion.process }
+    public var output: ServerOutput { companion.output }
+    public var pid: Int32 { process.pid }
+    public var startedAt: ContinuousClock.Instant { process.startedAt }
+    public var exitStatus: ExitStatus? { process.exit.current }
+    public var exitedAt: ContinuousClock.Instant? { process.exitedAt }
+    public var readyAt: ContinuousClock.Instant? { output.ready.current }
+    public var failedResourcesAtStart: [String] { output.resourcesFailedAtStart }
+
+    public func waitForExit(until deadline: ContinuousClock.Instant?) async -> ExitStatus? {
+        guard let deadline else { return await process.exit.wait() }
+        return await process.exit.wait(until: deadline)
     }
 
     public enum ReadyOutcome: Equatable, Sendable {
@@ -62,15 +68,13 @@ public final class ServerRun: Sendable {
 
 /// What the supervisor tells the loop about, unprompted.
 public enum SupervisorEvent: Sendable {
-    case unexpectedExit(run: Int, status: ExitStatus, uptime: Duration, lastLines: [String])
+    case unexpectedExit(pid: Int32, status: ExitStatus, uptime: Duration, lastLines: [String])
 }
 
-/// Starts and stops `altv-server` by the rules in `[server]`; one server at a time.
-public actor ServerSupervisor {
-    public private(set) var settings: ServerSettings
+/// Starts and stops `altv-server`, one at a time, each start by the settings of the plan that starts it.
+public actor ServerSupervisor: ServerControl {
     private let console: Console
     private let guardian: Guardian?
-    private var matcher: ReadyMatcher
     private let baseEnvironment: [String: String]
     private let events: @Sendable (SupervisorEvent) -> Void
     private var lifecycle = ServerLifecycle()
@@ -78,50 +82,32 @@ public actor ServerSupervisor {
     public private(set) var current: ServerRun?
 
     public init(
-        settings: ServerSettings, console: Console, guardian: Guardian?,
-        environment: [String: String] = ProcessInfo.processInfo.environment,
+        console: Console, guardian: Guardian?, environment: [String: String] = ProcessInfo.processInfo.environment,
         events: @escaping @Sendable (SupervisorEvent) -> Void
-    ) throws {
-        self.settings = settings
+    ) {
         self.console = console
         self.guardian = guardian
-        self.matcher = try ReadyMatcher(pattern: settings.ready)
         self.baseEnvironment = environment
         self.events = events
     }
 
-    /// New settings for the next start; the running server keeps the ones it started with.
-    public func update(settings: ServerSettings) throws {
-        matcher = try ReadyMatcher(pattern: settings.ready)
-        self.settings = settings
-    }
+    public func isRunning() -> Bool { current != nil }
 
     /// Starts the server; any previous one must have been stopped.
-    public func start(hidingVariables hidden: [String] = []) throws -> ServerRun {
-        var options = ChildProcess.Options(
-            argv: settings.command.argv, cwd: settings.cwd,
-            environment: CompanionProcess.environment(base: baseEnvironment, hiding: hidden, adding: settings.env))
-        options.newSession = true
-        let process = try ChildProcess(options)
-        guardian?.protect(process.processGroup)
-        let output = ServerOutput(console: console, name: "server", matcher: matcher)
-        let run = ServerRun(id: nextRunID, process: process, output: output, settings: settings)
+    public func start(settings: ServerSettings, hiding hidden: [String]) throws -> any ServerInstance {
+        let companion = try CompanionProcess(
+            name: "server", command: settings.command, cwd: settings.cwd,
+            environment: CompanionProcess.environment(base: baseEnvironment, hiding: hidden, adding: settings.env),
+            console: console, guardian: guardian, ready: try ReadyMatcher(pattern: settings.ready), readsConsole: true)
+        let run = ServerRun(id: nextRunID, companion: companion, settings: settings)
         nextRunID += 1
         current = run
         lifecycle.started(run: run.id)
-        OutputPump.start(descriptor: process.outputDescriptor, name: "server", handler: output)
         Task { [weak self] in
-            if await output.ready.wait() != nil { await self?.readyLineSeen(run: run) }
+            if let status = await run.process.exit.wait() { await self?.processExited(run: run, status: status) }
         }
-        Task { [weak self] in
-            if let status = await process.exit.wait() { await self?.processExited(run: run, status: status) }
-        }
-        console.say("server started (pid \(process.pid)): \(settings.command)", .debug)
+        console.say("server started (pid \(run.pid)): \(settings.command)", .debug)
         return run
-    }
-
-    private func readyLineSeen(run: ServerRun) {
-        lifecycle.readyLineSeen(run: run.id)
     }
 
     private func processExited(run: ServerRun, status: ExitStatus) async {
@@ -129,39 +115,27 @@ public actor ServerSupervisor {
         let uptime = ContinuousClock.now - run.process.startedAt
         // Let the last lines drain before they are quoted; a grandchild may hold the pipe open, so not for long.
         _ = await run.output.closed.wait(timeout: .milliseconds(300))
-        events(.unexpectedExit(run: run.id, status: status, uptime: uptime, lastLines: run.output.lastLines))
+        events(.unexpectedExit(pid: run.pid, status: status, uptime: uptime, lastLines: run.output.lastLines))
     }
 
     /// Stops the current server's whole process group: signal, timeout, SIGKILL. Nil if none ran.
-    public func stop() async -> Teardown.Report? {
+    public func stop() async -> ServerStop? {
         guard let run = current else { return nil }
         guard case .beginTeardown = lifecycle.stopRequested() else { return nil }
-        let group = run.process.processGroup
-        let settings = run.settings
-        console.say("stopping server (\(settings.stopSignal) to process group \(group))", .debug)
-        let teardown = Teardown.graceful(signal: settings.stopSignal.number, timeout: settings.stopTimeout)
-        let report = await teardown.run(on: group, leaderExit: run.process.exit)
-        if report.escalated {
-            console.say(
-                "server did not stop within \(DurationParser.format(settings.stopTimeout)) of \(settings.stopSignal): killed its process group with SIGKILL",
-                .warning)
-        }
-        if report.survivors {
-            console.say("processes in group \(group) survived SIGKILL; check `ps -g \(group)`", .error)
-        } else {
-            guardian?.release(group)
-        }
+        console.say("stopping server (\(run.settings.stopSignal) to process group \(run.process.processGroup))", .debug)
+        let report = await run.companion.stop(signal: run.settings.stopSignal, timeout: run.settings.stopTimeout)
         run.process.closeInput()
         lifecycle.stopped()
         current = nil
-        return report
+        return ServerStop(pid: run.pid, duration: report.duration, killed: report.escalated)
     }
 
-    /// What became of `restart <name>` typed into the server's console.
-    public enum ResourceRestartOutcome: Equatable, Sendable {
-        case restarted
-        case failed(String)
-        case cancelled
+    /// Waits (up to `timeout`) for a port the last server held to be free again.
+    public func waitForPort(_ port: Int, timeout: Duration) async -> PortWait {
+        guard PortInspector.isTaken(port: port) else { return .free }
+        console.say("port \(port) is still taken; waiting up to \(timeout.humanReadable) for it", .debug)
+        if await PortInspector.waitUntilFree(port: port, timeout: timeout) { return .free }
+        return .held(by: PortInspector.holder(of: port).map { "\($0)" })
     }
 
     /// Types `restart <name>` for each resource, one at a time, each time waiting for the server's
@@ -172,34 +146,43 @@ public actor ServerSupervisor {
             return .failed("resource \"\(untypable)\" has white space in its name, which the server console cannot take")
         }
         for name in names {
-            let answer = Latch<ResourceLine>()
-            let token = run.output.listenForResourceLines { line in
-                if line == .loaded(name) || line == .failed(name) { answer.fulfill(line) }
-            }
-            defer { run.output.stopListening(token) }
-            guard run.process.send(line: "restart \(name)") else { return .failed("the server's console is closed") }
-            console.say("typed `restart \(name)` into the server console", .debug)
-            let deadline = ContinuousClock.now + timeout
-            let outcome = await withTaskGroup(of: ResourceRestartOutcome?.self) { race -> ResourceRestartOutcome in
-                race.addTask {
-                    switch await answer.wait(until: deadline) {
-                    case .loaded?: return .restarted
-                    case .failed?: return .failed("the server printed \"Failed to load resource \(name)\"")
-                    case nil: return Task.isCancelled ? .cancelled : .failed("no \"Loaded resource \(name)\" within \(timeout.humanReadable)")
-                    }
-                }
-                race.addTask { await run.process.exit.wait().map { .failed("the server \($0) during `restart \(name)`") } }
-                let first = await race.next() ?? nil
-                race.cancelAll()
-                return first ?? .cancelled
-            }
+            let outcome = await restartResource(name, in: run, timeout: timeout)
             if outcome != .restarted { return outcome }
         }
         return .restarted
     }
 
+    private func restartResource(_ name: String, in run: ServerRun, timeout: Duration) async -> ResourceRestartOutcome {
+        let answer = Latch<ResourceLine>()
+        let token = run.output.listenForResourceLines { line in
+            if line == .loaded(name) || line == .failed(name) { answer.fulfill(line) }
+        }
+        defer { run.output.stopListening(token) }
+        guard run.process.send(line: "restart \(name)") else { return .failed("the server's console is closed") }
+        console.say("typed `restart \(name)` into the server console", .debug)
+        let deadline = ContinuousClock.now + timeout
+        return await withTaskGroup(of: ResourceRestartOutcome?.self) { race -> ResourceRestartOutcome in
+            race.addTask {
+                switch await answer.wait(until: deadline) {
+                case .loaded?: return .restarted
+                case .failed?: return .failed("the server printed \"Failed to load resource \(name)\"")
+                case nil: return Task.isCancelled ? .cancelled : .failed("no \"Loaded resource \(name)\" within \(timeout.humanReadable)")
+                }
+            }
+            race.addTask { await run.process.exit.wait().map { .failed("the server \($0) during `restart \(name)`") } }
+            let first = await race.next() ?? nil
+            race.cancelAll()
+            return first ?? .cancelled
+        }
+    }
+
     /// Types a line into the server's console.
     public func sendToConsole(_ line: String) -> Bool {
         current?.process.send(line: line) ?? false
+    }
+
+    /// SIGKILL to the running server's group at once (a second Ctrl+C).
+    public func killNow() {
+        if let group = current?.process.processGroup { ProcessGroup.signal(group, SIGKILL) }
     }
 }

@@ -13,6 +13,7 @@ public actor ServiceManager {
     }
 
     private let console: Console
+    private let emit: @Sendable (LoopEvent) -> Void
     private let guardian: Guardian?
     private let environment: [String: String]
     private var hidden: [String]
@@ -22,8 +23,9 @@ public actor ServiceManager {
     private var order: [String] = []
     private var stopping = false
 
-    public init(console: Console, guardian: Guardian?, environment: [String: String]) {
+    public init(console: Console, guardian: Guardian?, environment: [String: String], emit: @escaping @Sendable (LoopEvent) -> Void) {
         self.console = console
+        self.emit = emit
         self.guardian = guardian
         self.environment = environment
         self.hidden = []
@@ -73,6 +75,7 @@ public actor ServiceManager {
             Task { [weak self] in
                 if let status = await companion.process.exit.wait() { await self?.exited(name, generation: generation, status: status) }
             }
+            if settings.ready != nil { reportReady(name, companion) }
         } catch {
             running.companion = nil
             services[name] = running
@@ -88,9 +91,23 @@ public actor ServiceManager {
         await companion.stop(signal: stopSignal, timeout: stopTimeout)
         guard services[name]?.generation == generation else { return }
         services[name]?.companion = nil
-        let lines = companion.output.lastLines.suffix(5).map { "  │ " + $0 }.joined(separator: "\n")
-        console.say("service \(name) \(status) after \(uptime.humanReadable)" + (lines.isEmpty ? "" : "; last lines:\n" + lines), .error)
+        emit(.serviceExited(service: name, pid: companion.process.pid, status: status, uptime: uptime, lastLines: companion.output.lastLines))
         scheduleRestart(name, uptime: uptime)
+    }
+
+    /// `service.ready` once its ready line comes, unless it exits first.
+    private nonisolated func reportReady(_ name: String, _ companion: CompanionProcess) {
+        let emit = self.emit
+        Task {
+            let ready = await withTaskGroup(of: Bool.self) { race -> Bool in
+                race.addTask { await companion.output.ready.wait() != nil }
+                race.addTask { _ = await companion.process.exit.wait(); return false }
+                let first = await race.next() ?? false
+                race.cancelAll()
+                return first
+            }
+            if ready { emit(.serviceReady(service: name, pid: companion.process.pid)) }
+        }
     }
 
     private func scheduleRestart(_ name: String, uptime: Duration) {
@@ -155,3 +172,4 @@ public actor ServiceManager {
         for name in order.reversed() { await stop(name) }
     }
 }
+extension ServiceManager: ServiceReadiness {}

@@ -5,12 +5,11 @@ import Testing
 
 @Suite("Server lifecycle state machine")
 struct ServerLifecycleTests {
-    @Test("start, ready, stop, exit: the exit was asked for")
+    @Test("start, stop, exit: the exit was asked for")
     func expectedExit() {
         var machine = ServerLifecycle()
         machine.started(run: 1)
-        machine.readyLineSeen(run: 1)
-        #expect(machine.state == .ready(run: 1))
+        #expect(machine.state == .running(run: 1))
         #expect(machine.isRunning)
         #expect(machine.stopRequested() == .beginTeardown(run: 1))
         #expect(machine.state == .stopping(run: 1))
@@ -26,7 +25,6 @@ struct ServerLifecycleTests {
         #expect(machine.exited(run: 1, status: .signaled(SIGABRT)) == .reportUnexpectedExit(.signaled(SIGABRT)))
         #expect(!machine.isRunning)
         machine.started(run: 2)
-        machine.readyLineSeen(run: 2)
         #expect(machine.exited(run: 2, status: .exited(1)) == .reportUnexpectedExit(.exited(1)))
         #expect(machine.state == .exited(run: 2, status: .exited(1)))
     }
@@ -35,9 +33,8 @@ struct ServerLifecycleTests {
     func staleRun() {
         var machine = ServerLifecycle()
         machine.started(run: 2)
-        machine.readyLineSeen(run: 1)
         #expect(machine.exited(run: 1, status: .exited(0)) == .none)
-        #expect(machine.state == .starting(run: 2))
+        #expect(machine.state == .running(run: 2))
     }
 
     @Test("after an exit, a stop still tears the group down: children may live on")

@@ -1,0 +1,27 @@
+import Foundation
+
+/// What a saved `altv-dev.toml` means for the running loop.
+public enum ConfigReload: Equatable, Sendable {
+    /// Gone or empty (an editor mid-save, say): the last good config stays. The message says so.
+    case keep(String)
+    case rejected([ConfigError])
+    case unchanged
+    case changed(Config, [String])
+
+    /// Reads `current.file` again and compares it with `current`.
+    public static func read(current: Config, environment: [String: String]) -> ConfigReload {
+        let file = current.file
+        guard let data = FileManager.default.contents(atPath: file) else {
+            return .keep("\(file) is gone; keeping the last good config until it is back")
+        }
+        if ConfigLoader.isBlank(String(decoding: data, as: UTF8.self)) { return .keep("\(file) is empty; keeping the last good config") }
+        let new: Config
+        do {
+            new = try ConfigLoader.load(data: data, file: file, environment: environment)
+        } catch {
+            return .rejected(error.all)
+        }
+        let changes = ConfigPrinter.differences(from: current, to: new)
+        return changes.isEmpty ? .unchanged : .changed(new, changes)
+    }
+}

@@ -1,0 +1,130 @@
+import Synchronization
+
+/// Renders the loop's events as the lines the terminal shows; the one place that words them.
+public final class Narrator: Sendable {
+    let console: Console
+    /// The config's folder: paths are shown relative to it.
+    let directory: String
+    private let stopping = Mutex(false)
+
+    public init(console: Console, directory: String) {
+        self.console = console
+        self.directory = directory
+    }
+
+    public func tell(_ event: LoopEvent) {
+        switch event {
+        case .cycleStarted(_, let trigger, let plan): cycleStarted(trigger, plan)
+        case .stageFinished(_, let result): stageFinished(result)
+        case .serverStopped(_, _, let duration, _): console.say("server stopped in \(duration.humanReadable)", .debug)
+        case .serverStarted: break
+        case .serverReady(_, _, let after): console.say("server ready in \(after.humanReadable)", .debug)
+        case .resourcesRestarted(_, _, let ok, _, let failure):
+            if !ok { console.say("resource restart failed: \(failure ?? "unknown"); restarting the whole server", .warning) }
+        case .clientReconnected(let cycle, let was, let duration):
+            console.say("game client reconnecting (was \(was))")
+            if cycle == nil { console.say("✓ reconnect \(duration.humanReadable)", .success) }
+        case .clientFailed: break
+        case .cycleFinished(_, let outcome, let report): cycleFinished(outcome, report)
+        case .serverExited(_, let status, let uptime, let lastLines, let then): serverExited(status, uptime, lastLines, then)
+        case .serviceReady(let service, _): console.say("service \(service) is ready", .debug)
+        case .serviceExited(let service, _, let status, let uptime, let lastLines):
+            console.say("service \(service) \(status) after \(uptime.humanReadable)" + Self.quoted(lastLines.suffix(5)), .error)
+        case .configReloaded(let changes): console.say("config reloaded:\n" + changes.map { "  " + $0 }.joined(separator: "\n"))
+        case .configRejected(_, let errors):
+            console.say("config not applied, keeping the last good one:\n" + errors.map(\.description).joined(separator: "\n"), .error)
+        default: tellDecision(event)
+        }
+    }
+
+    /// The scheduler's decisions and the loop's own notes.
+    private func tellDecision(_ event: LoopEvent) {
+        switch event {
+        case .changeQueued(let changes, let cycle):
+            console.say("change: \(changes.summary(relativeTo: directory)) → queued until cycle #\(cycle) ends (on_busy = \"queue\")")
+        case .changeDuringCycle(let cycle):
+            console.say("change during cycle #\(cycle): starting over with both change sets", .debug)
+        case .loopStopped(let verdict): loopStopped(verdict)
+        case .stopping(let reason):
+            stopping.withLock { $0 = true }
+            console.say(reason)
+        case .killingNow(let message): console.say(message, .warning)
+        case .note(let text, let level): console.say(text, level)
+        default: break
+        }
+    }
+
+    private func cycleStarted(_ trigger: CycleTrigger, _ plan: PlanSummary?) {
+        switch trigger {
+        case .changes(let changes):
+            guard let plan else { return }
+            console.say("change: \(changes.summary(relativeTo: directory)) → " + Self.steps(plan).joined(separator: ", then "))
+        case .configChanged: console.say("[server] changed → restarting the server")
+        case .initialStart, .crashRestart, .manualRestart: break
+        }
+    }
+
+    static func steps(_ plan: PlanSummary) -> [String] {
+        var steps = plan.stages.isEmpty ? [] : ["stage" + (plan.stages.count == 1 ? " " : "s ") + plan.stages.joined(separator: ", ")]
+        if let named = plan.resources {
+            steps.append(
+                plan.stages.isEmpty || !named.isEmpty
+                    ? "restarting resource\(named.count == 1 ? "" : "s") \(named.joined(separator: ", "))"
+                    : "restarting the resources the stages change")
+        } else {
+            steps.append("restarting the server" + (plan.fullRestartReason.map { " (\($0))" } ?? ""))
+        }
+        return steps
+    }
+
+    private func stageFinished(_ result: StageResult) {
+        switch result.outcome {
+        case .succeeded: break
+        case .cancelled:
+            let why = stopping.withLock { $0 } ? "altv-dev is stopping" : "a newer change set came in"
+            console.say("stage \(result.name) stopped: \(why)")
+        case .failed, .timedOut, .notStarted:
+            console.say(result.summary + Self.quoted(result.lastLines.suffix(10)), .error)
+        }
+    }
+
+    private func cycleFinished(_ outcome: CycleOutcome, _ report: CycleReport) {
+        guard outcome != .cancelled else { return }
+        switch report.result {
+        case .done: console.say(report.line, .success)
+        case .clientNotConnected: console.say(report.line, .warning)
+        case .failed: console.say(report.line, report.isWarning ? .warning : .error)
+        }
+    }
+
+    private func serverExited(_ status: ExitStatus, _ uptime: Duration, _ lastLines: [String], _ then: AfterExit) {
+        var message = "server \(status) after \(uptime.humanReadable)" + Self.quoted(lastLines.suffix(10))
+        switch then {
+        case .waitForChange: message += "\nwaiting for a change to start it again"
+        case .restart(let delay): message += "\nrestarting in \(delay.humanReadable) (on_crash = \"restart\")"
+        }
+        console.say(message, .error)
+    }
+
+    private func loopStopped(_ verdict: StageFeedbackGuard.Verdict) {
+        guard case .loop(let paths, let stages, let cycles) = verdict else { return }
+        let shown = ChangeSet(paths: paths).summary(relativeTo: directory)
+        let named = stages.joined(separator: ", ")
+        // Said in full when the loop is first stopped; the same writes coming back later are only noted.
+        guard cycles == StageFeedbackGuard.limit else {
+            console.say("\(shown) written by stage \(named) again: not a new change", .debug)
+            return
+        }
+        let glob = StageFeedbackGuard.outputsSuggestion(for: paths, base: directory)
+        console.say(
+            "stopped a loop: the last \(cycles) cycles were started only by files that stage \(named) wrote (\(shown)). "
+                + "Add them to that stage's outputs, e.g. outputs = [\"\(glob)\"], so its own writes start no cycle; "
+                + "waiting for another change",
+            .error)
+    }
+
+    /// `; last lines:` and each line under a gutter, or nothing.
+    static func quoted(_ lines: ArraySlice<String>) -> String {
+        lines.isEmpty ? "" : "; last lines:\n" + lines.map { "  │ " + $0 }.joined(separator: "\n")
+    }
+}

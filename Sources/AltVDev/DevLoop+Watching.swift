@@ -1,0 +1,110 @@
+import Foundation
+import Glibc
+
+/// The watcher, the config file and the signals: what reports to the loop from outside.
+extension DevLoop {
+    func makeFilter(_ config: Config) -> PathFilter {
+        PathFilter(base: config.directory, patterns: config.watch.ignore, source: (config.file as NSString).lastPathComponent)
+    }
+
+    /// Starts the watcher; its first walk runs off the actor.
+    func startWatching() async -> Bool {
+        let watcher = InotifyWatcher(
+            roots: config.watch.paths, filter: makeFilter(config), configFile: config.file, backend: config.watch.backend,
+            pollInterval: config.watch.pollInterval, handler: watcherHandler())
+        switch await Uncancelled.run({ Result { try watcher.start() } }) {
+        case .success(let summary):
+            console.say("watching \(summary.folders) folder(s)", .debug)
+            narrator.announcePolling(summary, config: config)
+        case .failure(let error):
+            console.say("\(error)", .error)
+            return false
+        }
+        self.watcher = watcher
+        if let folder = watcher.barrierFolder { guardian?.removeOnExit(folder: folder) }
+        return true
+    }
+
+    /// Events in a running stage's outputs are sorted out here, on the watcher's thread, so they
+    /// stay in order with its barriers.
+    nonisolated func watcherHandler() -> @Sendable (WatcherOutput) -> Void {
+        let (sink, outputs, barriers, console, directory) = (sink, stageOutputs, barriers, console, directory)
+        return { output in
+            switch output {
+            case .events(let events):
+                let sorted = outputs.sort(events)
+                if sorted.suppressed > 0 { console.say("\(sorted.suppressed) event(s) in a running stage's outputs: not a new change", .debug) }
+                guard !sorted.changes.isEmpty else { return }
+                if console.verbose {
+                    for event in sorted.changes {
+                        console.say("\(event.kind.rawValue): \(PathFilter.relative(event.path, to: directory) ?? event.path)", .debug)
+                    }
+                }
+                sink.yield(.input(.filesChanged(sorted.changes, duringStages: sorted.duringStages)))
+            case .configFile(let kind): sink.yield(.configFile(kind))
+            case .rearmed(let summary): sink.yield(.watcherRearmed(summary))
+            case .warning(let message): console.say(message, .warning)
+            case .barrier(let id): barriers.arrived(id)
+            }
+        }
+    }
+
+    func installSignalHandlers() {
+        let sink = self.sink
+        for signal in [SIGINT, SIGTERM, SIGHUP] {
+            Glibc.signal(signal, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signal, queue: .global())
+            source.setEventHandler { sink.yield(.input(.signal(signal))) }
+            source.resume()
+            signalSources.append(source)
+        }
+        Glibc.signal(SIGPIPE, SIG_IGN)
+        // Like a shell tool killed by SIGPIPE, altv-dev stops when its output goes away, but gracefully.
+        console.onOutputClosed { sink.yield(.input(.signal(SIGPIPE))) }
+    }
+
+    // MARK: Config hot reload
+
+    func configFileChanged(_ kind: FileEvent.Kind) {
+        guard scheduler.state != .stopping else { return }
+        if kind == .removed || kind == .renamedFrom {
+            // Editors that save by rename delete or move the old file first: wait for the new one.
+            console.say("\(config.file) was deleted or moved away; keeping the last good config", .debug)
+        }
+        configReload?.cancel()
+        let quiet = config.watch.debounce
+        configReload = Task {
+            guard (try? await Task.sleep(for: quiet)) != nil else { return }
+            await self.reloadConfig()
+        }
+    }
+
+    /// Applies the saved config if it is valid; else keeps the old one and says why.
+    func reloadConfig() async {
+        switch ConfigReload.read(current: config, environment: options.environment) {
+        case .keep(let message): console.say(message, .warning)
+        case .rejected(let errors): emit(.configRejected(file: config.file, errors: errors))
+        case .unchanged: console.say("config saved; nothing changed", .debug)
+        case .changed(let new, let changes):
+            console.setSecrets([new.reconnect.password?.value].compactMap { $0 })
+            emit(.configReloaded(changes: changes))
+            if new.reconnect.password != config.reconnect.password, let warning = Redactor.weakSecretWarning(new.reconnect.password) {
+                console.say(warning, .warning)
+            }
+            await apply(new)
+        }
+    }
+
+    private func apply(_ new: Config) async {
+        let old = config
+        config = new
+        if old.watch != new.watch {
+            watcher?.rearm(roots: new.watch.paths, filter: makeFilter(new), backend: new.watch.backend, pollInterval: new.watch.pollInterval)
+        }
+        // Stages and reconnect settings apply from the next plan on: each plan carries its own.
+        if old.services != new.services || old.server.stopSignal != new.server.stopSignal || old.server.stopTimeout != new.server.stopTimeout {
+            await services?.apply(new.services, server: new.server, hiding: [new.reconnect.passwordEnv])
+        }
+        perform(scheduler.handle(.configApplied(.init(new), restartServer: old.server != new.server), at: .now))
+    }
+}

@@ -1,0 +1,202 @@
+import Glibc
+
+/// Every rule about when a cycle runs, as a pure value: inputs are things that happened, the
+/// answer is what to do next. The caller passes the time, so tests drive it with a manual clock.
+public struct CycleScheduler: Sendable {
+    public struct Settings: Equatable, Sendable {
+        public var debounce: Duration
+        public var onBusy: BusyPolicy
+        public var onCrash: CrashPolicy
+
+        public init(debounce: Duration, onBusy: BusyPolicy, onCrash: CrashPolicy) {
+            self.debounce = debounce
+            self.onBusy = onBusy
+            self.onCrash = onCrash
+        }
+
+        public init(_ config: Config) {
+            self.init(debounce: config.watch.debounce, onBusy: config.watch.onBusy, onCrash: config.server.onCrash)
+        }
+    }
+
+    /// `:r`, `:rc`, `:q` typed at the terminal.
+    public enum Command: Equatable, Sendable {
+        case restart, reconnect, quit
+    }
+
+    public enum Input: Equatable, Sendable {
+        case started
+        /// File events, with the stages that were running when they came (their writes feed the loop guard).
+        case filesChanged([FileEvent], duringStages: [String])
+        /// The debounce timer asked for by `.wakeAt` went off.
+        case debounceTimerFired
+        case cycleFinished(Int, CycleOutcome)
+        /// The server exited without being asked to.
+        case serverExited(pid: Int32, status: ExitStatus, uptime: Duration, lastLines: [String])
+        case crashTimerFired
+        /// A reloaded config was applied; `restartServer` when `[server]` changed.
+        case configApplied(Settings, restartServer: Bool)
+        case command(Command)
+        case signal(Int32)
+    }
+
+    public enum Effect: Equatable, Sendable {
+        /// Cancel the cycle in flight (a server stop in it still finishes), wait for it, then run this one.
+        case startCycle(Int, CycleTrigger)
+        /// Feed `.debounceTimerFired` at this instant.
+        case wakeAt(ContinuousClock.Instant)
+        /// Feed `.crashTimerFired` after this long; replaces one already set.
+        case setCrashTimer(Duration)
+        case cancelCrashTimer
+        /// Run the reconnect flow on its own, cancelling one `:rc` started before.
+        case reconnectClient
+        /// Stop the cycle, the server, the services; then end.
+        case shutDown
+        /// A second signal while stopping: SIGKILL to everything at once.
+        case killNow
+        case emit(LoopEvent)
+    }
+
+    public enum State: Equatable, Sendable {
+        case idle
+        case running(Int)
+        case stopping
+    }
+
+    public private(set) var state: State = .idle
+    public private(set) var settings: Settings
+    private var debouncer: Debouncer
+    private var timerArmed = false
+    private var cycleNumber = 0
+    /// The change set of the cycle in flight, or of one whose stages failed: merged into the next.
+    private var carried: ChangeSet?
+    /// The cycle in flight was started by a change set (so finishing it settles `carried`).
+    private var runningChanges = false
+    /// With `on_busy = "queue"`: what arrived while a cycle ran.
+    private var queued: ChangeSet?
+    private var crashBackoff = CrashBackoff()
+    private var crashTimerSet = false
+    private var feedbackGuard = StageFeedbackGuard()
+
+    public init(settings: Settings) {
+        self.settings = settings
+        debouncer = Debouncer(quietPeriod: settings.debounce)
+    }
+
+    public mutating func handle(_ input: Input, at now: ContinuousClock.Instant) -> [Effect] {
+        if state == .stopping { return whileStopping(input) }
+        switch input {
+        case .started:
+            return startCycle(.initialStart)
+        case .filesChanged(let events, let stages):
+            if !stages.isEmpty { feedbackGuard.stagesWrote(events.map(\.path), stages: stages) }
+            let deadline = debouncer.record(events, at: now)
+            guard let deadline, !timerArmed else { return [] }
+            timerArmed = true
+            return [.wakeAt(deadline)]
+        case .debounceTimerFired:
+            timerArmed = false
+            if let changes = debouncer.flush(at: now) { return changesArrived(changes) }
+            guard let deadline = debouncer.deadline else { return [] }
+            timerArmed = true
+            return [.wakeAt(deadline)]
+        case .cycleFinished(let number, let outcome):
+            return cycleFinished(number, outcome)
+        case .serverExited(let pid, let status, let uptime, let lines):
+            return serverExited(pid: pid, status: status, uptime: uptime, lastLines: lines)
+        case .crashTimerFired:
+            guard crashTimerSet else { return [] }
+            crashTimerSet = false
+            return startCycle(.crashRestart)
+        case .configApplied(let new, let restartServer):
+            settings = new
+            debouncer.quietPeriod = new.debounce
+            return restartServer ? startCycle(.configChanged) : []
+        case .command(.restart):
+            return [.emit(.note(":r → restarting the server", .info))] + startCycle(.manualRestart)
+        case .command(.reconnect):
+            return [.emit(.note(":rc → reconnecting the game client", .info)), .reconnectClient]
+        case .command(.quit):
+            return stop(":q → stopping the server")
+        case .signal(let signal):
+            return stop("\(SignalName.of(signal)) received: stopping the server")
+        }
+    }
+
+    /// Once stopping, only a second signal does anything: it kills at once.
+    private func whileStopping(_ input: Input) -> [Effect] {
+        guard case .signal(let signal) = input else { return [] }
+        return [
+            .emit(.killingNow("\(SignalName.of(signal)) again: killing the server, services and stages now (SIGKILL to their process groups)")),
+            .killNow,
+        ]
+    }
+
+    private mutating func stop(_ reason: String) -> [Effect] {
+        state = .stopping
+        crashTimerSet = false
+        return [.emit(.stopping(reason: reason)), .cancelCrashTimer, .shutDown]
+    }
+
+    private mutating func changesArrived(_ changes: ChangeSet) -> [Effect] {
+        let verdict = feedbackGuard.admit(changes)
+        if case .loop = verdict { return [.emit(.loopStopped(verdict))] }
+        guard case .running(let number) = state else { return startCycle(.changes(changes)) }
+        if settings.onBusy == .queue {
+            queued = queued.map { $0.merging(changes) } ?? changes
+            return [.emit(.changeQueued(changes, behind: number))]
+        }
+        return [.emit(.changeDuringCycle(number))] + startCycle(.changes(changes))
+    }
+
+    private mutating func startCycle(_ requested: CycleTrigger) -> [Effect] {
+        var trigger = requested
+        if let carried {
+            switch requested {
+            case .changes(let changes): trigger = .changes(carried.merging(changes))
+            // A restart must not drop a change set whose stages have not run yet.
+            case .configChanged, .manualRestart: trigger = .changes(carried)
+            case .initialStart, .crashRestart: break
+            }
+        }
+        if case .changes(let changes) = trigger {
+            carried = changes
+            runningChanges = true
+        } else {
+            runningChanges = false
+        }
+        if case .changes = requested {} else { feedbackGuard.otherCycleStarted() }
+        cycleNumber += 1
+        state = .running(cycleNumber)
+        var effects: [Effect] = []
+        if crashTimerSet {
+            crashTimerSet = false
+            effects.append(.cancelCrashTimer)
+        }
+        return effects + [.startCycle(cycleNumber, trigger)]
+    }
+
+    private mutating func cycleFinished(_ number: Int, _ outcome: CycleOutcome) -> [Effect] {
+        // A newer cycle took over (and merged this one's change set).
+        guard state == .running(number) else { return [] }
+        state = .idle
+        if runningChanges, outcome == .completed { carried = nil }
+        // Kept to be built again, but "save → ready" counts from the save that fixes it.
+        if outcome == .stageFailed { carried?.firstEventAt = nil }
+        guard let next = queued else { return [] }
+        queued = nil
+        return startCycle(.changes(next))
+    }
+
+    private mutating func serverExited(pid: Int32, status: ExitStatus, uptime: Duration, lastLines: [String]) -> [Effect] {
+        guard settings.onCrash == .restart else {
+            return [.emit(.serverExited(pid: pid, status: status, uptime: uptime, lastLines: lastLines, then: .waitForChange))]
+        }
+        let delay = crashBackoff.delay(afterUptime: uptime)
+        crashTimerSet = true
+        return [
+            .emit(.serverExited(pid: pid, status: status, uptime: uptime, lastLines: lastLines, then: .restart(in: delay))),
+            .setCrashTimer(delay),
+        ]
+    }
+}

@@ -1,0 +1,111 @@
+import Dispatch
+import Glibc
+import Synchronization
+
+/// `watch --events FILE`: each event of the contract as one JSON line, appended and written
+/// with one `write` as it happens. A FIFO without a reader yet is opened in the background and
+/// the lines wait for it; a full disk or a reader that went away is said once, and the loop goes on.
+public final class EventLog: Sendable {
+    public let path: String
+    private let directory: String
+    private let redactor: @Sendable () -> Redactor
+    private let warn: @Sendable (String) -> Void
+    /// Writes happen here, in order, so a slow reader never holds up the loop.
+    private let queue = DispatchQueue(label: "altv-dev.events")
+    private let state = Mutex<State>(State())
+
+    static let pendingLimit = 10_000
+
+    private struct State {
+        var descriptor: Int32 = -1
+        var pending: [[UInt8]] = []
+        var failure: Int32?
+    }
+
+    /// Opens (creating) `path` for appending; throws a message naming the path when it cannot.
+    public init(
+        path: String, directory: String, redactor: @escaping @Sendable () -> Redactor, warn: @escaping @Sendable (String) -> Void
+    ) throws(EventLogError) {
+        self.path = path
+        self.directory = directory
+        self.redactor = redactor
+        self.warn = warn
+        let descriptor = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NONBLOCK, 0o644)
+        if descriptor >= 0 {
+            state.withLock { $0.descriptor = Self.blocking(descriptor) }
+        } else if errno == ENXIO {
+            // A FIFO nobody reads yet: wait for its reader on a thread of its own, not the writer's queue.
+            DispatchQueue.global().async { [self] in
+                let descriptor = open(path, O_WRONLY | O_CLOEXEC)
+                let code = errno
+                queue.async { [self] in descriptor >= 0 ? opened(descriptor) : failed(code) }
+            }
+        } else {
+            throw EventLogError(path: path, code: errno)
+        }
+    }
+
+    private static func blocking(_ descriptor: Int32) -> Int32 {
+        _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) & ~O_NONBLOCK)
+        return descriptor
+    }
+
+    private func opened(_ descriptor: Int32) {
+        let pending = state.withLock { state in
+            state.descriptor = descriptor
+            defer { state.pending = [] }
+            return state.pending
+        }
+        for line in pending { write(line) }
+    }
+
+    public func record(_ event: LoopEvent) {
+        guard let json = EventRecord.json(event, time: EventRecord.timestamp(), directory: directory) else { return }
+        let line = Array((redactor().redact(json.text) + "\n").utf8)
+        queue.async { [self] in
+            let waiting = state.withLock { state in
+                if state.descriptor < 0, state.failure == nil {
+                    // Bounded: a reader that never comes must not cost memory without end.
+                    if state.pending.count >= Self.pendingLimit { state.pending.removeFirst() }
+                    state.pending.append(line)
+                }
+                return state.descriptor < 0
+            }
+            if !waiting { write(line) }
+        }
+    }
+
+    private func write(_ line: [UInt8]) {
+        let descriptor = state.withLock { $0.descriptor }
+        if FileDescriptorWriter.writeAll(descriptor, line) {
+            state.withLock { $0.failure = nil }
+        } else {
+            failed(errno)
+        }
+    }
+
+    /// Said once per kind of failure; later events are tried again (a disk may get space back).
+    private func failed(_ code: Int32) {
+        let first = state.withLock { state in
+            defer { state.failure = code }
+            return state.failure != code
+        }
+        guard first else { return }
+        let what = code == EPIPE ? "its reader closed it" : String(cString: strerror(code))
+        warn("--events \(path): \(what); events are not written while this lasts, the loop goes on")
+    }
+
+    /// Waits until every event recorded so far was written (or failed).
+    public func flush() {
+        queue.sync {}
+    }
+}
+
+public struct EventLogError: Error, CustomStringConvertible, Sendable {
+    public var path: String
+    public var code: Int32
+
+    public var description: String {
+        "--events \(path): \(String(cString: strerror(code))); fix: give a path in a folder that exists and that you may write to"
+    }
+}

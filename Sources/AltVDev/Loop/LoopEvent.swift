@@ -1,0 +1,83 @@
+/// Why a cycle started, as the event stream names it.
+public enum TriggerKind: String, Sendable, Equatable {
+    case start, change, manual, config, crash
+
+    init(_ trigger: CycleTrigger) {
+        switch trigger {
+        case .initialStart: self = .start
+        case .changes: self = .change
+        case .manualRestart: self = .manual
+        case .configChanged: self = .config
+        case .crashRestart: self = .crash
+        }
+    }
+}
+
+/// What the server does after it exited on its own.
+public enum AfterExit: Equatable, Sendable {
+    case restart(in: Duration)
+    case waitForChange
+}
+
+/// Everything the loop tells the world: the narrator renders each for the terminal, the event
+/// log writes the ones in the `watch --events` contract as NDJSON.
+public enum LoopEvent: Equatable, Sendable {
+    // The `--events` contract (schemas/altv-dev.events.schema.json).
+    case cycleStarted(cycle: Int, trigger: CycleTrigger, plan: PlanSummary?)
+    case stageFinished(cycle: Int, result: StageResult)
+    case serverStopped(cycle: Int, pid: Int32, duration: Duration, killed: Bool)
+    case serverStarted(cycle: Int, pid: Int32)
+    case serverReady(cycle: Int, pid: Int32, after: Duration)
+    case resourcesRestarted(cycle: Int, resources: [String], ok: Bool, duration: Duration, failure: String?)
+    case clientReconnected(cycle: Int?, was: String, duration: Duration)
+    case clientFailed(cycle: Int?, reason: String)
+    case cycleFinished(cycle: Int, outcome: CycleOutcome, report: CycleReport)
+    case serverExited(pid: Int32, status: ExitStatus, uptime: Duration, lastLines: [String], then: AfterExit)
+    case serviceReady(service: String, pid: Int32)
+    case serviceExited(service: String, pid: Int32, status: ExitStatus, uptime: Duration, lastLines: [String])
+    /// Each change as `key: before → after`, secrets masked.
+    case configReloaded(changes: [String])
+    case configRejected(file: String, errors: [ConfigError])
+
+    // Terminal only: the scheduler's decisions and the loop's own notes.
+    case changeQueued(ChangeSet, behind: Int)
+    case changeDuringCycle(Int)
+    case loopStopped(StageFeedbackGuard.Verdict)
+    case stopping(reason: String)
+    case killingNow(String)
+    case note(String, Console.Level)
+
+    /// The cycle an event belongs to, if any.
+    public var cycle: Int? {
+        switch self {
+        case .cycleStarted(let cycle, _, _), .stageFinished(let cycle, _), .serverStopped(let cycle, _, _, _),
+            .serverStarted(let cycle, _), .serverReady(let cycle, _, _), .resourcesRestarted(let cycle, _, _, _, _),
+            .cycleFinished(let cycle, _, _):
+            cycle
+        case .clientReconnected(let cycle, _, _), .clientFailed(let cycle, _): cycle
+        default: nil
+        }
+    }
+}
+
+/// What a change-started cycle is about to do, said when it starts.
+public struct PlanSummary: Equatable, Sendable {
+    public var stages: [String]
+    /// Resources restarted in the server's console; nil for a full restart.
+    public var resources: [String]?
+    public var fullRestartReason: String?
+
+    init(_ plan: Plan) {
+        stages = plan.stageNames
+        fullRestartReason = plan.fullRestartReason
+        resources = plan.fallback.isEmpty ? nil : plan.resourcesToRestart
+    }
+}
+
+/// How a cycle ended, for what happens to its change set.
+public enum CycleOutcome: Equatable, Sendable {
+    case completed
+    /// A stage failed: the change set is kept for the next cycle to try again.
+    case stageFailed
+    case cancelled
+}
