@@ -1,0 +1,249 @@
+import Glibc
+import Testing
+
+@testable import AltVDev
+
+/// The scheduling rules of the README ("How it behaves", "Stages", "Resource restarts"), one or more
+/// tests each, on a manual clock and with no process.
+@Suite("Cycle scheduler")
+struct CycleSchedulerTests {
+    let start = ContinuousClock.now
+    func at(_ ms: Int) -> ContinuousClock.Instant { start + .milliseconds(ms) }
+    func saved(_ paths: String...) -> CycleScheduler.Input { .filesChanged(paths.map { FileEvent(path: $0, kind: .modified) }, duringStages: []) }
+
+    static func settings(onBusy: BusyPolicy = .restart, onCrash: CrashPolicy = .wait, debounce: Int = 100) -> CycleScheduler.Settings {
+        .init(debounce: .milliseconds(debounce), onBusy: onBusy, onCrash: onCrash)
+    }
+
+    /// A scheduler after its first start finished, idle.
+    func idle(_ settings: CycleScheduler.Settings = settings()) -> CycleScheduler {
+        var scheduler = CycleScheduler(settings: settings)
+        _ = scheduler.handle(.started, at: at(0))
+        _ = scheduler.handle(.cycleFinished(1, .completed), at: at(0))
+        return scheduler
+    }
+
+    /// The cycles the effects start.
+    func cycles(_ effects: [CycleScheduler.Effect]) -> [(Int, CycleTrigger)] {
+        effects.compactMap { effect in
+            if case .startCycle(let number, let trigger) = effect { return (number, trigger) }
+            return nil
+        }
+    }
+
+    func changedPaths(_ effects: [CycleScheduler.Effect]) -> [String]? {
+        guard case .changes(let changes)? = cycles(effects).first?.1 else { return nil }
+        return changes.paths
+    }
+
+    @Test("the first start runs cycle #1 from .initialStart")
+    func firstStart() {
+        var scheduler = CycleScheduler(settings: Self.settings())
+        let effects = scheduler.handle(.started, at: at(0))
+        #expect(effects == [.startCycle(1, .initialStart)])
+        #expect(scheduler.state == .running(1))
+    }
+
+    @Test("a burst of saves is one change set, due when the debounce has been quiet")
+    func burstIsOneChangeSet() {
+        var scheduler = idle()
+        #expect(scheduler.handle(saved("/p/a.js"), at: at(10)) == [.wakeAt(at(110))])
+        // The timer is armed: later saves move the deadline without asking for another.
+        #expect(scheduler.handle(saved("/p/b.js"), at: at(60)) == [])
+        #expect(scheduler.handle(saved("/p/a.js"), at: at(90)) == [])
+        // The timer goes off at the first deadline: not quiet yet, so it is armed again.
+        #expect(scheduler.handle(.debounceTimerFired, at: at(110)) == [.wakeAt(at(190))])
+        let effects = scheduler.handle(.debounceTimerFired, at: at(190))
+        #expect(changedPaths(effects) == ["/p/a.js", "/p/b.js"])
+        #expect(cycles(effects).first?.0 == 2)
+    }
+
+    @Test("a file created and deleted within the debounce starts no cycle")
+    func netNoOp() {
+        var scheduler = idle()
+        _ = scheduler.handle(.filesChanged([FileEvent(path: "/p/x.tmp", kind: .created)], duringStages: []), at: at(0))
+        _ = scheduler.handle(.filesChanged([FileEvent(path: "/p/x.tmp", kind: .removed)], duringStages: []), at: at(5))
+        #expect(scheduler.handle(.debounceTimerFired, at: at(105)) == [])
+        #expect(scheduler.state == .idle)
+    }
+
+    @Test("on_busy = restart: a change during a cycle starts over with both change sets")
+    func onBusyRestart() {
+        var scheduler = idle()
+        _ = scheduler.handle(saved("/p/a.js"), at: at(0))
+        _ = scheduler.handle(.debounceTimerFired, at: at(100))
+        _ = scheduler.handle(saved("/p/b.js"), at: at(150))
+        let effects = scheduler.handle(.debounceTimerFired, at: at(250))
+        #expect(effects.first == .emit(.changeDuringCycle(2)))
+        #expect(cycles(effects).map(\.0) == [3])
+        #expect(changedPaths(effects) == ["/p/a.js", "/p/b.js"])
+        // The cancelled cycle's end changes nothing; the new one's does.
+        #expect(scheduler.handle(.cycleFinished(2, .cancelled), at: at(300)) == [])
+        #expect(scheduler.state == .running(3))
+        _ = scheduler.handle(.cycleFinished(3, .completed), at: at(400))
+        #expect(scheduler.state == .idle)
+    }
+
+    @Test("on_busy = queue: a change during a cycle waits, then runs alone")
+    func onBusyQueue() {
+        var scheduler = idle(Self.settings(onBusy: .queue))
+        _ = scheduler.handle(saved("/p/a.js"), at: at(0))
+        _ = scheduler.handle(.debounceTimerFired, at: at(100))
+        _ = scheduler.handle(saved("/p/b.js"), at: at(150))
+        let queued = scheduler.handle(.debounceTimerFired, at: at(250))
+        #expect(queued == [.emit(.changeQueued(ChangeSet(paths: ["/p/b.js"], firstEventAt: at(150)), behind: 2))])
+        _ = scheduler.handle(saved("/p/c.js"), at: at(260))
+        _ = scheduler.handle(.debounceTimerFired, at: at(360))
+        let next = scheduler.handle(.cycleFinished(2, .completed), at: at(400))
+        #expect(cycles(next).map(\.0) == [3])
+        #expect(changedPaths(next) == ["/p/b.js", "/p/c.js"])
+    }
+
+    @Test("a failed stage keeps its change set for the next cycle, and save→ready counts from the fixing save")
+    func stageFailureCarries() {
+        var scheduler = idle()
+        _ = scheduler.handle(saved("/p/src/a.ts"), at: at(0))
+        _ = scheduler.handle(.debounceTimerFired, at: at(100))
+        _ = scheduler.handle(.cycleFinished(2, .stageFailed), at: at(200))
+        _ = scheduler.handle(saved("/p/README.md"), at: at(1000))
+        let effects = scheduler.handle(.debounceTimerFired, at: at(1100))
+        guard case .changes(let changes)? = cycles(effects).first?.1 else {
+            Issue.record("no change cycle: \(effects)")
+            return
+        }
+        #expect(changes.paths == ["/p/src/a.ts", "/p/README.md"])
+        #expect(changes.firstEventAt == at(1000))
+    }
+
+    @Test("a completed cycle settles its change set: the next one has only its own")
+    func completedClears() {
+        var scheduler = idle()
+        _ = scheduler.handle(saved("/p/a.js"), at: at(0))
+        _ = scheduler.handle(.debounceTimerFired, at: at(100))
+        _ = scheduler.handle(.cycleFinished(2, .completed), at: at(200))
+        _ = scheduler.handle(saved("/p/b.js"), at: at(300))
+        #expect(changedPaths(scheduler.handle(.debounceTimerFired, at: at(400))) == ["/p/b.js"])
+    }
+
+    @Test("a server that exits by itself is reported; with on_crash = wait nothing restarts it")
+    func crashWait() {
+        var scheduler = idle()
+        let effects = scheduler.handle(.serverExited(pid: 42, status: .exited(1), uptime: .seconds(3), lastLines: ["boom"]), at: at(0))
+        #expect(effects == [.emit(.serverExited(pid: 42, status: .exited(1), uptime: .seconds(3), lastLines: ["boom"], then: .waitForChange))])
+        #expect(scheduler.handle(.crashTimerFired, at: at(10_000)) == [])
+    }
+
+    @Test("on_crash = restart: 0.5 s, 1 s, 2 s … backoff, then a crash cycle")
+    func crashRestartBackoff() {
+        var scheduler = idle(Self.settings(onCrash: .restart))
+        var delays: [Duration] = []
+        for round in 0..<4 {
+            let effects = scheduler.handle(.serverExited(pid: 1, status: .signaled(SIGSEGV), uptime: .milliseconds(100), lastLines: []), at: at(round))
+            for case .setCrashTimer(let delay) in effects { delays.append(delay) }
+            let restart = scheduler.handle(.crashTimerFired, at: at(round))
+            #expect(cycles(restart).first?.1 == .crashRestart)
+            _ = scheduler.handle(.cycleFinished(round + 2, .completed), at: at(round))
+        }
+        #expect(delays == [.milliseconds(500), .seconds(1), .seconds(2), .seconds(4)])
+    }
+
+    @Test("a change before the crash timer fires cancels it: one cycle, not two")
+    func changeCancelsCrashTimer() {
+        var scheduler = idle(Self.settings(onCrash: .restart))
+        _ = scheduler.handle(.serverExited(pid: 1, status: .exited(1), uptime: .seconds(1), lastLines: []), at: at(0))
+        _ = scheduler.handle(saved("/p/fix.js"), at: at(10))
+        let effects = scheduler.handle(.debounceTimerFired, at: at(110))
+        #expect(effects.first == .cancelCrashTimer)
+        #expect(cycles(effects).count == 1)
+        #expect(scheduler.handle(.crashTimerFired, at: at(600)) == [])
+    }
+
+    @Test("a [server] change in a reloaded config restarts; other changes only take effect")
+    func configApplied() {
+        var scheduler = idle()
+        let quiet = scheduler.handle(.configApplied(Self.settings(debounce: 300), restartServer: false), at: at(0))
+        #expect(quiet == [])
+        #expect(scheduler.handle(saved("/p/a.js"), at: at(10)) == [.wakeAt(at(310))])
+        _ = scheduler.handle(.debounceTimerFired, at: at(310))
+        _ = scheduler.handle(.cycleFinished(2, .completed), at: at(400))
+        #expect(cycles(scheduler.handle(.configApplied(Self.settings(), restartServer: true), at: at(500))).first?.1 == .configChanged)
+    }
+
+    @Test(":r and a config change keep a change set whose stages have not run yet")
+    func restartKeepsCarried() {
+        var scheduler = idle()
+        _ = scheduler.handle(saved("/p/src/a.ts"), at: at(0))
+        _ = scheduler.handle(.debounceTimerFired, at: at(100))
+        _ = scheduler.handle(.cycleFinished(2, .stageFailed), at: at(200))
+        let manual = scheduler.handle(.command(.restart), at: at(300))
+        #expect(manual.first == .emit(.note(":r → restarting the server", .info)))
+        #expect(changedPaths(manual) == ["/p/src/a.ts"])
+        _ = scheduler.handle(.cycleFinished(3, .stageFailed), at: at(400))
+        #expect(changedPaths(scheduler.handle(.configApplied(Self.settings(), restartServer: true), at: at(500))) == ["/p/src/a.ts"])
+    }
+
+    @Test(":r with nothing carried is a manual restart; :rc asks for a reconnect and starts no cycle")
+    func typedCommands() {
+        var scheduler = idle()
+        #expect(cycles(scheduler.handle(.command(.restart), at: at(0))).first?.1 == .manualRestart)
+        let reconnect = scheduler.handle(.command(.reconnect), at: at(10))
+        #expect(reconnect.contains(.reconnectClient))
+        #expect(cycles(reconnect).isEmpty)
+    }
+
+    @Test(":q or a signal stops; afterwards only a second signal does anything, and it kills")
+    func shutdown() {
+        var scheduler = idle()
+        let stop = scheduler.handle(.signal(SIGINT), at: at(0))
+        #expect(stop.contains(.shutDown))
+        #expect(stop.first == .emit(.stopping(reason: "SIGINT received: stopping the server")))
+        #expect(scheduler.state == .stopping)
+        #expect(scheduler.handle(saved("/p/a.js"), at: at(10)) == [])
+        #expect(scheduler.handle(.command(.restart), at: at(20)) == [])
+        #expect(scheduler.handle(.serverExited(pid: 1, status: .exited(0), uptime: .seconds(1), lastLines: []), at: at(30)) == [])
+        #expect(scheduler.handle(.signal(SIGINT), at: at(40)).contains(.killNow))
+
+        var typed = idle()
+        #expect(typed.handle(.command(.quit), at: at(0)).contains(.shutDown))
+    }
+
+    @Test("a queued change set is dropped when altv-dev stops")
+    func queueDroppedOnStop() {
+        var scheduler = idle(Self.settings(onBusy: .queue))
+        _ = scheduler.handle(saved("/p/a.js"), at: at(0))
+        _ = scheduler.handle(.debounceTimerFired, at: at(100))
+        _ = scheduler.handle(saved("/p/b.js"), at: at(150))
+        _ = scheduler.handle(.debounceTimerFired, at: at(250))
+        _ = scheduler.handle(.signal(SIGTERM), at: at(260))
+        #expect(scheduler.handle(.cycleFinished(2, .cancelled), at: at(300)) == [])
+    }
+
+    @Test("a build that restarts itself: the fourth self-made cycle is refused; another change starts cycles again")
+    func feedbackLoop() {
+        var scheduler = idle()
+        let gen = [FileEvent(path: "/p/gen.js", kind: .modified)]
+        _ = scheduler.handle(saved("/p/src/a.ts"), at: at(0))
+        var number = cycles(scheduler.handle(.debounceTimerFired, at: at(100))).first?.0 ?? 0
+        // Each cycle's stage writes gen.js into the watched tree, which starts the next cycle.
+        for round in 1...StageFeedbackGuard.limit {
+            let t = round * 1000
+            _ = scheduler.handle(.filesChanged(gen, duringStages: ["build"]), at: at(t))
+            _ = scheduler.handle(.cycleFinished(number, .completed), at: at(t + 10))
+            let next = cycles(scheduler.handle(.debounceTimerFired, at: at(t + 100)))
+            #expect(next.count == 1, "self-made cycle \(round) still runs")
+            number = next.first?.0 ?? number
+        }
+        _ = scheduler.handle(.filesChanged(gen, duringStages: ["build"]), at: at(9000))
+        _ = scheduler.handle(.cycleFinished(number, .completed), at: at(9010))
+        let refused = scheduler.handle(.debounceTimerFired, at: at(9100))
+        guard case .emit(.loopStopped(.loop(let paths, let stages, _)))? = refused.first else {
+            Issue.record("not refused: \(refused)")
+            return
+        }
+        #expect(paths == ["/p/gen.js"])
+        #expect(stages == ["build"])
+        #expect(cycles(refused).isEmpty)
+        _ = scheduler.handle(saved("/p/src/a.ts"), at: at(10_000))
+        #expect(cycles(scheduler.handle(.debounceTimerFired, at: at(10_100))).count == 1)
+    }
+}
