@@ -1,0 +1,162 @@
+import Synchronization
+
+@testable import AltVDev
+
+/// What the fakes were asked to do, in order.
+final class CallLog: Sendable {
+    private let calls = Mutex<[String]>([])
+    func add(_ call: String) { calls.withLock { $0.append(call) } }
+    var all: [String] { calls.withLock { $0 } }
+}
+
+/// A server start whose ready line and exit the test sets.
+final class FakeInstance: ServerInstance {
+    let pid: Int32
+    let startedAt: ContinuousClock.Instant
+    let ready = Latch<ContinuousClock.Instant>()
+    let exit = Latch<ExitStatus>()
+    private let exitTime = Mutex<ContinuousClock.Instant?>(nil)
+    let failed: [String]
+    /// What `waitUntilReady` answers; nil: wait for `ready` or `exit`.
+    let readyOutcome: ServerRun.ReadyOutcome?
+
+    init(pid: Int32, readyOutcome: ServerRun.ReadyOutcome? = .ready(after: .milliseconds(40)), failedResources: [String] = []) {
+        self.pid = pid
+        self.startedAt = .now
+        self.readyOutcome = readyOutcome
+        self.failed = failedResources
+        if case .ready(let after)? = readyOutcome { ready.fulfill(startedAt + after) }
+    }
+
+    func exit(_ status: ExitStatus) {
+        exitTime.withLock { $0 = .now }
+        exit.fulfill(status)
+    }
+
+    var exitStatus: ExitStatus? { exit.current }
+    var exitedAt: ContinuousClock.Instant? { exitTime.withLock { $0 } }
+    var readyAt: ContinuousClock.Instant? { ready.current }
+    var failedResourcesAtStart: [String] { failed }
+
+    func waitUntilReady(timeout: Duration) async -> ServerRun.ReadyOutcome {
+        if let readyOutcome { return readyOutcome }
+        return await withTaskGroup(of: ServerRun.ReadyOutcome?.self) { race in
+            race.addTask { await self.ready.wait().map { .ready(after: $0 - self.startedAt) } }
+            race.addTask { await self.exit.wait().map { .exited($0, readyAfter: self.ready.current.map { $0 - self.startedAt }) } }
+            let first = await race.next() ?? nil
+            race.cancelAll()
+            return first ?? .cancelled
+        }
+    }
+
+    func waitForExit(until deadline: ContinuousClock.Instant?) async -> ExitStatus? {
+        guard let deadline else { return await exit.wait() }
+        return await exit.wait(until: deadline)
+    }
+}
+
+/// The server side: records stops, starts and resource restarts; answers as scripted.
+actor FakeServer: ServerControl {
+    let log: CallLog
+    var running: FakeInstance?
+    var nextInstances: [FakeInstance]
+    var resourceOutcome: ResourceRestartOutcome = .restarted
+    var port: PortWait = .free
+    private(set) var startedWith: [ServerSettings] = []
+
+    init(log: CallLog, running: FakeInstance? = nil, next: [FakeInstance] = [FakeInstance(pid: 200)]) {
+        self.log = log
+        self.running = running
+        self.nextInstances = next
+    }
+
+    func set(resourceOutcome: ResourceRestartOutcome) { self.resourceOutcome = resourceOutcome }
+    func set(port: PortWait) { self.port = port }
+
+    func isRunning() -> Bool { running != nil }
+
+    func stop() -> ServerStop? {
+        guard let running else { return nil }
+        log.add("stop \(running.pid)")
+        self.running = nil
+        return ServerStop(pid: running.pid, duration: .milliseconds(30), killed: false)
+    }
+
+    func waitForPort(_ port: Int, timeout: Duration) -> PortWait { self.port }
+
+    func start(settings: ServerSettings, hiding: [String]) throws -> any ServerInstance {
+        let instance = nextInstances.isEmpty ? FakeInstance(pid: 999) : nextInstances.removeFirst()
+        log.add("start \(instance.pid)")
+        startedWith.append(settings)
+        running = instance
+        return instance
+    }
+
+    func restartResources(_ names: [String], timeout: Duration) -> ResourceRestartOutcome {
+        log.add("restart \(names.joined(separator: " "))")
+        return resourceOutcome
+    }
+}
+
+/// Stages that "run" at once, each succeeding unless named in `failing`; records the settings it got.
+final class FakeStages: StageExecuting {
+    let log: CallLog
+    let failing: Set<String>
+    let written: [String]
+    let ran = Mutex<[StageSettings]>([])
+    /// Until released, a batch waits here (to change the world while a stage runs).
+    let gate: Latch<Void>?
+
+    init(log: CallLog, failing: Set<String> = [], written: [String] = [], gate: Latch<Void>? = nil) {
+        self.log = log
+        self.failing = failing
+        self.written = written
+        self.gate = gate
+    }
+
+    func run(batch: [StageSettings], variables: [String: String], plan: Plan.Settings) async -> StageBatchResult {
+        log.add("stages " + batch.map(\.name).joined(separator: " "))
+        ran.withLock { $0 += batch }
+        if let gate, await gate.wait() == nil {
+            return StageBatchResult(results: batch.map { StageResult(name: $0.name, duration: .zero, outcome: .cancelled) })
+        }
+        return StageBatchResult(
+            results: batch.map { stage in
+                StageResult(name: stage.name, duration: .milliseconds(5), outcome: failing.contains(stage.name) ? .failed(.exited(2)) : .succeeded)
+            },
+            resourcesWritten: written)
+    }
+}
+
+struct FakeClient: ClientReconnecting {
+    let log: CallLog
+    var result: ReconnectResult = .reconnected(was: "IN_GAME", after: .milliseconds(7))
+    /// How long the flow takes before it answers.
+    var delay: Duration = .zero
+
+    func reconnect(_ settings: ReconnectSettings) async -> ReconnectResult {
+        log.add("reconnect")
+        if delay > .zero, (try? await Task.sleep(for: delay)) == nil { return .cancelled }
+        return result
+    }
+}
+
+/// Every event the executor emitted.
+final class EventRecorder: Sendable {
+    private let events = Mutex<[LoopEvent]>([])
+    var emit: @Sendable (LoopEvent) -> Void { { event in self.events.withLock { $0.append(event) } } }
+    var all: [LoopEvent] { events.withLock { $0 } }
+
+    /// The event names as in the NDJSON stream, in order.
+    var names: [String] {
+        all.compactMap { EventRecord.json($0, time: "t", directory: "/p") }.compactMap { json -> String? in
+            guard case .object(let members) = json, case .string(let name)? = members.first?.1 else { return nil }
+            return name
+        }
+    }
+
+    var report: CycleReport? {
+        for case .cycleFinished(_, _, let report) in all { return report }
+        return nil
+    }
+}

@@ -1,0 +1,184 @@
+import Testing
+
+@testable import AltVDev
+
+@Suite("Plan executor against fakes")
+struct PlanExecutorTests {
+    static let source = """
+        [server]
+        command = ["altv-server"]
+        ready_timeout = "2s"
+        [watch]
+        paths = ["src", "resources"]
+        [[stage]]
+        name = "build"
+        command = "make"
+        when = ["src/**"]
+        """
+
+    static func config(_ source: String = source) throws -> Config {
+        try ConfigLoader.parse(source: source, file: "/p/altv-dev.toml")
+    }
+
+    let log = CallLog()
+    let events = EventRecorder()
+
+    func executor(server: FakeServer, stages: FakeStages? = nil, client: FakeClient? = nil) -> PlanExecutor {
+        PlanExecutor(
+            server: server, stages: stages ?? FakeStages(log: log), services: nil, client: client ?? FakeClient(log: log), emit: events.emit)
+    }
+
+    func plan(_ paths: [String], config: Config, running: Bool = true) -> Plan {
+        Planner.plan(for: .changes(ChangeSet(paths: paths, firstEventAt: .now)), config: config, serverRunning: running)
+    }
+
+    @Test("a change: stages, stop, start, ready, reconnect, each said as an event, in that order")
+    func fullRestart() async throws {
+        let server = FakeServer(log: log, running: FakeInstance(pid: 100))
+        let outcome = await executor(server: server).run(plan(["/p/src/a.ts"], config: try Self.config()), cycle: 2, trigger: "src/a.ts")
+        #expect(outcome == .completed)
+        #expect(log.all == ["stages build", "stop 100", "start 200", "reconnect"])
+        #expect(events.names == ["stage.finished", "server.stopped", "server.started", "server.ready", "client.reconnected", "cycle.finished"])
+        let line = try #require(events.report).line
+        #expect(line.hasPrefix("✓ #2 src/a.ts · build 5ms · stop 30ms · start→ready 40ms · reconnect 7ms · save→ready"))
+    }
+
+    @Test("a failed stage ends the cycle: the running server is never stopped")
+    func stageFailureKeepsServer() async throws {
+        let server = FakeServer(log: log, running: FakeInstance(pid: 100))
+        let stages = FakeStages(log: log, failing: ["build"])
+        let outcome = await executor(server: server, stages: stages).run(plan(["/p/src/a.ts"], config: try Self.config()), cycle: 2, trigger: "x")
+        #expect(outcome == .stageFailed)
+        #expect(log.all == ["stages build"])
+        #expect(await server.isRunning())
+        #expect(events.report?.result == .failed("build failed; the running server keeps running; the next change tries again"))
+    }
+
+    @Test("a plan keeps the stages and settings it was made from, whatever the config says while it runs")
+    func selfContainedPlan() async throws {
+        let gate = Latch<Void>()
+        let stages = FakeStages(log: log, gate: gate)
+        let server = FakeServer(log: log, running: FakeInstance(pid: 100))
+        var config = try Self.config()
+        let plan = plan(["/p/src/a.ts"], config: config)
+        let running = Task { await executor(server: server, stages: stages).run(plan, cycle: 2, trigger: "x") }
+        // While the stage runs, the config is saved: the stage renamed, the ready timeout changed.
+        config = try Self.config(Self.source.replacingOccurrences(of: "\"build\"", with: "\"compile\"").replacingOccurrences(of: "2s", with: "9s"))
+        #expect(config.stages.map(\.name) == ["compile"])
+        gate.fulfill(())
+        #expect(await running.value == .completed)
+        #expect(stages.ran.withLock { $0.map(\.name) } == ["build"])
+        #expect(await server.startedWith.map(\.readyTimeout) == [.seconds(2)])
+    }
+
+    @Test("restart-resources: the resources typed, no stop and no reconnect")
+    func resourceRestart() async throws {
+        let config = try Self.config(Self.source.replacingOccurrences(of: "ready_timeout", with: "on_change = \"restart-resources\"\nready_timeout"))
+        let map = ResourceMap(resourcesDir: "/p/resources") { $0 == "/p/resources/chat" }
+        let plan = Planner.plan(
+            for: .changes(ChangeSet(paths: ["/p/resources/chat/a.js"])), config: config, serverRunning: true, resources: map)
+        let server = FakeServer(log: log, running: FakeInstance(pid: 100))
+        #expect(await executor(server: server).run(plan, cycle: 3, trigger: "x") == .completed)
+        #expect(log.all == ["restart chat"])
+        #expect(events.names == ["resources.restarted", "cycle.finished"])
+    }
+
+    @Test("a resource restart that fails falls back to a full restart")
+    func resourceRestartFallback() async throws {
+        let config = try Self.config(Self.source.replacingOccurrences(of: "ready_timeout", with: "on_change = \"restart-resources\"\nready_timeout"))
+        let map = ResourceMap(resourcesDir: "/p/resources") { $0 == "/p/resources/chat" }
+        let plan = Planner.plan(
+            for: .changes(ChangeSet(paths: ["/p/resources/chat/a.js"])), config: config, serverRunning: true, resources: map)
+        let server = FakeServer(log: log, running: FakeInstance(pid: 100))
+        await server.set(resourceOutcome: .failed("the server printed \"Failed to load resource chat\""))
+        #expect(await executor(server: server).run(plan, cycle: 3, trigger: "x") == .completed)
+        #expect(log.all == ["restart chat", "stop 100", "start 200", "reconnect"])
+        #expect(events.all.contains { if case .resourcesRestarted(_, _, false, _, _) = $0 { true } else { false } })
+    }
+
+    @Test("no ready line in time: a failed cycle said as a warning, the server left running")
+    func readyTimeout() async throws {
+        let server = FakeServer(log: log, next: [FakeInstance(pid: 300, readyOutcome: .timedOut)])
+        let outcome = await executor(server: server).run(plan(["/p/README.md"], config: try Self.config(), running: false), cycle: 1, trigger: "x")
+        #expect(outcome == .completed)
+        #expect(!log.all.contains("reconnect"))
+        #expect(events.report?.isWarning == true)
+        #expect(await server.isRunning())
+    }
+
+    @Test("a server that exits within 250 ms of its ready line fails the cycle, however fast the reconnect")
+    func exitRightAfterReady() async throws {
+        let instance = FakeInstance(pid: 300, readyOutcome: nil)
+        let server = FakeServer(log: log, next: [instance])
+        let plan = plan(["/p/README.md"], config: try Self.config(), running: false)
+        let running = Task { await executor(server: server).run(plan, cycle: 1, trigger: "x") }
+        instance.ready.fulfill(.now)
+        // The reconnect has answered; the exit comes inside the settle window.
+        while !log.all.contains("reconnect") { await Task.yield() }
+        instance.exit(.exited(1))
+        #expect(await running.value == .completed)
+        guard case .failed(let reason)? = events.report?.result else {
+            Issue.record("not failed: \(events.all)")
+            return
+        }
+        #expect(reason.hasPrefix("server exited with status 1 ") && reason.hasSuffix(" after it was ready"))
+    }
+
+    @Test("a server that exits while the client is asked: the reconnect is abandoned, the exit is the verdict")
+    func exitDuringReconnect() async throws {
+        let instance = FakeInstance(pid: 300, readyOutcome: nil)
+        instance.ready.fulfill(.now)
+        let server = FakeServer(log: log, next: [instance])
+        let client = FakeClient(log: log, delay: .seconds(30))
+        let plan = plan(["/p/README.md"], config: try Self.config(), running: false)
+        let running = Task { await executor(server: server, client: client).run(plan, cycle: 1, trigger: "x") }
+        while !log.all.contains("reconnect") { await Task.yield() }
+        instance.exit(.signaled(6))
+        #expect(await running.value == .completed)
+        #expect(!events.names.contains("client.reconnected"))
+        guard case .failed(let reason)? = events.report?.result else {
+            Issue.record("not failed")
+            return
+        }
+        #expect(reason.contains("after it was ready"))
+    }
+
+    @Test("the game client not there: the cycle is done, said as client not connected")
+    func clientAbsent() async throws {
+        let server = FakeServer(log: log)
+        let client = FakeClient(log: log, result: .notConnected("gave up after 1s"))
+        _ = await executor(server: server, client: client).run(plan(["/p/README.md"], config: try Self.config(), running: false), cycle: 1, trigger: "x")
+        #expect(events.report?.result == .clientNotConnected)
+        #expect(events.names.contains("client.failed"))
+    }
+
+    @Test("the port still held after the wait: not started, and the holder named")
+    func portHeld() async throws {
+        let server = FakeServer(log: log)
+        await server.set(port: .held(by: "node (pid 77)"))
+        _ = await executor(server: server).run(plan(["/p/README.md"], config: try Self.config(), running: false), cycle: 1, trigger: "x")
+        #expect(!log.all.contains { $0.hasPrefix("start") })
+        guard case .failed(let reason)? = events.report?.result else {
+            Issue.record("not failed")
+            return
+        }
+        #expect(reason.contains("is held by node (pid 77)"))
+    }
+
+    @Test("a cancelled cycle stops where it is and ends as cancelled")
+    func cancelled() async throws {
+        let gate = Latch<Void>()
+        let server = FakeServer(log: log, running: FakeInstance(pid: 100))
+        let stages = FakeStages(log: log, gate: gate)
+        let plan = plan(["/p/src/a.ts"], config: try Self.config())
+        let running = Task { await executor(server: server, stages: stages).run(plan, cycle: 4, trigger: "x") }
+        while stages.ran.withLock({ $0.isEmpty }) { await Task.yield() }
+        running.cancel()
+        #expect(await running.value == .cancelled)
+        #expect(log.all == ["stages build"])
+        guard case .cycleFinished(4, .cancelled, _)? = events.all.last else {
+            Issue.record("last event: \(String(describing: events.all.last))")
+            return
+        }
+    }
+}
