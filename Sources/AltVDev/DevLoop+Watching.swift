@@ -3,8 +3,15 @@ import Glibc
 
 /// The watcher, the config file and the signals: what reports to the loop from outside.
 extension DevLoop {
+    /// The config's ignore rules, plus the `--events` file: each event written there must not be a change.
     func makeFilter(_ config: Config) -> PathFilter {
-        PathFilter(base: config.directory, patterns: config.watch.ignore, source: (config.file as NSString).lastPathComponent)
+        var filter = PathFilter(base: config.directory, patterns: config.watch.ignore, source: (config.file as NSString).lastPathComponent)
+        if let events = eventLog?.path,
+            let relative = PathFilter.relative(FilePath.absolute(events), to: config.directory)
+        {
+            filter.add(["/" + relative], source: "--events")
+        }
+        return filter
     }
 
     /// Starts the watcher; its first walk runs off the actor.

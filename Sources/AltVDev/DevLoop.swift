@@ -27,7 +27,7 @@ public actor DevLoop {
     /// The config's folder, fixed for the loop's life.
     let directory: String
     let narrator: Narrator
-    private let eventLog: EventLog?
+    let eventLog: EventLog?
     private let events: AsyncStream<Event>
     let sink: AsyncStream<Event>.Continuation
     var scheduler: CycleScheduler

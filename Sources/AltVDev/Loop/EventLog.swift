@@ -61,7 +61,10 @@ public final class EventLog: Sendable {
 
     public func record(_ event: LoopEvent) {
         guard let json = EventRecord.json(event, time: EventRecord.timestamp(), directory: directory) else { return }
-        let line = Array((redactor().redact(json.text) + "\n").utf8)
+        // What others said (a stage's reason, a client's answer) is masked; the contract's own names never are.
+        let redactor = redactor()
+        let masked = json.mapStrings(except: ["event", "time", "trigger", "result"]) { redactor.redact($0) }
+        let line = Array((masked.text + "\n").utf8)
         queue.async { [self] in
             let waiting = state.withLock { state in
                 if state.descriptor < 0, state.failure == nil {

@@ -18,6 +18,16 @@ public indirect enum JSONValue: Equatable, Sendable {
         return out
     }
 
+    /// The same value with `transform` applied to every string, except the values of `keys` (names the contract fixes).
+    public func mapStrings(except keys: Set<String>, _ transform: (String) -> String) -> JSONValue {
+        switch self {
+        case .string(let value): .string(transform(value))
+        case .array(let values): .array(values.map { $0.mapStrings(except: keys, transform) })
+        case .object(let members): .object(members.map { key, value in (key, keys.contains(key) ? value : value.mapStrings(except: keys, transform)) })
+        case .int, .bool, .null: self
+        }
+    }
+
     func write(to out: inout String) {
         switch self {
         case .string(let value): Self.quote(value, into: &out)

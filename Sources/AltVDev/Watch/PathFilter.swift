@@ -24,7 +24,7 @@ public struct PathFilter: Sendable {
         add(patterns, source: source)
     }
 
-    private mutating func add(_ patterns: [String], source: String) {
+    mutating func add(_ patterns: [String], source: String) {
         for (offset, pattern) in patterns.enumerated() {
             if let rule = IgnoreRule(pattern, source: source, index: offset + 1) { rules.append(rule) }
         }

@@ -14,6 +14,12 @@ enum Binary {
     }()
 }
 
+/// The repository this test bundle was built from (for scripts/ and schemas/).
+enum Repository {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().path
+}
+
 /// A process a test started, in its own process group, with its output collected.
 final class Launched: Sendable {
     let process: ChildProcess
@@ -128,6 +134,8 @@ final class TestProject: @unchecked Sendable {
     ) throws -> Launched {
         var environment = ProcessInfo.processInfo.environment
         environment.removeValue(forKey: "ALTV_SERVER_PASSWORD")
+        // Every loop of the suite writes its events, and every line is checked against the schema at the end.
+        let arguments = arguments.first == "watch" && !arguments.contains("--events") ? arguments + ["--events", eventsFile] : arguments
         let (name, value) = marker.split(separator: "=", maxSplits: 1).map(String.init).pair
         environment[name] = value
         environment["NO_COLOR"] = "1"
@@ -164,10 +172,14 @@ final class TestProject: @unchecked Sendable {
     }
 
     /// Kills everything the test started, whatever happened, and removes the folder.
+    /// Where `watch` writes its events: beside the project, so the loop does not watch it.
+    var eventsFile: String { root + ".events.ndjson" }
+
     func cleanUp() {
         for process in lock.withLock({ launched }) { process.killGroup() }
         for pid in survivors() { kill(pid, SIGKILL) }
         try? FileManager.default.removeItem(atPath: root)
+        try? FileManager.default.removeItem(atPath: eventsFile)
     }
 }
 
@@ -180,6 +192,7 @@ func withProject(_ body: (TestProject) async throws -> Void) async throws {
         project.cleanUp()
         throw error
     }
+    await project.checkEvents()
     project.cleanUp()
 }
 
