@@ -1,34 +1,43 @@
 import Foundation
 import Glibc
+import Synchronization
 
 /// altv-dev's terminal: one lock, one write per line or batch.
 ///
 /// altv-dev's own lines are written as they are: they never contain the password by construction.
 /// What others print (the server, stages, services) is masked by `currentRedactor` before it gets here.
-public final class Console: @unchecked Sendable {
+public final class Console: Sendable {
     public enum Level: Sendable {
         case info, success, warning, error, debug
     }
 
-    private let lock = NSLock()
+    private struct State {
+        var redactor = Redactor(secrets: [])
+        var outputClosed: (@Sendable () -> Void)?
+        var closedReported = false
+    }
+
+    /// Held while a line is written, so lines never interleave.
+    private let state = Mutex(State())
     private let descriptor: Int32
     public let colors: Bool
     public let verbose: Bool
-    private var redactor = Redactor(secrets: [])
-    private var outputClosed: (@Sendable () -> Void)?
-    private var closedReported = false
 
     /// Called once when the terminal or pipe we write to goes away (`altv-dev watch | head`):
     /// like a shell tool killed by SIGPIPE, altv-dev then stops, but gracefully.
     public func onOutputClosed(_ handler: @escaping @Sendable () -> Void) {
-        lock.withLock { outputClosed = handler }
+        state.withLock { $0.outputClosed = handler }
     }
 
-    /// Writes under the lock; notices a closed reader. Call with the lock held.
+    /// One write under the lock; notices a closed reader.
     private func emit(_ bytes: [UInt8]) {
-        guard !FileDescriptorWriter.writeAll(descriptor, bytes), errno == EPIPE, !closedReported, let handler = outputClosed else { return }
-        closedReported = true
-        DispatchQueue.global().async { handler() }
+        state.withLock { state in
+            guard !FileDescriptorWriter.writeAll(descriptor, bytes), errno == EPIPE, !state.closedReported,
+                let handler = state.outputClosed
+            else { return }
+            state.closedReported = true
+            DispatchQueue.global().async { handler() }
+        }
     }
 
     public init(descriptor: Int32 = STDOUT_FILENO, verbose: Bool = false, colors: Bool? = nil) {
@@ -40,10 +49,10 @@ public final class Console: @unchecked Sendable {
 
     /// Secrets to mask in what the server, stages and services print from now on.
     public func setSecrets(_ secrets: [String]) {
-        lock.withLock { redactor = Redactor(secrets: secrets) }
+        state.withLock { $0.redactor = Redactor(secrets: secrets) }
     }
 
-    public var currentRedactor: Redactor { lock.withLock { redactor } }
+    public var currentRedactor: Redactor { state.withLock { $0.redactor } }
 
     /// One of altv-dev's own messages, prefixed `[altv-dev]`.
     public func say(_ message: String, _ level: Level = .info) {
@@ -71,13 +80,13 @@ public final class Console: @unchecked Sendable {
         }
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         let output = lines.enumerated().map { $0.offset == 0 ? String($0.element) : "    " + $0.element }.joined(separator: "\n") + "\n"
-        lock.withLock { emit(Array(output.utf8)) }
+        emit(Array(output.utf8))
     }
 
     /// Already-prefixed and redacted bytes, written as one block.
     public func write(raw bytes: [UInt8]) {
         guard !bytes.isEmpty else { return }
-        lock.withLock { emit(bytes) }
+        emit(bytes)
     }
 
     /// The prefix put before each line of a child's output.

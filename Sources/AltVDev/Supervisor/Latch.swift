@@ -1,54 +1,53 @@
 import Foundation
+import Synchronization
 
 /// A value that arrives once; any number of tasks can wait for it, and a cancelled wait returns nil.
-public final class Latch<Value: Sendable>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: Value?
-    private var waiters: [Int: CheckedContinuation<Value?, Never>] = [:]
-    private var nextID = 0
+public final class Latch<Value: Sendable>: Sendable {
+    private struct State {
+        var value: Value?
+        var waiters: [Int: CheckedContinuation<Value?, Never>] = [:]
+        var nextID = 0
+    }
+
+    private let state = Mutex(State())
 
     public init() {}
 
     /// Sets the value once; later calls are ignored. Returns whether this call set it.
     @discardableResult
     public func fulfill(_ newValue: Value) -> Bool {
-        lock.lock()
-        guard value == nil else {
-            lock.unlock()
-            return false
+        let waiting = state.withLock { state -> [CheckedContinuation<Value?, Never>]? in
+            guard state.value == nil else { return nil }
+            state.value = newValue
+            defer { state.waiters = [:] }
+            return Array(state.waiters.values)
         }
-        value = newValue
-        let waiting = waiters
-        waiters = [:]
-        lock.unlock()
-        for continuation in waiting.values { continuation.resume(returning: newValue) }
+        guard let waiting else { return false }
+        for continuation in waiting { continuation.resume(returning: newValue) }
         return true
     }
 
-    public var current: Value? { lock.withLock { value } }
+    public var current: Value? { state.withLock { $0.value } }
 
     /// Waits for the value; returns nil if the waiting task is cancelled first.
     public func wait() async -> Value? {
-        let id = lock.withLock { () -> Int in
-            nextID += 1
-            return nextID
+        let id = state.withLock { state -> Int in
+            state.nextID += 1
+            return state.nextID
         }
         return await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Value?, Never>) in
-                lock.lock()
-                if let value {
-                    lock.unlock()
-                    continuation.resume(returning: value)
-                } else if Task.isCancelled {
-                    lock.unlock()
-                    continuation.resume(returning: nil)
-                } else {
-                    waiters[id] = continuation
-                    lock.unlock()
+                // Resumed outside the lock: a resume may run the waiter's code at once.
+                let answer = state.withLock { state -> Value?? in
+                    if let value = state.value { return .some(value) }
+                    if Task.isCancelled { return .some(nil) }
+                    state.waiters[id] = continuation
+                    return .none
                 }
+                if let answer { continuation.resume(returning: answer) }
             }
         } onCancel: {
-            let continuation = lock.withLock { waiters.removeValue(forKey: id) }
+            let continuation = state.withLock { $0.waiters.removeValue(forKey: id) }
             continuation?.resume(returning: nil)
         }
     }

@@ -44,6 +44,7 @@ public enum SignalName {
 /// This process is a child subreaper, so descendants orphaned by a server (a crash handler, a
 /// node worker) re-parent here and are reaped too, instead of lingering as zombies that would
 /// keep their process group looking alive.
+/// Unchecked: its tables are touched under `condition` only; the reaping thread is its own.
 final class ProcessReaper: @unchecked Sendable {
     static let shared = ProcessReaper()
 

@@ -4,6 +4,7 @@ import CProcessSpawn
 ///
 /// Matches the line with ANSI escapes stripped and invalid UTF-8 repaired, never anchored on
 /// the timestamp, because `logTimeFormat` can change it.
+/// Unchecked: `Regex` is not `Sendable`, but a compiled one is immutable and only matched, never changed.
 public struct ReadyMatcher: @unchecked Sendable {
     public let pattern: String
     private let regex: Regex<AnyRegexOutput>

@@ -3,6 +3,7 @@ import Synchronization
 
 /// The server's output on its way to the terminal: prefixed, masked, batched per read, watched
 /// for the ready line, and the last lines kept for a crash report.
+/// Unchecked: the batch and `readySeen` belong to the pump's thread alone; everything shared is under `lock`.
 public final class ServerOutput: LineHandler, @unchecked Sendable {
     public static let keptLines = 20
 

@@ -1,6 +1,7 @@
 import CInotifyTools
 import Foundation
 import Glibc
+import Synchronization
 
 extension InotifyWatcher {
     static let directoryEvents: Int32 = Int32(
@@ -11,14 +12,16 @@ extension InotifyWatcher {
     /// delivers events from a dedicated thread until `stop()`.
     public func start() throws -> WatchSummary {
         let ready = DispatchSemaphore(value: 0)
-        let outcome = Outcome()
+        let outcome = Mutex<Result<WatchSummary, WatcherError>?>(nil)
         let thread = Thread { [self] in
             guard inotifytools_initialize() != 0 else {
-                outcome.error = "inotify could not start: \(String(cString: strerror(inotifytools_error())))"
+                let error = WatcherError(message: "inotify could not start: \(String(cString: strerror(inotifytools_error())))")
+                outcome.withLock { $0 = .failure(error) }
                 ready.signal()
                 return
             }
-            outcome.summary = watchEverything()
+            let summary = watchEverything()
+            outcome.withLock { $0 = .success(summary) }
             ready.signal()
             while !stopRequested.isSet {
                 if let next = takePendingRearm() {
@@ -56,8 +59,7 @@ extension InotifyWatcher {
         thread.start()
         self.thread = thread
         ready.wait()
-        if let error = outcome.error { throw WatcherError(message: error) }
-        return outcome.summary ?? WatchSummary(folders: 0, failed: [])
+        return try outcome.withLock { $0 }?.get() ?? WatchSummary(folders: 0, failed: [])
     }
 
     /// Watches the trees and the config file's folder, and polls what inotify cannot see into;
@@ -268,14 +270,8 @@ struct TreeWalker {
     }
 }
 
-/// The watcher's start-up result, handed from its thread to the caller.
-final class Outcome: @unchecked Sendable {
-    var summary: WatchSummary?
-    var error: String?
-}
-
 /// inotify could not be used at all.
-public struct WatcherError: Error, CustomStringConvertible {
+public struct WatcherError: Error, CustomStringConvertible, Sendable {
     public var message: String
     public var description: String { message }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import Synchronization
 
 /// What the watcher reports: file events, the config file, or a problem worth telling the user about.
 public enum WatcherOutput: Sendable {
@@ -32,6 +33,7 @@ public struct PolledFolder: Sendable, Equatable {
 ///
 /// libinotifytools has one hidden, non-reentrant instance per process, so every call into it is
 /// made from one dedicated thread owned by this object; results leave through `handler`.
+/// Unchecked: libinotifytools state lives on the watcher's thread; what other threads touch is under `lock`.
 public final class InotifyWatcher: @unchecked Sendable {
     /// Read and written on the watcher's thread only, once started.
     var roots: [String]
@@ -168,9 +170,8 @@ public final class InotifyWatcher: @unchecked Sendable {
 }
 
 /// A flag set once, read from any thread.
-final class OnceFlag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = false
-    func set() { lock.withLock { value = true } }
-    var isSet: Bool { lock.withLock { value } }
+final class OnceFlag: Sendable {
+    private let value = Atomic(false)
+    func set() { value.store(true, ordering: .releasing) }
+    var isSet: Bool { value.load(ordering: .acquiring) }
 }

@@ -135,6 +135,7 @@ extension StatEntry {
 /// Polls folders inotify cannot see into: a sweep every `interval` on its own thread, its
 /// differences handed on as file events. It sleeps between sweeps; a sweep slower than the
 /// interval is reported once, with the fix.
+/// Unchecked: the snapshots belong to the poller's thread; what other threads touch is under `condition`.
 final class Poller: @unchecked Sendable {
     let roots: [String]
     let filter: PathFilter
