@@ -9,6 +9,8 @@ public final class ServerOutput: LineHandler, @unchecked Sendable {
 
     private let console: Console
     private let prefix: [UInt8]
+    /// `[name] ` as the child may print it itself: such a line is not prefixed twice.
+    private let ownPrefix: [UInt8]
     private let redactor: Redactor
     private let matcher: ReadyMatcher?
     private var batch: [UInt8] = []
@@ -35,6 +37,7 @@ public final class ServerOutput: LineHandler, @unchecked Sendable {
     public init(console: Console, name: String, matcher: ReadyMatcher?) {
         self.console = console
         self.prefix = console.prefix(for: name)
+        self.ownPrefix = Array("[\(name)] ".utf8)
         self.redactor = console.currentRedactor
         self.matcher = matcher
         batch.reserveCapacity(64 * 1024)
@@ -42,7 +45,8 @@ public final class ServerOutput: LineHandler, @unchecked Sendable {
 
     public func handle(line: UnsafeRawBufferPointer) {
         batch.append(contentsOf: prefix)
-        redactor.redact(line, into: &batch)
+        let ownPrefixed = line.count >= ownPrefix.count && line.prefix(ownPrefix.count).elementsEqual(ownPrefix)
+        redactor.redact(ownPrefixed ? UnsafeRawBufferPointer(rebasing: line[ownPrefix.count...]) : line, into: &batch)
         batch.append(UInt8(ascii: "\n"))
         chunkTail.append(contentsOf: line.prefix(400))
         chunkTail.append(UInt8(ascii: "\n"))
