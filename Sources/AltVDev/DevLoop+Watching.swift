@@ -66,6 +66,12 @@ extension DevLoop {
             signalSources.append(source)
         }
         Glibc.signal(SIGPIPE, SIG_IGN)
+        if let status = options.statusLine {
+            let resize = DispatchSource.makeSignalSource(signal: SIGWINCH, queue: .global())
+            resize.setEventHandler { status.resized(to: StatusLine.width()) }
+            resize.resume()
+            signalSources.append(resize)
+        }
         // Like a shell tool killed by SIGPIPE, altv-dev stops when its output goes away, but gracefully.
         console.onOutputClosed { sink.yield(.input(.signal(SIGPIPE))) }
     }

@@ -8,9 +8,18 @@ public actor DevLoop {
         /// This program's own path, to start the guardian.
         public var executable: String
         public var environment: [String: String]
-        public init(executable: String, environment: [String: String] = ProcessInfo.processInfo.environment) {
+        /// The live status line, when stdout is a terminal that wants one.
+        public var statusLine: StatusLine?
+        /// `--clear`: the screen is cleared at the start of each cycle.
+        public var clearScreen = false
+        public init(
+            executable: String, environment: [String: String] = ProcessInfo.processInfo.environment, statusLine: StatusLine? = nil,
+            clearScreen: Bool = false
+        ) {
             self.executable = executable
             self.environment = environment
+            self.statusLine = statusLine
+            self.clearScreen = clearScreen
         }
     }
 
@@ -60,9 +69,11 @@ public actor DevLoop {
     }
 
     nonisolated var emit: @Sendable (LoopEvent) -> Void {
-        { [narrator, eventLog] event in
+        { [narrator, eventLog, console, status = options.statusLine, clear = options.clearScreen] event in
+            if clear, case .cycleStarted = event { console.clearScreen() }
             narrator.tell(event)
             eventLog?.record(event)
+            status?.apply(event)
         }
     }
 
@@ -83,6 +94,7 @@ public actor DevLoop {
             return 1
         }
         narrator.announce(config)
+        options.statusLine?.redraw()
         await services?.apply(config.services, server: config.server, hiding: [config.reconnect.passwordEnv])
         startConsoleInput()
         perform(scheduler.handle(.started, at: .now))
@@ -218,6 +230,7 @@ public actor DevLoop {
         await services?.stopAll()
         await guardian?.dismiss()
         eventLog?.flush()
+        options.statusLine?.finish()
         sink.finish()
     }
 }

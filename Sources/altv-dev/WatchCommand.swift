@@ -28,6 +28,12 @@ struct WatchCommand: AsyncParsableCommand {
             discussion: "The events are described in schemas/altv-dev.events.schema.json.", valueName: "FILE"))
     var events: String?
 
+    @Flag(name: .long, help: "No live status line at the bottom of the terminal (it is never drawn when stdout is not a terminal, or with NO_COLOR or TERM=dumb).")
+    var noStatus = false
+
+    @Flag(name: [.short, .long], help: "Clear the screen at the start of each cycle (on a terminal).")
+    var clear = false
+
     func run() async throws {
         guard let config = try configOptions.load(required: true) else { return }
         let console = Console(verbose: verbose)
@@ -42,7 +48,11 @@ struct WatchCommand: AsyncParsableCommand {
                 throw ExitCode(2)
             }
         }
-        let loop = DevLoop(config: config, console: console, options: .init(executable: executablePath()), eventLog: eventLog)
+        let environment = ProcessInfo.processInfo.environment
+        let status = StatusLine.isWanted(environment: environment, disabled: noStatus) ? StatusLine(console: console, width: StatusLine.width()) : nil
+        let options = DevLoop.Options(
+            executable: executablePath(), environment: environment, statusLine: status, clearScreen: clear && isatty(STDOUT_FILENO) == 1)
+        let loop = DevLoop(config: config, console: console, options: options, eventLog: eventLog)
         let code = await loop.run()
         if code != 0 { throw ExitCode(code) }
     }

@@ -247,6 +247,12 @@ final class Terminal: Sendable {
 
     func closeReplica() { close(replica) }
 
+    /// The window size the program sees (TIOCSWINSZ); send it SIGWINCH after a change.
+    func setSize(columns: Int, rows: Int = 24) {
+        var size = winsize(ws_row: UInt16(rows), ws_col: UInt16(columns), ws_xpixel: 0, ws_ypixel: 0)
+        _ = ioctl(primary, UInt(TIOCSWINSZ), &size)
+    }
+
     func type(_ line: String) {
         _ = (line + "\n").withCString { write(primary, $0, strlen($0)) }
     }

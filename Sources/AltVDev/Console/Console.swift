@@ -15,7 +15,12 @@ public final class Console: Sendable {
         var redactor = Redactor(secrets: [])
         var outputClosed: (@Sendable () -> Void)?
         var closedReported = false
+        /// The live status line's bytes while it is shown: every write clears it first and draws it again after.
+        var status: [UInt8]?
     }
+
+    /// Back to the line's start, and clear it: the status line's space, before anything else is written.
+    static let clearLine = Array("\r\u{1B}[2K".utf8)
 
     /// Held while a line is written, so lines never interleave.
     private let state = Mutex(State())
@@ -32,7 +37,8 @@ public final class Console: Sendable {
     /// One write under the lock; notices a closed reader.
     private func emit(_ bytes: [UInt8]) {
         state.withLock { state in
-            guard !FileDescriptorWriter.writeAll(descriptor, bytes), errno == EPIPE, !state.closedReported,
+            let output = state.status.map { Self.clearLine + bytes + $0 } ?? bytes
+            guard !FileDescriptorWriter.writeAll(descriptor, output), errno == EPIPE, !state.closedReported,
                 let handler = state.outputClosed
             else { return }
             state.closedReported = true
@@ -87,6 +93,32 @@ public final class Console: Sendable {
     public func write(raw bytes: [UInt8]) {
         guard !bytes.isEmpty else { return }
         emit(bytes)
+    }
+
+    /// Shows `text` as the bottom line, in place, under everything written before and after.
+    public func showStatus(_ text: String) {
+        state.withLock { state in
+            let status = Array(text.utf8)
+            guard status != state.status else { return }
+            state.status = status
+            FileDescriptorWriter.writeAll(descriptor, Self.clearLine + status)
+        }
+    }
+
+    /// Takes the status line away (at exit), leaving the cursor at the start of an empty line.
+    public func endStatus() {
+        state.withLock { state in
+            guard state.status != nil else { return }
+            state.status = nil
+            FileDescriptorWriter.writeAll(descriptor, Self.clearLine)
+        }
+    }
+
+    /// Clears the screen and puts the cursor home (`watch --clear`, at the start of each cycle).
+    public func clearScreen() {
+        state.withLock { state in
+            _ = FileDescriptorWriter.writeAll(descriptor, Array("\u{1B}[H\u{1B}[2J".utf8) + (state.status ?? []))
+        }
     }
 
     /// The prefix put before each line of a child's output.

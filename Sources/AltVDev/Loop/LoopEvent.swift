@@ -39,7 +39,8 @@ public enum LoopEvent: Equatable, Sendable {
     case configReloaded(changes: [String])
     case configRejected(file: String, errors: [ConfigError])
 
-    // Terminal only: the scheduler's decisions and the loop's own notes.
+    // Terminal only: what a cycle is doing now (the status line), the scheduler's decisions, the loop's own notes.
+    case phase(cycle: Int, CyclePhase)
     case changeQueued(ChangeSet, behind: Int)
     case changeDuringCycle(Int)
     case loopStopped(StageFeedbackGuard.Verdict)
@@ -58,6 +59,17 @@ public enum LoopEvent: Equatable, Sendable {
         default: nil
         }
     }
+}
+
+/// A step of a cycle, as the status line names it.
+public enum CyclePhase: Equatable, Sendable {
+    case building([String])
+    case waitingForServices
+    case restartingResources([String])
+    case stopping
+    case starting
+    case waitingForReady
+    case reconnecting
 }
 
 /// What a change-started cycle is about to do, said when it starts.

@@ -48,6 +48,7 @@ public struct PlanExecutor: Sendable {
         while let action = actions.popFirst() {
             if Task.isCancelled { return .cancelled }
             let step: Run.Step
+            emit(.phase(cycle: run.number, Self.phase(of: action)))
             switch action {
             case .runStages(let names): step = await runStages(names, &run)
             case .awaitServices:
@@ -63,6 +64,18 @@ public struct PlanExecutor: Sendable {
             if case .end(let outcome) = step { return outcome }
         }
         return await settle(&run)
+    }
+
+    static func phase(of action: Plan.Action) -> CyclePhase {
+        switch action {
+        case .runStages(let names): .building(names)
+        case .awaitServices: .waitingForServices
+        case .restartResources(let names): .restartingResources(names)
+        case .stopServer: .stopping
+        case .startServer: .starting
+        case .awaitReady: .waitingForReady
+        case .reconnectClient: .reconnecting
+        }
     }
 
     private func runStages(_ names: [String], _ run: inout Run) async -> Run.Step {

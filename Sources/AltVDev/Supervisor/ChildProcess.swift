@@ -29,6 +29,8 @@ public final class ChildProcess: Sendable {
         public var keepStdinOpen = true
         /// A descriptor the child reads as stdin instead (a terminal, say); this side keeps no pipe.
         public var standardInput: Int32?
+        /// A descriptor the child writes stdout and stderr to instead (a terminal, say); nothing comes through the pipe then.
+        public var standardOutput: Int32?
 
         public init(argv: [String], cwd: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) {
             self.argv = argv
@@ -57,7 +59,8 @@ public final class ChildProcess: Sendable {
             spawnCode = withCStrings(options.argv) { argv in
                 withCStrings(environment) { envp in
                     altv_spawn(
-                        &pid, program, argv, envp, options.cwd, options.standardInput ?? input?.readEnd ?? devNull, output.writeEnd, output.writeEnd,
+                        &pid, program, argv, envp, options.cwd, options.standardInput ?? input?.readEnd ?? devNull, options.standardOutput ?? output.writeEnd,
+                        options.standardOutput ?? output.writeEnd,
                         options.newSession ? 1 : 0)
                 }
             }

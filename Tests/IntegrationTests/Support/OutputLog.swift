@@ -27,12 +27,16 @@ final class OutputLog: LineHandler, @unchecked Sendable {
     private(set) var totalLines = 0
     let closed = Latch<Void>()
 
-    init(limit: Int = .max) {
+    /// Raw: escapes are kept (a terminal's log), not stripped.
+    let raw: Bool
+
+    init(limit: Int = .max, raw: Bool = false) {
         self.limit = limit
+        self.raw = raw
     }
 
     func handle(line: UnsafeRawBufferPointer) {
-        let text = String(decoding: ANSI.strip(line), as: UTF8.self)
+        let text = String(decoding: raw ? Array(line) : ANSI.strip(line), as: UTF8.self)
         let met = lock.withLock { () -> [Waiter] in
             collected.append(text)
             totalLines += 1

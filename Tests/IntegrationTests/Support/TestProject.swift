@@ -24,17 +24,53 @@ enum Repository {
 final class Launched: Sendable {
     let process: ChildProcess
     let log: OutputLog
+    /// With a terminal: every byte it showed, exactly, for a `ScreenModel`.
+    private let terminalBytes = Mutex<[UInt8]>([])
 
-    init(_ argv: [String], cwd: String, environment: [String: String], keepLines: Int = .max, standardInput: Int32? = nil) throws {
-        log = OutputLog(limit: keepLines)
+    /// With `terminal`, the child's stdin, stdout and stderr are that pseudo-terminal, and the log is what it shows.
+    init(
+        _ argv: [String], cwd: String, environment: [String: String], keepLines: Int = .max, standardInput: Int32? = nil,
+        terminal: Terminal? = nil
+    ) throws {
+        log = OutputLog(limit: keepLines, raw: terminal != nil)
         var options = ChildProcess.Options(argv: argv, cwd: cwd, environment: environment)
         options.newSession = true
-        options.standardInput = standardInput
+        options.standardInput = terminal?.replica ?? standardInput
+        options.standardOutput = terminal?.replica
         process = try ChildProcess(options)
-        OutputPump.start(descriptor: process.outputDescriptor, name: argv.joined(separator: " "), handler: log)
+        if let terminal {
+            close(process.outputDescriptor)
+            readTerminal(dup(terminal.primary))
+        } else {
+            OutputPump.start(descriptor: process.outputDescriptor, name: argv.joined(separator: " "), handler: log)
+        }
     }
 
     var pid: pid_t { process.pid }
+
+    /// What the terminal shows now.
+    var screen: ScreenModel { ScreenModel(String(decoding: terminalBytes.withLock { $0 }, as: UTF8.self)) }
+
+    /// Reads the terminal as it comes: all bytes kept; each piece between newlines also goes to the
+    /// log at once (a status line never ends with one), so waits see it.
+    private func readTerminal(_ descriptor: Int32) {
+        Thread { [self] in
+            var buffer = [UInt8](repeating: 0, count: 65536)
+            var partial: [UInt8] = []
+            while true {
+                let count = read(descriptor, &buffer, buffer.count)
+                if count < 0, errno == EINTR { continue }
+                guard count > 0 else { break }
+                let chunk = buffer[..<count]
+                terminalBytes.withLock { $0 += chunk }
+                let pieces = (partial + chunk).split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+                for piece in pieces { Array(piece).withUnsafeBytes { log.handle(line: $0) } }
+                partial = chunk.last == UInt8(ascii: "\n") ? [] : Array(pieces.last ?? [])
+            }
+            close(descriptor)
+            log.finished()
+        }.start()
+    }
 
     func signal(_ signal: Int32) { kill(process.pid, signal) }
 
@@ -130,7 +166,8 @@ final class TestProject: @unchecked Sendable {
 
     /// Starts `altv-dev ARGS` in the project, tagged with the marker.
     func launch(
-        _ arguments: [String], environment extra: [String: String] = [:], keepLines: Int = .max, standardInput: Int32? = nil
+        _ arguments: [String], environment extra: [String: String] = [:], keepLines: Int = .max, standardInput: Int32? = nil,
+        terminal: Terminal? = nil, keepColors: Bool = false
     ) throws -> Launched {
         var environment = ProcessInfo.processInfo.environment
         environment.removeValue(forKey: "ALTV_SERVER_PASSWORD")
@@ -138,10 +175,12 @@ final class TestProject: @unchecked Sendable {
         let arguments = arguments.first == "watch" && !arguments.contains("--events") ? arguments + ["--events", eventsFile] : arguments
         let (name, value) = marker.split(separator: "=", maxSplits: 1).map(String.init).pair
         environment[name] = value
-        environment["NO_COLOR"] = "1"
+        // swift test may hand NO_COLOR down to us: a test that wants colours (or the status line) takes it away.
+        if keepColors { environment.removeValue(forKey: "NO_COLOR") } else { environment["NO_COLOR"] = "1" }
         environment.merge(extra) { _, new in new }
         let process = try Launched(
-            [Binary.path] + arguments, cwd: root, environment: environment, keepLines: keepLines, standardInput: standardInput)
+            [Binary.path] + arguments, cwd: root, environment: environment, keepLines: keepLines, standardInput: standardInput,
+            terminal: terminal)
         track(process)
         return process
     }

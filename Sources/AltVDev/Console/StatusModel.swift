@@ -1,0 +1,75 @@
+/// What the live status line says, from the loop's events: a pure value, so its wording is
+/// tested with a manual clock and no terminal.
+public struct StatusModel: Equatable, Sendable {
+    public private(set) var cycle: Int?
+    public private(set) var phase: CyclePhase?
+    private var phaseSince: ContinuousClock.Instant?
+    private var cycleSince: ContinuousClock.Instant?
+    private var failedStage: String?
+    /// The last cycle's result, said while idle: `✓ #12 745ms`, `✗ #13 build-core failed`.
+    public private(set) var lastResult: String?
+
+    public init() {}
+
+    /// A cycle is running: the line shows a timer, so it is redrawn while this lasts.
+    public var isBusy: Bool { cycle != nil }
+
+    public mutating func apply(_ event: LoopEvent, at now: ContinuousClock.Instant) {
+        switch event {
+        case .cycleStarted(let number, _, _):
+            (cycle, phase, phaseSince, cycleSince, failedStage) = (number, nil, now, now, nil)
+        case .phase(let number, let new) where number == cycle:
+            (phase, phaseSince) = (new, now)
+        case .stageFinished(let number, let result) where number == cycle && result.outcome != .succeeded && result.outcome != .cancelled:
+            failedStage = failedStage ?? result.name
+        case .cycleFinished(let number, let outcome, let report) where number == cycle:
+            if outcome != .cancelled { lastResult = Self.result(number, report, took: cycleSince.map { now - $0 }, failedStage: failedStage) }
+            (cycle, phase, phaseSince, cycleSince) = (nil, nil, nil, nil)
+        default:
+            break
+        }
+    }
+
+    static func result(_ number: Int, _ report: CycleReport, took: Duration?, failedStage: String?) -> String {
+        switch report.result {
+        case .done, .clientNotConnected:
+            let time = (report.saveToReady ?? took).map { " \($0.humanReadable)" } ?? ""
+            return "✓ #\(number)\(time)" + (report.result == .clientNotConnected ? " (client not connected)" : "")
+        case .failed(let reason):
+            return "✗ #\(number) " + (failedStage.map { "\($0) failed" } ?? reason)
+        }
+    }
+
+    /// The line at `now`, cut to fit `width` columns (one is left free, so the terminal never wraps it).
+    public func text(at now: ContinuousClock.Instant, width: Int) -> String {
+        var line: String
+        if let cycle {
+            line = "#\(cycle) " + Self.words(phase)
+            if let phaseSince, phase != nil { line += " " + Self.seconds(now - phaseSince) }
+        } else {
+            line = "watching" + (lastResult.map { " · " + $0 } ?? "")
+        }
+        let room = max(0, width - 1)
+        return line.count <= room ? line : String(line.prefix(max(0, room - 1))) + "…"
+    }
+
+    static func words(_ phase: CyclePhase?) -> String {
+        switch phase {
+        case nil: "starting a cycle"
+        case .building(let stages): "building " + stages.joined(separator: ", ")
+        case .waitingForServices: "waiting for services"
+        case .restartingResources(let names):
+            names.isEmpty ? "restarting resources" : "restarting resource\(names.count == 1 ? "" : "s") " + names.joined(separator: ", ")
+        case .stopping: "stopping"
+        case .starting: "starting"
+        case .waitingForReady: "waiting for ready"
+        case .reconnecting: "reconnecting"
+        }
+    }
+
+    /// `1.2s`: tenths, the way a person reads a timer.
+    static func seconds(_ duration: Duration) -> String {
+        let tenths = max(0, duration.milliseconds / 100)
+        return "\(tenths / 10).\(tenths % 10)s"
+    }
+}
