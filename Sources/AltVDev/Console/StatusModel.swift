@@ -50,7 +50,8 @@ public struct StatusModel: Equatable, Sendable {
             line = "watching" + (lastResult.map { " · " + $0 } ?? "")
         }
         let room = max(0, width - 1)
-        return line.count <= room ? line : String(line.prefix(max(0, room - 1))) + "…"
+        if line.count <= room { return line }
+        return room == 0 ? "" : String(line.prefix(room - 1)) + "…"
     }
 
     static func words(_ phase: CyclePhase?) -> String {
