@@ -9,7 +9,10 @@ struct CheckCommand: ParsableCommand {
         discussion: """
             Without --why: lists every problem (file:line:column) and exits 2, or prints the resolved \
             config with defaults filled in and the password masked, plus warnings (program not found, \
-            server.toml without debug = true). With --why: for each path, whether a save there is \
+            server.toml not watched) and the alt:V doctor's, each with file:line:column and the fix: \
+            resources the server never loads or cannot find, a resource.toml whose main or client-main \
+            is missing, debug not true, resourceContainerizerMode with restart-resources, useCdn, \
+            modules missing from modules/. With --why: for each path, whether a save there is \
             watched, ignored (by which rule, from which source) or outside the watched folders.
             """)
 
@@ -27,6 +30,7 @@ struct CheckCommand: ParsableCommand {
         print("# \(config.file): valid")
         print(ConfigPrinter.toml(config), terminator: "")
         for warning in ConfigAdvisor.warnings(for: config) { print("warning: \(warning)") }
+        for finding in AltVDoctor.findings(for: config) { print(finding) }
         for note in ConfigAdvisor.notes(for: config) { print("note: \(note)") }
     }
 }

@@ -17,10 +17,8 @@ public enum ConfigAdvisor {
                 "\(serverToml) is not watched: saving it does nothing until altv-dev restarts; "
                     + "add its folder to [watch] paths, e.g. paths = [\"\(folder.isEmpty ? "." : folder)\"]")
         }
+        // What a readable server.toml says is the alt:V doctor's (AltVDoctor), with places.
         switch ServerToml.read(in: config.server.cwd) {
-        case .success(let toml) where toml.debug != true:
-            warnings.append(
-                "\(serverToml): debug is not true; the client's auto-reconnect (POST /reconnect) only works when server and client run with debug = true")
         case .success:
             break
         case .failure(.invalid(let error)):

@@ -16,6 +16,8 @@ extension Narrator {
             console.say("reconnect: \(config.reconnect.url) (\(password))")
         }
         for note in ConfigAdvisor.notes(for: config) { console.say(note) }
+        // The alt:V doctor's findings (as `check` prints them), once.
+        for finding in AltVDoctor.findings(for: config) { console.say(finding.description, .warning) }
     }
 
     /// Once per polled folder: where inotify is blind, and how often it is swept instead.

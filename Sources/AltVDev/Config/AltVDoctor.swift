@@ -1,0 +1,164 @@
+import Foundation
+import TOML
+
+/// A problem in the alt:V project itself that makes the loop fail for reasons users rarely guess,
+/// placed in the file that has it, with the fix.
+public struct DoctorFinding: Equatable, Sendable, CustomStringConvertible {
+    public var file: String
+    public var line: Int
+    public var column: Int
+    public var message: String
+    public var fix: String
+
+    /// `file:line:column: warning: message`, then the fix: the shape editors turn into links.
+    public var description: String { "\(file):\(line):\(column): warning: \(message)\n  fix: \(fix)" }
+}
+
+/// `check`'s alt:V doctor: reads `server.toml` and the resources folder the way the server will.
+public struct AltVDoctor {
+    let config: Config
+    let serverToml: String
+    let table: TOMLTable
+    let resourcesDir: String
+
+    /// Nil when there is no readable, valid `server.toml` (`check` says so on its own).
+    public init?(config: Config) {
+        serverToml = ServerToml.path(in: config.server.cwd)
+        guard let text = try? String(contentsOfFile: serverToml, encoding: .utf8), let table = try? TOMLParser.parse(text) else { return nil }
+        self.config = config
+        self.table = table
+        resourcesDir = config.server.resourcesDir
+    }
+
+    public static func findings(for config: Config) -> [DoctorFinding] {
+        AltVDoctor(config: config)?.findings() ?? []
+    }
+
+    public func findings() -> [DoctorFinding] {
+        debugMode() + unlistedResources() + listedWithoutFolder() + missingEntryFiles() + containerizer() + cdn() + modules()
+    }
+
+    // MARK: Places
+
+    func finding(_ node: TOMLNode?, in file: String, _ message: String, fix: String) -> DoctorFinding {
+        let start = node?.keyRange?.start ?? node?.range.start
+        return DoctorFinding(file: file, line: start?.line ?? 1, column: start?.column ?? 1, message: message, fix: fix)
+    }
+
+    func shown(_ path: String) -> String { PathFilter.relative(path, to: config.directory).map { $0.isEmpty ? "." : $0 } ?? path }
+
+    // MARK: server.toml
+
+    func debugMode() -> [DoctorFinding] {
+        let node = table["debug"]
+        guard node?.value.boolean != true else { return [] }
+        return [finding(node, in: serverToml, node == nil ? "debug is not set" : "debug is not true"
+            + ": the client's auto-reconnect (POST /reconnect) only works when server and client run in debug mode",
+            fix: "debug = true here, and in the game client's altv.toml")]
+    }
+
+    /// The `resources` entries as written, with their places.
+    var listed: [(name: String, node: TOMLNode)] {
+        (table["resources"]?.value.array ?? []).compactMap { node in node.value.string.map { ($0, node) } }
+    }
+
+    func unlistedResources() -> [DoctorFinding] {
+        let names = Set(listed.map(\.name))
+        guard !names.contains("*") else { return [] }
+        return ResourceFolders.find(in: resourcesDir).filter { !names.contains($0) }.map { name in
+            finding(
+                table["resources"], in: serverToml,
+                "resource \(name) (\(shown(resourcesDir + "/" + name))) is not in resources: the server never loads it, so saving it restarts for nothing",
+                fix: "add \"\(name)\" to resources, or ignore its folder under [watch] in altv-dev.toml")
+        }
+    }
+
+    /// Paths a stage writes (its outputs): there once the first build ran, so not missing before it.
+    func builtByStage(_ path: String) -> Bool {
+        config.stages.contains { !$0.outputs.isEmpty && GlobSet(base: config.directory, patterns: $0.outputs).matches(path) }
+    }
+
+    func listedWithoutFolder() -> [DoctorFinding] {
+        listed.filter { name, _ in
+            let manifest = resourcesDir + "/" + name + "/resource.toml"
+            return name != "*" && !FileManager.default.fileExists(atPath: manifest) && !builtByStage(manifest)
+        }.map { name, node in
+            finding(
+                node, in: serverToml, "resource \(name) has no folder with a resource.toml in \(shown(resourcesDir)): the server will not start with it",
+                fix: "create \(shown(resourcesDir + "/" + name))/resource.toml, or remove \"\(name)\" from resources")
+        }
+    }
+
+    func containerizer() -> [DoctorFinding] {
+        guard let node = table["resourceContainerizerMode"], node.value.boolean == true, config.server.onChange == .restartResources else { return [] }
+        return [finding(
+            node, in: serverToml,
+            "resourceContainerizerMode = true: a restarted resource can keep running its old code, so on_change = \"restart-resources\" cannot be trusted",
+            fix: "resourceContainerizerMode = false while developing, or on_change = \"restart\" under [server] in altv-dev.toml")]
+    }
+
+    func cdn() -> [DoctorFinding] {
+        guard let node = table["useCdn"], node.value.boolean == true else { return [] }
+        return [finding(
+            node, in: serverToml, "useCdn = true: the client downloads resources from the CDN (cdnUrl), so after a restart it gets the old files",
+            fix: "useCdn = false while developing")]
+    }
+
+    func modules() -> [DoctorFinding] {
+        let folder = config.server.cwd + "/modules"
+        return (table["modules"]?.value.array ?? []).compactMap { node -> DoctorFinding? in
+            guard let name = node.value.string else { return nil }
+            let candidates = ["\(name)/lib\(name).so", "lib\(name).so", "\(name)/\(name).dll", "\(name).dll"]
+            guard !candidates.contains(where: { FileManager.default.fileExists(atPath: folder + "/" + $0) }) else { return nil }
+            return finding(
+                node, in: serverToml, "module \(name) is not in \(shown(folder)) (looked for \(candidates.prefix(2).joined(separator: ", ")))",
+                fix: "download it with the server (npx altv-pkg release), or remove \"\(name)\" from modules")
+        }
+    }
+
+    // MARK: resource.toml
+
+    func missingEntryFiles() -> [DoctorFinding] {
+        var findings: [DoctorFinding] = []
+        for name in listed.map(\.name) where name != "*" {
+            let folder = resourcesDir + "/" + name
+            let manifest = folder + "/resource.toml"
+            guard let text = try? String(contentsOfFile: manifest, encoding: .utf8), let resource = try? TOMLParser.parse(text) else { continue }
+            for key in ["main", "client-main"] {
+                guard let node = resource[key], let file = node.value.string else { continue }
+                let path = FilePath.resolve(file, against: folder)
+                // A stage writes it: it is there once the first build ran.
+                if FileManager.default.fileExists(atPath: path) || builtByStage(path) { continue }
+                findings.append(finding(
+                    node, in: manifest, "\(key) = \"\(file)\": no such file in \(shown(folder))",
+                    fix: "fix the path, or add a stage that builds it (its outputs naming \(shown(path)))"))
+            }
+        }
+        return findings
+    }
+}
+
+/// The resource folders under `resources_dir`: each folder with a `resource.toml`, named by its
+/// path (`maps/island`); a resource holds no other resources, so the walk stops there.
+enum ResourceFolders {
+    static func find(in root: String, maxDepth: Int = 4) -> [String] {
+        var found: [String] = []
+        func walk(_ relative: String, depth: Int) {
+            let folder = relative.isEmpty ? root : root + "/" + relative
+            if !relative.isEmpty, ResourceMap.manifestExists(in: folder) {
+                found.append(relative)
+                return
+            }
+            guard depth < maxDepth else { return }
+            let entries = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+            for entry in entries.sorted() where !entry.hasPrefix(".") && entry != "node_modules" {
+                var isDirectory: ObjCBool = false
+                let path = folder + "/" + entry
+                guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else { continue }
+                walk(relative.isEmpty ? entry : relative + "/" + entry, depth: depth + 1)
+            }
+        }
+        walk("", depth: 0)
+        return found
+    }
+}

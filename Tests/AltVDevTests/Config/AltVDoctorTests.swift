@@ -1,0 +1,89 @@
+import Foundation
+import Testing
+
+@testable import AltVDev
+
+@Suite("check's alt:V doctor")
+struct AltVDoctorTests {
+    /// A temp alt:V server folder with these files; the doctor's findings for an altv-dev.toml there.
+    func findings(_ files: [String: String], config: String = "") throws -> (folder: String, findings: [DoctorFinding]) {
+        let folder = NSTemporaryDirectory() + "altv-dev-doctor-" + UUID().uuidString
+        let all = files.merging(["altv-dev.toml": "[server]\ncommand = [\"x\"]\n" + config + "[watch]\npaths = [\".\"]\n"], uniquingKeysWith: { a, _ in a })
+        for (name, content) in all {
+            let path = folder + "/" + name
+            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try Data(content.utf8).write(to: URL(fileURLWithPath: path))
+        }
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        return (folder, AltVDoctor.findings(for: try ConfigLoader.load(file: folder + "/altv-dev.toml")))
+    }
+
+    static let resource = "type = \"js\"\nmain = \"server/index.js\"\n"
+    static let healthy = [
+        "server.toml": "debug = true\nresources = [\"core\", \"maps/island\"]\n",
+        "resources/core/resource.toml": resource, "resources/core/server/index.js": "",
+        "resources/maps/island/resource.toml": resource, "resources/maps/island/server/index.js": "",
+    ]
+
+    @Test("a healthy project: nothing to say (sub-folder resources are named by their path)")
+    func healthy() throws {
+        #expect(try findings(Self.healthy).findings.isEmpty)
+    }
+
+    @Test("a resource folder server.toml does not name: placed at resources; \"*\" names them all")
+    func unlisted() throws {
+        var files = Self.healthy
+        files["resources/chat/resource.toml"] = "type = \"js\"\n"
+        let (folder, found) = try findings(files)
+        #expect(found == [DoctorFinding(
+            file: folder + "/server.toml", line: 2, column: 1,
+            message: "resource chat (resources/chat) is not in resources: the server never loads it, so saving it restarts for nothing",
+            fix: "add \"chat\" to resources, or ignore its folder under [watch] in altv-dev.toml")])
+        files["server.toml"] = "debug = true\nresources = [\"*\"]\n"
+        #expect(try findings(files).findings.isEmpty)
+    }
+
+    @Test("a listed resource with no folder: placed at its entry; one a stage builds is not missing")
+    func listedWithoutFolder() throws {
+        var files = Self.healthy
+        files["server.toml"] = "debug = true\nresources = [\"core\", \"maps/island\", \"chatt\"]\n"
+        let (folder, found) = try findings(files)
+        #expect(found.map(\.description) == [
+            "\(folder)/server.toml:2:37: warning: resource chatt has no folder with a resource.toml in resources: the server will not start with it\n"
+                + "  fix: create resources/chatt/resource.toml, or remove \"chatt\" from resources",
+        ])
+        let built = "[[stage]]\nname = \"build\"\ncommand = \"make\"\noutputs = [\"resources/**\"]\n"
+        #expect(try findings(files, config: built).findings.isEmpty)
+    }
+
+    @Test("a resource.toml whose main or client-main is missing: placed at the value")
+    func missingEntryFile() throws {
+        var files = Self.healthy
+        files["resources/core/resource.toml"] = "type = \"js\"\nmain = \"server/index.js\"\nclient-main = \"client/main.js\"\n"
+        let (folder, found) = try findings(files)
+        #expect(found.count == 1)
+        #expect(found.first?.file == folder + "/resources/core/resource.toml")
+        #expect(found.first?.line == 3 && found.first?.column == 1)
+        #expect(found.first?.message == "client-main = \"client/main.js\": no such file in resources/core")
+    }
+
+    @Test("debug not true, useCdn, resourceContainerizerMode with restart-resources, a module not in modules/")
+    func serverSettings() throws {
+        var files = Self.healthy
+        files["server.toml"] = """
+            debug = false
+            useCdn = true
+            resourceContainerizerMode = true
+            modules = ["js-module", "csharp-module"]
+            resources = ["core", "maps/island"]
+            """
+        files["modules/js-module/libjs-module.so"] = ""
+        let (_, found) = try findings(files, config: "on_change = \"restart-resources\"\n")
+        #expect(found.map { "\($0.line):\($0.column) \($0.message.split(separator: ":")[0])" } == [
+            "1:1 debug is not true", "3:1 resourceContainerizerMode = true", "2:1 useCdn = true",
+            "4:25 module csharp-module is not in modules (looked for csharp-module/libcsharp-module.so, libcsharp-module.so)",
+        ])
+        // Containerizer mode matters only for resource restarts.
+        #expect(try findings(files).findings.count == 3)
+    }
+}
