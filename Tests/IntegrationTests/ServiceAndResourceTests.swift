@@ -265,3 +265,50 @@ final class Terminal: Sendable {
 
     deinit { close(primary) }
 }
+
+@Suite("examples/typescript: esbuild and tsc")
+struct TypeScriptExampleTests {
+    @Test("an edit to a .ts file rebuilds and restarts just that resource; a type error shows tsc's file and line and keeps the server")
+    func typeScriptExample() async throws {
+        try await withProject { project in
+            let example = Repository.root + "/examples/typescript"
+            for tool in ["esbuild", "tsc"] {
+                guard ConfigAdvisor.locate(tool, cwd: example, environment: ProcessInfo.processInfo.environment) != nil else {
+                    Issue.record("\(tool) is missing: scripts/ensure-deps installs it (Debian: esbuild, node-typescript)")
+                    return
+                }
+            }
+            try FileManager.default.copyItem(atPath: example, toPath: project.path("example"))
+            for built in ["core", "chat"] { try? FileManager.default.removeItem(atPath: project.path("example/resources/" + built)) }
+            let clientPort = try FreePort.find()
+            let serverToml = try String(contentsOfFile: example + "/server.toml", encoding: .utf8)
+            project.write("example/server.toml", serverToml.replacingOccurrences(of: "port = 7792", with: "port = \(project.serverPort)"))
+            let config = try String(contentsOfFile: example + "/altv-dev.toml", encoding: .utf8)
+            project.write("example/altv-dev.toml", config.replacingOccurrences(of: "127.0.0.1:7792", with: "127.0.0.1:\(project.serverPort)"))
+            let path = (Binary.path as NSString).deletingLastPathComponent + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
+            let watch = try project.launch(
+                ["watch", "--config", "example/altv-dev.toml"], environment: ["PATH": path, "CLIENT_PORT": String(clientPort)])
+            #expect(await watch.log.wait(for: "✓ #1 start · build "))
+            let pid = try #require(watch.log.serverPID)
+            let serverJS = project.path("example/resources/core/server.js")
+            #expect(FileManager.default.fileExists(atPath: project.path("example/resources/chat/client.js")))
+
+            project.append("example/src/core/server/index.ts", "alt.log(\"edited in TypeScript\");\n")
+            #expect(await watch.log.wait(for: "✓ #2 src/core/server/index.ts · build "))
+            let cycle = watch.log.lines.first { $0.contains("✓ #2") } ?? ""
+            #expect(cycle.contains("typecheck ") && cycle.contains("restarted resource core in") && !cycle.contains("chat"), "\(cycle)")
+            let built = try String(contentsOfFile: serverJS, encoding: .utf8)
+            // esbuild bundled the shared code in and kept alt-server an import.
+            #expect(built.contains("edited in TypeScript") && built.contains("Legion Square") && built.contains("from \"alt-server\""))
+
+            project.append("example/src/core/server/index.ts", "const count: string = spawnPoints.length;\n")
+            #expect(await watch.log.wait(for: "✗ #3 src/core/server/index.ts"))
+            #expect(
+                watch.log.count(containing: "src/core/server/index.ts(22,7): error TS2322: Type 'number' is not assignable to type 'string'.") >= 1,
+                "\(watch.log.lines.filter { $0.contains("TS") })")
+            #expect(watch.log.count(containing: "typecheck failed; the running server keeps running") == 1)
+            #expect(watch.log.serverPID == pid && watch.log.serverStarts == 1)
+            await project.stopAndExpectNothingLeft(watch)
+        }
+    }
+}

@@ -26,6 +26,9 @@ public struct StageSettings: Equatable, Sendable {
     public var when: [String]?
     /// What the stage writes: events there during its run start no new cycle.
     public var outputs: [String]
+    /// `outputs = []` written out: the stage writes nothing (a type check, a linter), so under
+    /// `restart-resources` it never forces a full restart. Left out, the stage may write anywhere.
+    public var writesNothing = false
     public var timeout: Duration
     /// Runs at the same time as the stage written before it.
     public var parallel: Bool

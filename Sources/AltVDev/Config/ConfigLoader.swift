@@ -170,10 +170,11 @@ struct ConfigSchema {
     private func stageSettings(_ table: TableReader) -> StageSettings {
         let p = problems
         let (name, command, cwd, env) = companion(table, kind: "stage")
+        let outputs = p.attempt(nil) { () throws(ConfigError) in try table.stringArray("outputs") }
         return StageSettings(
             name: name, command: command, cwd: cwd, env: env,
             when: p.attempt(nil) { () throws(ConfigError) in try table.stringArray("when") },
-            outputs: p.attempt(nil) { () throws(ConfigError) in try table.stringArray("outputs") } ?? [],
+            outputs: outputs ?? [], writesNothing: outputs == [],
             timeout: p.attempt(nil) { () throws(ConfigError) in try table.duration("timeout") } ?? .seconds(600),
             parallel: p.attempt(nil) { () throws(ConfigError) in try table.bool("parallel") } ?? false)
     }

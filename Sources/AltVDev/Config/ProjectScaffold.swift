@@ -18,6 +18,8 @@ public struct ProjectScaffold {
         public var buildScript: String?
         public var typeScript = false
         public var hasSourceFolder = false
+        /// Resources written in TypeScript the alt:V way: `src/<name>/resource.toml` beside `server/index.ts`.
+        public var typeScriptResources: [String] = []
 
         /// An alt:V server folder has a server.toml.
         public var isServerFolder: Bool { hasServerToml }
@@ -54,6 +56,12 @@ public struct ProjectScaffold {
         }
         found.typeScript = manager.fileExists(atPath: path("tsconfig.json"))
         found.hasSourceFolder = manager.fileExists(atPath: path("src"), isDirectory: &isDirectory) && isDirectory.boolValue
+        if found.typeScript, found.hasSourceFolder {
+            found.typeScriptResources = ((try? manager.contentsOfDirectory(atPath: path("src"))) ?? []).sorted().filter { name in
+                manager.fileExists(atPath: path("src/\(name)/resource.toml"))
+                    && (manager.fileExists(atPath: path("src/\(name)/server/index.ts")) || manager.fileExists(atPath: path("src/\(name)/client/index.ts")))
+            }
+        }
         return found
     }
 
@@ -72,6 +80,11 @@ public struct ProjectScaffold {
         lines.append("# Sent to the server's whole process group on restart; SIGKILL after stop_timeout.")
         lines.append("stop_signal = \"SIGINT\"")
         lines.append("stop_timeout = \"10s\"")
+        if found.buildScript == nil && !found.typeScriptResources.isEmpty {
+            lines.append("# A save in src/<name>/ rebuilds that resource and types `restart <name>` into the server console:")
+            lines.append("# no server restart, no reconnect. server.toml and anything else still restart the whole server.")
+            lines.append("on_change = \"restart-resources\"")
+        }
         lines.append("")
         lines.append("[watch]")
         lines.append("# The server folder: resources, server.toml (a save there restarts the whole server) and your sources.")
@@ -81,7 +94,7 @@ public struct ProjectScaffold {
         lines.append("# gitignore syntax; editor swap files and .git/ are always ignored. cache/ is the server's own.")
         lines.append("ignore = [\"node_modules/\", \"*.log\", \"cache/\"]")
         lines.append("debounce = \"100ms\"")
-        if found.typeScript && found.buildScript == nil {
+        if found.typeScript && found.buildScript == nil && found.typeScriptResources.isEmpty {
             lines.append("# tsconfig.json found but no build script: add a [[stage]] that compiles your sources into resources/.")
         }
         lines.append("")
@@ -105,8 +118,46 @@ public struct ProjectScaffold {
             lines.append("# What it writes: its own writes start no new cycle (without this, a build into resources/ restarts forever).")
             lines.append("outputs = [\"resources/**\"]")
         }
+        if found.buildScript == nil && !found.typeScriptResources.isEmpty { lines += Self.typeScriptStages }
         return lines.joined(separator: "\n") + "\n"
     }
+
+    /// esbuild for each resource's server and client code, tsc for the types, side by side.
+    static let typeScriptStages = #"""
+
+        # src/<name>/ is TypeScript (found: src/*/resource.toml with server/index.ts, client/index.ts).
+        # esbuild (npm i -D esbuild, or Debian's esbuild) bundles each resource into resources/<name>/:
+        # the resources the change touched (ALTV_DEV_RESOURCES), all of them at the first start.
+        [[stage]]
+        name = "build"
+        command = '''
+        # (altv-dev itself expands variables written with braces in this file: the shell's are written $NAME.)
+        resources="$ALTV_DEV_RESOURCES"
+        [ -n "$resources" ] || resources=$(ls src)
+        for r in $resources; do
+          [ -f "src/$r/resource.toml" ] || continue
+          mkdir -p "resources/$r" && cp "src/$r/resource.toml" "resources/$r/" || exit 1
+          if [ -f "src/$r/server/index.ts" ]; then
+            esbuild "src/$r/server/index.ts" --bundle --format=esm --platform=node --external:alt-server --external:alt-shared \
+              --outfile="resources/$r/server.js" --log-level=warning || exit 1
+          fi
+          if [ -f "src/$r/client/index.ts" ]; then
+            esbuild "src/$r/client/index.ts" --bundle --format=esm --platform=neutral --external:alt-client --external:alt-shared \
+              --external:natives --outfile="resources/$r/client.js" --log-level=warning || exit 1
+          fi
+        done'''
+        when = ["src/**", "types/**", "tsconfig.json"]
+        outputs = ["resources/**"]
+
+        # tsc checks the types while esbuild builds (it only strips them); an error fails the cycle and the
+        # running server keeps running. outputs = [] says it writes nothing: it never forces a full restart.
+        [[stage]]
+        name = "typecheck"
+        command = "tsc --noEmit -p ."
+        when = ["src/**", "types/**", "tsconfig.json"]
+        outputs = []
+        parallel = true
+        """#.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
 
     /// What a build stage reads: src/ when there is one, else the TypeScript files, and the build's own settings.
     static func sources(_ found: Findings) -> [String] {

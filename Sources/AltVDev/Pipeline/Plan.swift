@@ -148,7 +148,7 @@ public enum Planner {
         for stage in stages {
             let folders = stage.outputs.map { FilePath.resolve(GlobSet.literalFolder(of: $0), against: config.directory) }
             let inside = !folders.isEmpty && folders.allSatisfy { PathFilter.relative($0, to: map.resourcesDir) != nil }
-            let known = inside ? folders.compactMap { map.resource(ofFolderAt: $0) } : nil
+            let known = stage.writesNothing ? [] : inside ? folders.compactMap { map.resource(ofFolderAt: $0) } : nil
             stageResources[stage.name] = .some(known)
             known?.forEach(add)
         }
@@ -180,7 +180,7 @@ public enum Planner {
         if reason == nil, let untypable = names.first(where: { !ResourceName.canBeTyped($0) }) {
             reason = "resource \"\(untypable)\" has white space in its name, which the server console cannot take"
         }
-        let writesResources = stages.contains { stageResources[$0.name] != .some(nil) }
+        let writesResources = stages.contains { !$0.writesNothing && stageResources[$0.name] != .some(nil) }
         if reason == nil, names.isEmpty, !writesResources { reason = "no resource changed" }
         return (names, names + named.filter { !names.contains($0) }, reason)
     }

@@ -91,6 +91,30 @@ struct ConfigAdvisorTests {
         }
     }
 
+    @Test("init in a TypeScript project (src/<name>/resource.toml, server/index.ts): esbuild and tsc side by side, restart-resources; the example is that pipeline")
+    func typeScriptScaffold() throws {
+        try withFolder([
+            "server.toml": "debug = true\nresources = [\"core\"]\n", "tsconfig.json": "{}",
+            "src/core/resource.toml": "type = \"js\"\n", "src/core/server/index.ts": "", "src/notes/readme.md": "",
+        ]) { folder in
+            let scaffold = ProjectScaffold(directory: folder)
+            #expect(scaffold.findings().typeScriptResources == ["core"])
+            let config = try ConfigLoader.load(file: try scaffold.write(force: false))
+            #expect(config.server.onChange == .restartResources)
+            #expect(config.stages.map(\.name) == ["build", "typecheck"])
+            #expect(config.stages[1].writesNothing && config.stages[1].parallel && !config.stages[0].writesNothing)
+            #expect(config.stages[1].command == .shell("tsc --noEmit -p ."))
+            let example = try ConfigLoader.load(
+                file: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+                    .deletingLastPathComponent().appendingPathComponent("examples/typescript/altv-dev.toml").path)
+            for (ours, theirs) in zip(config.stages, example.stages) {
+                #expect(ours.name == theirs.name && ours.command == theirs.command && ours.when == theirs.when)
+                #expect(ours.outputs == theirs.outputs && ours.parallel == theirs.parallel && ours.writesNothing == theirs.writesNothing)
+            }
+            #expect(example.stages.count == 2)
+        }
+    }
+
     @Test("init: with src/, the build stage reads src/**")
     func scaffoldWithSources() throws {
         try withFolder(["server.toml": "debug = true\n", "src/core/index.ts": "", "package.json": "{\"scripts\": {\"build\": \"x\"}}"]) { folder in

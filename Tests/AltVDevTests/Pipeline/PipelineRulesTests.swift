@@ -114,4 +114,28 @@ struct PipelineRulesTests {
         let merged = a.merging(b)
         #expect(merged.paths == ["/a", "/b", "/c"] && merged.overflowed && merged.firstEventAt == early)
     }
+
+    @Test("a stage with outputs = [] written out writes nothing: it does not force a full restart; left out, it does")
+    func writesNothing() throws {
+        let build = """
+            [server]
+            command = ["x"]
+            on_change = "restart-resources"
+            [watch]
+            paths = ["resources", "src"]
+            [[stage]]
+            name = "ts"
+            command = "esbuild"
+            when = ["src/**/*.ts"]
+            outputs = ["resources/**"]
+
+            """
+        let typecheck = "[[stage]]\nname = \"typecheck\"\ncommand = \"tsc\"\nwhen = [\"src/**\"]\nparallel = true\n"
+        let declared = try plan(["src/core/index.ts"], source: build + typecheck + "outputs = []\n")
+        #expect(declared.fullRestartReason == nil)
+        #expect(declared.stageNames == ["ts", "typecheck"])
+        #expect(declared.actions.last == .restartResources([]))
+        let undeclared = try plan(["src/core/index.ts"], source: build + typecheck)
+        #expect(undeclared.fullRestartReason == "stage typecheck has outputs outside the resources (or none)")
+    }
 }
