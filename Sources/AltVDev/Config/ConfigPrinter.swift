@@ -37,7 +37,8 @@ public enum ConfigPrinter {
             entries.append((key + "cwd", quote(stage.cwd)))
             entries.append((key + "env", table(stage.env)))
             if let when = stage.when { entries.append((key + "when", array(when))) }
-            entries.append((key + "outputs", array(stage.outputs)))
+            // Left out when not given: `outputs = []` written out means "writes nothing".
+            if !stage.outputs.isEmpty || stage.writesNothing { entries.append((key + "outputs", array(stage.outputs))) }
             entries.append((key + "timeout", duration(stage.timeout)))
             entries.append((key + "parallel", stage.parallel ? "true" : "false"))
         }
