@@ -23,6 +23,10 @@ struct DoctorTests {
             project.append("resources/core/server/index.js", "// edit\n")
             #expect(await watch.log.wait(for: "✓ #2"))
             for warning in warnings { #expect(watch.log.count(containing: warning) == 1, "\(warning)") }
+            // The VS Code task turns them into Problems at their place.
+            let problems = try TaskMatchers().problems(in: watch.log.lines).filter { $0.source == "altv-dev" }
+            #expect(problems.map { "\($0.file):\($0.line):\($0.column)" }.sorted()
+                == [project.path("server.toml") + ":6:1", project.path("server.toml") + ":7:1"])
             await project.stopAndExpectNothingLeft(watch)
         }
     }

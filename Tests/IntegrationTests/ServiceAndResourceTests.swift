@@ -308,7 +308,50 @@ struct TypeScriptExampleTests {
                 "\(watch.log.lines.filter { $0.contains("TS") })")
             #expect(watch.log.count(containing: "typecheck failed; the running server keeps running") == 1)
             #expect(watch.log.serverPID == pid && watch.log.serverStarts == 1)
+
+            // A syntax error: esbuild's own message and place; and a broken altv-dev.toml save.
+            project.append("example/src/chat/server/index.ts", "const x y = 1;\n")
+            // The type error's change set is carried into this cycle: tsc fails again, esbuild fails too.
+            #expect(await watch.log.wait(for: "✗ #4 src/core/server/index.ts (+1 more) · build failed"))
+            let saved = try String(contentsOfFile: project.path("example/altv-dev.toml"), encoding: .utf8)
+            project.write("example/altv-dev.toml", saved.replacingOccurrences(of: "debounce = \"100ms\"", with: "debounce = 100ms"))
+            #expect(await watch.log.wait(for: "config not applied"))
             await project.stopAndExpectNothingLeft(watch)
+            try checkTaskMatchers(watch.log.lines, project: project)
         }
+    }
+
+    /// examples/vscode/tasks.json's regexes against this run's real output.
+    func checkTaskMatchers(_ lines: [String], project: TestProject) throws {
+        let matchers = try TaskMatchers()
+        let problems = matchers.problems(in: lines)
+        #expect(problems.contains(TaskMatchers.Problem(
+            source: "tsc", file: "src/core/server/index.ts", line: 22, column: 7, message: "Type 'number' is not assignable to type 'string'.")))
+        #expect(problems.contains { $0.source == "esbuild" && $0.file == "src/chat/server/index.ts" && $0.line == 11 && $0.message.hasPrefix("Expected \";\"") })
+        #expect(problems.contains { $0.source == "altv-dev" && $0.file == project.path("example/altv-dev.toml") && $0.line > 0 })
+        // One problem for each time a tool said it: the quoted last lines of a failed stage are not problems again.
+        #expect(problems.filter { $0.source == "tsc" }.count == lines.filter { $0.hasPrefix("[typecheck] ") && $0.contains("error TS") }.count)
+        #expect(problems.filter { $0.source == "esbuild" }.count == lines.filter { $0.hasPrefix("[build] ✘ [ERROR]") }.count)
+        #expect(!problems.isEmpty && lines.contains { $0.contains("│ src/core/server/index.ts(22,7)") })
+
+        // Busy from a change to its cycle's ✓/✗ line; the first start is busy from the beginning (activeBegin).
+        let (begins, ends) = matchers.background
+        var busy = true
+        var cycles = 0
+        for line in lines {
+            if TaskMatchers.groups(begins, line) != nil {
+                #expect(!busy, "a begin while busy: \(line)")
+                busy = true
+            }
+            if TaskMatchers.groups(ends, line) != nil {
+                #expect(busy, "an end while idle: \(line)")
+                busy = false
+                cycles += 1
+            }
+            if line.hasPrefix("[server]") || line.hasPrefix("[client]") || line.hasPrefix("[build]") {
+                #expect(TaskMatchers.groups(begins, line) == nil && TaskMatchers.groups(ends, line) == nil, "\(line)")
+            }
+        }
+        #expect(cycles == 4 && !busy)
     }
 }

@@ -57,7 +57,7 @@ public struct StatusModel: Equatable, Sendable {
     static func words(_ phase: CyclePhase?) -> String {
         switch phase {
         case nil: "starting a cycle"
-        case .building(let stages): "building " + stages.joined(separator: ", ")
+        case .building(let stages): "running " + stages.joined(separator: ", ")
         case .waitingForServices: "waiting for services"
         case .restartingResources(let names):
             names.isEmpty ? "restarting resources" : "restarting resource\(names.count == 1 ? "" : "s") " + names.joined(separator: ", ")

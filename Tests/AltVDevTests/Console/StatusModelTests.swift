@@ -13,7 +13,7 @@ struct StatusModelTests {
         #expect(model.text(at: at(0), width: 80) == "watching")
         model.apply(.cycleStarted(cycle: 12, trigger: .initialStart, plan: nil), at: at(0))
         model.apply(.phase(cycle: 12, .building(["core"])), at: at(0))
-        #expect(model.text(at: at(1234), width: 80) == "#12 building core 1.2s")
+        #expect(model.text(at: at(1234), width: 80) == "#12 running core 1.2s")
         model.apply(.phase(cycle: 12, .waitingForReady), at: at(2000))
         #expect(model.text(at: at(5400), width: 80) == "#12 waiting for ready 3.4s")
         model.apply(.phase(cycle: 12, .restartingResources(["chat"])), at: at(6000))
