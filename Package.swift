@@ -22,6 +22,8 @@ let package = Package(
                 "CInotifyTools",
                 "CProcessSpawn",
                 "TOML",
+                // The client's debug endpoint is asked over HTTP with FlyingFox's client (no FoundationNetworking).
+                .product(name: "FlyingFox", package: "FlyingFox"),
             ]
         ),
         // The simulated alt:V server and game client: for the demo and the tests, not the product's logic.

@@ -1,8 +1,7 @@
+import FlyingFox
+import FlyingSocks
 import Foundation
-
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
+import Glibc
 
 /// Why a request to the client's debug endpoint failed.
 public enum EndpointError: Error, Equatable, Sendable, CustomStringConvertible {
@@ -39,58 +38,111 @@ public protocol DebugEndpoint: Sendable {
     func reconnect(password: Secret?) async throws(EndpointError)
 }
 
-/// The real endpoint over loopback HTTP, via FoundationNetworking's URLSession.
+/// The real endpoint over HTTP/1.1, through FlyingFox's client (no FoundationNetworking, no
+/// libcurl): one short connection per request, closed after the answer (`Connection: close`).
 public struct HTTPDebugEndpoint: DebugEndpoint {
     public let baseURL: String
     public let requestTimeout: Duration
-    private let session: URLSession
 
     public init(baseURL: String, requestTimeout: Duration = .seconds(5)) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.requestTimeout = requestTimeout
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = requestTimeout.seconds
-        configuration.timeoutIntervalForResource = requestTimeout.seconds
-        configuration.httpMaximumConnectionsPerHost = 1
-        configuration.connectionProxyDictionary = [:]
-        configuration.urlCache = nil
-        session = URLSession(configuration: configuration)
     }
 
     public func status() async throws(EndpointError) -> ClientStatus {
-        var request = URLRequest(url: URL(string: baseURL + "/status")!)
-        request.httpMethod = "GET"
-        let body = try await send(request)
-        return ClientStatus(body)
+        ClientStatus(try await send(.GET, "/status", body: []))
     }
 
     public func reconnect(password: Secret?) async throws(EndpointError) {
-        var request = URLRequest(url: URL(string: baseURL + "/reconnect")!)
-        request.httpMethod = "POST"
-        request.httpBody = Data((password?.value ?? "").utf8)
-        request.setValue("text/plain", forHTTPHeaderField: "Content-Type")
-        _ = try await send(request)
+        _ = try await send(.POST, "/reconnect", body: Array((password?.value ?? "").utf8))
     }
 
-    private func send(_ request: URLRequest) async throws(EndpointError) -> String {
-        var request = request
-        request.timeoutInterval = requestTimeout.seconds
-        request.cachePolicy = .reloadIgnoringLocalCacheData
-        let data: Data
-        let response: URLResponse
+    private func send(_ method: HTTPMethod, _ path: String, body: [UInt8]) async throws(EndpointError) -> String {
+        let target = try HTTPTarget(baseURL)
+        let request = HTTPRequest(
+            method: method, version: .http11, path: target.path + path, query: [],
+            headers: [.host: target.hostHeader, .contentType: "text/plain; charset=utf-8", .connection: "close"], body: Data(body))
+        let timeout = requestTimeout
+        let answer: (status: Int, body: Data)
         do {
-            (data, response) = try await session.data(for: request)
-        } catch let error as URLError {
-            if error.code == .timedOut { throw .timedOut }
-            if error.code == .cancelled { throw .unreachable("cancelled") }
-            throw .unreachable(error.localizedDescription)
+            answer = try await withThrowingTaskGroup(of: (status: Int, body: Data)?.self) { race in
+                race.addTask {
+                    var client = HTTPClient()
+                    let response: HTTPResponse
+                    // The socket's family comes from the address type: a concrete one, never sockaddr_storage.
+                    switch try target.address() {
+                    case .v4(let address): response = try await client.sendHTTPRequest(request, to: address)
+                    case .v6(let address): response = try await client.sendHTTPRequest(request, to: address)
+                    }
+                    return (response.statusCode.code, try await response.bodyData)
+                }
+                race.addTask {
+                    try await Task.sleep(for: timeout)
+                    return nil
+                }
+                defer { race.cancelAll() }
+                guard let first = try await race.next(), let answer = first else { throw EndpointError.timedOut }
+                return answer
+            }
         } catch {
-            throw .unreachable(String(describing: error))
+            throw Self.endpointError(error)
         }
-        let text = String(decoding: data, as: UTF8.self)
-        if let http = response as? HTTPURLResponse, !(200..<300).contains(http.statusCode) {
-            throw .httpStatus(http.statusCode, text.trimmingCharacters(in: .whitespacesAndNewlines))
-        }
+        let text = String(decoding: answer.body, as: UTF8.self)
+        guard (200..<300).contains(answer.status) else { throw .httpStatus(answer.status, text.trimmingCharacters(in: .whitespacesAndNewlines)) }
         return text
+    }
+
+    static func endpointError(_ error: any Error) -> EndpointError {
+        switch error {
+        case let error as EndpointError: error
+        case is CancellationError: .unreachable("cancelled")
+        case SocketError.failed(_, let code, _): .unreachable(String(cString: strerror(code)).lowercased())
+        case SocketError.timeout: .timedOut
+        case SocketError.disconnected: .unreachable("the connection closed before an answer")
+        default: .unreachable(String(describing: error))
+        }
+    }
+}
+
+/// Where an `http://host:port/path` URL (already checked by `EndpointAddress`) points.
+struct HTTPTarget {
+    var host: String
+    var port: UInt16
+    var path: String
+
+    var hostHeader: String { (host.contains(":") ? "[\(host)]" : host) + ":\(port)" }
+
+    init(_ url: String) throws(EndpointError) {
+        guard let parts = URLComponents(string: url), parts.scheme?.lowercased() == "http", let host = parts.host, !host.isEmpty else {
+            throw .unreachable("\(url) is not an http:// URL (the client's debug endpoint speaks plain HTTP)")
+        }
+        self.host = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        port = UInt16(parts.port ?? 80)
+        path = parts.percentEncodedPath
+        while path.hasSuffix("/") { path.removeLast() }
+    }
+
+    enum Address {
+        case v4(sockaddr_in)
+        case v6(sockaddr_in6)
+    }
+
+    /// The socket address: a literal IP as it is, `localhost` as 127.0.0.1, other names through the resolver.
+    func address() throws -> Address {
+        if host.lowercased() == "localhost" { return .v4(try sockaddr_in.inet(ip4: "127.0.0.1", port: port)) }
+        if let v4 = try? sockaddr_in.inet(ip4: host, port: port) { return .v4(v4) }
+        if let v6 = try? sockaddr_in6.inet6(ip6: host, port: port) { return .v6(v6) }
+        var hints = addrinfo()
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        var found: UnsafeMutablePointer<addrinfo>?
+        guard getaddrinfo(host, String(port), &hints, &found) == 0, let first = found, let address = first.pointee.ai_addr else {
+            throw EndpointError.unreachable("cannot resolve \(host)")
+        }
+        defer { freeaddrinfo(found) }
+        switch Int32(address.pointee.sa_family) {
+        case AF_INET: return .v4(UnsafeRawPointer(address).load(as: sockaddr_in.self))
+        case AF_INET6: return .v6(UnsafeRawPointer(address).load(as: sockaddr_in6.self))
+        default: throw EndpointError.unreachable("cannot resolve \(host)")
+        }
     }
 }
