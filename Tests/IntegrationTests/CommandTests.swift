@@ -91,9 +91,15 @@ struct CommandTests {
             #expect(await watch.log.wait(for: "✓ #1 start"))
             project.write("resources/core/server/scratch.tmp.js", "x\n")
             try FileManager.default.removeItem(atPath: project.path("resources/core/server/scratch.tmp.js"))
+            // A writer that still holds the file when it is deleted: its close comes after the delete, under the old name.
+            let held = open(project.path("resources/core/server/held.tmp.js"), O_WRONLY | O_CREAT | O_CLOEXEC, 0o644)
+            _ = write(held, "x\n", 2)
+            unlink(project.path("resources/core/server/held.tmp.js"))
+            close(held)
             project.append("resources/chat/server/index.js", "// the real edit\n")
             #expect(await watch.log.wait(for: "✓ #2 resources/chat/server/index.js ·"))
             #expect(watch.log.count(containing: "scratch.tmp.js ·") == 0 && watch.log.count(containing: "change: resources/core/server/scratch") == 0)
+            #expect(watch.log.count(containing: "held.tmp.js ·") == 0 && watch.log.count(containing: "change: resources/core/server/held") == 0)
             await project.stopAndExpectNothingLeft(watch)
         }
     }

@@ -185,7 +185,15 @@ extension InotifyWatcher {
             return []
         }
         guard let kind = fileKind(mask) else { return [] }
+        // A file closed after it was deleted (a writer still holding it) reports its close under the
+        // old name, after the delete: that is no change to a file that is gone.
+        if kind == .modified, Self.isGone(path) { return [] }
         return [FileEvent(path: path, kind: kind)]
+    }
+
+    static func isGone(_ path: String) -> Bool {
+        var info = stat()
+        return lstat(path, &info) != 0 && errno == ENOENT
     }
 
     private func fileKind(_ mask: UInt32) -> FileEvent.Kind? {
