@@ -10,7 +10,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
     ],
     targets: [
         .systemLibrary(name: "CInotifyTools", path: "Sources/CInotifyTools"),
@@ -22,8 +22,10 @@ let package = Package(
                 "CInotifyTools",
                 "CProcessSpawn",
                 "TOML",
-                // The client's debug endpoint is asked over HTTP with FlyingFox's client (no FoundationNetworking).
-                .product(name: "FlyingFox", package: "FlyingFox"),
+                // HTTP/1.1 to the client's debug endpoint: SwiftNIO's codec, no FoundationNetworking or libcurl.
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
         // The simulated alt:V server and game client: for the demo and the tests, not the product's logic.
@@ -33,7 +35,9 @@ let package = Package(
                 "AltVDev",
                 "CProcessSpawn",
                 "TOML",
-                .product(name: "FlyingFox", package: "FlyingFox"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
         .executableTarget(

@@ -1,7 +1,9 @@
 import AltVDev
-import FlyingFox
 import Foundation
 import Glibc
+import NIOCore
+import NIOHTTP1
+import NIOPosix
 
 /// A stand-in for the GTA V alt:V client's debug endpoint (`altv.toml`: `debug = true`).
 ///
@@ -59,36 +61,71 @@ public actor SimulatedClient {
 
     /// Serves until the task is cancelled.
     public func run() async throws {
-        let server = HTTPServer(address: try .inet(ip4: options.host, port: options.port), logger: .disabled)
-        let fault = options.fault
-        let statusDelay = options.statusDelay
-        await server.appendRoute("GET /status") { _ in
-            if fault == .neverAnswer { try await Task.sleep(for: .seconds(3600)) }
-            if statusDelay > .zero { try await Task.sleep(for: statusDelay) }
-            let status = fault == .garbage ? "<html><body>502 Bad Gateway</body></html>" : await self.status
-            return HTTPResponse(statusCode: .ok, headers: [.contentType: "text/plain"], body: Data(status.utf8))
+        let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .bind(host: options.host, port: Int(options.port)) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline()
+                    return try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(wrappingChannelSynchronously: channel)
+                }
+            }
+        let port = server.channel.localAddress?.port ?? Int(options.port)
+        say("HTTP Debug Server started listening on \(options.host):\(port)")
+        try await withThrowingDiscardingTaskGroup { connections in
+            try await server.executeThenClose { inbound in
+                for try await connection in inbound {
+                    connections.addTask { try? await self.serve(connection) }
+                }
+            }
         }
-        let reconnect: @Sendable (HTTPRequest) async throws -> HTTPResponse = { request in
+    }
+
+    /// One connection: each request answered in turn, as long as the caller keeps it alive.
+    private nonisolated func serve(_ connection: NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>) async throws {
+        try await connection.executeThenClose { inbound, outbound in
+            var head: HTTPRequestHead?
+            var body: [UInt8] = []
+            for try await part in inbound {
+                switch part {
+                case .head(let next):
+                    head = next
+                    body = []
+                case .body(let chunk):
+                    body += chunk.readableBytesView
+                case .end:
+                    guard let request = head else { continue }
+                    let (status, text) = try await answer(request, body: body)
+                    var response = HTTPResponseHead(version: request.version, status: status)
+                    response.headers.add(name: "Content-Type", value: "text/plain")
+                    response.headers.add(name: "Content-Length", value: String(text.utf8.count))
+                    response.headers.add(name: "Connection", value: request.isKeepAlive ? "keep-alive" : "close")
+                    try await outbound.write(.head(response))
+                    try await outbound.write(.body(.byteBuffer(ByteBuffer(string: text))))
+                    try await outbound.write(.end(nil))
+                    if !request.isKeepAlive { return }
+                }
+            }
+        }
+    }
+
+    /// What the real client's debug endpoint answers, or the fault asked for.
+    private func answer(_ request: HTTPRequestHead, body: [UInt8]) async throws -> (HTTPResponseStatus, String) {
+        let fault = options.fault
+        switch (request.method, request.uri) {
+        case (.GET, "/status"):
+            if fault == .neverAnswer { try await Task.sleep(for: .seconds(3600)) }
+            if options.statusDelay > .zero { try await Task.sleep(for: options.statusDelay) }
+            return (.ok, fault == .garbage ? "<html><body>502 Bad Gateway</body></html>" : state)
+        case (.POST, "/reconnect"), (.GET, "/reconnect"):
             if fault == .neverAnswer { try await Task.sleep(for: .seconds(3600)) }
             if fault == .reconnect401 || fault == .reconnect500 {
-                self.say("reconnect refused with HTTP \(fault == .reconnect401 ? 401 : 500)")
-                return HTTPResponse(statusCode: fault == .reconnect401 ? .unauthorized : .internalServerError)
+                say("reconnect refused with HTTP \(fault == .reconnect401 ? 401 : 500)")
+                return (fault == .reconnect401 ? .unauthorized : .internalServerError, "")
             }
-            let password = String(decoding: try await request.bodyData, as: UTF8.self)
-            await self.reconnectRequested(password: password)
-            return HTTPResponse(statusCode: .ok)
-        }
-        await server.appendRoute("POST /reconnect", handler: reconnect)
-        await server.appendRoute("GET /reconnect", handler: reconnect)
-        let running = Task { try await server.run() }
-        try await server.waitUntilListening()
-        if case .ip4(let host, let port) = await server.listeningAddress {
-            say("HTTP Debug Server started listening on \(host):\(port)")
-        }
-        try await withTaskCancellationHandler {
-            try await running.value
-        } onCancel: {
-            running.cancel()
+            reconnectRequested(password: String(decoding: body, as: UTF8.self))
+            return (.ok, "")
+        default:
+            return (.notFound, "")
         }
     }
 

@@ -1,7 +1,8 @@
-import FlyingFox
-import FlyingSocks
 import Foundation
 import Glibc
+import NIOCore
+import NIOHTTP1
+import NIOPosix
 
 /// Why a request to the client's debug endpoint failed.
 public enum EndpointError: Error, Equatable, Sendable, CustomStringConvertible {
@@ -38,8 +39,8 @@ public protocol DebugEndpoint: Sendable {
     func reconnect(password: Secret?) async throws(EndpointError)
 }
 
-/// The real endpoint over HTTP/1.1, through FlyingFox's client (no FoundationNetworking, no
-/// libcurl): one short connection per request, closed after the answer (`Connection: close`).
+/// The real endpoint over HTTP/1.1 with SwiftNIO's codec (no FoundationNetworking, no libcurl):
+/// one short connection per request, closed after the answer (`Connection: close`).
 public struct HTTPDebugEndpoint: DebugEndpoint {
     public let baseURL: String
     public let requestTimeout: Duration
@@ -59,23 +60,11 @@ public struct HTTPDebugEndpoint: DebugEndpoint {
 
     private func send(_ method: HTTPMethod, _ path: String, body: [UInt8]) async throws(EndpointError) -> String {
         let target = try HTTPTarget(baseURL)
-        let request = HTTPRequest(
-            method: method, version: .http11, path: target.path + path, query: [],
-            headers: [.host: target.hostHeader, .contentType: "text/plain; charset=utf-8", .connection: "close"], body: Data(body))
         let timeout = requestTimeout
-        let answer: (status: Int, body: Data)
+        let answer: (status: Int, body: [UInt8])
         do {
-            answer = try await withThrowingTaskGroup(of: (status: Int, body: Data)?.self) { race in
-                race.addTask {
-                    var client = HTTPClient()
-                    let response: HTTPResponse
-                    // The socket's family comes from the address type: a concrete one, never sockaddr_storage.
-                    switch try target.address() {
-                    case .v4(let address): response = try await client.sendHTTPRequest(request, to: address)
-                    case .v6(let address): response = try await client.sendHTTPRequest(request, to: address)
-                    }
-                    return (response.statusCode.code, try await response.bodyData)
-                }
+            answer = try await withThrowingTaskGroup(of: (status: Int, body: [UInt8])?.self) { race in
+                race.addTask { try await Self.exchange(method, target, path, body, timeout: timeout) }
                 race.addTask {
                     try await Task.sleep(for: timeout)
                     return nil
@@ -92,20 +81,60 @@ public struct HTTPDebugEndpoint: DebugEndpoint {
         return text
     }
 
+    /// One request on a connection of its own: head, body, end; then the answer until its end.
+    static func exchange(
+        _ method: HTTPMethod, _ target: HTTPTarget, _ path: String, _ body: [UInt8], timeout: Duration
+    ) async throws -> (status: Int, body: [UInt8]) {
+        let channel = try await ClientBootstrap(group: HTTPEventLoop.group)
+            .connectTimeout(.nanoseconds(Int64(timeout.milliseconds) * 1_000_000))
+            .connect(host: target.host, port: Int(target.port)) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                    return try NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>(wrappingChannelSynchronously: channel)
+                }
+            }
+        return try await channel.executeThenClose { inbound, outbound in
+            var head = HTTPRequestHead(version: .http1_1, method: method, uri: target.path + path)
+            head.headers.add(name: "Host", value: target.hostHeader)
+            head.headers.add(name: "Content-Type", value: "text/plain; charset=utf-8")
+            head.headers.add(name: "Content-Length", value: String(body.count))
+            head.headers.add(name: "Connection", value: "close")
+            try await outbound.write(.head(head))
+            if !body.isEmpty { try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: body)))) }
+            try await outbound.write(.end(nil))
+            var status = 0
+            var received: [UInt8] = []
+            for try await part in inbound {
+                switch part {
+                case .head(let head): status = Int(head.status.code)
+                case .body(let chunk): received += chunk.readableBytesView
+                case .end: return (status, received)
+                }
+            }
+            throw EndpointError.unreachable("the connection closed before an answer")
+        }
+    }
+
     static func endpointError(_ error: any Error) -> EndpointError {
         switch error {
         case let error as EndpointError: error
         case is CancellationError: .unreachable("cancelled")
-        case SocketError.failed(_, let code, _): .unreachable(String(cString: strerror(code)).lowercased())
-        case SocketError.timeout: .timedOut
-        case SocketError.disconnected: .unreachable("the connection closed before an answer")
+        case let error as IOError: .unreachable(String(cString: strerror(error.errnoCode)).lowercased())
+        case let error as NIOConnectionError:
+            error.connectionErrors.first.map { endpointError($0.error) } ?? .unreachable("cannot resolve \(error.host)")
+        case ChannelError.connectTimeout: .timedOut
         default: .unreachable(String(describing: error))
         }
     }
 }
 
+/// One event-loop thread for the loop's few HTTP requests, made on first use.
+enum HTTPEventLoop {
+    static let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+}
+
 /// Where an `http://host:port/path` URL (already checked by `EndpointAddress`) points.
-struct HTTPTarget {
+struct HTTPTarget: Sendable {
     var host: String
     var port: UInt16
     var path: String
@@ -120,29 +149,5 @@ struct HTTPTarget {
         port = UInt16(parts.port ?? 80)
         path = parts.percentEncodedPath
         while path.hasSuffix("/") { path.removeLast() }
-    }
-
-    enum Address {
-        case v4(sockaddr_in)
-        case v6(sockaddr_in6)
-    }
-
-    /// The socket address: a literal IP as it is, `localhost` as 127.0.0.1, other names through the resolver.
-    func address() throws -> Address {
-        if host.lowercased() == "localhost" { return .v4(try sockaddr_in.inet(ip4: "127.0.0.1", port: port)) }
-        if let v4 = try? sockaddr_in.inet(ip4: host, port: port) { return .v4(v4) }
-        if let v6 = try? sockaddr_in6.inet6(ip6: host, port: port) { return .v6(v6) }
-        var hints = addrinfo()
-        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
-        var found: UnsafeMutablePointer<addrinfo>?
-        guard getaddrinfo(host, String(port), &hints, &found) == 0, let first = found, let address = first.pointee.ai_addr else {
-            throw EndpointError.unreachable("cannot resolve \(host)")
-        }
-        defer { freeaddrinfo(found) }
-        switch Int32(address.pointee.sa_family) {
-        case AF_INET: return .v4(UnsafeRawPointer(address).load(as: sockaddr_in.self))
-        case AF_INET6: return .v6(UnsafeRawPointer(address).load(as: sockaddr_in6.self))
-        default: throw EndpointError.unreachable("cannot resolve \(host)")
-        }
     }
 }
