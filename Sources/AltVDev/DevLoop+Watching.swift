@@ -1,11 +1,12 @@
-import Foundation
+import Dispatch
+import FoundationEssentials
 import Glibc
 
 /// The watcher, the config file and the signals: what reports to the loop from outside.
 extension DevLoop {
     /// The config's ignore rules, plus the `--events` file: each event written there must not be a change.
     func makeFilter(_ config: Config) -> PathFilter {
-        var filter = PathFilter(base: config.directory, patterns: config.watch.ignore, source: (config.file as NSString).lastPathComponent)
+        var filter = PathFilter(base: config.directory, patterns: config.watch.ignore, source: FilePath.name(config.file))
         if let events = eventLog?.path,
             let relative = PathFilter.relative(FilePath.absolute(events), to: config.directory)
         {

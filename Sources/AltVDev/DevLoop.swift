@@ -1,4 +1,5 @@
-import Foundation
+import Dispatch
+import FoundationEssentials
 import Glibc
 
 /// The wiring: the watcher, signals, the terminal and the supervisor report here; the scheduler

@@ -1,5 +1,5 @@
 import AltVDev
-import Foundation
+import FoundationEssentials
 import Glibc
 import NIOCore
 import NIOHTTP1

@@ -1,8 +1,9 @@
 import AltVDev
 import CProcessSpawn
-import Foundation
-import TOML
+import Dispatch
+import FoundationEssentials
 import Glibc
+import TOML
 
 /// A stand-in for `altv-server` that behaves as `shared/altv/README.md` describes the real one:
 /// its output format, resources, console commands, graceful stop, and a game port clients join.
@@ -33,8 +34,9 @@ public final class SimulatedServer: @unchecked Sendable {
     }
 
     let options: Options
-    private let lock = NSLock()
-    private var log: FileHandle?
+    private let lock = Lock()
+    /// server.log, as the real server writes it (-1 when it cannot be opened).
+    private var log: Int32 = -1
     private var loaded: [String] = []
     private var clients: [Int32] = []
     private var toml: ServerToml
@@ -50,9 +52,8 @@ public final class SimulatedServer: @unchecked Sendable {
         case .failure(.unreadable): self.toml = ServerToml()
         case .failure(.invalid(let error)): throw error
         }
-        let logPath = (options.directory as NSString).appendingPathComponent("server.log")
-        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
-        log = FileHandle(forWritingAtPath: logPath)
+        let logPath = FilePath.join(options.directory, "server.log")
+        log = open(logPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
     }
 
     /// Prints a line the way the real server does: `[HH:MM:SS]` then the level tag, if any.
@@ -66,7 +67,7 @@ public final class SimulatedServer: @unchecked Sendable {
         let line = "[\(stamp)]" + (level.map { "[\($0)]" } ?? "") + " " + message + "\n"
         lock.withLock {
             FileDescriptorWriter.writeAll(STDOUT_FILENO, Array(line.utf8))
-            log?.write(Data(line.utf8))
+            if log >= 0 { FileDescriptorWriter.writeAll(log, Array(line.utf8)) }
         }
     }
 
@@ -117,8 +118,8 @@ public final class SimulatedServer: @unchecked Sendable {
             _exit(1)
         }
 
-        Thread { self.acceptClients(listener) }.start()
-        Thread { self.readConsole() }.start()
+        OSThread.start(name: "sim accept") { self.acceptClients(listener) }
+        OSThread.start(name: "sim console") { self.readConsole() }
         let forever = DispatchSemaphore(value: 0)
         forever.wait()
         return 0
@@ -145,8 +146,7 @@ public final class SimulatedServer: @unchecked Sendable {
 
     private func load(_ resource: String) {
         say("Loading resource \(resource)")
-        let manifest = ((options.directory as NSString).appendingPathComponent("resources/\(resource)") as NSString)
-            .appendingPathComponent("resource.toml")
+        let manifest = FilePath.join(FilePath.join(options.directory, "resources/\(resource)"), "resource.toml")
         guard let text = try? String(contentsOfFile: manifest, encoding: .utf8) else {
             say("Could not open resource.toml", level: "Error")
             say("Failed to load resource \(resource)", level: "Error")
@@ -220,7 +220,7 @@ public final class SimulatedServer: @unchecked Sendable {
         while true {
             let client = accept(listener, nil, nil)
             guard client >= 0 else { continue }
-            Thread {
+            OSThread.start(name: "sim client") {
                 let request = Self.readLine(from: client) ?? ""
                 let given = request.hasPrefix("CONNECT") ? String(request.dropFirst("CONNECT".count).drop(while: { $0 == " " })) : ""
                 if let expected = self.toml.password, !expected.isEmpty, expected != given {
@@ -237,7 +237,7 @@ public final class SimulatedServer: @unchecked Sendable {
                 self.say("> Player disconnected")
                 self.lock.withLock { self.clients.removeAll { $0 == client } }
                 close(client)
-            }.start()
+            }
         }
     }
 

@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include <stdlib.h>
 #include <errno.h>
+#include <pthread.h>
 #include <termios.h>
 #include <sys/vfs.h>
 
@@ -74,4 +75,11 @@ unsigned long altv_file_system_type(const char *path) {
     struct statfs info;
     if (statfs(path, &info) != 0) return 0;
     return (unsigned long)info.f_type;
+}
+
+int altv_name_this_thread(const char *name) {
+    char shortened[16];
+    strncpy(shortened, name, sizeof shortened - 1);
+    shortened[sizeof shortened - 1] = '\0';
+    return pthread_setname_np(pthread_self(), shortened);
 }

@@ -1,6 +1,6 @@
 import AltVDev
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 
 @main
 struct AltVDevCommand: AsyncParsableCommand {
@@ -34,7 +34,7 @@ struct ConfigOptions: ParsableArguments {
         do {
             return try ConfigLoader.load(file: file)
         } catch {
-            FileHandle.standardError.write(Data("altv-dev: \(error)\n".utf8))
+            StandardError.write("altv-dev: \(error)\n")
             throw ExitCode(2)
         }
     }

@@ -1,6 +1,6 @@
 import AltVDev
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -56,7 +56,7 @@ struct InitCommand: ParsableCommand {
             let missing = found.missing
             if !missing.isEmpty { print("not found here: " + missing.joined(separator: ", ") + "; the file says where to point it") }
         } catch let refusal as ProjectScaffold.Refusal {
-            FileHandle.standardError.write(Data("altv-dev: \(refusal)\n".utf8))
+            StandardError.write("altv-dev: \(refusal)\n")
             throw ExitCode(1)
         }
     }

@@ -1,6 +1,7 @@
 import AltVDev
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import Glibc
 
 struct ReconnectCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -34,7 +35,7 @@ struct ReconnectCommand: AsyncParsableCommand {
         if let passwordEnv {
             password = environment[passwordEnv].map(Secret.init)
             if password == nil {
-                FileHandle.standardError.write(Data("altv-dev: warning: --password-env \(passwordEnv): $\(passwordEnv) is not set; sending no password\n".utf8))
+                StandardError.write("altv-dev: warning: --password-env \(passwordEnv): $\(passwordEnv) is not set; sending no password\n")
             }
         } else if settings == nil {
             password = environment["ALTV_SERVER_PASSWORD"].map(Secret.init)
@@ -99,7 +100,7 @@ struct StatusCommand: AsyncParsableCommand {
             let status = try await HTTPDebugEndpoint(baseURL: target).status()
             print(status)
         } catch {
-            FileHandle.standardError.write(Data("altv-dev: game client at \(target) \(error)\n".utf8))
+            StandardError.write("altv-dev: game client at \(target) \(error)\n")
             throw ExitCode(1)
         }
     }
@@ -113,7 +114,7 @@ enum EndpointTarget {
             // allow_remote in the config is the same consent as the flag.
             return try EndpointAddress(url, allowRemote: allowRemote || configured?.allowRemote == true).url
         } catch {
-            FileHandle.standardError.write(Data("altv-dev: error: --url: \(error.message)\n  fix: \(error.fix)\n".utf8))
+            StandardError.write("altv-dev: error: --url: \(error.message)\n  fix: \(error.fix)\n")
             throw ExitCode(2)
         }
     }

@@ -1,7 +1,7 @@
 import AltVDev
 import AltVDevSimulator
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 
 struct SimulateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,7 @@
 import AltVDev
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import Glibc
 
 struct WatchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import TOML
 
 /// A problem in the alt:V project itself that makes the loop fail for reasons users rarely guess,
@@ -152,9 +152,8 @@ enum ResourceFolders {
             guard depth < maxDepth else { return }
             let entries = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
             for entry in entries.sorted() where !entry.hasPrefix(".") && entry != "node_modules" {
-                var isDirectory: ObjCBool = false
                 let path = folder + "/" + entry
-                guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else { continue }
+                guard FilePath.isDirectory(path) else { continue }
                 walk(relative.isEmpty ? entry : relative + "/" + entry, depth: depth + 1)
             }
         }

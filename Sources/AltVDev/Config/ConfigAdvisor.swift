@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Checks beyond the file itself: what `altv-dev check` warns about.
 public enum ConfigAdvisor {
@@ -34,7 +34,7 @@ public enum ConfigAdvisor {
     /// Inside a watched folder and not ignored.
     static func isWatched(_ path: String, config: Config) -> Bool {
         guard config.watch.paths.contains(where: { path == $0 || path.hasPrefix($0 + "/") || $0 == "/" }) else { return false }
-        let filter = PathFilter(base: config.directory, patterns: config.watch.ignore, source: (config.file as NSString).lastPathComponent)
+        let filter = PathFilter(base: config.directory, patterns: config.watch.ignore, source: FilePath.name(config.file))
         return !filter.verdict(for: path, isDirectory: false).ignored
     }
 
@@ -53,7 +53,7 @@ public enum ConfigAdvisor {
             return FileManager.default.isExecutableFile(atPath: path) ? path : nil
         }
         for folder in (environment["PATH"] ?? "").split(separator: ":") {
-            let path = (String(folder) as NSString).appendingPathComponent(program)
+            let path = FilePath.join(String(folder), program)
             if FileManager.default.isExecutableFile(atPath: path) { return path }
         }
         return nil
@@ -68,10 +68,8 @@ public enum ConfigAdvisor {
             let watched = config.watch.paths.map { PathFilter.relative($0, to: config.directory) ?? $0 }.joined(separator: ", ")
             return "\(path): not watched: outside [watch] paths (\(watched))"
         }
-        var isDirectory: ObjCBool = false
-        _ = FileManager.default.fileExists(atPath: absolute, isDirectory: &isDirectory)
-        let filter = PathFilter(base: config.directory, patterns: config.watch.ignore, source: (config.file as NSString).lastPathComponent)
-        let verdict = filter.verdict(for: absolute, isDirectory: isDirectory.boolValue)
+        let filter = PathFilter(base: config.directory, patterns: config.watch.ignore, source: FilePath.name(config.file))
+        let verdict = filter.verdict(for: absolute, isDirectory: FilePath.isDirectory(absolute))
         let relative = PathFilter.relative(absolute, to: config.directory) ?? absolute
         if verdict.ignored, let rule = verdict.rule {
             let origin = rule.source == "built-in" ? "built-in rule #\(rule.index)" : "\(rule.source) [watch] ignore #\(rule.index)"
@@ -93,7 +91,7 @@ public enum ConfigAdvisor {
         case .poll: return "\(every) (backend = \"poll\")"
         case .auto:
             var folder = path
-            while !FileManager.default.fileExists(atPath: folder), folder != "/" { folder = (folder as NSString).deletingLastPathComponent }
+            while !FileManager.default.fileExists(atPath: folder), folder != "/" { folder = FilePath.parent(folder) }
             guard let blind = BlindFileSystem.of(folder) else { return "watched" }
             return "watched with inotify and \(every) (it is on \(blind): inotify misses writes made from the other side)"
         }

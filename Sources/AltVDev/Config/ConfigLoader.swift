@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import TOML
 
 /// Reads `altv-dev.toml` into a `Config`, or says exactly what is wrong and where.
@@ -8,11 +8,10 @@ public enum ConfigLoader {
     /// Loads and validates the config at `file` (absolute or relative to the current folder).
     public static func load(file: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigError) -> Config {
         let path = FilePath.absolute(file)
-        var isFolder: ObjCBool = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
+        if FilePath.isDirectory(path) {
             throw ConfigError(
                 file: path, message: "is a folder, not a config file",
-                fix: "pass the file: --config \((path as NSString).appendingPathComponent(fileName))")
+                fix: "pass the file: --config \(FilePath.join(path, fileName))")
         }
         guard let data = FileManager.default.contents(atPath: path) else {
             let exists = FileManager.default.fileExists(atPath: path)
@@ -96,7 +95,7 @@ struct ConfigSchema {
     let checkPaths: Bool
     let problems = Problems()
 
-    var directory: String { (file as NSString).deletingLastPathComponent }
+    var directory: String { FilePath.parent(file) }
 
     /// Collects problems while the rest of the file is still read.
     final class Problems {
@@ -247,7 +246,7 @@ struct ConfigSchema {
             port: port,
             onChange: p.attempt(.restart) { () throws(ConfigError) in try table.choice("on_change", default: ChangePolicy.restart) },
             resourcesDir: FilePath.resolve(
-                p.attempt(nil) { () throws(ConfigError) in try table.string("resources_dir") } ?? (cwd as NSString).appendingPathComponent("resources"),
+                p.attempt(nil) { () throws(ConfigError) in try table.string("resources_dir") } ?? FilePath.join(cwd, "resources"),
                 against: directory))
         return (settings, serverToml)
     }
@@ -264,9 +263,8 @@ struct ConfigSchema {
                 throw table.error(at: "paths", "paths is empty: nothing would be watched", fix: "list at least one folder, e.g. [\"resources\"]")
             }
             for (offset, path) in paths.enumerated() where checkPaths {
-                var isDirectory: ObjCBool = false
                 let absolute = FilePath.resolve(path, against: directory)
-                guard FileManager.default.fileExists(atPath: absolute, isDirectory: &isDirectory), isDirectory.boolValue else {
+                guard FilePath.isDirectory(absolute) else {
                     throw table.error(
                         at: "paths.\(offset)", "\(absolute) is not a folder", fix: "create it, or fix the path (relative to \(directory))")
                 }
@@ -306,7 +304,7 @@ struct ConfigSchema {
         var source: String?
         if let value = p.attempt(nil, { () throws(ConfigError) in try table?.string("password") }) {
             password = Secret(value)
-            source = "reconnect.password in \((file as NSString).lastPathComponent)"
+            source = "reconnect.password in \(FilePath.name(file))"
         } else if let value = environment[passwordEnv] {
             password = Secret(value)
             source = "$\(passwordEnv)"
@@ -327,13 +325,13 @@ struct ConfigSchema {
 }
 
 /// Path helpers that keep relative paths relative to the config file, not the shell.
-enum FilePath {
-    static func absolute(_ path: String) -> String {
+public enum FilePath {
+    public static func absolute(_ path: String) -> String {
         resolve(path, against: FileManager.default.currentDirectoryPath)
     }
 
-    static func resolve(_ path: String, against directory: String) -> String {
-        let joined = path.hasPrefix("/") ? path : (directory as NSString).appendingPathComponent(path)
-        return (joined as NSString).standardizingPath
+    public static func resolve(_ path: String, against directory: String) -> String {
+        let joined = path.hasPrefix("/") ? path : FilePath.join(directory, path)
+        return FilePath.standardized(joined)
     }
 }

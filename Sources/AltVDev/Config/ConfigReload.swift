@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// What a saved `altv-dev.toml` means for the running loop.
 public enum ConfigReload: Equatable, Sendable {

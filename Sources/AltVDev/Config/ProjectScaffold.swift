@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Writes a first `altv-dev.toml` for an alt:V server folder, from what is found there.
 public struct ProjectScaffold {
@@ -46,16 +46,14 @@ public struct ProjectScaffold {
             found.debug = toml.debug == true
             found.resources = toml.resources
         }
-        var isDirectory: ObjCBool = false
-        found.hasResourcesFolder = manager.fileExists(atPath: path("resources"), isDirectory: &isDirectory) && isDirectory.boolValue
+        found.hasResourcesFolder = FilePath.isDirectory(path("resources"))
         if let data = manager.contents(atPath: path("package.json")),
-            let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-            let scripts = json["scripts"] as? [String: Any], scripts["build"] is String
+            let package = try? JSONDecoder().decode(PackageJSON.self, from: data), package.scripts?["build"] != nil
         {
             found.buildScript = "npm run build"
         }
         found.typeScript = manager.fileExists(atPath: path("tsconfig.json"))
-        found.hasSourceFolder = manager.fileExists(atPath: path("src"), isDirectory: &isDirectory) && isDirectory.boolValue
+        found.hasSourceFolder = FilePath.isDirectory(path("src"))
         if found.typeScript, found.hasSourceFolder {
             found.typeScriptResources = ((try? manager.contentsOfDirectory(atPath: path("src"))) ?? []).sorted().filter { name in
                 manager.fileExists(atPath: path("src/\(name)/resource.toml"))
@@ -167,6 +165,11 @@ public struct ProjectScaffold {
         return sources
     }
 
+    /// What `init` reads of a package.json: its scripts (a build script means a build stage).
+    struct PackageJSON: Decodable {
+        var scripts: [String: String]?
+    }
+
     public struct Refusal: Error, CustomStringConvertible {
         public var description: String
     }
@@ -194,5 +197,5 @@ public struct ProjectScaffold {
         return target
     }
 
-    private func path(_ name: String) -> String { (directory as NSString).appendingPathComponent(name) }
+    private func path(_ name: String) -> String { FilePath.join(directory, name) }
 }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import TOML
 
 /// The keys of alt:V's own `server.toml` that altv-dev and its simulator care about, read once.
@@ -29,7 +29,7 @@ public struct ServerToml: Equatable, Sendable {
     }
 
     public static func path(in directory: String) -> String {
-        (directory as NSString).appendingPathComponent("server.toml")
+        FilePath.join(directory, "server.toml")
     }
 
     /// Reads `server.toml` in `directory`.

@@ -8,7 +8,7 @@ public enum VariableExpander {
     public static func expand(_ text: String, environment: [String: String]) throws(Failure) -> String {
         var output = ""
         var rest = Substring(text)
-        while let start = rest.range(of: "${") {
+        while let start = rest.firstRange(of: "${") {
             let before = rest[rest.startIndex..<start.lowerBound]
             if before.hasSuffix("$") {
                 // `$${` is a literal `${`.
@@ -23,7 +23,7 @@ public enum VariableExpander {
             let inner = rest[start.upperBound..<end]
             let name: Substring
             var fallback: Substring?
-            if let separator = inner.range(of: ":-") {
+            if let separator = inner.firstRange(of: ":-") {
                 name = inner[inner.startIndex..<separator.lowerBound]
                 fallback = inner[separator.upperBound...]
             } else {

@@ -1,4 +1,5 @@
-import Foundation
+import Glibc
+import FoundationEssentials
 
 /// Whether this Linux is WSL2, and what that means for reaching the game client on Windows.
 ///
@@ -27,16 +28,20 @@ public struct WSLEnvironment: Equatable, Sendable {
 
     static func networkingMode(wslinfo: String) -> NetworkingMode {
         guard FileManager.default.isExecutableFile(atPath: wslinfo) else { return .unknown }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: wslinfo)
-        process.arguments = ["--networking-mode"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return .unknown }
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return NetworkingMode(rawValue: output.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()) ?? .unknown
+        var options = ChildProcess.Options(argv: [wslinfo, "--networking-mode"])
+        options.keepStdinOpen = false
+        guard let process = try? ChildProcess(options) else { return .unknown }
+        // Its output to the end (it prints one word and exits); the reaper collects its status.
+        var output: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 256)
+        while true {
+            let count = read(process.outputDescriptor, &buffer, buffer.count)
+            if count < 0, errno == EINTR { continue }
+            guard count > 0 else { break }
+            output += buffer[..<count]
+        }
+        close(process.outputDescriptor)
+        return NetworkingMode(rawValue: String(decoding: output, as: UTF8.self).trimmingWhitespace().lowercased()) ?? .unknown
     }
 
     /// What to tell the user about the reconnect from here.

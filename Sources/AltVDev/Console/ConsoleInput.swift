@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Glibc
 
 /// What a line typed at altv-dev's terminal means: one of altv-dev's own `:` commands, or a
@@ -12,7 +12,7 @@ public enum ConsoleCommand: Equatable, Sendable {
     case server(String)
 
     public init?(line: String) {
-        let trimmed = line.trimmingCharacters(in: .whitespaces)
+        let trimmed = line.trimmingWhitespace()
         guard !trimmed.isEmpty else { return nil }
         guard trimmed.hasPrefix(":") else {
             self = .server(trimmed)
@@ -44,7 +44,7 @@ public enum ConsoleInput {
         descriptor: Int32 = STDIN_FILENO, onLine: @escaping @Sendable (String) -> Void, onClose: @escaping @Sendable () -> Void = {}
     ) -> Bool {
         guard isatty(descriptor) == 1 else { return false }
-        let thread = Thread {
+        OSThread.start(name: "altv-dev console") {
             var pending: [UInt8] = []
             var buffer = [UInt8](repeating: 0, count: 4096)
             while true {
@@ -63,8 +63,6 @@ public enum ConsoleInput {
                 }
             }
         }
-        thread.name = "altv-dev console"
-        thread.start()
         return true
     }
 }

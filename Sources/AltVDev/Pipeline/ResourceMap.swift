@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Which alt:V resource a path belongs to: the nearest folder below `resourcesDir` that holds a
 /// `resource.toml` (resources may sit in sub-folders), else the first folder below it.

@@ -5,7 +5,7 @@ public enum ClientStatus: Equatable, Sendable, CustomStringConvertible {
     case unknown(String)
 
     public init(_ text: String) {
-        switch text.trimmingCharacters(in: .whitespacesAndNewlines) {
+        switch text.trimmingWhitespace() {
         case "LOADING": self = .loading
         case "MAIN_MENU": self = .mainMenu
         case "DOWNLOADING_FILES": self = .downloadingFiles
@@ -40,4 +40,4 @@ public enum ClientStatus: Equatable, Sendable, CustomStringConvertible {
     }
 }
 
-import Foundation
+import FoundationEssentials

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Glibc
 import NIOCore
 import NIOHTTP1
@@ -77,7 +77,7 @@ public struct HTTPDebugEndpoint: DebugEndpoint {
             throw Self.endpointError(error)
         }
         let text = String(decoding: answer.body, as: UTF8.self)
-        guard (200..<300).contains(answer.status) else { throw .httpStatus(answer.status, text.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        guard (200..<300).contains(answer.status) else { throw .httpStatus(answer.status, text.trimmingWhitespace()) }
         return text
     }
 
@@ -145,7 +145,7 @@ struct HTTPTarget: Sendable {
         guard let parts = URLComponents(string: url), parts.scheme?.lowercased() == "http", let host = parts.host, !host.isEmpty else {
             throw .unreachable("\(url) is not an http:// URL (the client's debug endpoint speaks plain HTTP)")
         }
-        self.host = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        self.host = host.trimming { $0 == "[" || $0 == "]" }
         port = UInt16(parts.port ?? 80)
         path = parts.percentEncodedPath
         while path.hasSuffix("/") { path.removeLast() }

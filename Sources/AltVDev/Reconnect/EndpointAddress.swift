@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The game client's debug endpoint, checked once for every way a URL arrives (config, `--url`,
 /// hot reload): http(s), a host, and loopback unless sending the password off the machine was allowed.
@@ -40,7 +40,7 @@ public struct EndpointAddress: Sendable, Equatable, CustomStringConvertible {
             scheme == "http" || scheme == "https", let rawHost = parts.host, !rawHost.isEmpty,
             parts.user == nil, parts.password == nil, parts.query == nil, parts.fragment == nil
         else { throw .notHTTP(text) }
-        let host = rawHost.trimmingCharacters(in: CharacterSet(charactersIn: "[]")).lowercased()
+        let host = rawHost.trimming { $0 == "[" || $0 == "]" }.lowercased()
         if !allowRemote && !Self.isLoopback(host) { throw .remote(host: host) }
         let shownHost = host.contains(":") ? "[\(host)]" : host
         let port = parts.port.map { ":\($0)" } ?? ""
@@ -51,7 +51,7 @@ public struct EndpointAddress: Sendable, Equatable, CustomStringConvertible {
 
     /// `localhost`, `127.0.0.0/8` in dotted quads, or `::1`.
     public static func isLoopback(_ host: String) -> Bool {
-        let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")).lowercased()
+        let bare = host.trimming { $0 == "[" || $0 == "]" }.lowercased()
         if bare == "localhost" || bare == "::1" { return true }
         let parts = bare.split(separator: ".", omittingEmptySubsequences: false)
         return parts.count == 4 && parts[0] == "127" && parts.allSatisfy { !$0.isEmpty && $0.allSatisfy(\.isASCII) && UInt8($0) != nil }

@@ -1,5 +1,5 @@
 import CProcessSpawn
-import Foundation
+import FoundationEssentials
 import Glibc
 
 /// A process this program started, usually leading its own process group.

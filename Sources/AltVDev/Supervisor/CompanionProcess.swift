@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The server's, a stage's or a service's process: in its own process group (so stopping it takes
 /// its children too), protected by the guardian, its output prefixed with its name.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Glibc
 
 /// One `altv-dev watch` per config file: a second one refuses instead of fighting the first.
@@ -19,7 +19,7 @@ public final class InstanceLock: Sendable {
             hash = hash &* 0x100_0000_01b3
         }
         let folder = environment["XDG_RUNTIME_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
-        return (folder as NSString).appendingPathComponent("altv-dev-\(String(hash, radix: 16)).lock")
+        return FilePath.join(folder, "altv-dev-\(String(hash, radix: 16)).lock")
     }
 
     public init(configFile: String) throws {
@@ -32,7 +32,7 @@ public final class InstanceLock: Sendable {
             var buffer = [UInt8](repeating: 0, count: 32)
             let count = pread(fd, &buffer, buffer.count, 0)
             close(fd)
-            let pid = String(decoding: buffer.prefix(max(0, count)), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            let pid = String(decoding: buffer.prefix(max(0, count)), as: UTF8.self).trimmingWhitespace()
             throw Taken(
                 description: "another altv-dev watch\(pid.isEmpty ? "" : " (pid \(pid))") is already running for \(configFile); "
                     + "stop it first\(pid.isEmpty ? "" : " (kill \(pid))"), or use that one")

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Synchronization
 
 /// A value that arrives once; any number of tasks can wait for it, and a cancelled wait returns nil.

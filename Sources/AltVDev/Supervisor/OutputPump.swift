@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Glibc
 
 /// Receives a child's output line by line, on the pump's own thread.
@@ -22,13 +22,11 @@ public enum OutputPump {
     public static let partialLineDelay: Int32 = 150
 
     public static func start(descriptor: Int32, name: String, handler: LineHandler) {
-        let thread = Thread {
+        OSThread.start(name: "altv-dev output \(name)") {
             pump(descriptor: descriptor, handler: handler)
             close(descriptor)
             handler.finished()
         }
-        thread.name = "altv-dev output \(name)"
-        thread.start()
     }
 
     static func pump(descriptor: Int32, handler: LineHandler) {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Glibc
 
 /// Who holds a port: read from /proc/net and /proc/*/fd, without touching the socket.
@@ -40,7 +40,7 @@ public enum PortInspector {
             for fd in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] {
                 if let target = try? FileManager.default.destinationOfSymbolicLink(atPath: "\(folder)/\(fd)"), sockets.contains(target) {
                     let command = ProcFile.text("/proc/\(pid)/comm")?
-                        .trimmingCharacters(in: .whitespacesAndNewlines)
+                        .trimmingWhitespace()
                     return Holder(pid: pid, command: command)
                 }
             }

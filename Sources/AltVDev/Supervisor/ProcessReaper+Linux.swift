@@ -1,5 +1,5 @@
 import CProcessSpawn
-import Foundation
+import FoundationEssentials
 import Glibc
 
 /// How a process ended.
@@ -48,15 +48,13 @@ public enum SignalName {
 final class ProcessReaper: @unchecked Sendable {
     static let shared = ProcessReaper()
 
-    private let condition = NSCondition()
+    private let condition = Condition()
     private var handlers: [pid_t: @Sendable (ExitStatus) -> Void] = [:]
     private var generation = 0
 
     private init() {
         _ = altv_become_subreaper()
-        let thread = Thread { [self] in reapForever() }
-        thread.name = "altv-dev reaper"
-        thread.start()
+        OSThread.start(name: "altv-dev reaper") { [self] in reapForever() }
     }
 
     /// Runs `spawn` and registers its pid before the reaper can see that child's exit.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// alt:V's own lines about one resource (`shared/altv/README.md`): the server prints
 /// `Loaded resource <name>` after a (re)start and `Failed to load resource <name>` when it could not.
@@ -23,8 +23,8 @@ public enum ResourceLine: Equatable, Sendable {
 
     public static func parse(_ text: String) -> ResourceLine? {
         for (marker, make) in [("Failed to load resource ", ResourceLine.failed), ("Loaded resource ", ResourceLine.loaded)] {
-            guard let range = text.range(of: marker) else { continue }
-            let name = text[range.upperBound...].trimmingCharacters(in: .whitespaces)
+            guard let range = text.firstRange(of: marker) else { continue }
+            let name = text[range.upperBound...].trimmingWhitespace()
             if !name.isEmpty, !name.contains(" ") { return make(name) }
         }
         return nil

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Synchronization
 
 /// The server's output on its way to the terminal: prefixed, masked, batched per read, watched
@@ -14,7 +14,7 @@ public final class ServerOutput: LineHandler, @unchecked Sendable {
     private let redactor: Redactor
     private let matcher: ReadyMatcher?
     private var batch: [UInt8] = []
-    private let lock = NSLock()
+    private let lock = Lock()
     /// The last bytes printed, raw: last lines are cut from it only when a crash is reported.
     private var tail: [UInt8] = []
     private static let tailBytes = 16 * 1024

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Glibc
 
 /// One start of the server: its process (a companion that reads a console) and whether it became ready.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Keeps the `[[service]]` companions running: started before the server, restarted with a
 /// backoff when they die, restarted when their settings change, stopped after the server.

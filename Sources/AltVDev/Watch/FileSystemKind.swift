@@ -1,5 +1,5 @@
 import CProcessSpawn
-import Foundation
+import FoundationEssentials
 import Glibc
 
 /// A file system inotify cannot see into: writes made by the other side (Windows under WSL2, the

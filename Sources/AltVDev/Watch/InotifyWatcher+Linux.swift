@@ -1,5 +1,6 @@
+import Dispatch
 import CInotifyTools
-import Foundation
+import FoundationEssentials
 import Glibc
 import Synchronization
 
@@ -13,7 +14,7 @@ extension InotifyWatcher {
     public func start() throws -> WatchSummary {
         let ready = DispatchSemaphore(value: 0)
         let outcome = Mutex<Result<WatchSummary, WatcherError>?>(nil)
-        let thread = Thread { [self] in
+        OSThread.start(name: "altv-dev inotify") { [self] in
             guard inotifytools_initialize() != 0 else {
                 let error = WatcherError(message: "inotify could not start: \(String(cString: strerror(inotifytools_error())))")
                 outcome.withLock { $0 = .failure(error) }
@@ -55,9 +56,6 @@ extension InotifyWatcher {
             inotifytools_cleanup()
             removeBarrierFolder()
         }
-        thread.name = "altv-dev inotify"
-        thread.start()
-        self.thread = thread
         ready.wait()
         return try outcome.withLock { $0 }?.get() ?? WatchSummary(folders: 0, failed: [])
     }
@@ -68,7 +66,7 @@ extension InotifyWatcher {
         var walker = TreeWalker(watcher: self)
         walker.findBlindMounts = backend == .auto
         if backend != .poll { for root in roots { walker.watchTree(root) } }
-        let configFolder = configFile.map { ($0 as NSString).deletingLastPathComponent }
+        let configFolder = configFile.map { FilePath.parent($0) }
         let configBlind = configFolder.map { backend == .poll || (backend == .auto && BlindFileSystem.of($0) != nil) } ?? false
         if let configFolder, backend != .poll, !isInTree(configFolder) { _ = addWatch(configFolder) }
         if let barrierFolder { _ = addWatch(barrierFolder, events: Int32(bitPattern: UInt32(IN_CLOSE_WRITE))) }
@@ -142,7 +140,7 @@ extension InotifyWatcher {
         if raw.len == 0, has(UInt32(IN_DELETE_SELF)) || has(UInt32(IN_MOVE_SELF)), let path = folders[raw.wd] {
             guard roots.contains(path) else { return [] }
             // Watch the parent for the folder to come back; its creation re-walks it.
-            _ = addWatch((path as NSString).deletingLastPathComponent)
+            _ = addWatch(FilePath.parent(path))
             handler(.warning("watched folder \(path) was removed; it is watched again when it comes back"))
             return [FileEvent(path: path, kind: .removed, isDirectory: true)]
         }
@@ -270,7 +268,7 @@ struct TreeWalker {
             return
         }
         let limit = ProcFile.text("/proc/sys/fs/inotify/max_user_watches")?
-            .trimmingCharacters(in: .whitespacesAndNewlines) ?? "unknown"
+            .trimmingWhitespace() ?? "unknown"
         watcher.handler(.warning(
             "inotify watch limit reached (fs.inotify.max_user_watches = \(limit)): \(failed.count) folder(s) are not watched, first: \(failed[0]). "
                 + "Raise it with: sudo sysctl fs.inotify.max_user_watches=524288 (add it to /etc/sysctl.conf to keep it), "

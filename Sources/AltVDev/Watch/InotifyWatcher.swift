@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Glibc
 import Synchronization
 
@@ -43,7 +43,7 @@ public final class InotifyWatcher: @unchecked Sendable {
     let configFile: String?
     let handler: @Sendable (WatcherOutput) -> Void
     let stopRequested = OnceFlag()
-    private let lock = NSLock()
+    private let lock = Lock()
     private var pendingRearm: Rearm?
     /// The poller of the current arming, if anything is polled.
     private var currentPoller: Poller?
@@ -56,7 +56,6 @@ public final class InotifyWatcher: @unchecked Sendable {
         var backend: WatchBackend
         var pollInterval: Duration
     }
-    var thread: Thread?
     /// Each watch's folder, kept by us: libinotifytools' own names go stale after some rename chains.
     /// Watcher thread only.
     var folders: [Int32: String] = [:]
@@ -77,7 +76,7 @@ public final class InotifyWatcher: @unchecked Sendable {
         self.pollInterval = pollInterval
         self.configFile = configFile
         self.handler = handler
-        var template = Array((NSTemporaryDirectory() + "/altv-dev-barrier-XXXXXX").utf8CString)
+        var template = Array(((ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp") + "/altv-dev-barrier-XXXXXX").utf8CString)
         barrierFolder = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }.map { String(cString: $0) }
     }
 

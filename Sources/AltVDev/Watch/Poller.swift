@@ -1,4 +1,5 @@
-import Foundation
+import Dispatch
+import FoundationEssentials
 import Glibc
 
 /// What a sweep saw of one path: enough to tell a save from nothing.
@@ -143,7 +144,7 @@ final class Poller: @unchecked Sendable {
     /// Also polled, on its own: the config file, when it lies where inotify cannot see.
     let configFile: String?
     private let handler: @Sendable (WatcherOutput) -> Void
-    private let condition = NSCondition()
+    private let condition = Condition()
     private var stopped = false
     /// Paths inotify just reported, with the number of the sweep under way then: sweeps up to the
     /// next one do not report them again.
@@ -165,15 +166,13 @@ final class Poller: @unchecked Sendable {
         // The first sweep is the baseline, taken before start returns: a save right after start counts.
         // The tree lives on the poller's thread only.
         let baselineTaken = DispatchSemaphore(value: 0)
-        let thread = Thread { [self] in
+        OSThread.start(name: "altv-dev poller") { [self] in
             let tree = PolledTree(roots: roots, filter: filter)
             _ = tree.sweep()
             let configBaseline = configFile.map(Self.statConfig) ?? nil
             baselineTaken.signal()
             run(tree, config: configBaseline)
         }
-        thread.name = "altv-dev poller"
-        thread.start()
         baselineTaken.wait()
     }
 
@@ -201,7 +200,7 @@ final class Poller: @unchecked Sendable {
         var previousConfig = config
         while true {
             let (stop, barriers) = condition.withLock { () -> (Bool, [Int]) in
-                if !stopped { _ = condition.wait(until: Date(timeIntervalSinceNow: interval.seconds)) }
+                if !stopped { condition.wait(for: interval) }
                 defer { waitingBarriers = [] }
                 return (stopped, waitingBarriers)
             }

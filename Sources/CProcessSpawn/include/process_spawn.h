@@ -22,6 +22,8 @@ int altv_contains(const void *haystack, size_t haystack_length, const void *need
 /// A pseudo-terminal pair with echo off (the test harness types into `primary`; a child reads
 /// `replica` as a terminal). Both close-on-exec. Returns 0 or an errno value.
 int altv_open_terminal(int *primary, int *replica);
+// Names the calling thread (15 bytes kept), for ps -L and debuggers.
+int altv_name_this_thread(const char *name);
 
 /// statfs(2)'s f_type (the file system's magic number) of `path`; 0 and errno set on failure.
 unsigned long altv_file_system_type(const char *path);
