@@ -158,30 +158,7 @@ extension InotifyWatcher {
         }
         if !isInTree(path) || filter.isIgnored(path, isDirectory: isDirectory) { return [] }
 
-        if isDirectory {
-            if has(UInt32(IN_MOVED_FROM)) {
-                pendingMoveOut = (raw.cookie, path)
-                return [FileEvent(path: path, kind: .renamedFrom, isDirectory: true)]
-            }
-            if has(UInt32(IN_MOVED_TO)), let pending = pendingMoveOut, pending.cookie == raw.cookie {
-                // The watches below the old name live on; only their recorded paths must move.
-                pendingMoveOut = nil
-                folderMoved(from: pending.path, to: path)
-                return [FileEvent(path: path, kind: .renamedTo, isDirectory: true)]
-            }
-            if has(UInt32(IN_CREATE)) || has(UInt32(IN_MOVED_TO)) {
-                // A new folder's files may be written before its watch exists: count what is there.
-                var walker = TreeWalker(watcher: self)
-                walker.collectFiles = true
-                walker.watchTree(path)
-                walker.reportLimit()
-                let kind: FileEvent.Kind = has(UInt32(IN_CREATE)) ? .created : .renamedTo
-                return [FileEvent(path: path, kind: kind, isDirectory: true)]
-                    + walker.files.map { FileEvent(path: $0, kind: .created) }
-            }
-            if has(UInt32(IN_DELETE)) { return [FileEvent(path: path, kind: .removed, isDirectory: true)] }
-            return []
-        }
+        if isDirectory { return folderEvent(raw, path: path) }
         guard let kind = fileKind(mask) else { return [] }
         // A file closed after it was deleted (a writer still holding it) reports its close under the
         // old name, after the delete: that is no change to a file that is gone.
@@ -192,6 +169,33 @@ extension InotifyWatcher {
     static func isGone(_ path: String) -> Bool {
         var info = stat()
         return lstat(path, &info) != 0 && errno == ENOENT
+    }
+
+    /// A folder's event: a rename within the tree moves its watches, a new folder is walked for files already in it.
+    private func folderEvent(_ raw: inotify_event, path: String) -> [FileEvent] {
+        func has(_ flag: UInt32) -> Bool { raw.mask & flag != 0 }
+        if has(UInt32(IN_MOVED_FROM)) {
+            pendingMoveOut = (raw.cookie, path)
+            return [FileEvent(path: path, kind: .renamedFrom, isDirectory: true)]
+        }
+        if has(UInt32(IN_MOVED_TO)), let pending = pendingMoveOut, pending.cookie == raw.cookie {
+            // The watches below the old name live on; only their recorded paths must move.
+            pendingMoveOut = nil
+            folderMoved(from: pending.path, to: path)
+            return [FileEvent(path: path, kind: .renamedTo, isDirectory: true)]
+        }
+        if has(UInt32(IN_CREATE)) || has(UInt32(IN_MOVED_TO)) {
+            // A new folder's files may be written before its watch exists: count what is there.
+            var walker = TreeWalker(watcher: self)
+            walker.collectFiles = true
+            walker.watchTree(path)
+            walker.reportLimit()
+            let kind: FileEvent.Kind = has(UInt32(IN_CREATE)) ? .created : .renamedTo
+            return [FileEvent(path: path, kind: kind, isDirectory: true)]
+                + walker.files.map { FileEvent(path: $0, kind: .created) }
+        }
+        if has(UInt32(IN_DELETE)) { return [FileEvent(path: path, kind: .removed, isDirectory: true)] }
+        return []
     }
 
     private func fileKind(_ mask: UInt32) -> FileEvent.Kind? {
