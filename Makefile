@@ -1,5 +1,5 @@
 # The README's two commands are scripts/demo and scripts/test; these are shortcuts beside them.
-.PHONY: demo test bench fuzz
+.PHONY: demo test bench fuzz dist dist-check
 
 demo:
 	scripts/demo
@@ -17,3 +17,12 @@ bench:
 FUZZ_SECONDS ?= 300
 fuzz:
 	scripts/fuzz $(FUZZ_SECONDS)
+
+# What users install without a Swift toolchain: tarball, .deb, npm package (see scripts/dist).
+dist:
+	scripts/dist
+
+# Installs the .deb into a minimal Debian root made by debootstrap (no Swift there) and runs the
+# loop on the simulators inside it; also the tarball. Minutes; not run by CI.
+dist-check: dist
+	scripts/dist-check

@@ -11,7 +11,7 @@ struct AltVDevCommand: AsyncParsableCommand {
             Watches your resources, restarts altv-server when you save, waits for its ready line and \
             makes the game client reconnect through its debug endpoint. Configure it in altv-dev.toml.
             """,
-        version: "0.1.0",
+        version: altvDevVersion,
         subcommands: [
             WatchCommand.self, CheckCommand.self, InitCommand.self, ReconnectCommand.self, StatusCommand.self, SimulateCommand.self,
             GuardianCommand.self,
