@@ -43,6 +43,9 @@ public final class ChildProcess: Sendable {
     public init(_ options: Options) throws {
         guard let program = options.argv.first else { throw SpawnError(program: "", cwd: options.cwd, code: EINVAL) }
         let output = try Pipe2()
+        // A bigger pipe for the child's output: fewer switches between a chatty server and the pump (1 MiB is
+        // Linux's default ceiling for anyone; best effort).
+        _ = fcntl(output.writeEnd, 1031 /* F_SETPIPE_SZ */, 1 << 20)
         let input = options.keepStdinOpen && options.standardInput == nil ? try Pipe2() : nil
         let devNull = open("/dev/null", O_RDWR | O_CLOEXEC)
         defer {

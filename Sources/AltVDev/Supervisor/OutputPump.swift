@@ -5,10 +5,16 @@ import Glibc
 public protocol LineHandler: AnyObject, Sendable {
     /// One line without its newline; `truncated` when it was cut at the length limit.
     func handle(line: UnsafeRawBufferPointer)
+    /// One read's bytes, before its lines are handed over one by one (a chance to look at all of them at once).
+    func startOfChunk(_ chunk: UnsafeRawBufferPointer)
     /// The end of one read: a good moment to write out what was batched.
     func endOfChunk()
     /// End of file: the child closed its output.
     func finished()
+}
+
+extension LineHandler {
+    public func startOfChunk(_ chunk: UnsafeRawBufferPointer) {}
 }
 
 /// Reads a descriptor on a dedicated thread and splits it into lines, with bounded memory.
@@ -39,6 +45,7 @@ public enum OutputPump {
             if count < 0 && errno == EINTR { continue }
             if count <= 0 { break }
             let end = pending + count
+            handler.startOfChunk(UnsafeRawBufferPointer(rebasing: buffer[0..<end]))
             var lineStart = 0
             var index = pending
             let base = buffer.baseAddress!

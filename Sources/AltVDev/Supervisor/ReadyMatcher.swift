@@ -37,6 +37,13 @@ public struct ReadyMatcher: @unchecked Sendable {
         return (try? regex.firstMatch(in: text)) != nil
     }
 
+    /// False only when no line in `chunk` can match (a literal pattern absent from all of it);
+    /// a regex pattern may match anything.
+    public func mayMatch(in chunk: UnsafeRawBufferPointer) -> Bool {
+        guard let literal else { return true }
+        return Self.find(literal, in: chunk)
+    }
+
     static func find(_ needle: [UInt8], in haystack: UnsafeRawBufferPointer) -> Bool {
         guard !needle.isEmpty else { return true }
         guard haystack.count >= needle.count, let base = haystack.baseAddress else { return false }

@@ -1,4 +1,5 @@
 import FoundationEssentials
+import Glibc
 import Synchronization
 
 /// The server's output on its way to the terminal: prefixed, masked, batched per read, watched
@@ -18,8 +19,6 @@ public final class ServerOutput: LineHandler, @unchecked Sendable {
     /// The last bytes printed, raw: last lines are cut from it only when a crash is reported.
     private var tail: [UInt8] = []
     private static let tailBytes = 16 * 1024
-    /// This chunk's lines for the tail, handed over under the lock once per read, not per line.
-    private var chunkTail: [UInt8] = []
     /// Read on the pump's thread only: once the ready line is seen, lines are no longer matched.
     private var readySeen = false
     /// When the ready line was seen.
@@ -43,22 +42,33 @@ public final class ServerOutput: LineHandler, @unchecked Sendable {
         batch.reserveCapacity(64 * 1024)
     }
 
+    /// Pump thread only: whether this read can hold the ready line or a resource line at all (one
+    /// memmem over the read instead of one per line: what lets output pass at disk speed before ready).
+    private var chunkMayBeReady = true
+    private var chunkMayNameResource = true
+
+    public func startOfChunk(_ chunk: UnsafeRawBufferPointer) {
+        guard !readySeen, let matcher else { return }
+        let escapes = chunk.count > 0 && memchr(chunk.baseAddress!, 0x1B, chunk.count) != nil
+        chunkMayBeReady = escapes || matcher.mayMatch(in: chunk)
+        chunkMayNameResource = escapes || ReadyMatcher.find(Self.resourceWord, in: chunk)
+    }
+
+    private static let resourceWord = Array("resource ".utf8)
+
     public func handle(line: UnsafeRawBufferPointer) {
         batch.append(contentsOf: prefix)
-        let ownPrefixed = line.count >= ownPrefix.count && line.prefix(ownPrefix.count).elementsEqual(ownPrefix)
+        let ownPrefixed = line.count >= ownPrefix.count && memcmp(line.baseAddress!, ownPrefix, ownPrefix.count) == 0
         redactor.redact(ownPrefixed ? UnsafeRawBufferPointer(rebasing: line[ownPrefix.count...]) : line, into: &batch)
         batch.append(UInt8(ascii: "\n"))
-        chunkTail.append(contentsOf: line.prefix(400))
-        chunkTail.append(UInt8(ascii: "\n"))
-        if chunkTail.count > 2 * Self.tailBytes { chunkTail.removeFirst(chunkTail.count - Self.tailBytes) }
         if listenerCount.load(ordering: .relaxed) > 0, let resourceLine = ResourceLine.parse(line) {
             let listeners = lock.withLock { Array(resourceListeners.values) }
             if !listeners.isEmpty { endOfChunk() }
             for listener in listeners { listener(resourceLine) }
         }
         guard !readySeen, let matcher else { return }
-        if case .failed(let name) = ResourceLine.parse(line) { lock.withLock { failedResources.append(name) } }
-        if matcher.matches(line) {
+        if chunkMayNameResource, case .failed(let name) = ResourceLine.parse(line) { lock.withLock { failedResources.append(name) } }
+        if chunkMayBeReady, matcher.matches(line) {
             readySeen = true
             // The ready line reaches the terminal before anyone hears that it was seen.
             endOfChunk()
@@ -67,15 +77,16 @@ public final class ServerOutput: LineHandler, @unchecked Sendable {
     }
 
     public func endOfChunk() {
+        guard !batch.isEmpty else { return }
         console.write(raw: batch)
-        batch.removeAll(keepingCapacity: true)
-        guard !chunkTail.isEmpty else { return }
+        // The tail is the end of what was written, prefixes and all: one copy per read, none per line.
+        let kept = batch.suffix(Self.tailBytes)
         lock.withLock {
-            tail.append(contentsOf: chunkTail)
+            tail.append(contentsOf: kept)
             // Trimmed in big steps, so keeping the tail costs a copy per 16 KiB, not per line.
             if tail.count > 2 * Self.tailBytes { tail.removeFirst(tail.count - Self.tailBytes) }
         }
-        chunkTail.removeAll(keepingCapacity: true)
+        batch.removeAll(keepingCapacity: true)
     }
 
     /// Resources the server said it failed to load while starting.
@@ -101,12 +112,13 @@ public final class ServerOutput: LineHandler, @unchecked Sendable {
         closed.fulfill(())
     }
 
-    /// The last lines printed, escapes stripped and secrets masked.
+    /// The last lines printed (each cut at 400 bytes), without their prefix, escapes stripped and secrets masked.
     public var lastLines: [String] {
         let bytes = lock.withLock { tail }
         let lines = bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).dropLast().suffix(Self.keptLines)
         return lines.map { line in
-            let clean = Array(line).withUnsafeBytes { ANSI.strip($0) }
+            let unprefixed = line.starts(with: prefix) ? line.dropFirst(prefix.count) : line[...]
+            let clean = Array(unprefixed.prefix(400)).withUnsafeBytes { ANSI.strip($0) }
             return clean.withUnsafeBytes { String(decoding: redactor.redact($0), as: UTF8.self) }
         }
     }
