@@ -435,6 +435,57 @@ def only_polling():
         f.write("\n".join(lines) + "\n")
 
 
+def soak(base, cycles):
+    """`cycles` save → restart cycles on the simulated server (no start delay): what altv-dev holds
+    at cycle 100 and at the end (resident memory, descriptors, threads), and zombies."""
+    project = Project(base, "soak", debounce="1ms", server_command=f'["{ALTV_DEV}", "sim", "server", "--startup-delay", "0ms"]')
+    output = os.path.join(base, "soak.log")
+    with open(output, "w") as out:
+        process = subprocess.Popen([ALTV_DEV, "watch"], cwd=project.dir, env=project.env(), stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    def holdings():
+        status = open(f"/proc/{process.pid}/status").read()
+        field = lambda name: int(next(l for l in status.splitlines() if l.startswith(name + ":")).split()[1])
+        zombies = sum(1 for pid in os.listdir("/proc") if pid.isdigit() and _is_zombie_child(pid, process.pid))
+        return field("VmRSS") / 1024, len(os.listdir(f"/proc/{process.pid}/fd")), field("Threads"), zombies
+    wait_for(lambda: b"\xe2\x9c\x93 #1 " in tail(output, 65536), 60, 0.01)
+    at = {}
+    t0 = time.monotonic()
+    for cycle in range(2, cycles + 1):
+        with open(project.file, "a") as f:
+            f.write(f"// {cycle}\n")
+        marker = f"\u2713 #{cycle} ".encode()
+        if not wait_for(lambda: marker in tail(output, 65536), 60, 0.002):
+            notes.append(f"soak: cycle {cycle} did not finish")
+            break
+        if cycle in (100, cycles):
+            at[cycle] = holdings()
+    took = time.monotonic() - t0
+    stop(process)
+    return at, took
+
+
+def _is_zombie_child(pid, parent):
+    try:
+        stat = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    except OSError:
+        return False
+    return stat[0] == "Z" and stat[1] == str(parent)
+
+
+def only_soak():
+    """BENCH_ONLY=soak: the 1,000-cycle soak alone."""
+    base = tempfile.mkdtemp(prefix="altv-dev-bench-")
+    cycles = int(os.environ.get("BENCH_SOAK_CYCLES", "1000"))
+    at, took = soak(base, cycles)
+    for cycle, (rss, fds, threads, zombies) in sorted(at.items()):
+        print(f"cycle {cycle}: {rss:.1f} MB resident, {fds} descriptors, {threads} threads, {zombies} zombies")
+    if 100 in at and cycles in at:
+        print(f"{cycles} cycles in {took:.0f} s; RSS growth cycle 100 → {cycles}: {at[cycles][0] - at[100][0]:+.2f} MB")
+    if notes:
+        print("Notes: " + "; ".join(notes))
+    shutil.rmtree(base, ignore_errors=True)
+
+
 def only_throughput():
     """BENCH_ONLY=throughput: section 5 alone, for profiling the output path."""
     base = tempfile.mkdtemp(prefix="altv-dev-bench-")
@@ -546,4 +597,4 @@ def main():
 
 
 if __name__ == "__main__":
-    {"throughput": only_throughput, "polling": only_polling}.get(os.environ.get("BENCH_ONLY", ""), main)()
+    {"throughput": only_throughput, "polling": only_polling, "soak": only_soak}.get(os.environ.get("BENCH_ONLY", ""), main)()
