@@ -486,6 +486,18 @@ def only_soak():
     shutil.rmtree(base, ignore_errors=True)
 
 
+def only_reconnect():
+    """BENCH_ONLY=reconnect: section 2 alone (ready line → POST received)."""
+    work, base, lines, say = prepare()
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), ClientSim)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    reconnect = ready_to_post(base, server.server_address[1])
+    server.shutdown()
+    for name, samples in reconnect.items():
+        print(f"{name}: p50 {ms(percentile(samples, 50))}, p95 {ms(percentile(samples, 95))} ({len(samples)} samples)")
+    shutil.rmtree(base, ignore_errors=True)
+
+
 def only_throughput():
     """BENCH_ONLY=throughput: section 5 alone, for profiling the output path."""
     base = tempfile.mkdtemp(prefix="altv-dev-bench-")
@@ -597,4 +609,4 @@ def main():
 
 
 if __name__ == "__main__":
-    {"throughput": only_throughput, "polling": only_polling, "soak": only_soak}.get(os.environ.get("BENCH_ONLY", ""), main)()
+    {"throughput": only_throughput, "polling": only_polling, "soak": only_soak, "reconnect": only_reconnect}.get(os.environ.get("BENCH_ONLY", ""), main)()
