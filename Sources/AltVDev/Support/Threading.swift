@@ -93,10 +93,3 @@ public enum OSThread {
         pthread_detach(thread)
     }
 }
-
-/// A message for standard error, written at once (the command-line tools' errors).
-public enum StandardError {
-    public static func write(_ text: String) {
-        FileDescriptorWriter.writeAll(STDERR_FILENO, Array(text.utf8))
-    }
-}
