@@ -6,7 +6,7 @@ public enum DurationParser {
     static let longest: Double = 365 * 24 * 3_600 * 1_000_000
 
     public static func parse(_ text: String) -> Duration? {
-        var rest = Substring(text.trimmingCharacters(in: " "))
+        var rest = Substring(text.trimming { $0 == " " })
         guard !rest.isEmpty else { return nil }
         var total = Duration.zero
         while !rest.isEmpty {
@@ -39,15 +39,6 @@ public enum DurationParser {
         if ms % 1000 == 0, ms >= 1000 { return "\(ms / 1000)s" }
         if ms >= 1000 { return "\(Double(ms) / 1000)s" }
         return "\(ms)ms"
-    }
-}
-
-extension String {
-    func trimmingCharacters(in set: Character) -> String {
-        var view = Substring(self)
-        while view.first == set { view = view.dropFirst() }
-        while view.last == set { view = view.dropLast() }
-        return String(view)
     }
 }
 

@@ -192,7 +192,7 @@ struct TableReader {
             throw error(at: nil, "missing required key \"\(key)\" in \(displayName)", fix: "add \(key) = \(example)")
         }
         switch value {
-        case .string(let line) where !line.trimmingCharacters(in: " ").isEmpty:
+        case .string(let line) where !line.trimming { $0 == " " }.isEmpty:
             return .shell(try expand(line, at: key))
         case .array:
             guard let arguments = try stringArray(key), !arguments.isEmpty, !arguments[0].isEmpty else {

@@ -64,14 +64,11 @@ extension FilePath {
         getenv(name).map { String(cString: $0) }
     }
 
-    /// Whether something is at `path`, and whether it is a folder (symbolic links followed).
-    public static func kind(_ path: String) -> (exists: Bool, isDirectory: Bool) {
+    /// Whether a folder is at `path` (symbolic links followed).
+    public static func isDirectory(_ path: String) -> Bool {
         var info = stat()
-        guard stat(path, &info) == 0 else { return (false, false) }
-        return (true, (info.st_mode & S_IFMT) == S_IFDIR)
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
     }
-
-    public static func isDirectory(_ path: String) -> Bool { kind(path).isDirectory }
 }
 
 extension StringProtocol {
