@@ -6,7 +6,7 @@ import Glibc
 extension DevLoop {
     /// The config's ignore rules, plus the `--events` file: each event written there must not be a change.
     func makeFilter(_ config: Config) -> PathFilter {
-        var filter = PathFilter(base: config.directory, patterns: config.watch.ignore, source: FilePath.name(config.file))
+        var filter = config.ignoreFilter
         if let events = eventLog?.path,
             let relative = PathFilter.relative(FilePath.absolute(events), to: config.directory)
         {

@@ -34,8 +34,7 @@ public enum ConfigAdvisor {
     /// Inside a watched folder and not ignored.
     static func isWatched(_ path: String, config: Config) -> Bool {
         guard config.watch.paths.contains(where: { path == $0 || path.hasPrefix($0 + "/") || $0 == "/" }) else { return false }
-        let filter = PathFilter(base: config.directory, patterns: config.watch.ignore, source: FilePath.name(config.file))
-        return !filter.verdict(for: path, isDirectory: false).ignored
+        return !config.ignoreFilter.verdict(for: path, isDirectory: false).ignored
     }
 
     /// The program a command runs: the first word of a shell line, the first element of an array.
@@ -68,8 +67,7 @@ public enum ConfigAdvisor {
             let watched = config.watch.paths.map { PathFilter.relative($0, to: config.directory) ?? $0 }.joined(separator: ", ")
             return "\(path): not watched: outside [watch] paths (\(watched))"
         }
-        let filter = PathFilter(base: config.directory, patterns: config.watch.ignore, source: FilePath.name(config.file))
-        let verdict = filter.verdict(for: absolute, isDirectory: FilePath.isDirectory(absolute))
+        let verdict = config.ignoreFilter.verdict(for: absolute, isDirectory: FilePath.isDirectory(absolute))
         let relative = PathFilter.relative(absolute, to: config.directory) ?? absolute
         if verdict.ignored, let rule = verdict.rule {
             let origin = rule.source == "built-in" ? "built-in rule #\(rule.index)" : "\(rule.source) [watch] ignore #\(rule.index)"

@@ -232,3 +232,11 @@ enum Glob {
         return nil
     }
 }
+
+extension Config {
+    /// `[watch] ignore` (and the built-in rules) as this file states them: what `watch`, `check`
+    /// and `check --why` all judge paths by.
+    public var ignoreFilter: PathFilter {
+        PathFilter(base: directory, patterns: watch.ignore, source: FilePath.name(file))
+    }
+}
