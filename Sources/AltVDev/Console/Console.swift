@@ -50,8 +50,13 @@ public final class Console: Sendable {
     public init(descriptor: Int32 = STDOUT_FILENO, verbose: Bool = false, colors: Bool? = nil) {
         self.descriptor = descriptor
         self.verbose = verbose
-        let environment = ProcessInfo.processInfo.environment
-        self.colors = colors ?? (isatty(descriptor) == 1 && environment["NO_COLOR"] == nil && environment["TERM"] != "dumb")
+        self.colors = colors ?? Self.takesEscapes(descriptor, environment: ProcessInfo.processInfo.environment)
+    }
+
+    /// A terminal that wants escape codes (colours, the status line): not a pipe or a file, and
+    /// neither `NO_COLOR` nor `TERM=dumb`.
+    public static func takesEscapes(_ descriptor: Int32, environment: [String: String]) -> Bool {
+        isatty(descriptor) == 1 && environment["NO_COLOR"] == nil && environment["TERM"] != "dumb"
     }
 
     /// Secrets to mask in what the server, stages and services print from now on.

@@ -16,7 +16,7 @@ public final class StatusLine: Sendable {
 
     /// Only on a terminal, and not with `NO_COLOR`, `TERM=dumb` or `--no-status`.
     public static func isWanted(descriptor: Int32 = STDOUT_FILENO, environment: [String: String], disabled: Bool) -> Bool {
-        !disabled && isatty(descriptor) == 1 && environment["NO_COLOR"] == nil && environment["TERM"] != "dumb"
+        !disabled && Console.takesEscapes(descriptor, environment: environment)
     }
 
     /// The terminal's width in columns (80 when it does not say).
