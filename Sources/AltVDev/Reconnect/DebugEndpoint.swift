@@ -42,12 +42,13 @@ public protocol DebugEndpoint: Sendable {
 /// The real endpoint over HTTP/1.1 with SwiftNIO's codec (no FoundationNetworking, no libcurl):
 /// one short connection per request, closed after the answer (`Connection: close`).
 public struct HTTPDebugEndpoint: DebugEndpoint {
-    public let baseURL: String
     public let requestTimeout: Duration
+    /// Where `baseURL` points, read once: a URL that is no http:// URL fails every request the same way.
+    private let target: Result<HTTPTarget, EndpointError>
 
     public init(baseURL: String, requestTimeout: Duration = .seconds(5)) {
-        self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.requestTimeout = requestTimeout
+        target = Result { () throws(EndpointError) in try HTTPTarget(baseURL) }
     }
 
     public func status() async throws(EndpointError) -> ClientStatus {
@@ -59,7 +60,7 @@ public struct HTTPDebugEndpoint: DebugEndpoint {
     }
 
     private func send(_ method: HTTPMethod, _ path: String, body: [UInt8]) async throws(EndpointError) -> String {
-        let target = try HTTPTarget(baseURL)
+        let target = try target.get()
         let timeout = requestTimeout
         let answer: (status: Int, body: [UInt8])
         do {
