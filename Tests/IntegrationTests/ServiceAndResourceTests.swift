@@ -72,14 +72,7 @@ struct ServiceAndResourceTests {
             {
                 project.write("example/" + name, try String(contentsOfFile: example + "/" + name, encoding: .utf8))
             }
-            let clientPort = try FreePort.find()
-            let serverToml = try String(contentsOfFile: example + "/server.toml", encoding: .utf8)
-            project.write("example/server.toml", serverToml.replacingOccurrences(of: "port = 7790", with: "port = \(project.serverPort)"))
-            let config = try String(contentsOfFile: example + "/altv-dev.toml", encoding: .utf8)
-            project.write("example/altv-dev.toml", config.replacingOccurrences(of: "127.0.0.1:7790", with: "127.0.0.1:\(project.serverPort)"))
-            let path = (Binary.path as NSString).deletingLastPathComponent + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
-            let watch = try project.launch(
-                ["watch", "--config", "example/altv-dev.toml"], environment: ["PATH": path, "CLIENT_PORT": String(clientPort)])
+            let watch = try project.watchExample(from: example, serverPort: 7790)
             #expect(await watch.log.wait(for: "✓ #1 start · build "))
             #expect(FileManager.default.fileExists(atPath: project.path("example/resources/core/server/index.js")))
 
@@ -280,14 +273,7 @@ struct TypeScriptExampleTests {
             }
             try FileManager.default.copyItem(atPath: example, toPath: project.path("example"))
             for built in ["core", "chat"] { try? FileManager.default.removeItem(atPath: project.path("example/resources/" + built)) }
-            let clientPort = try FreePort.find()
-            let serverToml = try String(contentsOfFile: example + "/server.toml", encoding: .utf8)
-            project.write("example/server.toml", serverToml.replacingOccurrences(of: "port = 7792", with: "port = \(project.serverPort)"))
-            let config = try String(contentsOfFile: example + "/altv-dev.toml", encoding: .utf8)
-            project.write("example/altv-dev.toml", config.replacingOccurrences(of: "127.0.0.1:7792", with: "127.0.0.1:\(project.serverPort)"))
-            let path = (Binary.path as NSString).deletingLastPathComponent + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
-            let watch = try project.launch(
-                ["watch", "--config", "example/altv-dev.toml"], environment: ["PATH": path, "CLIENT_PORT": String(clientPort)])
+            let watch = try project.watchExample(from: example, serverPort: 7792)
             #expect(await watch.log.wait(for: "✓ #1 start · build "))
             let pid = try #require(watch.log.serverPID)
             let serverJS = project.path("example/resources/core/server.js")
