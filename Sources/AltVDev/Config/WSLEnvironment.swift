@@ -32,14 +32,7 @@ public struct WSLEnvironment: Equatable, Sendable {
         options.keepStdinOpen = false
         guard let process = try? ChildProcess(options) else { return .unknown }
         // Its output to the end (it prints one word and exits); the reaper collects its status.
-        var output: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 256)
-        while true {
-            let count = read(process.outputDescriptor, &buffer, buffer.count)
-            if count < 0, errno == EINTR { continue }
-            guard count > 0 else { break }
-            output += buffer[..<count]
-        }
+        let output = ProcFile.readAll(process.outputDescriptor)
         close(process.outputDescriptor)
         return NetworkingMode(rawValue: String(decoding: output, as: UTF8.self).trimmingWhitespace().lowercased()) ?? .unknown
     }

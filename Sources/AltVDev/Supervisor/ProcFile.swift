@@ -6,6 +6,11 @@ public enum ProcFile {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
+        return readAll(fd)
+    }
+
+    /// Everything `fd` gives until end of file (a file, or a child's output pipe).
+    public static func readAll(_ fd: Int32) -> [UInt8] {
         var result: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
         while true {
