@@ -55,6 +55,8 @@ public actor DevLoop {
     /// A `:rc` running on its own; a newer cycle or `:rc` cancels it.
     private var typedReconnect: Task<Void, Never>?
     private var debounceTimer: Task<Void, Never>?
+    /// Asks the supervisor to begin an early stop; the next cycle waits for the asking, so it claims that stop.
+    private var earlyStop: Task<Void, Never>?
     private var crashTimer: Task<Void, Never>?
     var configReload: Task<Void, Never>?
 
@@ -158,6 +160,10 @@ public actor DevLoop {
                     try? await Task.sleep(until: deadline, clock: .continuous)
                     sink.yield(.input(.debounceTimerFired))
                 }
+            case .stopServerEarly:
+                console.say("stopping the server while the changes settle", .debug)
+                let supervisor = self.supervisor
+                earlyStop = Task { await supervisor?.beginStop() }
             case .setCrashTimer(let delay):
                 crashTimer?.cancel()
                 crashTimer = Task {
@@ -182,8 +188,10 @@ public actor DevLoop {
         guard let executor, let supervisor else { return }
         let sink = self.sink
         let emit = self.emit
+        let earlyStop = self.earlyStop
         cycle = Task {
             await previous?.value
+            await earlyStop?.value
             // Superseded before it began: it never started, so nothing is said of it.
             guard !Task.isCancelled else {
                 sink.yield(.input(.cycleFinished(number, .cancelled)))
@@ -227,6 +235,7 @@ public actor DevLoop {
         watcher?.stop()
         for task in [debounceTimer, crashTimer, configReload, typedReconnect, cycle] { task?.cancel() }
         await cycle?.value
+        await earlyStop?.value
         if let stop = await supervisor?.stop() { console.say("server stopped in \(stop.duration.humanReadable)") }
         await services?.stopAll()
         await guardian?.dismiss()

@@ -49,6 +49,43 @@ struct WatchLoopTests {
         }
     }
 
+    @Test("with no stages, the stop begins at a burst's first save; the new server starts once it is quiet")
+    func stopBeginsAtFirstSave() async throws {
+        try await withProject { project in
+            project.writeConfig(watch: ["debounce": "\"1s\""], reconnect: ["enabled": "false"])
+            let watch = try project.launch(["watch", "--verbose"])
+            #expect(await watch.log.wait(for: "✓ #1"))
+            project.append("resources/core/server/index.js", "// edit\n")
+            #expect(await watch.log.wait(for: "✓ #2 resources/core/server/index.js · stop "))
+            // The server was told to stop, and had stopped, before the quiet period ended and the cycle began.
+            let lines = watch.log.lines
+            let change = try #require(lines.firstIndex { $0.contains("change: ") })
+            let signalled = try #require(lines.lastIndex { $0.contains("stopping server (SIGINT to process group") })
+            let shutdown = try #require(lines.lastIndex { $0.contains("Server shutdown") })
+            #expect(signalled < change && shutdown < change)
+            #expect(watch.log.serverStarts == 2)
+            await project.stopAndExpectNothingLeft(watch)
+        }
+    }
+
+    @Test("with a stage, the server keeps running until the stage has passed")
+    func stageRunsBeforeTheStop() async throws {
+        try await withProject { project in
+            project.writeConfig(watch: ["debounce": "\"300ms\""], reconnect: ["enabled": "false"],
+                extra: "[[stage]]\nname = \"build\"\ncommand = \"echo built-it\"\n")
+            let watch = try project.launch(["watch", "--verbose"])
+            #expect(await watch.log.wait(for: "✓ #1"))
+            project.append("resources/core/server/index.js", "// edit\n")
+            #expect(await watch.log.wait(for: "✓ #2"))
+            let lines = watch.log.lines
+            let built = try #require(lines.lastIndex { $0.contains("built-it") })
+            let signalled = try #require(lines.lastIndex { $0.contains("stopping server (SIGINT to process group") })
+            #expect(built < signalled)
+            #expect(watch.log.count(containing: "stopping the server while the changes settle") == 0)
+            await project.stopAndExpectNothingLeft(watch)
+        }
+    }
+
     @Test("a file in a folder created just before it restarts the server and is named")
     func newSubfolder() async throws {
         try await withProject { project in

@@ -7,15 +7,22 @@ public struct CycleScheduler: Sendable {
         public var debounce: Duration
         public var onBusy: BusyPolicy
         public var onCrash: CrashPolicy
+        /// Every change is a full restart with no stage before it, so the stop can begin at a burst's
+        /// first event: it overlaps the quiet period instead of following it.
+        public var stopsEarly: Bool
 
-        public init(debounce: Duration, onBusy: BusyPolicy, onCrash: CrashPolicy) {
+        public init(debounce: Duration, onBusy: BusyPolicy, onCrash: CrashPolicy, stopsEarly: Bool = false) {
             self.debounce = debounce
             self.onBusy = onBusy
             self.onCrash = onCrash
+            self.stopsEarly = stopsEarly
         }
 
         public init(_ config: Config) {
-            self.init(debounce: config.watch.debounce, onBusy: config.watch.onBusy, onCrash: config.server.onCrash)
+            self.init(
+                debounce: config.watch.debounce, onBusy: config.watch.onBusy, onCrash: config.server.onCrash,
+                // A stage could fail and must leave the last good server running; restart-resources never stops it.
+                stopsEarly: config.stages.isEmpty && config.server.onChange == .restart)
         }
     }
 
@@ -45,6 +52,8 @@ public struct CycleScheduler: Sendable {
         case startCycle(Int, CycleTrigger)
         /// Feed `.debounceTimerFired` at this instant.
         case wakeAt(ContinuousClock.Instant)
+        /// Begin stopping the server now; the next cycle's stop waits for this one and reports it.
+        case stopServerEarly
         /// Feed `.crashTimerFired` after this long; replaces one already set.
         case setCrashTimer(Duration)
         case cancelCrashTimer
@@ -67,6 +76,8 @@ public struct CycleScheduler: Sendable {
     public private(set) var settings: Settings
     private var debouncer: Debouncer
     private var timerArmed = false
+    /// The server was stopped at this burst's first event, so the burst must start it again.
+    private var stoppedEarly = false
     private var cycleNumber = 0
     /// The change set of the cycle in flight, or of one whose stages failed: merged into the next.
     private var carried: ChangeSet?
@@ -93,10 +104,18 @@ public struct CycleScheduler: Sendable {
             let deadline = debouncer.record(events, at: now)
             guard let deadline, !timerArmed else { return [] }
             timerArmed = true
+            if settings.stopsEarly, state == .idle, !stoppedEarly {
+                stoppedEarly = true
+                return [.stopServerEarly, .wakeAt(deadline)]
+            }
             return [.wakeAt(deadline)]
         case .debounceTimerFired:
             timerArmed = false
-            if let changes = debouncer.flush(at: now) { return changesArrived(changes) }
+            // After an early stop even a burst of net no-ops is a change: the server is down.
+            if let changes = debouncer.flush(at: now, evenIfNetNoOp: stoppedEarly) {
+                stoppedEarly = false
+                return changesArrived(changes)
+            }
             guard let deadline = debouncer.deadline else { return [] }
             timerArmed = true
             return [.wakeAt(deadline)]

@@ -80,6 +80,8 @@ public actor ServerSupervisor: ServerControl {
     private var lifecycle = ServerLifecycle()
     private var nextRunID = 1
     public private(set) var current: ServerRun?
+    /// A stop begun ahead of its cycle (`beginStop`), until a `stop()` claims it.
+    private var earlyStop: Task<ServerStop?, Never>?
 
     public init(
         console: Console, guardian: Guardian?, environment: [String: String] = ProcessInfo.processInfo.environment,
@@ -91,7 +93,8 @@ public actor ServerSupervisor: ServerControl {
         self.events = events
     }
 
-    public func isRunning() -> Bool { current != nil }
+    /// True until a stop begun early is claimed: the next plan still stops the server, and reports that stop.
+    public func isRunning() -> Bool { current != nil || earlyStop != nil }
 
     /// Starts the server; any previous one must have been stopped.
     public func start(settings: ServerSettings, hiding hidden: [String]) throws -> any ServerInstance {
@@ -119,7 +122,22 @@ public actor ServerSupervisor: ServerControl {
     }
 
     /// Stops the current server's whole process group: signal, timeout, SIGKILL. Nil if none ran.
+    /// After `beginStop`, waits for that stop and reports it.
     public func stop() async -> ServerStop? {
+        if let early = earlyStop {
+            earlyStop = nil
+            return await early.value
+        }
+        return await teardown()
+    }
+
+    /// Begins stopping the server without waiting; the next `stop()` waits for it.
+    public func beginStop() {
+        guard earlyStop == nil, current != nil else { return }
+        earlyStop = Task { await self.teardown() }
+    }
+
+    private func teardown() async -> ServerStop? {
         guard let run = current else { return nil }
         guard case .beginTeardown = lifecycle.stopRequested() else { return nil }
         console.say("stopping server (\(run.settings.stopSignal) to process group \(run.process.processGroup))", .debug)

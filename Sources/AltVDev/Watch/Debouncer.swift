@@ -48,12 +48,14 @@ public struct Debouncer: Sendable {
         return deadline
     }
 
-    /// The change set, if the quiet period has passed by `now`; pending state is cleared. Nil also
-    /// when everything in the burst was a net no-op (created, then removed again).
-    public mutating func flush(at now: ContinuousClock.Instant) -> ChangeSet? {
+    /// The change set, if the quiet period has passed by `now`; pending state is cleared. Net no-ops
+    /// (created, then removed again) are left out, and a burst of nothing else is nil, unless
+    /// `evenIfNetNoOp` (the server was stopped for this burst): then they are the change set.
+    public mutating func flush(at now: ContinuousClock.Instant, evenIfNetNoOp: Bool = false) -> ChangeSet? {
         guard let deadline, now >= deadline else { return nil }
         let netNoOps = createdInBurst.intersection(goneAtEnd)
-        let paths = netNoOps.isEmpty ? order : order.filter { !netNoOps.contains($0) }
+        var paths = netNoOps.isEmpty ? order : order.filter { !netNoOps.contains($0) }
+        if paths.isEmpty, evenIfNetNoOp { paths = order }
         let changes = ChangeSet(paths: paths, overflowed: overflowed, firstEventAt: firstEvent)
         order = []
         seen = []

@@ -246,4 +246,58 @@ struct CycleSchedulerTests {
         _ = scheduler.handle(saved("/p/src/a.ts"), at: at(10_000))
         #expect(cycles(scheduler.handle(.debounceTimerFired, at: at(10_100))).count == 1)
     }
+
+    @Test("with no stages and a full restart, the stop begins at a burst's first event and the start waits for quiet")
+    func stopsEarly() {
+        var settings = Self.settings()
+        settings.stopsEarly = true
+        var scheduler = idle(settings)
+        #expect(scheduler.handle(saved("/p/a.js"), at: at(10)) == [.stopServerEarly, .wakeAt(at(110))])
+        // Once per burst.
+        #expect(scheduler.handle(saved("/p/b.js"), at: at(50)) == [])
+        #expect(scheduler.handle(.debounceTimerFired, at: at(110)) == [.wakeAt(at(150))])
+        let effects = scheduler.handle(.debounceTimerFired, at: at(150))
+        #expect(changedPaths(effects) == ["/p/a.js", "/p/b.js"])
+        // The next burst stops early again.
+        _ = scheduler.handle(.cycleFinished(2, .completed), at: at(200))
+        #expect(scheduler.handle(saved("/p/a.js"), at: at(300)).first == .stopServerEarly)
+    }
+
+    @Test("an early stop is never asked for while a cycle runs, or without the setting")
+    func stopsEarlyOnlyWhenIdle() {
+        var settings = Self.settings()
+        settings.stopsEarly = true
+        var busy = CycleScheduler(settings: settings)
+        _ = busy.handle(.started, at: at(0))
+        #expect(busy.handle(saved("/p/a.js"), at: at(10)) == [.wakeAt(at(110))])
+        var plain = idle()
+        #expect(plain.handle(saved("/p/a.js"), at: at(10)) == [.wakeAt(at(110))])
+    }
+
+    @Test("after an early stop, a burst that was a net no-op still starts the server again")
+    func stopsEarlyNetNoOp() {
+        var settings = Self.settings()
+        settings.stopsEarly = true
+        var scheduler = idle(settings)
+        _ = scheduler.handle(.filesChanged([FileEvent(path: "/p/x.tmp", kind: .created)], duringStages: []), at: at(0))
+        _ = scheduler.handle(.filesChanged([FileEvent(path: "/p/x.tmp", kind: .removed)], duringStages: []), at: at(5))
+        #expect(changedPaths(scheduler.handle(.debounceTimerFired, at: at(105))) == ["/p/x.tmp"])
+        // With a real change beside them, net no-ops are left out as ever.
+        _ = scheduler.handle(.cycleFinished(2, .completed), at: at(200))
+        _ = scheduler.handle(.filesChanged([FileEvent(path: "/p/y.tmp", kind: .created)], duringStages: []), at: at(300))
+        _ = scheduler.handle(.filesChanged([FileEvent(path: "/p/y.tmp", kind: .removed)], duringStages: []), at: at(301))
+        _ = scheduler.handle(saved("/p/a.js"), at: at(302))
+        #expect(changedPaths(scheduler.handle(.debounceTimerFired, at: at(402))) == ["/p/a.js"])
+    }
+
+    @Test("the early stop is chosen from the config: no stages and on_change = restart")
+    func stopsEarlyFromConfig() throws {
+        let settings = { (server: String, stage: String) throws in
+            let source = "[server]\ncommand = [\"s\"]\n\(server)[watch]\npaths = [\"r\"]\n\(stage)"
+            return CycleScheduler.Settings(try ConfigLoader.parse(source: source, file: "/p/altv-dev.toml"))
+        }
+        #expect(try settings("", "").stopsEarly)
+        #expect(try !settings("on_change = \"restart-resources\"\n", "").stopsEarly)
+        #expect(try !settings("", "[[stage]]\nname = \"build\"\ncommand = \"true\"\n").stopsEarly)
+    }
 }
