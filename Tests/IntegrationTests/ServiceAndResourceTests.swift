@@ -300,7 +300,7 @@ struct TypeScriptExampleTests {
             // The type error's change set is carried into this cycle: tsc fails again, esbuild fails too.
             #expect(await watch.log.wait(for: "✗ #4 src/core/server/index.ts (+1 more) · build failed"))
             let saved = try String(contentsOfFile: project.path("example/altv-dev.toml"), encoding: .utf8)
-            project.write("example/altv-dev.toml", saved.replacingOccurrences(of: "debounce = \"100ms\"", with: "debounce = 100ms"))
+            project.write("example/altv-dev.toml", saved.replacingOccurrences(of: "debounce = \"30ms\"", with: "debounce = 30ms"))
             #expect(await watch.log.wait(for: "config not applied"))
             await project.stopAndExpectNothingLeft(watch)
             try checkTaskMatchers(watch.log.lines, project: project)

@@ -274,7 +274,7 @@ struct ConfigSchema {
         return WatchSettings(
             paths: paths.map { FilePath.resolve($0, against: directory) },
             ignore: p.attempt(nil) { () throws(ConfigError) in try table.stringArray("ignore") } ?? ["node_modules/", "*.log"],
-            debounce: p.attempt(nil) { () throws(ConfigError) in try table.duration("debounce") } ?? .milliseconds(100),
+            debounce: p.attempt(nil) { () throws(ConfigError) in try table.duration("debounce") } ?? .milliseconds(30),
             onBusy: p.attempt(.restart) { () throws(ConfigError) in try table.choice("on_busy", default: BusyPolicy.restart) },
             backend: p.attempt(.auto) { () throws(ConfigError) in try table.choice("backend", default: WatchBackend.auto) },
             pollInterval: p.attempt(nil) { () throws(ConfigError) in

@@ -91,7 +91,7 @@ public struct ProjectScaffold {
         lines.append("paths = [\".\"]")
         lines.append("# gitignore syntax; editor swap files and .git/ are always ignored. cache/ is the server's own.")
         lines.append("ignore = [\"node_modules/\", \"*.log\", \"cache/\"]")
-        lines.append("debounce = \"100ms\"")
+        lines.append("debounce = \"30ms\"")
         if found.typeScript && found.buildScript == nil && found.typeScriptResources.isEmpty {
             lines.append("# tsconfig.json found but no build script: add a [[stage]] that compiles your sources into resources/.")
         }

@@ -27,7 +27,7 @@ struct ConfigLoaderTests {
         #expect(config.server.stopTimeout == .seconds(10))
         #expect(config.watch.paths == ["/project/resources"])
         #expect(config.watch.ignore == ["node_modules/", "*.log"])
-        #expect(config.watch.debounce == .milliseconds(100))
+        #expect(config.watch.debounce == .milliseconds(30))
         #expect(config.reconnect.enabled)
         #expect(config.reconnect.url == "http://127.0.0.1:9223")
         #expect(config.reconnect.password == nil)
