@@ -17,6 +17,11 @@ public struct Redactor: Sendable {
 
     public var isEmpty: Bool { secrets.isEmpty }
 
+    /// False only when no secret occurs anywhere in `bytes`: then they pass as they are.
+    public func mayMask(in bytes: UnsafeRawBufferPointer) -> Bool {
+        secrets.contains { ReadyMatcher.find($0, in: bytes) }
+    }
+
     /// The warning to give once when a password is too short to be masked.
     public static func weakSecretWarning(_ secret: Secret?) -> String? {
         guard let secret, !secret.value.isEmpty, secret.value.utf8.count < minimumLength else { return nil }

@@ -7,6 +7,8 @@ public protocol LineHandler: AnyObject, Sendable {
     func handle(line: UnsafeRawBufferPointer)
     /// One read's bytes, before its lines are handed over one by one (a chance to look at all of them at once).
     func startOfChunk(_ chunk: UnsafeRawBufferPointer)
+    /// Every complete line of one read together, each ending in `\n`; false to have them one by one instead.
+    func handle(lines: UnsafeRawBufferPointer) -> Bool
     /// The end of one read: a good moment to write out what was batched.
     func endOfChunk()
     /// End of file: the child closed its output.
@@ -15,6 +17,7 @@ public protocol LineHandler: AnyObject, Sendable {
 
 extension LineHandler {
     public func startOfChunk(_ chunk: UnsafeRawBufferPointer) {}
+    public func handle(lines: UnsafeRawBufferPointer) -> Bool { false }
 }
 
 /// Reads a descriptor on a dedicated thread and splits it into lines, with bounded memory.
@@ -49,6 +52,12 @@ public enum OutputPump {
             var lineStart = 0
             var index = pending
             let base = buffer.baseAddress!
+            if let last = lastNewline(in: UnsafeRawBufferPointer(rebasing: buffer[pending..<end])),
+                handler.handle(lines: UnsafeRawBufferPointer(rebasing: buffer[0...(pending + last)]))
+            {
+                lineStart = pending + last + 1
+                index = end
+            }
             // memchr finds each newline at C speed; this loop runs once per line, not per byte.
             while index < end, let found = memchr(base + index, 0x0A, end - index) {
                 let newline = base.distance(to: found)
@@ -74,6 +83,11 @@ public enum OutputPump {
         }
         if pending > 0 { handler.handle(line: UnsafeRawBufferPointer(rebasing: buffer[0..<pending])) }
         handler.endOfChunk()
+    }
+
+    /// From the end: only the unfinished last line is looked at (memrchr is not in Swift's Glibc).
+    static func lastNewline(in bytes: UnsafeRawBufferPointer) -> Int? {
+        bytes.lastIndex(of: 0x0A)
     }
 
     /// Whether the descriptor becomes readable (data or end of file) within `milliseconds`.

@@ -56,6 +56,40 @@ public final class ServerOutput: LineHandler, @unchecked Sendable {
 
     private static let resourceWord = Array("resource ".utf8)
 
+    /// The whole read at once when no line in it needs a look of its own (no ready or resource line
+    /// can be in it, no secret, no `\r`, no line already prefixed): prefixes copied in with memcpy,
+    /// no work per byte. This is what keeps a flood of output at disk speed.
+    public func handle(lines: UnsafeRawBufferPointer) -> Bool {
+        guard readySeen || matcher == nil || (!chunkMayBeReady && !chunkMayNameResource),
+            listenerCount.load(ordering: .relaxed) == 0, let base = lines.baseAddress,
+            memchr(base, 0x0D, lines.count) == nil, !ReadyMatcher.find(ownPrefix, in: lines), !redactor.mayMask(in: lines)
+        else { return false }
+        var count = 0
+        var cursor = base
+        let end = base + lines.count
+        while cursor < end, let newline = memchr(cursor, 0x0A, cursor.distance(to: end)) {
+            count += 1
+            cursor = UnsafeRawPointer(newline) + 1
+        }
+        let size = lines.count + count * prefix.count
+        let prefixed = [UInt8](unsafeUninitializedCapacity: size) { out, written in
+            var to = UnsafeMutableRawPointer(out.baseAddress!)
+            var from = base
+            prefix.withUnsafeBytes { prefix in
+                while from < end, let newline = memchr(from, 0x0A, from.distance(to: end)) {
+                    let length = from.distance(to: UnsafeRawPointer(newline)) + 1
+                    to.copyMemory(from: prefix.baseAddress!, byteCount: prefix.count)
+                    (to + prefix.count).copyMemory(from: from, byteCount: length)
+                    to += prefix.count + length
+                    from += length
+                }
+            }
+            written = size
+        }
+        if batch.isEmpty { batch = prefixed } else { batch.append(contentsOf: prefixed) }
+        return true
+    }
+
     public func handle(line: UnsafeRawBufferPointer) {
         batch.append(contentsOf: prefix)
         let ownPrefixed = line.count >= ownPrefix.count && memcmp(line.baseAddress!, ownPrefix, ownPrefix.count) == 0

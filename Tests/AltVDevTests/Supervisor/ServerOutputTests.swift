@@ -26,4 +26,48 @@ struct ServerOutputTests {
         #expect(shown(["[client] listening", "plain", "[client]x", "[other] y"], name: "client")
             == "[client] listening\n[client] plain\n[client] [client]x\n[client] [other] y\n")
     }
+
+    @Test("a flood through the pump: whole reads of plain lines and line-by-line reads give the same lines as the rules say")
+    func floodKeepsEveryRule() async throws {
+        // The input: mostly plain lines (taken a read at a time), with a ready line, a secret, a
+        // carriage return and lines already prefixed among them (each makes its read go line by line).
+        var input = "", expected = ""
+        func add(_ printed: String, _ shown: String) {
+            input += printed
+            expected += shown
+        }
+        for i in 0..<40_000 {
+            switch i % 5_000 {
+            case 1_234: add("pw=Secret123 x\n", "[server] pw=\(Redactor.mask) x\n")
+            case 2_345: add("Secret1234 kept\r\n", "[server] Secret1234 kept\n")
+            case 3_456: add("[server] own \(i)\n", "[server] own \(i)\n")
+            default: add("line \(i) of the flood\n", "[server] line \(i) of the flood\n")
+            }
+            if i == 17_000 { add("Server started\n", "[server] Server started\n") }
+        }
+        add("last without newline", "[server] last without newline\n")
+        let source = try temporaryFile(input), sink = try temporaryFile("")
+        defer { close(source); close(sink) }
+        let console = Console(descriptor: sink, colors: false)
+        console.setSecrets(["Secret123"])
+        let output = ServerOutput(console: console, name: "server", matcher: try ReadyMatcher(pattern: "Server started"))
+        OutputPump.pump(descriptor: source, handler: output)
+        #expect(output.ready.current != nil)
+        lseek(sink, 0, SEEK_SET)
+        var written: [UInt8] = [], buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while case let count = read(sink, &buffer, buffer.count), count > 0 { written += buffer.prefix(count) }
+        let shown = String(decoding: written, as: UTF8.self)
+        #expect(shown.count == expected.count)
+        #expect(shown == expected)
+    }
+
+    func temporaryFile(_ content: String) throws -> Int32 {
+        var template = Array("/tmp/altv-dev-output-XXXXXX".utf8CString)
+        let descriptor = mkstemp(&template)
+        try #require(descriptor >= 0)
+        unlink(template)
+        _ = content.utf8CString.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count - 1) }
+        lseek(descriptor, 0, SEEK_SET)
+        return descriptor
+    }
 }
