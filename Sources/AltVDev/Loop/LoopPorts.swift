@@ -13,6 +13,8 @@ public protocol ServerInstance: Sendable {
     func waitUntilReady(timeout: Duration) async -> ServerRun.ReadyOutcome
     /// Nil if cancelled, or if `deadline` passed first.
     func waitForExit(until deadline: ContinuousClock.Instant?) async -> ExitStatus?
+    /// Returns when the ready line is seen: true; false if cancelled first.
+    func waitForReadyLine() async -> Bool
 }
 
 /// How a server stop went.
@@ -80,6 +82,20 @@ public enum ReconnectResult: Equatable, Sendable {
     case cancelled
 }
 
+/// `GET /status` sent the moment a server's ready line is seen; nil if it never was.
+public typealias StatusPrefetch = Task<Result<ClientStatus, EndpointError>?, Never>
+
 public protocol ClientReconnecting: Sendable {
     func reconnect(_ settings: ReconnectSettings) async -> ReconnectResult
+    /// Asks the client's status as soon as `server` prints its ready line, ahead of the cycle's bookkeeping.
+    func prefetchStatus(_ settings: ReconnectSettings, whenReady server: any ServerInstance) -> StatusPrefetch?
+    /// The reconnect flow, its first status taken from `prefetched` when that has one.
+    func reconnect(_ settings: ReconnectSettings, prefetched: StatusPrefetch?) async -> ReconnectResult
+}
+
+extension ClientReconnecting {
+    public func prefetchStatus(_ settings: ReconnectSettings, whenReady server: any ServerInstance) -> StatusPrefetch? { nil }
+    public func reconnect(_ settings: ReconnectSettings, prefetched: StatusPrefetch?) async -> ReconnectResult {
+        await reconnect(settings)
+    }
 }

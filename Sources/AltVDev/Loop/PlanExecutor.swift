@@ -30,6 +30,7 @@ public struct PlanExecutor: Sendable {
         var report: CycleReport
         var instance: (any ServerInstance)?
         var resourcesWritten: [String] = []
+        var statusPrefetch: StatusPrefetch?
 
         /// Where a step leaves the cycle: go on, or end it now.
         enum Step { case next, end(CycleOutcome) }
@@ -38,6 +39,7 @@ public struct PlanExecutor: Sendable {
     public func run(_ plan: Plan, cycle number: Int, trigger description: String) async -> CycleOutcome {
         var run = Run(number: number, plan: plan, report: CycleReport(number: number, trigger: description))
         let outcome = await perform(&run)
+        run.statusPrefetch?.cancel()
         emit(.cycleFinished(cycle: number, outcome: outcome, report: run.report))
         return outcome
     }
@@ -138,6 +140,9 @@ public struct PlanExecutor: Sendable {
         do {
             let instance = try await server.start(settings: settings, hiding: [run.plan.settings.reconnect.passwordEnv])
             run.instance = instance
+            if run.plan.actions.contains(.reconnectClient) {
+                run.statusPrefetch = client.prefetchStatus(run.plan.settings.reconnect, whenReady: instance)
+            }
             emit(.serverStarted(cycle: run.number, pid: instance.pid))
             return .next
         } catch {
@@ -177,7 +182,7 @@ public struct PlanExecutor: Sendable {
     }
 
     private func reconnect(_ run: inout Run) async -> Run.Step {
-        switch await reconnectUnlessExited(run.instance, run.plan.settings.reconnect) {
+        switch await reconnectUnlessExited(run.instance, run.plan.settings.reconnect, prefetched: run.statusPrefetch) {
         case .reconnected(let was, let after)?:
             run.report.reconnect = after
             emit(.clientReconnected(cycle: run.number, was: was, duration: after))
@@ -201,12 +206,14 @@ public struct PlanExecutor: Sendable {
     }
 
     /// The reconnect flow, abandoned (nil) the moment the server it would reconnect to exits.
-    private func reconnectUnlessExited(_ instance: (any ServerInstance)?, _ settings: ReconnectSettings) async -> ReconnectResult? {
-        guard let instance else { return await client.reconnect(settings) }
+    private func reconnectUnlessExited(
+        _ instance: (any ServerInstance)?, _ settings: ReconnectSettings, prefetched: StatusPrefetch?
+    ) async -> ReconnectResult? {
+        guard let instance else { return await client.reconnect(settings, prefetched: prefetched) }
         if instance.exitStatus != nil { return nil }
         let client = self.client
         return await withTaskGroup(of: ReconnectResult?.self) { race in
-            race.addTask { await client.reconnect(settings) }
+            race.addTask { await client.reconnect(settings, prefetched: prefetched) }
             race.addTask { _ = await instance.waitForExit(until: nil); return nil }
             let first = await race.next() ?? nil
             race.cancelAll()

@@ -28,13 +28,33 @@ public actor ClientReconnector: ClientReconnecting {
     }
 
     public func reconnect(_ settings: ReconnectSettings) async -> ReconnectResult {
+        await reconnect(settings, prefetched: nil)
+    }
+
+    /// Runs on the HTTP thread: the ready line wakes it there, and the GET goes out without another hop.
+    nonisolated public func prefetchStatus(_ settings: ReconnectSettings, whenReady server: any ServerInstance) -> StatusPrefetch? {
+        Task(executorPreference: HTTPEventLoop.executor) {
+            let endpoint = await self.endpoint(for: settings)
+            guard await server.waitForReadyLine(), !Task.isCancelled else { return nil }
+            do throws(EndpointError) {
+                return .success(try await endpoint.status())
+            } catch {
+                return .failure(error)
+            }
+        }
+    }
+
+    public func reconnect(_ settings: ReconnectSettings, prefetched: StatusPrefetch?) async -> ReconnectResult {
+        let endpoint = endpoint(for: settings)
         let flow = ReconnectFlow(
-            endpoint: endpoint(for: settings), password: settings.password, retryInterval: settings.retryInterval,
+            endpoint: prefetched.map { PrefetchedEndpoint(endpoint, first: $0) } ?? endpoint,
+            password: settings.password, retryInterval: settings.retryInterval,
             timeout: settings.timeout, clock: ContinuousClock())
         let hintGiven = self.hintGiven
         let emit = self.emit
         var unreachable = false
-        let outcome = await flow.run { progress in
+        let outcome = await withTaskExecutorPreference(HTTPEventLoop.executor) {
+            await flow.run { progress in
             switch progress {
             case .unreachable(let error):
                 unreachable = true
@@ -46,6 +66,7 @@ public actor ClientReconnector: ClientReconnecting {
                 emit(.note("game client is \(status); waiting for MAIN_MENU or IN_GAME", .info))
             case .sendingReconnect(let status):
                 emit(.note("game client is \(status): sending POST /reconnect", .debug))
+            }
             }
         }
         // A flow cancelled by a newer change learned nothing about the client: the hint state stays.
@@ -80,4 +101,28 @@ public actor ClientReconnector: ClientReconnecting {
         `debug = true` is set in the client's altv.toml and in server.toml, and that [reconnect] url is right; \
         or set [reconnect] enabled = false to stop trying
         """
+}
+
+/// The endpoint, with its first `/status` answer already asked for (at the ready line).
+struct PrefetchedEndpoint: DebugEndpoint {
+    let base: any DebugEndpoint
+    let first: StatusPrefetch
+    private let used = OnceFlag()
+
+    init(_ base: any DebugEndpoint, first: StatusPrefetch) {
+        self.base = base
+        self.first = first
+    }
+
+    func status() async throws(EndpointError) -> ClientStatus {
+        if !used.isSet {
+            used.set()
+            if let answer = await first.value { return try answer.get() }
+        }
+        return try await base.status()
+    }
+
+    func reconnect(password: Secret?) async throws(EndpointError) {
+        try await base.reconnect(password: password)
+    }
 }

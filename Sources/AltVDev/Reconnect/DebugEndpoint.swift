@@ -64,16 +64,7 @@ public struct HTTPDebugEndpoint: DebugEndpoint {
         let timeout = requestTimeout
         let answer: (status: Int, body: [UInt8])
         do {
-            answer = try await withThrowingTaskGroup(of: (status: Int, body: [UInt8])?.self) { race in
-                race.addTask { try await Self.exchange(method, target, path, body, timeout: timeout) }
-                race.addTask {
-                    try await Task.sleep(for: timeout)
-                    return nil
-                }
-                defer { race.cancelAll() }
-                guard let first = try await race.next(), let answer = first else { throw EndpointError.timedOut }
-                return answer
-            }
+            answer = try await Self.exchange(method, target, path, body, timeout: timeout)
         } catch {
             throw Self.endpointError(error)
         }
@@ -94,7 +85,32 @@ public struct HTTPDebugEndpoint: DebugEndpoint {
                     return try NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>(wrappingChannelSynchronously: channel)
                 }
             }
-        return try await channel.executeThenClose { inbound, outbound in
+        // The whole exchange within `timeout`: past it the channel is closed, which ends the wait below.
+        let timedOut = OnceFlag()
+        let deadline = channel.channel.eventLoop.scheduleTask(in: .nanoseconds(Int64(timeout.milliseconds) * 1_000_000)) {
+            timedOut.set()
+            channel.channel.close(promise: nil)
+        }
+        defer { deadline.cancel() }
+        // Cancelling the flow (a newer change) closes the connection the same way.
+        return try await withTaskCancellationHandler {
+            do {
+                return try await exchange(on: channel, method, target, path, body)
+            } catch {
+                if timedOut.isSet { throw EndpointError.timedOut }
+                if Task.isCancelled { throw CancellationError() }
+                throw error
+            }
+        } onCancel: {
+            channel.channel.close(promise: nil)
+        }
+    }
+
+    private static func exchange(
+        on channel: NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>, _ method: HTTPMethod, _ target: HTTPTarget,
+        _ path: String, _ body: [UInt8]
+    ) async throws -> (status: Int, body: [UInt8]) {
+        try await channel.executeThenClose { inbound, outbound in
             var head = HTTPRequestHead(version: .http1_1, method: method, uri: target.path + path)
             head.headers.add(name: "Host", value: target.hostHeader)
             head.headers.add(name: "Content-Type", value: "text/plain; charset=utf-8")
@@ -132,6 +148,23 @@ public struct HTTPDebugEndpoint: DebugEndpoint {
 /// One event-loop thread for the loop's few HTTP requests, made on first use.
 enum HTTPEventLoop {
     static let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+    /// Runs a task's jobs on that thread: the reconnect flow awaits its answers there, so a
+    /// `/status` answer leads to the POST without a hop to another thread and back.
+    static let executor = EventLoopExecutor(group.next())
+}
+
+/// An event loop as a Swift task executor (this NIO has none of its own).
+final class EventLoopExecutor: TaskExecutor {
+    let loop: any EventLoop
+
+    init(_ loop: any EventLoop) {
+        self.loop = loop
+    }
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        loop.execute { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
+    }
 }
 
 /// Where an `http://host:port/path` URL (already checked by `EndpointAddress`) points.

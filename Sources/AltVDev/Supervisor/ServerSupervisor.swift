@@ -23,6 +23,10 @@ public final class ServerRun: ServerInstance {
     public var readyAt: ContinuousClock.Instant? { output.ready.current }
     public var failedResourcesAtStart: [String] { output.resourcesFailedAtStart }
 
+    public func waitForReadyLine() async -> Bool {
+        await output.ready.wait() != nil
+    }
+
     public func waitForExit(until deadline: ContinuousClock.Instant?) async -> ExitStatus? {
         guard let deadline else { return await process.exit.wait() }
         return await process.exit.wait(until: deadline)

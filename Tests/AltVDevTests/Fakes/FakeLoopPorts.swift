@@ -49,6 +49,10 @@ final class FakeInstance: ServerInstance {
         }
     }
 
+    func waitForReadyLine() async -> Bool {
+        await ready.wait() != nil
+    }
+
     func waitForExit(until deadline: ContinuousClock.Instant?) async -> ExitStatus? {
         guard let deadline else { return await exit.wait() }
         return await exit.wait(until: deadline)
@@ -133,6 +137,24 @@ struct FakeClient: ClientReconnecting {
     var result: ReconnectResult = .reconnected(was: "IN_GAME", after: .milliseconds(7))
     /// How long the flow takes before it answers.
     var delay: Duration = .zero
+
+    /// With a log, status is asked at the ready line, and the flow says what it was handed.
+    var prefetches: CallLog?
+
+    func prefetchStatus(_ settings: ReconnectSettings, whenReady server: any ServerInstance) -> StatusPrefetch? {
+        guard let prefetches else { return nil }
+        prefetches.add("asked")
+        return Task {
+            guard await server.waitForReadyLine() else { return nil }
+            prefetches.add("sent at ready")
+            return .success(.mainMenu)
+        }
+    }
+
+    func reconnect(_ settings: ReconnectSettings, prefetched: StatusPrefetch?) async -> ReconnectResult {
+        if let prefetched, let answer = await prefetched.value { prefetches?.add("flow got \((try? answer.get()).map { "\($0)" } ?? "an error")") }
+        return await reconnect(settings)
+    }
 
     func reconnect(_ settings: ReconnectSettings) async -> ReconnectResult {
         log.add("reconnect")
