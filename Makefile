@@ -7,10 +7,12 @@ demo:
 test:
 	scripts/test
 
-# Benchmarks against the peer tools (not run by CI): builds a release binary, installs the peers.
+# Benchmarks against the peer tools (not run by CI): builds a release binary (and the static one
+# `make dist` ships, for its memory), installs the peers.
 bench:
 	scripts/ensure-deps
 	swift build -c release --product altv-dev
+	swift build -c release --static-swift-stdlib --product altv-dev --scratch-path .build/static
 	python3 bench/run.py
 
 # libFuzzer + AddressSanitizer on the TOML parser (not run by CI): make fuzz FUZZ_SECONDS=3600

@@ -19,7 +19,14 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ALTV_DEV = os.path.join(ROOT, ".build", "release", "altv-dev")
-SAVES = int(os.environ.get("BENCH_SAVES", "200"))
+# The binary `make dist` ships (static Swift runtime): measured for memory beside the dynamic build.
+ALTV_DEV_STATIC = os.path.join(ROOT, ".build", "static", "release", "altv-dev")
+SAVES = int(os.environ.get("BENCH_SAVES", "100"))
+RUNS = int(os.environ.get("BENCH_RUNS", "3"))
+# Every tool gets this long after each restart before the next save: entr and watchmedo drop a
+# save that lands while they restart, which says nothing about how fast they are.
+SETTLE = float(os.environ.get("BENCH_SETTLE", "0.3"))
+MISSED_AFTER = 3.0
 RECONNECTS = int(os.environ.get("BENCH_RECONNECTS", "100"))
 IDLE_SECONDS = int(os.environ.get("BENCH_IDLE_SECONDS", "30"))
 FLOOD_BYTES = int(os.environ.get("BENCH_FLOOD_MB", "500")) * 1024 * 1024
@@ -88,7 +95,7 @@ def stop(process):
 class Project:
     """A folder with resources/, the trivial server and an altv-dev.toml."""
 
-    def __init__(self, base, name, debounce="100ms", reconnect_url=None, server_command=None, watch_extra=""):
+    def __init__(self, base, name, debounce=None, reconnect_url=None, server_command=None, watch_extra=""):
         self.dir = os.path.join(base, name)
         os.makedirs(os.path.join(self.dir, "resources", "core"), exist_ok=True)
         self.file = os.path.join(self.dir, "resources", "core", "index.js")
@@ -100,7 +107,7 @@ class Project:
         reconnect = f'url = "{reconnect_url}"\nretry_interval = "10ms"\ntimeout = "10s"' if reconnect_url else "enabled = false"
         with open(os.path.join(self.dir, "altv-dev.toml"), "w") as f:
             f.write(f'[server]\ncommand = {command}\nstop_signal = "SIGTERM"\nport = 1\n\n'
-                    f'[watch]\npaths = ["resources"]\ndebounce = "{debounce}"\n{watch_extra}\n[reconnect]\n{reconnect}\n')
+                    f'[watch]\npaths = ["resources"]\n' + (f'debounce = "{debounce}"\n' if debounce else "") + f'{watch_extra}\n[reconnect]\n{reconnect}\n')
 
     def env(self):
         return dict(os.environ, BENCH_STARTS=self.starts, NO_COLOR="1")
@@ -112,34 +119,60 @@ def tools(project):
     return {
         "inotifywait loop (floor)": ["bash", "-c", f'"{server}" & p=$!; while inotifywait -qq -r -e close_write,moved_to,create,delete "{res}"; do kill $p; wait $p; "{server}" & p=$!; done'],
         "entr -r": ["bash", "-c", f'find "{res}" -type f | entr -rn "{server}"'],
-        "reflex -s": ["reflex", "-s", "-d", "none", "-r", ".*", "--", server],
-        "watchmedo auto-restart": ["watchmedo", "auto-restart", "-d", res, "-R", "--patterns=*", "--debounce-interval", "0", "--signal", "SIGTERM", "--", server],
+        # Only resources/: reflex watches its working folder, where the server writes starts.log.
+        "reflex -s": ["reflex", "-s", "-d", "none", "-r", "^resources/", "--", server],
+        # No --patterns: with watchdog 7.1, --patterns='*' matches no file in a subfolder, so a save to
+        # resources/core/index.js never restarts (by hand: `watchmedo auto-restart -d res -R --patterns='*'
+        # -- server`, then `echo >> res/sub/b.js`: no restart; `echo >> res/b.js`: a restart).
+        "watchmedo auto-restart": ["watchmedo", "auto-restart", "-d", res, "-R", "--debounce-interval", "0", "--signal", "SIGTERM", "--", server],
         "watchfiles": ["watchfiles", "--filter", "all", "--sigint-timeout", "1", server, res],
     }
 
 
-def save_to_running(name, argv, project):
-    """Save → new server's first instruction, over SAVES saves."""
+def save_to_running(name, argv, project, saves=None):
+    """Save → new server's first instruction. Each tool first shows it watches (a probe save that
+    restarts the server, not counted), then gets SETTLE after every restart. Returns the samples,
+    the saves that gave no restart within MISSED_AFTER, the restarts beyond one per save, and a problem."""
+    saves = saves or SAVES
     process = subprocess.Popen(argv, cwd=project.dir, env=project.env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
         if not wait_for(lambda: line_count(project.starts) >= 1, 30, 0.01):
-            return None, "did not start the server"
-        time.sleep(1.0)  # let watchers finish setting up (no common readiness signal)
-        samples = []
-        for i in range(SAVES):
+            return [], saves, 0, "did not start the server"
+        if not any(_probe_save(project) for _ in range(10)):
+            return [], saves, 0, "no restart after 10 probe saves, 3 s apart"
+        time.sleep(SETTLE)
+        samples, missed, extra = [], 0, 0
+        for i in range(saves):
             before = line_count(project.starts)
             t0 = time.time_ns()
             with open(project.file, "a") as f:
                 f.write(f"// save {i}\n")
-            if not wait_for(lambda: line_count(project.starts) > before, 10):
-                return samples, f"no restart after save {i}"
+            if not wait_for(lambda: line_count(project.starts) > before, MISSED_AFTER):
+                missed += 1
+                continue
             with open(project.starts) as f:
-                started = int(f.read().split()[-1])
-            samples.append(started - t0)
-            time.sleep(0.02)
-        return samples, None
+                started = [int(x) for x in f.read().split()][before:]
+            samples.append(started[0] - t0)
+            time.sleep(SETTLE)
+            extra += max(0, line_count(project.starts) - before - 1)
+        return samples, missed, extra, None
     finally:
         stop(process)
+
+
+def _probe_save(project):
+    before = line_count(project.starts)
+    with open(project.file, "a") as f:
+        f.write("// probe\n")
+    return wait_for(lambda: line_count(project.starts) > before, MISSED_AFTER)
+
+
+def median_of_runs(values):
+    """The median of per-run figures, and their spread as min–max."""
+    values = [v for v in values if v == v]
+    if not values:
+        return float("nan"), float("nan"), float("nan")
+    return statistics.median(values), min(values), max(values)
 
 
 class ClientSim(http.server.BaseHTTPRequestHandler):
@@ -164,11 +197,11 @@ class ClientSim(http.server.BaseHTTPRequestHandler):
         pass
 
 
-def ready_to_post(base, port):
+def ready_to_post(base, port, run=0):
     """Ready line printed → POST /reconnect received: altv-dev, and grep -m1 | curl as the floor."""
     url = f"http://127.0.0.1:{port}"
     results = {}
-    project = Project(base, "reconnect", reconnect_url=url)
+    project = Project(base, f"reconnect-{run}", reconnect_url=url)
     output = os.path.join(project.dir, "out.log")
     ClientSim.posts = []
     with open(output, "w") as out:
@@ -238,13 +271,14 @@ def cold_start_and_idle(tree):
     res = os.path.join(tree, "resources")
     runs = {
         "altv-dev": ([ALTV_DEV, "watch", "--verbose"], "debug: watching", "stdout"),
+        "altv-dev, static (as `make dist` ships it)": ([ALTV_DEV_STATIC, "watch", "--verbose"], "debug: watching", "stdout"),
         "inotifywait -r": (["inotifywait", "-m", "-r", "-q", "--exclude", "node_modules", res], "Watches established", "stderr"),
         "watchmedo auto-restart": (["watchmedo", "auto-restart", "-d", res, "-R", "--ignore-patterns=*/node_modules/*", "--", "sleep", "100000"], None, None),
         "watchfiles": (["watchfiles", "--filter", "default", "sleep 100000", res], None, None),
     }
     results = {}
     for name, (argv, marker, stream) in runs.items():
-        if not shutil.which(argv[0]):
+        if not shutil.which(argv[0]) and not os.access(argv[0], os.X_OK):
             notes.append(f"{name}: not installed, skipped")
             continue
         sh("sync; echo 3 > /proc/sys/vm/drop_caches 2>/dev/null", check=False)
@@ -291,6 +325,8 @@ def throughput(base):
     # The output path's time: until the flood's last line is through (the cycle's verdict comes 250 ms later).
     wait_for(lambda: b"FLOOD-DONE\n" in tail(output), 600, 0.01)
     through = time.monotonic() - t0
+    global throughput_cpu
+    throughput_cpu = cpu_ticks(process.pid) / os.sysconf("SC_CLK_TCK")
     wait_for(lambda: b"\xe2\x9c\x93 #1" in tail(output), 600, 0.05)
     peak = peak_rss_mb(process.pid)
     stop(process)
@@ -311,37 +347,57 @@ def peak_rss_mb(pid):
     return float("nan")
 
 
-def storm(base, name, argv_for):
-    """10,000 writes within one second over 100 files: how many restarts, and when the last began."""
-    project = Project(base, "storm-" + name.split()[0])
-    argv = argv_for(project)
-    process = subprocess.Popen(argv, cwd=project.dir, env=project.env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+def storm(base, name, argv_for, kind="storm"):
+    """A burst, its files made before the tool starts (entr watches only the files it is given):
+    "storm" 10,000 writes spread over one second to 100 files; "saves" 40 files saved back to back;
+    "checkout" a `git checkout` that rewrites 500 files. How many restarts, and when the last began."""
+    project = Project(base, "burst-" + "".join(c for c in name if c.isalnum() or c == "-"))
+    core = os.path.join(project.dir, "resources", "core")
+    count = {"storm": 100, "saves": 40, "checkout": 500}[kind]
+    files = [os.path.join(core, f"b{i}.js") for i in range(count)]
+    for path in files:
+        with open(path, "w") as f:
+            f.write("// base\n")
+    if kind == "checkout":
+        git = f"git -C {project.dir} -c user.email=b@e -c user.name=bench"
+        sh(f"{git} init -q && {git} add -A && {git} commit -qm base && {git} checkout -qb other", check=True)
+        for path in files:
+            with open(path, "w") as f:
+                f.write("// other branch\n")
+        sh(f"{git} commit -qam other && {git} checkout -q -", check=True)
+    process = subprocess.Popen(argv_for(project), cwd=project.dir, env=project.env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
-        if not wait_for(lambda: line_count(project.starts) >= 1, 30, 0.01):
+        if not wait_for(lambda: line_count(project.starts) >= 1, 30, 0.01) or not any(_probe_save(project) for _ in range(10)):
             return None
-        time.sleep(1.0)
+        time.sleep(SETTLE)
         before = line_count(project.starts)
-        files = [os.path.join(project.dir, "resources", "core", f"s{i}.js") for i in range(100)]
         t0 = time.time_ns()
-        for i in range(10_000):
-            with open(files[i % 100], "a") as f:
-                f.write("x")
-            target = t0 + (i + 1) * 100_000  # spread over one second
-            while time.time_ns() < target:
-                pass
-        storm_end = time.time_ns()
-        time.sleep(5)
+        if kind == "storm":
+            for i in range(10_000):
+                with open(files[i % 100], "a") as f:
+                    f.write("x")
+                target = t0 + (i + 1) * 100_000  # spread over one second
+                while time.time_ns() < target:
+                    pass
+        elif kind == "saves":
+            for path in files:
+                with open(path, "a") as f:
+                    f.write("// saved\n")
+        else:
+            sh(f"git -C {project.dir} checkout -q other", check=True)
+        burst_end = time.time_ns()
+        time.sleep(3)
         starts = [int(x) for x in open(project.starts).read().split()][before:]
-        return len(starts), ((starts[-1] - t0) / 1e6 if starts else None), (storm_end - t0) / 1e6
+        return len(starts), ((starts[-1] - t0) / 1e6 if starts else None), (burst_end - t0) / 1e6
     finally:
         stop(process)
 
 
-POLL_SECONDS = int(os.environ.get("BENCH_POLL_SECONDS", "60"))
+POLL_SECONDS = int(os.environ.get("BENCH_POLL_SECONDS", "20"))
 POLL_SAVES = int(os.environ.get("BENCH_POLL_SAVES", "40"))
 
 
-def polling(work, base):
+def polling(work, base, saves=True):
     """Polling where inotify is blind: the 10k-folder tree swept every 500 ms by altv-dev
     (backend = "poll"), watchfiles (force_polling) and watchdog's polling observer; CPU and memory
     over POLL_SECONDS, then save → restart with altv-dev's poll backend on a small project."""
@@ -374,11 +430,12 @@ def polling(work, base):
         ticks = cpu_ticks(process.pid) + sum(cpu_ticks(c) for c in children(process.pid)) - start
         results[name] = (ticks, rss_mb(process.pid))
         stop(process)
+    if not saves:
+        return results, []
     project = Project(base, "poll-save", watch_extra='backend = "poll"\npoll_interval = "500ms"\n')
-    global SAVES
-    saved, SAVES = SAVES, POLL_SAVES
-    samples, problem = save_to_running("altv-dev poll", [ALTV_DEV, "watch"], project)
-    SAVES = saved
+    samples, missed, _, problem = save_to_running("altv-dev poll", [ALTV_DEV, "watch"], project, saves=POLL_SAVES)
+    if missed:
+        notes.append(f"altv-dev poll: {missed} of {POLL_SAVES} saves gave no restart within {MISSED_AFTER:.0f} s")
     if problem:
         notes.append(f"altv-dev poll save → restart: {problem}")
     return results, samples or []
@@ -393,22 +450,27 @@ def children(pid):
 
 
 def polling_section(work, base, say):
-    say(f"## 7. Polling {TREE_FOLDERS:,} folders / {TREE_FILES:,} files every 500 ms (+ {IGNORED_FILES:,} ignored), {POLL_SECONDS} s")
+    say(f"## 7. Polling {TREE_FOLDERS:,} folders / {TREE_FILES:,} files every 500 ms (+ {IGNORED_FILES:,} ignored), {POLL_SECONDS} s × {RUNS} runs")
     say()
-    results, samples = polling(work, base)
+    runs = [polling(work, base, saves=run == 0) for run in range(RUNS)]
+    samples = runs[0][1]
     sweeps = POLL_SECONDS * 2
-    say("| tool | CPU per minute | CPU per sweep | ratio to the better peer | resident memory |")
-    say("|---|---|---|---|---|")
-    peers = [ticks for name, (ticks, _) in results.items() if not name.startswith("**")]
+    say("| tool | CPU per minute (median) | spread | CPU per sweep | ratio to the better peer | resident memory (median) |")
+    say("|---|---|---|---|---|---|")
+    ticks_of = {name: [r[0][name][0] for r in runs if name in r[0]] for name in runs[0][0]}
+    peers = [statistics.median(t) for name, t in ticks_of.items() if not name.startswith("**")]
     better = min(peers) if peers else None
-    for name, (ticks, memory) in results.items():
-        per_minute = ticks * 10 * 60 / POLL_SECONDS
-        ratio = f"{ticks / better:.2f}×" if better else "—"
-        say(f"| {name} | {per_minute / 1000:.2f} s | {ticks * 10 / sweeps:.1f} ms | {ratio} | {memory:.1f} MB |")
+    per_minute = lambda ticks: ticks * 10 * 60 / POLL_SECONDS / 1000
+    for name, ticks in ticks_of.items():
+        middle = statistics.median(ticks)
+        ratio = f"{middle / better:.2f}×" if better else "—"
+        memory = statistics.median([r[0][name][1] for r in runs if name in r[0]])
+        say(f"| {name} | {per_minute(middle):.2f} s | {per_minute(min(ticks)):.2f} – {per_minute(max(ticks)):.2f} s | "
+            f"{middle * 10 / sweeps:.1f} ms | {ratio} | {memory:.1f} MB |")
     say()
     if samples:
-        say(f"Save → new server running with `backend = \"poll\"` (500 ms interval, 100 ms debounce), {len(samples)} saves: "
-            f"p50 {ms(percentile(samples, 50))}, p95 {ms(percentile(samples, 95))} (aim: p95 ≤ 620 ms).")
+        say(f"Save → new server running with `backend = \"poll\"` (500 ms interval, the default 30 ms debounce), {len(samples)} saves: "
+            f"p50 {ms(percentile(samples, 50))}, p95 {ms(percentile(samples, 95))} (aim: p95 ≤ interval + debounce + 20 ms = 550 ms).")
         say()
 
 
@@ -486,122 +548,174 @@ def only_soak():
     shutil.rmtree(base, ignore_errors=True)
 
 
-def only_reconnect():
-    """BENCH_ONLY=reconnect: section 2 alone (ready line → POST received)."""
+def only_section(section, name):
+    """BENCH_ONLY=<name>: one section alone, into bench/results/<name>.md."""
     work, base, lines, say = prepare()
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), ClientSim)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    reconnect = ready_to_post(base, server.server_address[1])
-    server.shutdown()
-    for name, samples in reconnect.items():
-        print(f"{name}: p50 {ms(percentile(samples, 50))}, p95 {ms(percentile(samples, 95))} ({len(samples)} samples)")
+    section(work, base, say)
+    if notes:
+        say("Notes: " + "; ".join(notes) + ".")
     shutil.rmtree(base, ignore_errors=True)
+    with open(os.path.join(ROOT, "bench", "results", f"{name}.md"), "w") as f:
+        f.write("\n".join(lines) + "\n")
 
 
-def only_throughput():
-    """BENCH_ONLY=throughput: section 5 alone, for profiling the output path."""
-    base = tempfile.mkdtemp(prefix="altv-dev-bench-")
-    direct, through, peak = throughput(base)
-    print(f"direct {direct:.2f} s, through altv-dev {through:.2f} s ({direct / through:.2f}×), peak RSS {peak:.1f} MB")
-    shutil.rmtree(base, ignore_errors=True)
+only_reconnect = lambda: only_section(lambda w, b, say: reconnect_section(b, say), "reconnect")
+only_throughput = lambda: only_section(lambda w, b, say: throughput_section(b, say), "throughput")
+only_latency = lambda: only_section(lambda w, b, say: latency_section(b, say), "latency")
+only_bursts = lambda: only_section(lambda w, b, say: bursts_section(b, Project(b, "probe-bursts"), say), "bursts")
+
+
+def spread(values, unit=ms):
+    middle, low, high = median_of_runs(values)
+    return f"{unit(middle)}", f"{unit(low)} – {unit(high)}"
+
+
+def latency_section(base, say):
+    """Section 1: every peer at its smallest delay, altv-dev at its defaults and at 1 ms; RUNS runs, interleaved."""
+    say(f"## 1. Save → new server running (its first instruction): {SAVES} saves × {RUNS} runs per row")
+    say()
+    say(f"Each tool first shows it watches (a probe save must restart the server), then gets {SETTLE:.1f} s after every restart before the next save: "
+        f"entr and watchmedo drop a save that lands while they restart. A save with no restart within {MISSED_AFTER:.0f} s is missed; "
+        "a restart beyond one per save is extra.")
+    say()
+    probe = Project(base, "probe")
+    rows = [(name, "smallest (none)" if name != "watchfiles" else "its default", lambda p, n=name: tools(p)[n]) for name in tools(probe)]
+    rows += [("**altv-dev**", "defaults (debounce 30 ms)", lambda p: [ALTV_DEV, "watch"]), ("**altv-dev**", "debounce 1 ms", lambda p: [ALTV_DEV, "watch"])]
+    results = {(name, setting): [] for name, setting, _ in rows}
+    for run in range(RUNS):
+        for name, setting, argv_for in rows:
+            exe = argv_for(probe)[0] if argv_for(probe)[0] != "bash" else ("inotifywait" if "inotifywait" in argv_for(probe)[2] else "entr")
+            if not shutil.which(exe):
+                continue
+            project = Project(base, f"save-{run}-{len(results[(name, setting)])}-" + name.strip("*").split()[0], debounce="1ms" if setting == "debounce 1 ms" else None)
+            samples, missed, extra, problem = save_to_running(name, argv_for(project), project)
+            if problem:
+                notes.append(f"{name} run {run + 1}: {problem}")
+            results[(name, setting)].append((samples, missed, extra))
+    say("| tool | settings | p50 (median of runs) | p50 spread | p95 (median) | samples | missed | extra | vs entr -r |")
+    say("|---|---|---|---|---|---|---|---|---|")
+    entr = median_of_runs([percentile(s, 50) for s, _, _ in results.get(("entr -r", "smallest (none)"), [])])[0]
+    for (name, setting), runs in results.items():
+        if not runs:
+            say(f"| {name} | {setting} | not installed | | | | | | |")
+            continue
+        p50, low, high = median_of_runs([percentile(s, 50) for s, _, _ in runs])
+        p95 = median_of_runs([percentile(s, 95) for s, _, _ in runs])[0]
+        ratio = f"{p50 / entr:.2f}×" if entr == entr and p50 == p50 else "—"
+        say(f"| {name} | {setting} | {ms(p50)} | {ms(low)} – {ms(high)} | {ms(p95)} | {sum(len(s) for s, _, _ in runs)} | "
+            f"{sum(m for _, m, _ in runs)} | {sum(e for _, _, e in runs)} | {ratio} |")
+    say()
+    return results
+
+
+def reconnect_section(base, say):
+    say(f"## 2. Ready line → POST /reconnect received: {RECONNECTS} restarts × {RUNS} runs")
+    say()
+    per_tool = {}
+    for run in range(RUNS):
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), ClientSim)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        for name, samples in ready_to_post(base, server.server_address[1], run).items():
+            per_tool.setdefault(name, []).append(samples)
+        server.shutdown()
+    say("| tool | p50 (median of runs) | p50 spread | p95 (median) | samples | ratio to floor p50 |")
+    say("|---|---|---|---|---|---|")
+    floor = median_of_runs([percentile(s, 50) for s in per_tool.get("grep -m1 \\| curl (floor)", [])])[0]
+    for name, runs in per_tool.items():
+        p50, low, high = median_of_runs([percentile(s, 50) for s in runs])
+        p95 = median_of_runs([percentile(s, 95) for s in runs])[0]
+        say(f"| {name} | {ms(p50)} | {ms(low)} – {ms(high)} | {ms(p95)} | {sum(len(s) for s in runs)} | {p50 / floor:.2f}× |")
+    say()
+
+
+def idle_section(work, say):
+    say(f"## 3–4. Cold start on {TREE_FOLDERS:,} folders / {TREE_FILES:,} files (+ {IGNORED_FILES:,} ignored in node_modules/), then {IDLE_SECONDS} s idle; {RUNS} runs")
+    say()
+    tree = make_tree(work)
+    runs = [cold_start_and_idle(tree) for _ in range(RUNS)]
+    say("| tool | launch → watching (median) | spread | ratio to inotifywait | CPU ticks idle (each run) | resident memory (median) | spread |")
+    say("|---|---|---|---|---|---|---|")
+    base_cold = median_of_runs([r["inotifywait -r"][0] for r in runs if "inotifywait -r" in r and r["inotifywait -r"][0]])[0]
+    mb = lambda v: f"{v:.1f} MB"
+    for name in runs[0]:
+        colds = [r[name][0] for r in runs if r[name][0]]
+        cold, low, high = median_of_runs(colds) if colds else (None, None, None)
+        memory, mlow, mhigh = median_of_runs([r[name][2] for r in runs])
+        ticks = ", ".join(str(r[name][1]) for r in runs)
+        ratio = f"{cold / base_cold:.2f}×" if cold and base_cold == base_cold else "—"
+        say(f"| {name} | {ms(cold) if cold else 'no readiness signal'} | {f'{ms(low)} – {ms(high)}' if cold else ''} | {ratio} | {ticks} | {mb(memory)} | {mb(mlow)} – {mb(mhigh)} |")
+    if "altv-dev" in runs[0]:
+        say()
+        say(f"altv-dev reported: `{runs[0]['altv-dev'][3]}` (node_modules/ is neither walked nor watched).")
+    say()
+
+
+def throughput_section(base, say):
+    say(f"## 5. Output throughput: {FLOOD_BYTES // (1024 * 1024)} MB of log lines, {RUNS} runs")
+    say()
+    runs = []
+    for _ in range(RUNS):
+        folder = tempfile.mkdtemp(dir=base)
+        direct, through, peak = throughput(folder)
+        runs.append((direct, through, peak, throughput_cpu))
+        shutil.rmtree(folder, ignore_errors=True)
+    seconds = lambda v: f"{v:.2f} s"
+    ratio, low, high = median_of_runs([d / t for d, t, _, _ in runs])
+    say("| path | time (median) | spread |")
+    say("|---|---|---|")
+    say(f"| server → file | {spread([d for d, _, _, _ in runs], seconds)[0]} | {spread([d for d, _, _, _ in runs], seconds)[1]} |")
+    say(f"| server → altv-dev → file | {spread([t for _, t, _, _ in runs], seconds)[0]} | {spread([t for _, t, _, _ in runs], seconds)[1]} |")
+    say()
+    say(f"Ratio (direct ÷ through altv-dev, per run): median **{ratio:.2f}×**, spread {low:.2f}× – {high:.2f}×; "
+        f"altv-dev's own CPU {median_of_runs([c for _, _, _, c in runs])[0]:.2f} s; peak RSS {median_of_runs([p for _, _, p, _ in runs])[0]:.1f} MB.")
+    say()
+
+
+def bursts_section(base, probe, say):
+    say(f"## 6. Bursts: restarts in each of {RUNS} runs (one is right)")
+    say()
+    say("Peers with the settings of section 1; every file exists before the tool starts; restarts counted until 3 s after the burst.")
+    say()
+    say("| tool | 10,000 writes in 1 s (100 files) | 40 saves back to back (40 files) | `git checkout` of 500 files |")
+    say("|---|---|---|---|")
+    storm_tools = [("**altv-dev** (defaults)", lambda p: [ALTV_DEV, "watch"])] + [
+        (name, lambda p, n=name: tools(p)[n]) for name in tools(probe) if name.startswith(("entr", "reflex", "watchmedo", "watchfiles"))]
+    for name, argv_for in storm_tools:
+        cells = []
+        for kind in ("storm", "saves", "checkout"):
+            counts = []
+            for run in range(RUNS):
+                result = storm(base, f"{name}-{kind}-{run}", argv_for, kind)
+                counts.append("—" if result is None else str(result[0]))
+            cells.append(", ".join(counts))
+        say(f"| {name} | {' | '.join(cells)} |")
+    say()
 
 
 def main():
     if not os.path.exists(ALTV_DEV):
         sys.exit("build the release binary first: swift build -c release --product altv-dev (or: make bench)")
     work, base, lines, say = prepare()
+    started = time.monotonic()
 
     say("# altv-dev benchmarks")
     say()
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
     swift = subprocess.run(["swift", "--version"], capture_output=True, text=True).stdout.splitlines()[0]
     say(f"Machine: {os.cpu_count()} cores, {cpu}, Linux {platform.release()}; {swift}; {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}.")
-    say(f"Release build; {SAVES} saves per tool; the same trivial server (bench/server.c) for every tool.")
+    say(f"Release build; every figure is the median of {RUNS} runs, with the spread (lowest – highest run); "
+        "the same trivial server (bench/server.c) for every tool.")
     say()
-
-    say("## 1. Save → new server running (its first instruction)")
-    say()
-    say("| tool | debounce | p50 | p95 | vs floor p50 |")
-    say("|---|---|---|---|---|")
-    rows = []
-    probe = Project(base, "probe")
-    for name, argv in tools(probe).items():
-        if not shutil.which(argv[0] if argv[0] != "bash" else ("inotifywait" if "inotifywait" in argv[2] else "entr")):
-            notes.append(f"{name}: not installed, skipped")
-            continue
-        project = Project(base, "save-" + name.split()[0])
-        samples, problem = save_to_running(name, tools(project)[name], project)
-        if problem:
-            notes.append(f"{name}: {problem}")
-        if samples:
-            rows.append((name, "smallest (none)" if name != "watchfiles" else "built-in ~50 ms step", samples))
-    for debounce, label in [("1ms", "1ms"), ("100ms", "100ms (default)")]:
-        project = Project(base, f"save-altv-dev-{debounce}", debounce=debounce)
-        samples, problem = save_to_running("altv-dev", [ALTV_DEV, "watch"], project)
-        if problem:
-            notes.append(f"altv-dev ({debounce}): {problem}")
-        rows.append(("**altv-dev**", label, samples or []))
-    floor = percentile(rows[0][2], 50) if rows and "floor" in rows[0][0] else None
-    for name, debounce, samples in rows:
-        p50 = percentile(samples, 50)
-        ratio = f"{p50 / floor:.2f}×" if floor else "—"
-        say(f"| {name} | {debounce} | {ms(p50)} | {ms(percentile(samples, 95))} | {ratio} |")
-    say()
-
-    say("## 2. Ready line → POST /reconnect received")
-    say()
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), ClientSim)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    reconnect = ready_to_post(base, server.server_address[1])
-    server.shutdown()
-    say("| tool | p50 | p95 | ratio to floor p50 |")
-    say("|---|---|---|---|")
-    floor = percentile(reconnect["grep -m1 \\| curl (floor)"], 50)
-    for name, samples in reconnect.items():
-        say(f"| {name} | {ms(percentile(samples, 50))} | {ms(percentile(samples, 95))} | {percentile(samples, 50) / floor:.2f}× |")
-    say()
-
-    say(f"## 3–4. Cold start on {TREE_FOLDERS:,} folders / {TREE_FILES:,} files (+ {IGNORED_FILES:,} ignored in node_modules/), then {IDLE_SECONDS} s idle")
-    say()
-    tree = make_tree(work)
-    idle = cold_start_and_idle(tree)
-    say("| tool | launch → watching | ratio to inotifywait | CPU ticks idle | resident memory |")
-    say("|---|---|---|---|---|")
-    base_cold = idle.get("inotifywait -r", (None,))[0]
-    for name, (cold, ticks, memory, folders) in idle.items():
-        ratio = f"{cold / base_cold:.2f}×" if cold and base_cold else "—"
-        say(f"| {name} | {ms(cold) if cold else 'no readiness signal'} | {ratio} | {ticks} | {memory:.1f} MB |")
-    if "altv-dev" in idle:
-        say()
-        say(f"altv-dev reported: `{idle['altv-dev'][3]}` (node_modules/ is neither walked nor watched).")
-    say()
-
-    say(f"## 5. Output throughput: {FLOOD_BYTES // (1024 * 1024)} MB of log lines")
-    say()
-    direct, through, peak = throughput(base)
-    say("| path | time | ratio |")
-    say("|---|---|---|")
-    say(f"| server → file | {direct:.2f} s | 1.00× |")
-    say(f"| server → altv-dev → file | {through:.2f} s | {direct / through:.2f}× of direct (peak RSS {peak:.1f} MB) |")
-    say()
-
-    say("## 6. Storm: 10,000 writes within one second")
-    say()
-    say("| tool | restarts | last restart began (ms after the first write) | storm lasted |")
-    say("|---|---|---|---|")
-    storm_tools = [("**altv-dev** (100ms)", lambda p: [ALTV_DEV, "watch"])] + [
-        (name, lambda p, n=name: tools(p)[n]) for name in tools(probe) if name.startswith(("entr", "reflex", "watchmedo", "watchfiles"))]
-    for name, argv_for in storm_tools:
-        result = storm(base, name, argv_for)
-        if result is None:
-            say(f"| {name} | did not start | | |")
-            continue
-        count, last, length = result
-        say(f"| {name} | {count} | {f'{last:.0f}' if last is not None else 'none'} | {length:.0f} ms |")
-    say()
+    latency_section(base, say)
+    reconnect_section(base, say)
+    idle_section(work, say)
+    throughput_section(base, say)
+    bursts_section(base, Project(base, "probe-bursts"), say)
     polling_section(work, base, say)
     if notes:
         say("Notes: " + "; ".join(notes) + ".")
+    say()
+    say(f"The whole run took {(time.monotonic() - started) / 60:.0f} minutes.")
     shutil.rmtree(base, ignore_errors=True)
     os.makedirs(os.path.join(ROOT, "bench", "results"), exist_ok=True)
     with open(os.path.join(ROOT, "bench", "results", "latest.md"), "w") as f:
@@ -609,4 +723,5 @@ def main():
 
 
 if __name__ == "__main__":
-    {"throughput": only_throughput, "polling": only_polling, "soak": only_soak, "reconnect": only_reconnect}.get(os.environ.get("BENCH_ONLY", ""), main)()
+    {"throughput": only_throughput, "polling": only_polling, "soak": only_soak, "reconnect": only_reconnect,
+     "latency": only_latency, "bursts": only_bursts}.get(os.environ.get("BENCH_ONLY", ""), main)()
