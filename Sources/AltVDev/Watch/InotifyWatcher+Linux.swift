@@ -36,7 +36,7 @@ extension InotifyWatcher {
                     filter = next.filter
                     backend = next.backend
                     pollInterval = next.pollInterval
-                    folders = [:]
+                    folders.removeAll()
                     pendingMoveOut = nil
                     handler(.rearmed(watchEverything()))
                 }
@@ -68,8 +68,8 @@ extension InotifyWatcher {
         if backend != .poll { for root in roots { walker.watchTree(root) } }
         let configFolder = configFile.map { FilePath.parent($0) }
         let configBlind = configFolder.map { backend == .poll || (backend == .auto && BlindFileSystem.of($0) != nil) } ?? false
-        if let configFolder, backend != .poll, !isInTree(configFolder) { _ = addWatch(configFolder) }
-        if let barrierFolder { _ = addWatch(barrierFolder, events: Int32(bitPattern: UInt32(IN_CLOSE_WRITE))) }
+        if let configFolder, backend != .poll, !isInTree(configFolder) { addWatch(configFolder) }
+        if let barrierFolder { addWatch(barrierFolder, events: Int32(bitPattern: UInt32(IN_CLOSE_WRITE))) }
         walker.reportLimit()
         let polled = backend == .poll ? roots.map { PolledFolder(path: $0, fileSystem: nil) } : walker.blindMounts
         var poller: Poller?
@@ -85,34 +85,26 @@ extension InotifyWatcher {
         return WatchSummary(folders: walker.folders, failed: walker.failed, polled: polled)
     }
 
-    /// Watches `folder` and records its name under the watch's descriptor.
-    func addWatch(_ folder: String, events: Int32 = InotifyWatcher.directoryEvents) -> Bool {
+    /// Watches `folder` and records its name under the watch's descriptor; `parent`: the watch of
+    /// the folder it is in, when known. Nil if it could not be watched.
+    @discardableResult
+    func addWatch(_ folder: String, parent: Int32? = nil, events: Int32 = InotifyWatcher.directoryEvents) -> Int32? {
         let name = folder + "/"
         // libinotifytools keeps a record of every watch it ever added, by name, even once the kernel
         // dropped it or the folder moved: move an old record of this name aside, so that the name
         // resolves to the watch added now.
         let previous = inotifytools_wd_from_filename(name)
         if previous >= 0 { inotifytools_set_filename_by_wd(previous, "\u{1}superseded/\(previous)/") }
-        guard inotifytools_watch_file(name, events) != 0 else { return false }
+        guard inotifytools_watch_file(name, events) != 0 else { return nil }
         let wd = inotifytools_wd_from_filename(name)
-        if wd >= 0 { folders[wd] = folder }
-        return true
-    }
-
-    /// The folders at or below `path`, by descriptor.
-    private func watches(under path: String) -> [(wd: Int32, folder: String)] {
-        folders.filter { $0.value == path || $0.value.hasPrefix(path + "/") }.map { ($0.key, $0.value) }
-    }
-
-    /// A folder moved from `old` to `new` inside the tree: its watches live on, their names move.
-    private func folderMoved(from old: String, to new: String) {
-        for (wd, folder) in watches(under: old) { folders[wd] = new + folder.dropFirst(old.count) }
+        if wd >= 0 { folders.insert(wd, path: folder, parent: parent) }
+        return wd >= 0 ? wd : -1
     }
 
     /// A folder moved out of the tree: what happens to it there is not ours, so its watches go.
     private func folderLeft(_ path: String) {
-        for (wd, _) in watches(under: path) {
-            folders[wd] = nil
+        for (wd, _) in folders.watches(under: path) {
+            folders.remove(wd)
             _ = inotifytools_remove_watch_by_wd(wd)
         }
     }
@@ -134,17 +126,17 @@ extension InotifyWatcher {
         if has(UInt32(IN_Q_OVERFLOW)) { return [FileEvent(path: roots.first ?? "/", kind: .overflow)] }
         if has(UInt32(IN_IGNORED)) {
             // The kernel dropped this watch (its folder is gone): forget its name.
-            folders[raw.wd] = nil
+            folders.remove(raw.wd)
             return []
         }
-        if raw.len == 0, has(UInt32(IN_DELETE_SELF)) || has(UInt32(IN_MOVE_SELF)), let path = folders[raw.wd] {
+        if raw.len == 0, has(UInt32(IN_DELETE_SELF)) || has(UInt32(IN_MOVE_SELF)), let path = folders.path(of: raw.wd) {
             guard roots.contains(path) else { return [] }
             // Watch the parent for the folder to come back; its creation re-walks it.
-            _ = addWatch(FilePath.parent(path))
+            addWatch(FilePath.parent(path))
             handler(.warning("watched folder \(path) was removed; it is watched again when it comes back"))
             return [FileEvent(path: path, kind: .removed, isDirectory: true)]
         }
-        guard raw.len > 0, let directory = folders[raw.wd] else { return [] }
+        guard raw.len > 0, let directory = folders.path(of: raw.wd) else { return [] }
         let name = withUnsafePointer(to: &event.pointee) { pointer -> String in
             let base = UnsafeRawPointer(pointer).advanced(by: MemoryLayout<inotify_event>.size)
             return String(cString: base.assumingMemoryBound(to: CChar.self))
@@ -181,14 +173,14 @@ extension InotifyWatcher {
         if has(UInt32(IN_MOVED_TO)), let pending = pendingMoveOut, pending.cookie == raw.cookie {
             // The watches below the old name live on; only their recorded paths must move.
             pendingMoveOut = nil
-            folderMoved(from: pending.path, to: path)
+            folders.move(from: pending.path, to: path, newParent: raw.wd)
             return [FileEvent(path: path, kind: .renamedTo, isDirectory: true)]
         }
         if has(UInt32(IN_CREATE)) || has(UInt32(IN_MOVED_TO)) {
             // A new folder's files may be written before its watch exists: count what is there.
             var walker = TreeWalker(watcher: self)
             walker.collectFiles = true
-            walker.watchTree(path)
+            walker.watchTree(path, parent: raw.wd)
             walker.reportLimit()
             let kind: FileEvent.Kind = has(UInt32(IN_CREATE)) ? .created : .renamedTo
             return [FileEvent(path: path, kind: kind, isDirectory: true)]
@@ -228,9 +220,9 @@ struct TreeWalker {
         self.watcher = watcher
     }
 
-    mutating func watchTree(_ root: String) {
-        var stack: [(folder: String, parentDevice: UInt64?)] = [(root, nil)]
-        while let (folder, parentDevice) = stack.popLast() {
+    mutating func watchTree(_ root: String, parent: Int32? = nil) {
+        var stack: [(folder: String, parentDevice: UInt64?, parent: Int32?)] = [(root, nil, parent)]
+        while let (folder, parentDevice, parent) = stack.popLast() {
             var info = stat()
             let known = stat(folder, &info) == 0
             if known, !visited.insert([UInt64(info.st_dev), UInt64(info.st_ino)]).inserted { continue }
@@ -242,7 +234,8 @@ struct TreeWalker {
                 blindMounts.append(PolledFolder(path: folder, fileSystem: blind))
             }
             let device = known ? UInt64(info.st_dev) : parentDevice
-            if watcher.addWatch(folder) {
+            let wd = watcher.addWatch(folder, parent: parent)
+            if wd != nil {
                 folders += 1
             } else {
                 // Keep walking: the count in the warning is then the real one, and folders
@@ -258,7 +251,7 @@ struct TreeWalker {
                     isDirectory = fstatat(directory, name, &info, 0) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
                 }
                 if watcher.filter.isIgnoredEntry(path, isDirectory: isDirectory) { return }
-                if isDirectory { stack.append((path, device)) } else if collectFiles { files.append(path) }
+                if isDirectory { stack.append((path, device, wd)) } else if collectFiles { files.append(path) }
             }
         }
     }

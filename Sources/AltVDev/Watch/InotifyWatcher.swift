@@ -58,7 +58,7 @@ public final class InotifyWatcher: @unchecked Sendable {
     }
     /// Each watch's folder, kept by us: libinotifytools' own names go stale after some rename chains.
     /// Watcher thread only.
-    var folders: [Int32: String] = [:]
+    var folders = WatchTable()
     /// A folder moved away whose `IN_MOVED_TO` has not come (yet): if the next event is not it, it left the tree.
     var pendingMoveOut: (cookie: UInt32, path: String)?
     /// A private folder this process writes to as a marker: inotify delivers events in order, so
