@@ -34,6 +34,10 @@ struct CommandTests {
             let ok = try project.launch(["status", "--url", url])
             #expect(await ok.waitForExit() == .exited(0))
             #expect(ok.log.lines == ["IN_GAME"])
+            // A host name, not an address: resolved by NIO (an address is connected to directly).
+            let named = try project.launch(["status", "--url", url.replacingOccurrences(of: "127.0.0.1", with: "localhost")])
+            #expect(await named.waitForExit() == .exited(0))
+            #expect(named.log.lines == ["IN_GAME"])
             let port = try FreePort.find()
             let down = try project.launch(["status", "--url", "http://127.0.0.1:\(port)"])
             #expect(await down.waitForExit() == .exited(1))

@@ -77,13 +77,20 @@ public struct HTTPDebugEndpoint: DebugEndpoint {
     static func exchange(
         _ method: HTTPMethod, _ target: HTTPTarget, _ path: String, _ body: [UInt8], timeout: Duration
     ) async throws -> (status: Int, body: [UInt8]) {
-        let channel = try await ClientBootstrap(group: HTTPEventLoop.group)
-            .connectTimeout(.nanoseconds(Int64(timeout.milliseconds) * 1_000_000))
-            .connect(host: target.host, port: Int(target.port)) { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
-                    return try NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>(wrappingChannelSynchronously: channel)
-                }
+        let bootstrap = ClientBootstrap(group: HTTPEventLoop.group).connectTimeout(.nanoseconds(Int64(timeout.milliseconds) * 1_000_000))
+        let initializer: @Sendable (any Channel) -> EventLoopFuture<NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>> = { channel in
+            channel.eventLoop.makeCompletedFuture {
+                try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                return try NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>(wrappingChannelSynchronously: channel)
+            }
+        }
+        // An IP address is connected to directly: a host name goes through NIO's resolver, which
+        // runs getaddrinfo on a dispatch queue (two thread hops a request).
+        let channel =
+            if let address = target.address {
+                try await bootstrap.connect(to: address, channelInitializer: initializer)
+            } else {
+                try await bootstrap.connect(host: target.host, port: Int(target.port), channelInitializer: initializer)
             }
         // The whole exchange within `timeout`: past it the channel is closed, which ends the wait below.
         let timedOut = OnceFlag()
@@ -172,6 +179,8 @@ struct HTTPTarget: Sendable {
     var host: String
     var port: UInt16
     var path: String
+    /// When `host` is an IP address: no name to resolve.
+    var address: SocketAddress?
 
     var hostHeader: String { (host.contains(":") ? "[\(host)]" : host) + ":\(port)" }
 
@@ -181,6 +190,7 @@ struct HTTPTarget: Sendable {
         }
         self.host = host.trimming { $0 == "[" || $0 == "]" }
         port = UInt16(parts.port ?? 80)
+        address = try? SocketAddress(ipAddress: self.host, port: Int(port))
         path = parts.percentEncodedPath
         while path.hasSuffix("/") { path.removeLast() }
     }
