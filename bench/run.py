@@ -562,6 +562,7 @@ def only_section(section, name):
 only_reconnect = lambda: only_section(lambda w, b, say: reconnect_section(b, say), "reconnect")
 only_throughput = lambda: only_section(lambda w, b, say: throughput_section(b, say), "throughput")
 only_latency = lambda: only_section(lambda w, b, say: latency_section(b, say), "latency")
+only_idle = lambda: only_section(lambda w, b, say: idle_section(w, say), "idle")
 only_bursts = lambda: only_section(lambda w, b, say: bursts_section(b, Project(b, "probe-bursts"), say), "bursts")
 
 
@@ -724,4 +725,4 @@ def main():
 
 if __name__ == "__main__":
     {"throughput": only_throughput, "polling": only_polling, "soak": only_soak, "reconnect": only_reconnect,
-     "latency": only_latency, "bursts": only_bursts}.get(os.environ.get("BENCH_ONLY", ""), main)()
+     "latency": only_latency, "bursts": only_bursts, "idle": only_idle}.get(os.environ.get("BENCH_ONLY", ""), main)()

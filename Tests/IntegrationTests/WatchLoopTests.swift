@@ -86,6 +86,29 @@ struct WatchLoopTests {
         }
     }
 
+    @Test("idle, the watcher's thread sleeps until an event: no wake-ups of its own")
+    func watcherIdleIsIdle() async throws {
+        try await withProject { project in
+            project.writeConfig(reconnect: ["enabled": "false"])
+            let watch = try project.launch(["watch"])
+            #expect(await watch.log.wait(for: "✓ #1"))
+            let thread = try #require(try FileManager.default.contentsOfDirectory(atPath: "/proc/\(watch.pid)/task").first {
+                ProcFile.text("/proc/\(watch.pid)/task/\($0)/comm")?.hasPrefix("altv-dev inotif") == true
+            })
+            func wakeUps() -> String? {
+                ProcFile.text("/proc/\(watch.pid)/task/\(thread)/status")?.split(separator: "\n").first { $0.hasPrefix("voluntary_ctxt_switches") }.map(String.init)
+            }
+            let before = wakeUps()
+            // The window measured, not a wait for something: a thread on a 1 s timeout would wake twice in it.
+            try await Task.sleep(for: .milliseconds(2500))
+            #expect(before != nil && wakeUps() == before)
+            // And it still hears a save.
+            project.append("resources/core/server/index.js", "// edit\n")
+            #expect(await watch.log.wait(for: "✓ #2"))
+            await project.stopAndExpectNothingLeft(watch)
+        }
+    }
+
     @Test("a file in a folder created just before it restarts the server and is named")
     func newSubfolder() async throws {
         try await withProject { project in

@@ -40,7 +40,9 @@ extension InotifyWatcher {
                     pendingMoveOut = nil
                     handler(.rearmed(watchEverything()))
                 }
-                guard let event = inotifytools_next_event(1) else {
+                // Idle costs nothing: block until an event, unless a move out of the tree waits to be
+                // settled; stop() and rearm() wake the thread through the marker folder.
+                guard let event = inotifytools_next_event(pendingMoveOut == nil && barrierFolder != nil ? 0 : 1) else {
                     settleMoveOut(unless: nil)
                     continue
                 }

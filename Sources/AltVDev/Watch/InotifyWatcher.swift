@@ -141,7 +141,7 @@ public final class InotifyWatcher: @unchecked Sendable {
         rmdir(barrierFolder)
     }
 
-    /// Stops delivering events; the thread ends within a second.
+    /// Stops delivering events; removing the marker folder wakes the thread, which then ends.
     public func stop() {
         stopRequested.set()
         poller?.stop()
@@ -149,10 +149,18 @@ public final class InotifyWatcher: @unchecked Sendable {
         removeBarrierFolder()
     }
 
-    /// Replaces the roots and rules; applied by the watcher's thread within a second, then
-    /// reported as `.rearmed`.
+    /// Replaces the roots and rules; applied by the watcher's thread when the marker below wakes
+    /// it, then reported as `.rearmed`.
     public func rearm(roots: [String], filter: PathFilter, backend: WatchBackend = .auto, pollInterval: Duration = .milliseconds(500)) {
         lock.withLock { pendingRearm = Rearm(roots: roots, filter: filter, backend: backend, pollInterval: pollInterval) }
+        wakeThread()
+    }
+
+    /// An event in the marker folder: the thread, blocked waiting for one, looks at its flags again.
+    private func wakeThread() {
+        guard let barrierFolder else { return }
+        let fd = open("\(barrierFolder)/wake", O_WRONLY | O_CREAT | O_CLOEXEC, 0o600)
+        if fd >= 0 { close(fd) }
     }
 
     func takePendingRearm() -> Rearm? {
