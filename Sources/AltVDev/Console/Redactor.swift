@@ -19,7 +19,7 @@ public struct Redactor: Sendable {
 
     /// False only when no secret occurs anywhere in `bytes`: then they pass as they are.
     public func mayMask(in bytes: UnsafeRawBufferPointer) -> Bool {
-        secrets.contains { ReadyMatcher.find($0, in: bytes) }
+        secrets.contains { bytes.contains(bytes: $0) }
     }
 
     /// The warning to give once when a password is too short to be masked.

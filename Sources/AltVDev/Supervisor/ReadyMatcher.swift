@@ -1,5 +1,3 @@
-import CProcessSpawn
-
 /// Tells whether a line of server output is the configured "ready" line.
 ///
 /// Matches the line with ANSI escapes stripped and invalid UTF-8 repaired, never anchored on
@@ -30,8 +28,8 @@ public struct ReadyMatcher: @unchecked Sendable {
     public func matches(_ line: UnsafeRawBufferPointer) -> Bool {
         let start = UnsafeRawBufferPointer(rebasing: line.prefix(Self.searchedPrefix))
         if let literal {
-            if !start.contains(0x1B) { return Self.find(literal, in: start) }
-            return ANSI.strip(start).withUnsafeBytes { Self.find(literal, in: $0) }
+            if !start.contains(0x1B) { return start.contains(bytes: literal) }
+            return ANSI.strip(start).withUnsafeBytes { $0.contains(bytes: literal) }
         }
         let text = String(decoding: ANSI.strip(start), as: UTF8.self)
         return (try? regex.firstMatch(in: text)) != nil
@@ -41,12 +39,6 @@ public struct ReadyMatcher: @unchecked Sendable {
     /// a regex pattern may match anything.
     public func mayMatch(in chunk: UnsafeRawBufferPointer) -> Bool {
         guard let literal else { return true }
-        return Self.find(literal, in: chunk)
-    }
-
-    static func find(_ needle: [UInt8], in haystack: UnsafeRawBufferPointer) -> Bool {
-        guard !needle.isEmpty else { return true }
-        guard haystack.count >= needle.count, let base = haystack.baseAddress else { return false }
-        return needle.withUnsafeBytes { altv_contains(base, haystack.count, $0.baseAddress, needle.count) != 0 }
+        return chunk.contains(bytes: literal)
     }
 }

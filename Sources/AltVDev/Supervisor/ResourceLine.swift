@@ -12,7 +12,7 @@ public enum ResourceLine: Equatable, Sendable {
 
     /// Cheap first test, run on every line while something listens: could this be one of ours?
     static func mightBe(_ line: UnsafeRawBufferPointer) -> Bool {
-        ReadyMatcher.find(Array(" resource ".utf8), in: UnsafeRawBufferPointer(rebasing: line.prefix(512)))
+        UnsafeRawBufferPointer(rebasing: line.prefix(512)).contains(bytes: Array(" resource ".utf8))
     }
 
     public static func parse(_ line: UnsafeRawBufferPointer) -> ResourceLine? {

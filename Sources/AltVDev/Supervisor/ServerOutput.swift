@@ -51,7 +51,7 @@ public final class ServerOutput: LineHandler, @unchecked Sendable {
         guard !readySeen, let matcher else { return }
         let escapes = chunk.count > 0 && memchr(chunk.baseAddress!, 0x1B, chunk.count) != nil
         chunkMayBeReady = escapes || matcher.mayMatch(in: chunk)
-        chunkMayNameResource = escapes || ReadyMatcher.find(Self.resourceWord, in: chunk)
+        chunkMayNameResource = escapes || chunk.contains(bytes: Self.resourceWord)
     }
 
     private static let resourceWord = Array("resource ".utf8)
@@ -62,7 +62,7 @@ public final class ServerOutput: LineHandler, @unchecked Sendable {
     public func handle(lines: UnsafeRawBufferPointer) -> Bool {
         guard readySeen || matcher == nil || (!chunkMayBeReady && !chunkMayNameResource),
             listenerCount.load(ordering: .relaxed) == 0, let base = lines.baseAddress,
-            memchr(base, 0x0D, lines.count) == nil, !ReadyMatcher.find(ownPrefix, in: lines), !redactor.mayMask(in: lines)
+            memchr(base, 0x0D, lines.count) == nil, !lines.contains(bytes: ownPrefix), !redactor.mayMask(in: lines)
         else { return false }
         var count = 0
         var cursor = base
