@@ -52,10 +52,11 @@ public enum OutputPump {
             var lineStart = 0
             var index = pending
             let base = buffer.baseAddress!
-            if let last = lastNewline(in: UnsafeRawBufferPointer(rebasing: buffer[pending..<end])),
-                handler.handle(lines: UnsafeRawBufferPointer(rebasing: buffer[0...(pending + last)]))
+            // From the end: only the unfinished last line is looked at (memrchr is not in Swift's Glibc).
+            if let last = buffer[pending..<end].lastIndex(of: 0x0A),
+                handler.handle(lines: UnsafeRawBufferPointer(rebasing: buffer[...last]))
             {
-                lineStart = pending + last + 1
+                lineStart = last + 1
                 index = end
             }
             // memchr finds each newline at C speed; this loop runs once per line, not per byte.
@@ -83,11 +84,6 @@ public enum OutputPump {
         }
         if pending > 0 { handler.handle(line: UnsafeRawBufferPointer(rebasing: buffer[0..<pending])) }
         handler.endOfChunk()
-    }
-
-    /// From the end: only the unfinished last line is looked at (memrchr is not in Swift's Glibc).
-    static func lastNewline(in bytes: UnsafeRawBufferPointer) -> Int? {
-        bytes.lastIndex(of: 0x0A)
     }
 
     /// Whether the descriptor becomes readable (data or end of file) within `milliseconds`.

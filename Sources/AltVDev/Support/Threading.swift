@@ -1,5 +1,6 @@
 import CProcessSpawn
 import Glibc
+import Synchronization
 
 /// A pthread mutex: what NSLock was, without corelibs Foundation (and the ICU data it pulls into
 /// a static binary). Unchecked: the mutex is the synchronisation.
@@ -92,4 +93,11 @@ public enum OSThread {
         }
         pthread_detach(thread)
     }
+}
+
+/// A flag set once, read from any thread.
+final class OnceFlag: Sendable {
+    private let value = Atomic(false)
+    func set() { value.store(true, ordering: .releasing) }
+    var isSet: Bool { value.load(ordering: .acquiring) }
 }

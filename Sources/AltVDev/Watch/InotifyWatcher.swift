@@ -1,6 +1,5 @@
 import FoundationEssentials
 import Glibc
-import Synchronization
 
 /// What the watcher reports: file events, the config file, or a problem worth telling the user about.
 public enum WatcherOutput: Sendable {
@@ -174,11 +173,4 @@ public final class InotifyWatcher: @unchecked Sendable {
     func isInTree(_ path: String) -> Bool {
         roots.contains { path == $0 || path.hasPrefix($0.hasSuffix("/") ? $0 : $0 + "/") }
     }
-}
-
-/// A flag set once, read from any thread.
-final class OnceFlag: Sendable {
-    private let value = Atomic(false)
-    func set() { value.store(true, ordering: .releasing) }
-    var isSet: Bool { value.load(ordering: .acquiring) }
 }
