@@ -95,7 +95,7 @@ def stop(process):
 class Project:
     """A folder with resources/, the trivial server and an altv-dev.toml."""
 
-    def __init__(self, base, name, debounce=None, reconnect_url=None, server_command=None, watch_extra=""):
+    def __init__(self, base, name, debounce=None, reconnect_url=None, server_command=None, watch_extra="", output=None):
         self.dir = os.path.join(base, name)
         os.makedirs(os.path.join(self.dir, "resources", "core"), exist_ok=True)
         self.file = os.path.join(self.dir, "resources", "core", "index.js")
@@ -106,7 +106,7 @@ class Project:
         command = server_command or f'["{self.server}"]'
         reconnect = f'url = "{reconnect_url}"\nretry_interval = "10ms"\ntimeout = "10s"' if reconnect_url else "enabled = false"
         with open(os.path.join(self.dir, "altv-dev.toml"), "w") as f:
-            f.write(f'[server]\ncommand = {command}\nstop_signal = "SIGTERM"\nport = 1\n\n'
+            f.write(f'[server]\ncommand = {command}\nstop_signal = "SIGTERM"\nport = 1\n' + (f'output = "{output}"\n' if output else "") + '\n'
                     f'[watch]\npaths = ["resources"]\n' + (f'debounce = "{debounce}"\n' if debounce else "") + f'{watch_extra}\n[reconnect]\n{reconnect}\n')
 
     def env(self):
@@ -198,10 +198,29 @@ class ClientSim(http.server.BaseHTTPRequestHandler):
 
 
 def ready_to_post(base, port, run=0):
-    """Ready line printed → POST /reconnect received: altv-dev, and grep -m1 | curl as the floor."""
+    """Ready line printed → POST /reconnect received: altv-dev with the server's output on a
+    pseudo-terminal (the default) and on a pipe, and grep -m1 | curl as the floor."""
     url = f"http://127.0.0.1:{port}"
     results = {}
-    project = Project(base, f"reconnect-{run}", reconnect_url=url)
+    for transport in ("pty", "pipe"):
+        project = Project(base, f"reconnect-{run}-{transport}", reconnect_url=url, output=transport)
+        results[f"altv-dev (output = {transport})"] = altv_dev_ready_to_post(project)
+    ClientSim.posts = []
+    floor = []
+
+    for _ in range(RECONNECTS):
+        count = len(ClientSim.posts)
+        run = subprocess.run(["bash", "-c", f'coproc S {{ exec "{project.server}" 2>/dev/null; }}; grep -m1 "Server started" <&${{S[0]}}; curl -s -o /dev/null -X POST --data pw {url}/reconnect; kill $S_PID'],
+                             capture_output=True, text=True, env=project.env(), timeout=10, start_new_session=True)
+        wait_for(lambda: len(ClientSim.posts) > count, 5)
+        ready = int(run.stdout.split()[-1])
+        floor.append(ClientSim.posts[-1] - ready)
+    results["grep -m1 \\| curl (floor)"] = floor
+    return results
+
+
+def altv_dev_ready_to_post(project):
+    """RECONNECTS saves, each restarting the server: ready line's own timestamp → POST received."""
     output = os.path.join(project.dir, "out.log")
     ClientSim.posts = []
     with open(output, "w") as out:
@@ -216,18 +235,7 @@ def ready_to_post(base, port, run=0):
     finally:
         stop(process)
     readies = [int(l.split()[-1]) for l in open(output) if "Server started" in l and l.split()[-1].isdigit()]
-    results["altv-dev"] = [post - ready for ready, post in zip(readies, ClientSim.posts) if post > ready]
-    ClientSim.posts = []
-    floor = []
-    for _ in range(RECONNECTS):
-        count = len(ClientSim.posts)
-        run = subprocess.run(["bash", "-c", f'coproc S {{ exec "{project.server}" 2>/dev/null; }}; grep -m1 "Server started" <&${{S[0]}}; curl -s -o /dev/null -X POST --data pw {url}/reconnect; kill $S_PID'],
-                             capture_output=True, text=True, env=project.env(), timeout=10, start_new_session=True)
-        wait_for(lambda: len(ClientSim.posts) > count, 5)
-        ready = int(run.stdout.split()[-1])
-        floor.append(ClientSim.posts[-1] - ready)
-    results["grep -m1 \\| curl (floor)"] = floor
-    return results
+    return [post - ready for ready, post in zip(readies, ClientSim.posts) if post > ready]
 
 
 def make_tree(base):
@@ -309,17 +317,18 @@ def cold_start_and_idle(tree):
     return results
 
 
-def throughput(base):
-    """FLOOD_BYTES of log lines from the server: straight to a file, and through altv-dev; with
-    altv-dev's peak memory and its own CPU seconds."""
+def throughput(base, transport):
+    """FLOOD_BYTES of log lines from the server: straight to a file, and through altv-dev with the
+    server's output on `transport` ("pty" or "pipe"); with altv-dev's peak memory and its own CPU seconds."""
     line = "[12:00:00][js] tick: the quick brown fox jumps over the lazy dog 0123456789"
     command = f"yes '{line}' | head -c {FLOOD_BYTES}"
     target = os.path.join(base, "direct.log")
     t0 = time.monotonic()
     sh(f"{command} > {target}", check=True)
     direct = time.monotonic() - t0
-    project = Project(base, "throughput", server_command=f'["sh", "-c", "{command}; echo FLOOD-DONE; exec {os.path.join(ROOT, "bench", ".work", "server")}"]')
-    output = os.path.join(base, "through.log")
+    project = Project(base, f"throughput-{transport}", output=transport,
+                      server_command=f'["sh", "-c", "{command}; echo FLOOD-DONE; exec {os.path.join(ROOT, "bench", ".work", "server")}"]')
+    output = os.path.join(base, f"through-{transport}.log")
     t0 = time.monotonic()
     with open(output, "w") as out:
         process = subprocess.Popen([ALTV_DEV, "watch"], cwd=project.dir, env=project.env(), stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
@@ -652,22 +661,24 @@ def idle_section(work, say):
 
 
 def throughput_section(base, say):
-    say(f"## 5. Output throughput: {FLOOD_BYTES // (1024 * 1024)} MB of log lines, {RUNS} runs")
+    say(f"## 5. Output throughput: {FLOOD_BYTES // (1024 * 1024)} MB of log lines, {RUNS} runs, the server's output on a pseudo-terminal and on a pipe")
     say()
-    runs = []
+    runs = {"pty": [], "pipe": []}
     for _ in range(RUNS):
-        folder = tempfile.mkdtemp(dir=base)
-        runs.append(throughput(folder))
-        shutil.rmtree(folder, ignore_errors=True)
+        for transport in runs:
+            folder = tempfile.mkdtemp(dir=base)
+            runs[transport].append(throughput(folder, transport))
+            shutil.rmtree(folder, ignore_errors=True)
     seconds = lambda v: f"{v:.2f} s"
-    ratio, low, high = median_of_runs([d / t for d, t, _, _ in runs])
-    say("| path | time (median) | spread |")
-    say("|---|---|---|")
-    say(f"| server → file | {spread([d for d, _, _, _ in runs], seconds)[0]} | {spread([d for d, _, _, _ in runs], seconds)[1]} |")
-    say(f"| server → altv-dev → file | {spread([t for _, t, _, _ in runs], seconds)[0]} | {spread([t for _, t, _, _ in runs], seconds)[1]} |")
-    say()
-    say(f"Ratio (direct ÷ through altv-dev, per run): median **{ratio:.2f}×**, spread {low:.2f}× – {high:.2f}×; "
-        f"altv-dev's own CPU {median_of_runs([c for _, _, _, c in runs])[0]:.2f} s; peak RSS {median_of_runs([p for _, _, p, _ in runs])[0]:.1f} MB.")
+    say("| path | time (median) | spread | ratio direct ÷ through (median) | ratio spread | altv-dev's CPU | peak RSS |")
+    say("|---|---|---|---|---|---|---|")
+    every = runs["pty"] + runs["pipe"]
+    say(f"| server → file | {spread([d for d, _, _, _ in every], seconds)[0]} | {spread([d for d, _, _, _ in every], seconds)[1]} | | | | |")
+    for transport, measured in runs.items():
+        ratio, low, high = median_of_runs([d / t for d, t, _, _ in measured])
+        time, span = spread([t for _, t, _, _ in measured], seconds)
+        say(f"| server → altv-dev (output = \"{transport}\") → file | {time} | {span} | **{ratio:.2f}×** | {low:.2f}× – {high:.2f}× | "
+            f"{median_of_runs([c for _, _, _, c in measured])[0]:.2f} s | {median_of_runs([p for _, _, p, _ in measured])[0]:.1f} MB |")
     say()
 
 

@@ -134,7 +134,9 @@ public actor DevLoop {
                 guard let id = await self?.watcher?.barrier() else { return }
                 await barriers.wait(for: id, timeout: .seconds(1))
             })
-        executor = PlanExecutor(server: supervisor, stages: stages, services: services, client: reconnector, emit: emit)
+        executor = PlanExecutor(
+            server: supervisor, stages: stages, services: services, client: reconnector, emit: emit,
+            commit: { [weak self] number in await self?.cycleCommitted(number) })
         (self.supervisor, self.services, self.reconnector) = (supervisor, services, reconnector)
     }
 
@@ -205,14 +207,23 @@ public actor DevLoop {
         }
     }
 
+    /// The executor waits for this before it starts the server: a change seen after it waits for the cycle.
+    private func cycleCommitted(_ number: Int) {
+        perform(scheduler.handle(.cycleCommitted(number), at: .now))
+    }
+
     private func reconnectNow() {
         typedReconnect?.cancel()
         guard let reconnector else { return }
         let settings = config.reconnect
         let emit = self.emit
         typedReconnect = Task {
-            if case .reconnected(let was, let after) = await reconnector.reconnect(settings) {
-                emit(.clientReconnected(cycle: nil, was: was, duration: after))
+            await reconnector.cancelBackground()
+            switch await reconnector.reconnect(settings) {
+            case .reconnected(let was, let after): emit(.clientReconnected(cycle: nil, was: was, duration: after))
+            case .notConnected(let reason): emit(.clientFailed(cycle: nil, reason: reason, refused: false))
+            case .failed(let reason): emit(.clientFailed(cycle: nil, reason: reason, refused: true))
+            case .cancelled: break
             }
         }
     }
@@ -236,6 +247,7 @@ public actor DevLoop {
         for task in [debounceTimer, crashTimer, configReload, typedReconnect, cycle] { task?.cancel() }
         await cycle?.value
         await earlyStop?.value
+        await reconnector?.cancelBackground()
         if let stop = await supervisor?.stop() { console.say("server stopped in \(stop.duration.humanReadable)") }
         await services?.stopAll()
         await guardian?.dismiss()

@@ -6,7 +6,8 @@ import Glibc
 import TOML
 
 /// A stand-in for `altv-server` that behaves as `shared/altv/README.md` describes the real one:
-/// its output format, resources, console commands, graceful stop, and a game port clients join.
+/// its output format (colour codes, C stdio's buffering), resources and their dependencies, console
+/// commands and answers, JS load errors, graceful stop, and a game port clients join.
 ///
 /// Switches make it misbehave on purpose (slow start, crash, ignored signals, a lingering child)
 /// so the demo and the tests can see altv-dev cope. altv-dev never knows it is talking to this.
@@ -56,19 +57,40 @@ public final class SimulatedServer: @unchecked Sendable {
         log = open(logPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
     }
 
-    /// Prints a line the way the real server does: `[HH:MM:SS]` then the level tag, if any.
-    func say(_ message: String, level: String? = nil) {
+    /// Prints a line the way the real server does: a colour code, `[HH:MM:SS]`, then the level tag,
+    /// if any; `coloured` is a part (a resource name) printed in its own colour, on the terminal only.
+    func say(_ message: String, level: String? = nil, coloured: String? = nil) {
         var now = time(nil)
         var parts = tm()
         localtime_r(&now, &parts)
         var buffer = [UInt8](repeating: 0, count: 16)
         let length = strftime(&buffer, buffer.count, "%H:%M:%S", &parts)
         let stamp = String(decoding: buffer.prefix(length), as: UTF8.self)
-        let line = "[\(stamp)]" + (level.map { "[\($0)]" } ?? "") + " " + message + "\n"
+        let head = "[\(stamp)]" + (level.map { "[\($0)]" } ?? "") + " " + message
         lock.withLock {
-            FileDescriptorWriter.writeAll(STDOUT_FILENO, Array(line.utf8))
-            if log >= 0 { FileDescriptorWriter.writeAll(log, Array(line.utf8)) }
+            Self.write(Array((Self.white + head + (coloured.map { Self.green + $0 } ?? "") + "\n").utf8))
+            if log >= 0 { FileDescriptorWriter.writeAll(log, Array((head + (coloured ?? "") + "\n").utf8)) }
         }
+    }
+
+    /// Every line starts with this, also on a pipe; the last output at exit is this without a newline.
+    static let white = "\u{1B}[37m"
+    static let green = "\u{1B}[92m"
+
+    /// Output goes through C stdio, as the real server's does: line-buffered on a terminal, held
+    /// back in blocks on a pipe until the buffer fills or the process exits (`stdbuf -oL` changes that).
+    static func write(_ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { write($0) }
+    }
+
+    static func write(_ bytes: UnsafeRawBufferPointer) {
+        guard let base = bytes.baseAddress, bytes.count > 0 else { return }
+        _ = altv_stdio_write(base, bytes.count)
+    }
+
+    /// A line without timestamp, as a resource's `console.log` or Node's error block prints it.
+    func raw(_ text: String) {
+        lock.withLock { Self.write(Array((text + "\n").utf8)) }
     }
 
     /// Runs until stopped; returns the exit code.
@@ -83,29 +105,21 @@ public final class SimulatedServer: @unchecked Sendable {
             say("terminate called after throwing an instance of 'std::runtime_error'")
             say("  what():  simulated crash on start")
             say("Aborted (core dumped)")
-            var limit = rlimit(rlim_cur: 0, rlim_max: 0)
-            setrlimit(__rlimit_resource_t(RLIMIT_CORE.rawValue), &limit)
-            // Die of SIGABRT like the real server, without the Swift runtime's crash report.
-            Glibc.signal(SIGABRT, SIG_DFL)
-            var abortOnly = sigset_t()
-            sigemptyset(&abortOnly)
-            sigaddset(&abortOnly, SIGABRT)
-            pthread_sigmask(SIG_UNBLOCK, &abortOnly, nil)
-            raise(SIGABRT)
-            _exit(134)
+            altv_stdio_flush()
+            abort134()
         }
         sleep(for: options.startupDelay / 2)
         if options.bytesWithoutNewline > 0 { printWithoutNewline(options.bytesWithoutNewline) }
-        for resource in toml.resources { load(resource) }
-        guard let listener = listen() else { return 1 }
+        for resource in toml.resources { _ = load(resource) }
+        guard let listener = listen() else { abortLikeTheRealServer() }
         if options.childHoldsPort { startStubbornChild(holding: listener) }
         say("Starting HTTP server on \(host):\(port)")
         say("Main thread started (ThreadId: \(getpid()))")
         sleep(for: options.startupDelay / 2)
         if options.invalidUTF8 {
             lock.withLock {
-                FileDescriptorWriter.writeAll(STDOUT_FILENO, [0xFF, 0xFE, 0x20] + Array("broken \u{1B}[31mbytes\u{1B}[0m ".utf8) + [0xC3, 0x28, 0x0A])
-                FileDescriptorWriter.writeAll(STDOUT_FILENO, [0xC0, 0xAF] + Array(" Server started\n".utf8))
+                Self.write([0xFF, 0xFE, 0x20] + Array("broken \u{1B}[31mbytes\u{1B}[0m ".utf8) + [0xC3, 0x28, 0x0A])
+                Self.write([0xC0, 0xAF] + Array(" Server started\n".utf8))
             }
         } else {
             say("Server started")
@@ -144,36 +158,114 @@ public final class SimulatedServer: @unchecked Sendable {
         while nanosleep(&request, &remaining) != 0 && errno == EINTR { request = remaining }
     }
 
-    private func load(_ resource: String) {
-        say("Loading resource \(resource)")
-        let manifest = FilePath.join(FilePath.join(options.directory, "resources/\(resource)"), "resource.toml")
+    /// Loads a resource after the ones it depends on; false when it failed.
+    private func load(_ resource: String, chain: [String] = []) -> Bool {
+        if lock.withLock({ loaded.contains(resource) }) { return true }
+        say("Loading resource ", coloured: resource)
+        let folder = FilePath.join(options.directory, "resources/\(resource)")
+        let manifest = FilePath.join(folder, "resource.toml")
         guard let text = try? String(contentsOfFile: manifest, encoding: .utf8) else {
             say("Could not open resource.toml", level: "Error")
-            say("Failed to load resource \(resource)", level: "Error")
-            return
+            return failed(resource)
         }
+        let table: TOMLTable
         do {
-            _ = try TOMLParser.parse(text)
+            table = try TOMLParser.parse(text)
         } catch {
             say("resource.toml of \(resource): \(error.message) (line \(error.line), column \(error.column))", level: "Error")
-            say("Failed to load resource \(resource)", level: "Error")
-            return
+            return failed(resource)
+        }
+        let deps = (table["deps"]?.value.array ?? []).compactMap { $0.value.string }
+        for dependency in deps where !chain.contains(dependency) {
+            guard load(dependency, chain: chain + [resource]) else { return failed(resource) }
+        }
+        if let main = table["main"]?.value.string, let error = Self.loadError(of: FilePath.join(folder, main)) {
+            // Node's own block, raw, before the server's line about it.
+            for line in error { raw(line) }
+            return failed(resource)
         }
         lock.withLock { loaded.append(resource) }
-        say("Loaded resource \(resource)")
+        say("Loaded resource ", coloured: resource)
+        return true
     }
 
-    private func unload(_ resource: String) {
-        say("Stopping resource \(resource)")
+    private func failed(_ resource: String) -> Bool {
+        say("Failed to load resource ", level: "Error", coloured: resource)
+        return false
+    }
+
+    /// What the embedded Node prints when the resource's main file throws at load (`throw new
+    /// Error("…")` at the top level) or does not parse (unbalanced parentheses); nil when it loads.
+    static func loadError(of file: String) -> [String]? {
+        guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { return nil }
+        if text.filter({ $0 == "(" }).count != text.filter({ $0 == ")" }).count {
+            return ["SyntaxError: missing ) after argument list", "    at Loader.moduleStrategy (internal/modules/esm/translators.js:133:18)"]
+        }
+        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            guard let range = line.firstRange(of: "throw new Error(") else { continue }
+            let message = line[range.upperBound...].split(separator: ")").first.map { $0.filter { !"\"'`".contains($0) } } ?? ""
+            let column = line.distance(from: line.startIndex, to: range.lowerBound) + 1
+            return [
+                "Error: \(message)", "    at file://\(file):\(index + 1):\(column)",
+                "    at ModuleJob.run (internal/modules/esm/module_job.js:152:23)",
+            ]
+        }
+        return nil
+    }
+
+    /// Stops a resource and, first, every loaded resource that depends on it; returns those, in load order.
+    @discardableResult
+    private func unload(_ resource: String) -> [String] {
+        say("Stopping resource ", coloured: resource)
+        var stopped: [String] = []
+        for dependent in lock.withLock({ loaded }) where dependent != resource && dependsOn(dependent, resource) {
+            guard lock.withLock({ loaded.contains(dependent) }) else { continue }
+            say("Stopping resource ", coloured: dependent)
+            lock.withLock { loaded.removeAll { $0 == dependent } }
+            say("Stopped resource ", coloured: dependent)
+            stopped.append(dependent)
+        }
         lock.withLock { loaded.removeAll { $0 == resource } }
-        say("Stopped resource \(resource)")
+        say("Stopped resource ", coloured: resource)
+        return stopped
+    }
+
+    /// Whether `resource` lists `dependency` in its deps, directly or through another.
+    private func dependsOn(_ resource: String, _ dependency: String, seen: Set<String> = []) -> Bool {
+        let manifest = FilePath.join(options.directory, "resources/\(resource)/resource.toml")
+        guard let text = try? String(contentsOfFile: manifest, encoding: .utf8), let table = try? TOMLParser.parse(text) else { return false }
+        let deps = (table["deps"]?.value.array ?? []).compactMap { $0.value.string }
+        return deps.contains(dependency) || deps.contains { !seen.contains($0) && dependsOn($0, dependency, seen: seen.union([resource])) }
     }
 
     private func shutdown() -> Never {
-        for resource in lock.withLock({ loaded }).reversed() { unload(resource) }
+        for resource in lock.withLock({ loaded }).reversed() where lock.withLock({ loaded.contains(resource) }) { unload(resource) }
         lock.withLock { clients.forEach { Glibc.shutdown($0, Int32(SHUT_RDWR)) } }
         say("Server shutdown")
+        lock.withLock { Self.write(Array(Self.white.utf8)) }
+        // exit() flushes C stdio: what a pipe held back comes out now.
         exit(0)
+    }
+
+    /// `[Error] Failed to create host…`, then libstdc++'s last words and SIGABRT (exit 134), as the real server on a taken port.
+    private func abortLikeTheRealServer() -> Never {
+        say("Failed to create host, make sure no other server is running and the port isn't taken", level: "Error")
+        altv_stdio_flush()
+        FileDescriptorWriter.writeAll(STDERR_FILENO, Array("terminate called without an active exception\n".utf8))
+        abort134()
+    }
+
+    /// Dies of SIGABRT like the real server, without the Swift runtime's crash report or a core file.
+    private func abort134() -> Never {
+        var limit = rlimit(rlim_cur: 0, rlim_max: 0)
+        setrlimit(__rlimit_resource_t(RLIMIT_CORE.rawValue), &limit)
+        Glibc.signal(SIGABRT, SIG_DFL)
+        var abortOnly = sigset_t()
+        sigemptyset(&abortOnly)
+        sigaddset(&abortOnly, SIGABRT)
+        pthread_sigmask(SIG_UNBLOCK, &abortOnly, nil)
+        raise(SIGABRT)
+        _exit(134)
     }
 
     private func readConsole() {
@@ -181,17 +273,37 @@ public final class SimulatedServer: @unchecked Sendable {
             // Like a real console: words split at any white space, no quoting.
             let words = line.split(whereSeparator: \.isWhitespace).map(String.init)
             guard let command = words.first else { continue }
-            let argument = words.dropFirst().first
-            switch (command, argument) {
-            case ("exit", _), ("quit", _): shutdown()
-            case ("restart", let name?):
-                unload(name)
-                sleep(for: options.resourceRestartDelay)
-                load(name)
-            case ("stop", let name?): unload(name)
-            case ("start", let name?): load(name)
-            default: say("Unknown command: \(line)", level: "Error")
+            switch command {
+            case "exit", "quit": shutdown()
+            case "restart", "stop", "start":
+                guard words.count == 2 else {
+                    say(" Usage: \(command) [resourcename]")
+                    continue
+                }
+                console(command, words[1])
+            default:
+                // The real console prints nothing for a command it does not know.
+                continue
             }
+        }
+    }
+
+    /// `restart`, `stop` or `start` of one resource, answered as the real console answers.
+    private func console(_ command: String, _ name: String) {
+        let isLoaded = lock.withLock { loaded.contains(name) }
+        switch command {
+        case "start":
+            if isLoaded { say("Resource already loaded", level: "Warning") } else { _ = load(name) }
+        case _ where !isLoaded:
+            say("No such resource \(name) is loaded", level: "Error")
+        case "stop":
+            unload(name)
+        default:
+            say("For changes in permissions, restarting server is required for changes to apply", level: "Warning")
+            let dependents = unload(name)
+            sleep(for: options.resourceRestartDelay)
+            // The server loads the dependents it stopped again itself, after the resource.
+            if load(name) { for dependent in dependents { _ = load(dependent) } }
         }
     }
 
@@ -208,7 +320,6 @@ public final class SimulatedServer: @unchecked Sendable {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
         guard bound == 0, Glibc.listen(fd, 16) == 0 else {
-            say("Failed to bind \(host):\(port): \(String(cString: strerror(errno)))", level: "Error")
             close(fd)
             return nil
         }
@@ -273,10 +384,10 @@ public final class SimulatedServer: @unchecked Sendable {
         lock.withLock {
             while left > 0 {
                 let size = min(left, chunk.count)
-                _ = chunk.withUnsafeBytes { FileDescriptorWriter.writeAll(STDOUT_FILENO, UnsafeRawBufferPointer(rebasing: $0.prefix(size))) }
+                chunk.withUnsafeBytes { Self.write(UnsafeRawBufferPointer(rebasing: $0.prefix(size))) }
                 left -= size
             }
-            FileDescriptorWriter.writeAll(STDOUT_FILENO, Array("\n".utf8))
+            Self.write(Array("\n".utf8))
         }
     }
 
@@ -288,7 +399,7 @@ public final class SimulatedServer: @unchecked Sendable {
         var left = megabytes * 1024 * 1024
         while left > 0 {
             let size = min(left, block.count)
-            block.withUnsafeBytes { _ = FileDescriptorWriter.writeAll(STDOUT_FILENO, UnsafeRawBufferPointer(rebasing: $0.prefix(size))) }
+            lock.withLock { block.withUnsafeBytes { Self.write(UnsafeRawBufferPointer(rebasing: $0.prefix(size))) } }
             left -= size
         }
         say("flood done")

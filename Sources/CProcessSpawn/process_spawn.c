@@ -11,6 +11,8 @@
 #include <pthread.h>
 #include <termios.h>
 #include <sys/vfs.h>
+#include <sys/ioctl.h>
+#include <stdio.h>
 
 int altv_spawn(pid_t *pid, const char *file, char *const argv[], char *const envp[],
                const char *cwd, int stdin_fd, int stdout_fd, int stderr_fd, int new_session) {
@@ -71,6 +73,33 @@ int altv_open_terminal(int *primary, int *replica) {
     return 0;
 }
 
+int altv_open_output_terminal(int *primary, int *replica, unsigned short rows, unsigned short columns) {
+    int rc = altv_open_terminal(primary, replica);
+    if (rc != 0) return rc;
+    struct termios settings;
+    if (tcgetattr(*replica, &settings) == 0) {
+        settings.c_oflag &= ~(tcflag_t)OPOST;
+        settings.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
+        tcsetattr(*replica, TCSANOW, &settings);
+    }
+    altv_set_window_size(*primary, rows, columns);
+    return 0;
+}
+
+int altv_set_window_size(int descriptor, unsigned short rows, unsigned short columns) {
+    struct winsize size = {.ws_row = rows, .ws_col = columns};
+    return ioctl(descriptor, TIOCSWINSZ, &size) == 0 ? 0 : errno;
+}
+
+int altv_window_size(int descriptor, unsigned short *rows, unsigned short *columns) {
+    struct winsize size;
+    if (ioctl(descriptor, TIOCGWINSZ, &size) != 0) return errno;
+    if (size.ws_row == 0 || size.ws_col == 0) return EINVAL;
+    *rows = size.ws_row;
+    *columns = size.ws_col;
+    return 0;
+}
+
 unsigned long altv_file_system_type(const char *path) {
     struct statfs info;
     if (statfs(path, &info) != 0) return 0;
@@ -82,4 +111,12 @@ int altv_name_this_thread(const char *name) {
     strncpy(shortened, name, sizeof shortened - 1);
     shortened[sizeof shortened - 1] = '\0';
     return pthread_setname_np(pthread_self(), shortened);
+}
+
+size_t altv_stdio_write(const void *bytes, size_t count) {
+    return fwrite(bytes, 1, count, stdout);
+}
+
+int altv_stdio_flush(void) {
+    return fflush(stdout);
 }

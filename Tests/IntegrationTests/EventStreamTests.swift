@@ -25,6 +25,7 @@ struct EventStreamTests {
             project.write("src/a.ts", "let a = 1\n")
             let watch = try project.launch(["watch"])
             #expect(await watch.log.wait(for: "✓ #1 start"))
+            #expect(await watch.log.wait(for: "✓ client #1: reconnected"))
             let firstPID = try #require(watch.log.serverPID)
 
             project.append("resources/core/server/index.js", "// edit\n")
@@ -33,6 +34,7 @@ struct EventStreamTests {
             #expect(await watch.log.wait(for: "✗ #3 src/bad"))
             try FileManager.default.removeItem(atPath: project.path("src/bad"))
             #expect(await watch.log.wait(for: "✓ #4 src/bad"))
+            #expect(await watch.log.wait(for: "✓ client #4: reconnected"))
             let secondPID = try #require(watch.log.serverPID)
             kill(secondPID, SIGKILL)
             #expect(await watch.log.wait(for: "server killed by SIGKILL after"))
@@ -44,10 +46,10 @@ struct EventStreamTests {
             await project.stopAndExpectNothingLeft(watch)
 
             let events = project.events()
-            #expect(cycle(1, in: events) == ["cycle.started", "stage.finished", "server.started", "server.ready", "client.reconnected", "cycle.finished"])
+            #expect(cycle(1, in: events) == ["cycle.started", "stage.finished", "server.started", "server.ready", "cycle.finished", "client.reconnected"])
             #expect(cycle(2, in: events) == ["cycle.started", "resources.restarted", "cycle.finished"])
             #expect(cycle(3, in: events) == ["cycle.started", "stage.finished", "cycle.finished"])
-            #expect(cycle(4, in: events) == ["cycle.started", "stage.finished", "server.stopped", "server.started", "server.ready", "client.reconnected", "cycle.finished"])
+            #expect(cycle(4, in: events) == ["cycle.started", "stage.finished", "server.stopped", "server.started", "server.ready", "cycle.finished", "client.reconnected"])
 
             let started = named("cycle.started", in: events)
             #expect(started.map { $0["trigger"] as? String } == ["start", "change", "change", "change"])

@@ -100,7 +100,7 @@ struct ServiceAndResourceTests {
         return (watch, client)
     }
 
-    @Test("on_change = restart-resources: `restart <name>` in the console, same server, no reconnect; failures fall back")
+    @Test("on_change = restart-resources: `restart <name>` in the console, same server, no reconnect; a failed load keeps the server")
     func resourceRestart() async throws {
         try await withProject { project in
             let (watch, client) = try await resourceProject(project)
@@ -112,18 +112,23 @@ struct ServiceAndResourceTests {
             #expect(watch.log.serverPID == pid && kill(pid, 0) == 0)
             #expect(client.log.count(containing: "reconnect requested") == 1)
 
-            // A resource that fails to load: reported, then the whole server restarts.
+            // A resource that fails to load: ✗ with the server's lines for it; a full restart would mend nothing.
             project.write("resources/chat/resource.toml", "type = \"js\nmain = \n")
-            #expect(await watch.log.wait(for: "resource restart failed: the server printed \"Failed to load resource chat\"; restarting the whole server"))
-            #expect(await watch.log.wait(for: "✓ #3 resources/chat/resource.toml · stop "))
-            let cycle = watch.log.lines.first { $0.contains("✓ #3") } ?? ""
-            #expect(cycle.contains("failed to load resource chat") && cycle.contains("reconnect"))
-            #expect(watch.log.serverStarts == 2)
+            #expect(await watch.log.wait(for: "✗ #3 resources/chat/resource.toml · failed to load resource chat · the server keeps running; the next save loads it again"))
+            #expect(watch.log.count(containing: "resource chat failed to load:") == 1)
+            #expect(watch.log.count(containing: "│ [") >= 1)
+            #expect(watch.log.serverStarts == 1 && watch.log.serverPID == pid)
+
+            // The failed load unloaded it: the fix is typed as `start chat`, which the console takes.
+            project.write("resources/chat/resource.toml", "type = \"js\"\nmain = \"server/index.js\"\n")
+            #expect(await watch.log.wait(for: "✓ #4 resources/chat/resource.toml · restarted resource chat in "))
+            #expect(watch.log.count(containing: "No such resource") == 0)
+            #expect(watch.log.serverStarts == 1)
 
             // server.toml is not a resource: a full restart, saying why.
             project.append("server.toml", "# edit\n")
             #expect(await watch.log.wait(for: "change: server.toml → restarting the server (server.toml changed)"))
-            #expect(await watch.log.wait(for: "✓ #4 server.toml · stop "))
+            #expect(await watch.log.wait(for: "✓ #5 server.toml · stop "))
             await project.stopAndExpectNothingLeft(watch)
         }
     }
@@ -166,7 +171,7 @@ struct ServiceAndResourceTests {
         try await withProject { project in
             let (watch, _) = try await resourceProject(project, serverFlags: ["--resource-restart-delay", "20s"], readyTimeout: "1s")
             project.append("resources/core/server/index.js", "// edit\n")
-            #expect(await watch.log.wait(for: "resource restart failed: no \"Loaded resource core\" within 1.00s; restarting the whole server"))
+            #expect(await watch.log.wait(for: "resource restart failed: no \"Loaded resource core\" within 1.00s of `restart core`; restarting the whole server"))
             #expect(await watch.log.wait(for: "✓ #2 resources/core/server/index.js · stop "))
             #expect(watch.log.serverStarts == 2)
             await project.stopAndExpectNothingLeft(watch)

@@ -19,7 +19,11 @@ struct WatchLoopTests {
             #expect(await watch.log.wait(for: "✓ #2 resources/core/server/index.js · stop "))
             #expect(await client.log.wait(for: "password accepted", count: 2))
             let cycle = watch.log.lines.first { $0.contains("✓ #2") } ?? ""
-            #expect(cycle.contains("start→ready") && cycle.contains("reconnect"))
+            #expect(cycle.contains("start→ready"))
+            // The reconnect is its own line, after the cycle's verdict, once the client is in the game.
+            #expect(await watch.log.wait(for: "✓ client #2: reconnected (was "))
+            let lines = watch.log.lines
+            #expect((lines.firstIndex { $0.contains("✓ #2 resources") } ?? .max) < (lines.firstIndex { $0.contains("✓ client #2:") } ?? -1))
             // The client lost the old server, then joined the new one with the right password.
             #expect(client.log.count(containing: "lost connection to the server") >= 1)
             #expect(client.log.count(containing: "server refused") == 0)
@@ -219,18 +223,21 @@ struct WatchLoopTests {
         }
     }
 
-    @Test("a new change set cancels a reconnect in flight and restarts at once")
+    @Test("the verdict comes at ready; a new change set cancels the reconnect still running and restarts at once")
     func changeCancelsReconnect() async throws {
         try await withProject { project in
             let (_, url) = try await project.startClient(state: "LOADING")
             project.writeConfig(reconnectURL: url, reconnect: ["timeout": "\"40s\""])
             let watch = try project.launch(["watch"])
             #expect(await watch.log.wait(for: "game client is LOADING; waiting for MAIN_MENU or IN_GAME"))
+            // The cycle's verdict does not wait 40 s for the client: it came at ready, and it is no failure.
+            #expect(await watch.log.wait(for: "✓ #1 start · start→ready"))
             project.append("resources/core/server/index.js", "// edit\n")
             #expect(await watch.log.wait(for: "game client is LOADING; waiting for MAIN_MENU or IN_GAME", count: 2))
             #expect(watch.log.serverStarts == 2)
-            // The first cycle was cancelled, not reported as a failure.
-            #expect(watch.log.count(containing: "#1 start") == 0)
+            // The first reconnect was cancelled by the new change, not reported as a failure.
+            #expect(watch.log.count(containing: "client #1:") == 0)
+            #expect(!project.events().contains { $0["event"] as? String == "client.failed" })
         }
     }
 
@@ -241,14 +248,16 @@ struct WatchLoopTests {
             project.writeConfig(reconnectURL: "http://127.0.0.1:\(port)", reconnect: ["timeout": "\"1s\""])
             let watch = try project.launch(["watch"])
             #expect(await watch.log.wait(for: "✓ #1 start"))
-            #expect(await watch.log.wait(for: "server ready, client not connected"))
+            #expect(await watch.log.wait(for: "server ready · waiting for the game client"))
             #expect(watch.log.count(containing: "retrying every 200ms for up to 1.00s") == 1)
             #expect(watch.log.count(containing: "debug = true` is set in the client's altv.toml") == 1)
-            #expect(watch.log.count(containing: "gave up reconnecting after 1.00s") == 1)
+            // The reconnect goes on after the verdict, and ends in its own line.
+            #expect(await watch.log.wait(for: "client #1: gave up reconnecting after 1.00s"))
             // The game is still away: the next cycle says nothing new about it.
             project.append("resources/core/server/index.js", "// edit\n")
             #expect(await watch.log.wait(for: "✓ #2 resources/core/server/index.js"))
-            #expect(watch.log.count(containing: "server ready, client not connected") == 2)
+            #expect(await watch.log.wait(for: "client #2: gave up reconnecting after 1.00s"))
+            #expect(watch.log.count(containing: "server ready · waiting for the game client") == 2)
             #expect(watch.log.count(containing: "retrying every 200ms") == 1)
             #expect(watch.log.count(containing: "debug = true` is set in the client's altv.toml") == 1)
             #expect(watch.log.count(containing: "✗") == 0)

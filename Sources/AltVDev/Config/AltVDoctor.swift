@@ -35,7 +35,7 @@ public struct AltVDoctor {
     }
 
     public func findings() -> [DoctorFinding] {
-        debugMode() + unlistedResources() + listedWithoutFolder() + missingEntryFiles() + containerizer() + cdn() + modules()
+        debugMode() + unlistedResources() + listedWithoutFolder() + missingEntryFiles() + dependencies() + containerizer() + cdn() + modules()
     }
 
     // MARK: Places
@@ -132,6 +132,45 @@ public struct AltVDoctor {
                 findings.append(finding(
                     node, in: manifest, "\(key) = \"\(file)\": no such file in \(shown(folder))",
                     fix: "fix the path, or add a stage that builds it (its outputs naming \(shown(path)))"))
+            }
+        }
+        return findings
+    }
+}
+
+extension AltVDoctor {
+    /// `deps` that name no resource, dependency cycles, and a dependency listed after its dependent in
+    /// `server.toml` (the server loads in that order: the dependent would load before what it needs).
+    func dependencies() -> [DoctorFinding] {
+        let folders = Set(ResourceFolders.find(in: resourcesDir))
+        var findings: [DoctorFinding] = []
+        for name in folders.sorted() {
+            let manifest = resourcesDir + "/" + name + "/resource.toml"
+            guard let text = try? String(contentsOfFile: manifest, encoding: .utf8), let resource = try? TOMLParser.parse(text),
+                let nodes = resource["deps"]?.value.array
+            else { continue }
+            for node in nodes {
+                guard let dependency = node.value.string, !folders.contains(dependency) else { continue }
+                findings.append(finding(
+                    node, in: manifest, "deps names \"\(dependency)\", which is no resource in \(shown(resourcesDir)): the server will not load \(name)",
+                    fix: "fix the name, or create \(shown(resourcesDir + "/" + dependency))/resource.toml"))
+            }
+        }
+        let graph = ResourceGraph.read(resourcesDir: resourcesDir)
+        for cycle in graph.cycles() {
+            let manifest = resourcesDir + "/" + cycle[0] + "/resource.toml"
+            findings.append(DoctorFinding(
+                file: manifest, line: 1, column: 1, message: "the deps form a cycle: \(cycle.joined(separator: " → ")); the server cannot load any of them",
+                fix: "remove one of these deps"))
+        }
+        let order = listed.map(\.name)
+        for (index, entry) in listed.enumerated() {
+            for dependency in graph.deps[entry.name] ?? [] {
+                guard let position = order.firstIndex(of: dependency), position > index else { continue }
+                findings.append(finding(
+                    entry.node, in: serverToml,
+                    "\(entry.name) is listed before \(dependency), which it depends on (deps in \(shown(resourcesDir + "/" + entry.name))/resource.toml)",
+                    fix: "list \"\(dependency)\" before \"\(entry.name)\" in resources"))
             }
         }
         return findings

@@ -32,6 +32,7 @@ public struct StageSettings: Equatable, Sendable {
     public var timeout: Duration
     /// Runs at the same time as the stage written before it.
     public var parallel: Bool
+    public var output: OutputTransport = .pipe
 }
 
 /// `[[service]]`: a long-running companion started before the server and stopped after it.
@@ -44,6 +45,7 @@ public struct ServiceSettings: Equatable, Sendable {
     /// A regex; the server starts once it matched. Nil: ready as soon as it runs.
     public var ready: String?
     public var readyTimeout: Duration
+    public var output: OutputTransport = .pipe
 }
 
 /// A command line: a string runs through `/bin/sh -c`, an array is executed as is.
@@ -84,6 +86,17 @@ public struct ServerSettings: Equatable, Sendable {
     public var onChange: ChangePolicy = .restart
     /// Absolute folder holding the resources (default: `resources` in `cwd`).
     public var resourcesDir: String = ""
+    /// How the server's output reaches altv-dev: a pseudo-terminal by default, since alt:V's C stdio
+    /// holds back a pipe's output in 4 KiB blocks (the ready line with it).
+    public var output: OutputTransport = .pty
+}
+
+/// `output`: how a child's stdout and stderr reach altv-dev (they merge either way).
+public enum OutputTransport: String, Equatable, Sendable, CaseIterable {
+    /// A pseudo-terminal: C programs flush every line; colours stay on.
+    case pty
+    /// A pipe: C programs flush when 4 KiB have gathered or at exit.
+    case pipe
 }
 
 /// `[server] on_change`.

@@ -81,11 +81,11 @@ struct ConfigSchema {
         "": ["server", "watch", "reconnect", "stage", "service"],
         "server": [
             "command", "cwd", "env", "ready", "ready_timeout", "stop_signal", "stop_timeout", "on_crash", "port", "on_change",
-            "resources_dir",
+            "resources_dir", "output",
         ],
         "watch": ["paths", "ignore", "debounce", "on_busy", "backend", "poll_interval"],
-        "stage": ["name", "command", "cwd", "env", "when", "outputs", "timeout", "parallel"],
-        "service": ["name", "command", "cwd", "env", "ready", "ready_timeout"],
+        "stage": ["name", "command", "cwd", "env", "when", "outputs", "timeout", "parallel", "output"],
+        "service": ["name", "command", "cwd", "env", "ready", "ready_timeout", "output"],
         "reconnect": ["enabled", "url", "password", "password_env", "retry_interval", "timeout", "allow_remote"],
     ]
 
@@ -175,7 +175,8 @@ struct ConfigSchema {
             when: p.attempt(nil) { () throws(ConfigError) in try table.stringArray("when") },
             outputs: outputs ?? [], writesNothing: outputs == [],
             timeout: p.attempt(nil) { () throws(ConfigError) in try table.duration("timeout") } ?? .seconds(600),
-            parallel: p.attempt(nil) { () throws(ConfigError) in try table.bool("parallel") } ?? false)
+            parallel: p.attempt(nil) { () throws(ConfigError) in try table.bool("parallel") } ?? false,
+            output: p.attempt(.pipe) { () throws(ConfigError) in try table.choice("output", default: OutputTransport.pipe) })
     }
 
     private func serviceSettings(_ table: TableReader) -> ServiceSettings {
@@ -192,7 +193,8 @@ struct ConfigSchema {
         }
         return ServiceSettings(
             name: name, command: command, cwd: cwd, env: env, ready: ready,
-            readyTimeout: p.attempt(nil) { () throws(ConfigError) in try table.duration("ready_timeout") } ?? .seconds(60))
+            readyTimeout: p.attempt(nil) { () throws(ConfigError) in try table.duration("ready_timeout") } ?? .seconds(60),
+            output: p.attempt(.pipe) { () throws(ConfigError) in try table.choice("output", default: OutputTransport.pipe) })
     }
 
     /// `present` is false for a missing [server]: its own error says so; its keys add none.
@@ -247,7 +249,8 @@ struct ConfigSchema {
             onChange: p.attempt(.restart) { () throws(ConfigError) in try table.choice("on_change", default: ChangePolicy.restart) },
             resourcesDir: FilePath.resolve(
                 p.attempt(nil) { () throws(ConfigError) in try table.string("resources_dir") } ?? FilePath.join(cwd, "resources"),
-                against: directory))
+                against: directory),
+            output: p.attempt(.pty) { () throws(ConfigError) in try table.choice("output", default: OutputTransport.pty) })
         return (settings, serverToml)
     }
 

@@ -17,6 +17,7 @@ public enum ConfigPrinter {
         entries.append(("server.port", String(server.port)))
         entries.append(("server.on_change", quote(server.onChange.rawValue)))
         entries.append(("server.resources_dir", quote(server.resourcesDir)))
+        entries.append(("server.output", quote(server.output.rawValue)))
         entries.append(("watch.paths", array(watch.paths)))
         entries.append(("watch.ignore", array(watch.ignore)))
         entries.append(("watch.debounce", duration(watch.debounce)))
@@ -41,6 +42,7 @@ public enum ConfigPrinter {
             if !stage.outputs.isEmpty || stage.writesNothing { entries.append((key + "outputs", array(stage.outputs))) }
             entries.append((key + "timeout", duration(stage.timeout)))
             entries.append((key + "parallel", stage.parallel ? "true" : "false"))
+            entries.append((key + "output", quote(stage.output.rawValue)))
         }
         for (index, service) in config.services.enumerated() {
             let key = "service.\(index)."
@@ -50,6 +52,7 @@ public enum ConfigPrinter {
             entries.append((key + "env", table(service.env)))
             if let ready = service.ready { entries.append((key + "ready", quote(ready))) }
             entries.append((key + "ready_timeout", duration(service.readyTimeout)))
+            entries.append((key + "output", quote(service.output.rawValue)))
         }
         return entries
     }

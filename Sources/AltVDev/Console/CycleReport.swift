@@ -14,7 +14,7 @@ public struct CycleReport: Equatable, Sendable {
     public var stop: Duration?
     public var startToReady: Duration?
     /// Resources restarted through the server console instead of a full restart.
-    public var resourcesRestarted: (names: [String], duration: Duration)?
+    public var resourcesRestarted: ResourceRestartSummary?
     public var reconnect: Duration?
     /// From the first file event of the change set to the ready line.
     public var saveToReady: Duration?
@@ -38,14 +38,12 @@ public struct CycleReport: Equatable, Sendable {
         for stage in stages { parts.append("\(stage.name) \(stage.duration.humanReadable)") }
         if let stop { parts.append("stop \(stop.humanReadable)") }
         if let startToReady { parts.append("start→ready \(startToReady.humanReadable)") }
-        if let restarted = resourcesRestarted {
-            parts.append("restarted resource\(restarted.names.count == 1 ? "" : "s") \(restarted.names.joined(separator: ", ")) in \(restarted.duration.humanReadable)")
-        }
+        if let restarted = resourcesRestarted { parts.append(restarted.text) }
         if let reconnect { parts.append("reconnect \(reconnect.humanReadable)") }
         if let saveToReady { parts.append("save→ready \(saveToReady.humanReadable)") }
         if !failedResources.isEmpty { parts.append("failed to load resource \(failedResources.joined(separator: ", "))") }
         if case .failed(let reason) = result { parts.append(reason) }
-        if result == .clientNotConnected { parts.append("server ready, client not connected") }
+        if result == .clientNotConnected { parts.append("server ready · waiting for the game client") }
         let mark = result == .done || result == .clientNotConnected ? "✓" : "✗"
         return "\(mark) " + parts.joined(separator: " · ")
     }
@@ -61,5 +59,27 @@ extension CycleReport {
         case .configChanged: "[server] config changed"
         case .crashRestart: "restart after a crash"
         }
+    }
+}
+
+/// The resources one console restart brought back: those typed, and the dependents the server loaded again with them.
+public struct ResourceRestartSummary: Equatable, Sendable {
+    public var roots: [String]
+    /// In the order the server loaded them, roots included.
+    public var restarted: [String]
+    public var duration: Duration
+
+    public init(roots: [String], restarted: [String], duration: Duration) {
+        self.roots = roots
+        self.restarted = restarted
+        self.duration = duration
+    }
+
+    /// `restarted resource other (+ dependent) in 12ms`.
+    public var text: String {
+        let typed = roots.filter(restarted.contains)
+        let dependents = restarted.filter { !typed.contains($0) }
+        let more = dependents.isEmpty ? "" : " (+ \(dependents.joined(separator: ", ")))"
+        return "restarted resource\(typed.count == 1 ? "" : "s") \(typed.joined(separator: ", "))\(more) in \(duration.humanReadable)"
     }
 }

@@ -19,12 +19,18 @@ public final class Narrator: Sendable {
         case .serverStopped(_, _, let duration, _): console.say("server stopped in \(duration.humanReadable)", .debug)
         case .serverStarted: break
         case .serverReady(_, _, let after): console.say("server ready in \(after.humanReadable)", .debug)
-        case .resourcesRestarted(_, _, let ok, _, let failure):
-            if !ok { console.say("resource restart failed: \(failure ?? "unknown"); restarting the whole server", .warning) }
-        case .clientReconnected(let cycle, let was, let duration):
-            console.say("game client reconnecting (was \(was))")
-            if cycle == nil { console.say("✓ reconnect \(duration.humanReadable)", .success) }
-        case .clientFailed: break
+        case .resourcesRestarted(_, _, _, _, let failure, let fallsBack):
+            if fallsBack { console.say("resource restart failed: \(failure ?? "unknown"); restarting the whole server", .warning) }
+        case .resourceFailed(_, let resource): resourceFailed(resource)
+        case .clientReconnected(let cycle?, let was, let duration):
+            // Not `✓ #N …`: that is a cycle's verdict, which editors' task matchers wait for.
+            console.say("✓ client #\(cycle): reconnected (was \(was)) in \(duration.humanReadable)", .success)
+        case .clientReconnected(nil, let was, let duration):
+            console.say("game client reconnected (was \(was))")
+            console.say("✓ reconnect \(duration.humanReadable)", .success)
+        case .clientFailed(let cycle, let reason, let refused):
+            let label = cycle.map { "client #\($0)" } ?? "client (:rc)"
+            if refused { console.say("✗ \(label): \(reason)", .error) } else { console.say("\(label): \(reason); the next change tries again", .warning) }
         case .cycleFinished(_, let outcome, let report): cycleFinished(outcome, report)
         case .serverExited(_, let status, let uptime, let lastLines, let then): serverExited(status, uptime, lastLines, then)
         case .serviceReady(let service, _): console.say("service \(service) is ready", .debug)
@@ -40,8 +46,9 @@ public final class Narrator: Sendable {
     /// The scheduler's decisions and the loop's own notes.
     private func tellDecision(_ event: LoopEvent) {
         switch event {
-        case .changeQueued(let changes, let cycle):
-            console.say("change: \(changes.summary(relativeTo: directory)) → queued until cycle #\(cycle) ends (on_busy = \"queue\")")
+        case .changeQueued(let changes, let cycle, let reason):
+            let why = reason == .onBusyQueue ? "on_busy = \"queue\"" : "a start or resource restart is never cut off"
+            console.say("change: \(changes.summary(relativeTo: directory)) → queued until cycle #\(cycle) ends (\(why))")
         case .changeDuringCycle(let cycle):
             console.say("change during cycle #\(cycle): starting over with both change sets", .debug)
         case .loopStopped(let verdict): loopStopped(verdict)
@@ -94,6 +101,16 @@ public final class Narrator: Sendable {
         case .done: console.say(report.line, .success)
         case .clientNotConnected: console.say(report.line, .warning)
         case .failed: console.say(report.line, report.isWarning ? .warning : .error)
+        }
+    }
+
+    private func resourceFailed(_ resource: FailedResource) {
+        switch resource.kind {
+        case .failedToLoad:
+            let lines = resource.lines.isEmpty ? "" : ":\n" + resource.lines.map { "  │ " + $0 }.joined(separator: "\n")
+            console.say("resource \(resource.name) failed to load" + lines, .error)
+        case .notReloaded:
+            console.say("resource \(resource.name) was stopped with a resource it depends on and did not load again", .error)
         }
     }
 

@@ -38,6 +38,9 @@ public struct CycleScheduler: Sendable {
         /// The debounce timer asked for by `.wakeAt` went off.
         case debounceTimerFired
         case cycleFinished(Int, CycleOutcome)
+        /// The cycle began to start the server or to restart resources: it runs to its end, and a
+        /// change that comes meanwhile waits for it (a start cut off never reconnects the client).
+        case cycleCommitted(Int)
         /// The server exited without being asked to.
         case serverExited(pid: Int32, status: ExitStatus, uptime: Duration, lastLines: [String])
         case crashTimerFired
@@ -83,8 +86,10 @@ public struct CycleScheduler: Sendable {
     private var carried: ChangeSet?
     /// The cycle in flight was started by a change set (so finishing it settles `carried`).
     private var runningChanges = false
-    /// With `on_busy = "queue"`: what arrived while a cycle ran.
+    /// With `on_busy = "queue"`, or once the cycle is committed: what arrived while a cycle ran.
     private var queued: ChangeSet?
+    /// The running cycle has begun to start the server or restart resources.
+    private var committed = false
     private var crashBackoff = CrashBackoff()
     private var crashTimerSet = false
     private var feedbackGuard = StageFeedbackGuard()
@@ -121,6 +126,9 @@ public struct CycleScheduler: Sendable {
             return [.wakeAt(deadline)]
         case .cycleFinished(let number, let outcome):
             return cycleFinished(number, outcome)
+        case .cycleCommitted(let number):
+            if state == .running(number) { committed = true }
+            return []
         case .serverExited(let pid, let status, let uptime, let lines):
             return serverExited(pid: pid, status: status, uptime: uptime, lastLines: lines)
         case .crashTimerFired:
@@ -161,9 +169,9 @@ public struct CycleScheduler: Sendable {
         let verdict = feedbackGuard.admit(changes)
         if case .loop = verdict { return [.emit(.loopStopped(verdict))] }
         guard case .running(let number) = state else { return startCycle(.changes(changes)) }
-        if settings.onBusy == .queue {
+        if settings.onBusy == .queue || committed {
             queued = queued.map { $0.merging(changes) } ?? changes
-            return [.emit(.changeQueued(changes, behind: number))]
+            return [.emit(.changeQueued(changes, behind: number, because: committed ? .serverStarting : .onBusyQueue))]
         }
         return [.emit(.changeDuringCycle(number))] + startCycle(.changes(changes))
     }
@@ -187,6 +195,7 @@ public struct CycleScheduler: Sendable {
         if case .changes = requested {} else { feedbackGuard.otherCycleStarted() }
         cycleNumber += 1
         state = .running(cycleNumber)
+        committed = false
         var effects: [Effect] = []
         if crashTimerSet {
             crashTimerSet = false
@@ -199,6 +208,7 @@ public struct CycleScheduler: Sendable {
         // A newer cycle took over (and merged this one's change set).
         guard state == .running(number) else { return [] }
         state = .idle
+        committed = false
         if runningChanges, outcome == .completed { carried = nil }
         // Kept to be built again, but "save → ready" counts from the save that fixes it.
         if outcome == .stageFailed { carried?.firstEventAt = nil }

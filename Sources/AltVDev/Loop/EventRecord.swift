@@ -97,13 +97,17 @@ public enum EventRecord {
             return ("server.started", [("pid", .int(Int64(pid)))])
         case .serverReady(_, let pid, let after):
             return ("server.ready", [("pid", .int(Int64(pid))), ("after_ms", ms(after))])
-        case .resourcesRestarted(_, let names, let ok, let duration, let failure):
+        case .resourceFailed(_, let resource):
+            return ("resource.failed", [
+                ("resource", .string(resource.name)), ("reason", .string(resource.kind.rawValue)), ("lines", .array(resource.lines.map(JSONValue.string))),
+            ])
+        case .resourcesRestarted(_, let names, let ok, let duration, let failure, _):
             let base: [(String, JSONValue)] = [("resources", .array(names.map(JSONValue.string))), ("ok", .bool(ok)), ("duration_ms", ms(duration))]
             return ("resources.restarted", base + (failure.map { [("reason", .string($0))] } ?? []))
         case .clientReconnected(_, let was, let duration):
             return ("client.reconnected", [("was", .string(was)), ("duration_ms", ms(duration))])
-        case .clientFailed(_, let reason):
-            return ("client.failed", [("reason", .string(reason))])
+        case .clientFailed(_, let reason, let refused):
+            return ("client.failed", [("reason", .string(reason)), ("refused", .bool(refused))])
         case .cycleFinished(_, let outcome, let report):
             return ("cycle.finished", cycleFields(outcome, report))
         case .serverExited(let pid, let status, let uptime, _, _):
@@ -151,6 +155,9 @@ public enum EventRecord {
         case (_, .clientNotConnected): fields += [("result", .string("ok")), ("client_connected", .bool(false))]
         }
         if outcome != .cancelled, let saveToReady = report.saveToReady { fields.append(("save_to_ready_ms", ms(saveToReady))) }
+        if outcome != .cancelled, !report.failedResources.isEmpty {
+            fields.append(("failed_resources", .array(report.failedResources.map(JSONValue.string))))
+        }
         return fields
     }
 

@@ -28,9 +28,13 @@ public enum LoopEvent: Equatable, Sendable {
     case serverStopped(cycle: Int, pid: Int32, duration: Duration, killed: Bool)
     case serverStarted(cycle: Int, pid: Int32)
     case serverReady(cycle: Int, pid: Int32, after: Duration)
-    case resourcesRestarted(cycle: Int, resources: [String], ok: Bool, duration: Duration, failure: String?)
+    /// `fallsBack`: the console could not do it, so the whole server restarts.
+    case resourcesRestarted(cycle: Int, resources: [String], ok: Bool, duration: Duration, failure: String?, fallsBack: Bool)
+    /// A resource that did not load (at start or at a restart), with the server's lines for it.
+    case resourceFailed(cycle: Int, FailedResource)
     case clientReconnected(cycle: Int?, was: String, duration: Duration)
-    case clientFailed(cycle: Int?, reason: String)
+    /// `refused`: the client answered and would not (a wrong password, another program); else it was not there.
+    case clientFailed(cycle: Int?, reason: String, refused: Bool)
     case cycleFinished(cycle: Int, outcome: CycleOutcome, report: CycleReport)
     case serverExited(pid: Int32, status: ExitStatus, uptime: Duration, lastLines: [String], then: AfterExit)
     case serviceReady(service: String, pid: Int32)
@@ -41,7 +45,7 @@ public enum LoopEvent: Equatable, Sendable {
 
     // Terminal only: what a cycle is doing now (the status line), the scheduler's decisions, the loop's own notes.
     case phase(cycle: Int, CyclePhase)
-    case changeQueued(ChangeSet, behind: Int)
+    case changeQueued(ChangeSet, behind: Int, because: QueueReason)
     case changeDuringCycle(Int)
     case loopStopped(StageFeedbackGuard.Verdict)
     case stopping(reason: String)
@@ -52,13 +56,21 @@ public enum LoopEvent: Equatable, Sendable {
     public var cycle: Int? {
         switch self {
         case .cycleStarted(let cycle, _, _), .stageFinished(let cycle, _), .serverStopped(let cycle, _, _, _),
-            .serverStarted(let cycle, _), .serverReady(let cycle, _, _), .resourcesRestarted(let cycle, _, _, _, _),
-            .cycleFinished(let cycle, _, _):
+            .serverStarted(let cycle, _), .serverReady(let cycle, _, _), .resourcesRestarted(let cycle, _, _, _, _, _),
+            .cycleFinished(let cycle, _, _), .resourceFailed(let cycle, _):
             cycle
-        case .clientReconnected(let cycle, _, _), .clientFailed(let cycle, _): cycle
+        case .clientReconnected(let cycle, _, _), .clientFailed(let cycle, _, _): cycle
         default: nil
         }
     }
+}
+
+/// Why a change set waits for the cycle in flight instead of starting over.
+public enum QueueReason: Equatable, Sendable {
+    /// `on_busy = "queue"`.
+    case onBusyQueue
+    /// The cycle is starting the server or restarting resources, which is never cut off.
+    case serverStarting
 }
 
 /// A step of a cycle, as the status line names it.

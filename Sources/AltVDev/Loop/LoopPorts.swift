@@ -8,8 +8,8 @@ public protocol ServerInstance: Sendable {
     var exitStatus: ExitStatus? { get }
     var exitedAt: ContinuousClock.Instant? { get }
     var readyAt: ContinuousClock.Instant? { get }
-    /// "Failed to load resource" lines printed before the ready line.
-    var failedResourcesAtStart: [String] { get }
+    /// The resources the server failed to load before its ready line, with its lines for each.
+    var failedResourcesAtStart: [FailedResource] { get }
     func waitUntilReady(timeout: Duration) async -> ServerRun.ReadyOutcome
     /// Nil if cancelled, or if `deadline` passed first.
     func waitForExit(until deadline: ContinuousClock.Instant?) async -> ExitStatus?
@@ -43,14 +43,42 @@ public protocol ServerControl: Sendable {
     func stop() async -> ServerStop?
     func waitForPort(_ port: Int, timeout: Duration) async -> PortWait
     func start(settings: ServerSettings, hiding: [String]) async throws -> any ServerInstance
-    func restartResources(_ names: [String], timeout: Duration) async -> ResourceRestartOutcome
+    /// Restarts (or starts) each of `roots` through the console, one at a time, each with the
+    /// dependents the server reloads with it; `graph` names the dependents to start again after a root that was not loaded.
+    func restartResources(_ roots: [String], graph: ResourceGraph, timeout: Duration) async -> ResourceRestartOutcome
 }
 
-/// What became of `restart <name>` typed into the server's console.
+/// What became of `restart <name>` (or `start <name>`) typed into the server's console.
 public enum ResourceRestartOutcome: Equatable, Sendable {
-    case restarted
+    /// Every resource came back: the roots and the dependents the server loaded again with them.
+    case restarted([String])
+    /// The server answered, but resources failed to load (their own code, or a dependent that did
+    /// not come back): the server keeps running, and a full restart would mend nothing.
+    case loadFailed(restarted: [String], failed: [FailedResource])
+    /// The console did not do it (the server died, stopped answering or refused the command): a full restart may.
     case failed(String)
     case cancelled
+}
+
+/// A resource that did not load, with what the server printed while it tried.
+public struct FailedResource: Equatable, Sendable {
+    public var name: String
+    /// The server's lines for it (a JS error block), escapes stripped, secrets masked; empty when it printed none.
+    public var lines: [String]
+    public var kind: Kind
+
+    public enum Kind: String, Equatable, Sendable {
+        /// The server printed `Failed to load resource <name>`.
+        case failedToLoad = "failed to load"
+        /// Stopped with the resource it depends on, and not loaded again in time.
+        case notReloaded = "was not loaded again"
+    }
+
+    public init(name: String, lines: [String], kind: Kind = .failedToLoad) {
+        self.name = name
+        self.lines = lines
+        self.kind = kind
+    }
 }
 
 /// One batch of stages run together.
@@ -91,6 +119,11 @@ public protocol ClientReconnecting: Sendable {
     func prefetchStatus(_ settings: ReconnectSettings, whenReady server: any ServerInstance) -> StatusPrefetch?
     /// The reconnect flow, its first status taken from `prefetched` when that has one.
     func reconnect(_ settings: ReconnectSettings, prefetched: StatusPrefetch?) async -> ReconnectResult
+    /// The reconnect after `cycle`'s ready line, on its own; it tells its outcome as events.
+    func reconnectInBackground(_ settings: ReconnectSettings, prefetched: StatusPrefetch?, cycle: Int, server: any ServerInstance) async
+        -> BackgroundReconnect
+    /// Cancels the one running on its own, if any (a newer cycle restarts the server).
+    func cancelBackground() async
 }
 
 extension ClientReconnecting {

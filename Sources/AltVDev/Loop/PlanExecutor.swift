@@ -7,14 +7,19 @@ public struct PlanExecutor: Sendable {
     public var client: any ClientReconnecting
     public var now: @Sendable () -> ContinuousClock.Instant
     public var emit: @Sendable (LoopEvent) -> Void
+    /// Told (and awaited) before the cycle starts the server or restarts resources: from then on
+    /// a change waits for the cycle instead of cancelling it.
+    public var commit: @Sendable (Int) async -> Void
 
     /// How long after its ready line a server's exit still fails the cycle that started it.
     public static let readySettle: Duration = .milliseconds(250)
 
     public init(
         server: any ServerControl, stages: any StageExecuting, services: (any ServiceReadiness)?, client: any ClientReconnecting,
-        now: @escaping @Sendable () -> ContinuousClock.Instant = { .now }, emit: @escaping @Sendable (LoopEvent) -> Void
+        now: @escaping @Sendable () -> ContinuousClock.Instant = { .now }, emit: @escaping @Sendable (LoopEvent) -> Void,
+        commit: @escaping @Sendable (Int) async -> Void = { _ in }
     ) {
+        self.commit = commit
         self.server = server
         self.stages = stages
         self.services = services
@@ -31,6 +36,9 @@ public struct PlanExecutor: Sendable {
         var instance: (any ServerInstance)?
         var resourcesWritten: [String] = []
         var statusPrefetch: StatusPrefetch?
+        var committed = false
+        /// The reconnect after ready, running on its own.
+        var reconnect: BackgroundReconnect?
 
         /// Where a step leaves the cycle: go on, or end it now.
         enum Step { case next, end(CycleOutcome) }
@@ -41,6 +49,7 @@ public struct PlanExecutor: Sendable {
         let outcome = await perform(&run)
         run.statusPrefetch?.cancel()
         emit(.cycleFinished(cycle: number, outcome: outcome, report: run.report))
+        run.reconnect?.verdictSaid.fulfill(())
         return outcome
     }
 
@@ -49,6 +58,11 @@ public struct PlanExecutor: Sendable {
         var actions = run.plan.actions[...]
         while let action = actions.popFirst() {
             if Task.isCancelled { return .cancelled }
+            if !run.committed, action.commitsTheCycle {
+                run.committed = true
+                await commit(run.number)
+                if Task.isCancelled { return .cancelled }
+            }
             let step: Run.Step
             emit(.phase(cycle: run.number, Self.phase(of: action)))
             switch action {
@@ -97,22 +111,31 @@ public struct PlanExecutor: Sendable {
     }
 
     private func restartResources(_ planned: [String], _ run: inout Run, fallback: inout ArraySlice<Plan.Action>) async -> Run.Step {
-        let names = planned + run.resourcesWritten.filter { !planned.contains($0) }
+        let graph = run.plan.resourceGraph
+        let names = graph.roots(of: planned + run.resourcesWritten.filter { !planned.contains($0) })
         guard !names.isEmpty else {
             emit(.note("the stages changed no resource: nothing to restart", .info))
             return .next
         }
         let started = now()
-        let outcome = await server.restartResources(names, timeout: run.plan.settings.server.readyTimeout)
+        let outcome = await server.restartResources(names, graph: graph, timeout: run.plan.settings.server.readyTimeout)
         let duration = now() - started
         switch outcome {
-        case .restarted:
-            emit(.resourcesRestarted(cycle: run.number, resources: names, ok: true, duration: duration, failure: nil))
-            run.report.resourcesRestarted = (names, duration)
+        case .restarted(let restarted):
+            emit(.resourcesRestarted(cycle: run.number, resources: restarted, ok: true, duration: duration, failure: nil, fallsBack: false))
+            run.report.resourcesRestarted = ResourceRestartSummary(roots: names, restarted: restarted, duration: duration)
             if let first = run.plan.firstEventAt { run.report.saveToReady = now() - first }
             return .next
+        case .loadFailed(let restarted, let failed):
+            let reason = failed.map { "\($0.name) \($0.kind.rawValue)" }.joined(separator: ", ")
+            emit(.resourcesRestarted(cycle: run.number, resources: restarted, ok: false, duration: duration, failure: reason, fallsBack: false))
+            for resource in failed { emit(.resourceFailed(cycle: run.number, resource)) }
+            if !restarted.isEmpty { run.report.resourcesRestarted = ResourceRestartSummary(roots: names, restarted: restarted, duration: duration) }
+            run.report.failedResources = failed.map(\.name)
+            run.report.result = .failed("the server keeps running; the next save loads \(failed.count == 1 ? "it" : "them") again")
+            return .end(.completed)
         case .failed(let reason):
-            emit(.resourcesRestarted(cycle: run.number, resources: names, ok: false, duration: duration, failure: reason))
+            emit(.resourcesRestarted(cycle: run.number, resources: names, ok: false, duration: duration, failure: reason, fallsBack: true))
             fallback = run.plan.fallback[...] + fallback
             return .next
         case .cancelled:
@@ -121,6 +144,7 @@ public struct PlanExecutor: Sendable {
     }
 
     private func stopServer(_ run: inout Run) async -> Run.Step {
+        await client.cancelBackground()
         if let stop = await server.stop() {
             run.report.stop = stop.duration
             emit(.serverStopped(cycle: run.number, pid: stop.pid, duration: stop.duration, killed: stop.killed))
@@ -130,6 +154,7 @@ public struct PlanExecutor: Sendable {
     }
 
     private func startServer(_ run: inout Run) async -> Run.Step {
+        await client.cancelBackground()
         let settings = run.plan.settings.server
         if case .held(let holder) = await server.waitForPort(settings.port, timeout: settings.stopTimeout) {
             if Task.isCancelled { return .end(.cancelled) }
@@ -160,11 +185,11 @@ public struct PlanExecutor: Sendable {
             run.report.startToReady = after
             if let first = run.plan.firstEventAt { run.report.saveToReady = instance.startedAt + after - first }
             emit(.serverReady(cycle: run.number, pid: instance.pid, after: after))
-            run.report.failedResources = instance.failedResourcesAtStart
-            if !run.report.failedResources.isEmpty {
-                let names = run.report.failedResources.joined(separator: ", ")
-                emit(.note("the server is up, but failed to load resource \(names) (see its lines above)", .warning))
-            }
+            let failed = instance.failedResourcesAtStart
+            for resource in failed { emit(.resourceFailed(cycle: run.number, resource)) }
+            run.report.failedResources = failed.map(\.name)
+            // The server runs the rest: it stays up (and the client reconnects), but the start did not work.
+            if !failed.isEmpty { run.report.result = .failed("the server runs without \(failed.count == 1 ? "it" : "them"); a save that fixes it loads it again") }
             return .next
         case .exited(let status, let readyAfter?):
             run.report.startToReady = readyAfter
@@ -181,56 +206,28 @@ public struct PlanExecutor: Sendable {
         return .end(.completed)
     }
 
+    /// Hands the reconnect to the client port to run on its own: the cycle's verdict comes at ready.
     private func reconnect(_ run: inout Run) async -> Run.Step {
-        switch await reconnectUnlessExited(run.instance, run.plan.settings.reconnect, prefetched: run.statusPrefetch) {
-        case .reconnected(let was, let after)?:
-            run.report.reconnect = after
-            emit(.clientReconnected(cycle: run.number, was: was, duration: after))
-        case .notConnected(let reason)?:
-            run.report.result = .clientNotConnected
-            emit(.clientFailed(cycle: run.number, reason: reason))
-        case .failed(let reason)?:
-            run.report.result = .failed(reason)
-            emit(.clientFailed(cycle: run.number, reason: reason))
-        case .cancelled?:
-            return .end(.cancelled)
-        case nil:
-            // The server exited while the client was asked: that, not the client, is the verdict.
-            if let instance = run.instance, let status = instance.exitStatus {
-                run.report.result = .failed(exitedAfterReady(instance, status: status))
-                return .end(.completed)
-            }
-            return .end(.cancelled)
-        }
+        guard let instance = run.instance else { return .next }
+        run.reconnect = await client.reconnectInBackground(
+            run.plan.settings.reconnect, prefetched: run.statusPrefetch, cycle: run.number, server: instance)
+        run.statusPrefetch = nil
         return .next
     }
 
-    /// The reconnect flow, abandoned (nil) the moment the server it would reconnect to exits.
-    private func reconnectUnlessExited(
-        _ instance: (any ServerInstance)?, _ settings: ReconnectSettings, prefetched: StatusPrefetch?
-    ) async -> ReconnectResult? {
-        guard let instance else { return await client.reconnect(settings, prefetched: prefetched) }
-        if instance.exitStatus != nil { return nil }
-        let client = self.client
-        return await withTaskGroup(of: ReconnectResult?.self) { race in
-            race.addTask { await client.reconnect(settings, prefetched: prefetched) }
-            race.addTask { _ = await instance.waitForExit(until: nil); return nil }
-            let first = await race.next() ?? nil
-            race.cancelAll()
-            if first == .cancelled, instance.exitStatus != nil { return nil }
-            return first
-        }
-    }
-
-    /// A server that dies right after its ready line failed to start, however fast the reconnect was:
-    /// the verdict waits until the line is `readySettle` old.
+    /// A server that dies right after its ready line failed to start: the verdict waits until the
+    /// line is `readySettle` old. By then the client has said whether it is there at all.
     private func settle(_ run: inout Run) async -> CycleOutcome {
         guard let instance = run.instance, let readyAt = instance.readyAt else { return .completed }
         if instance.exitStatus == nil {
             _ = await instance.waitForExit(until: readyAt + Self.readySettle)
             if Task.isCancelled { return .cancelled }
         }
-        if let status = instance.exitStatus { run.report.result = .failed(exitedAfterReady(instance, status: status)) }
+        if let status = instance.exitStatus {
+            run.report.result = .failed(exitedAfterReady(instance, status: status))
+        } else if run.report.result == .done, run.reconnect?.clientAnswered.current == false {
+            run.report.result = .clientNotConnected
+        }
         return .completed
     }
 

@@ -28,6 +28,7 @@ public struct Plan: Equatable, Sendable {
 
     public var trigger: CycleTrigger
     public var actions: [Action]
+
     /// The settings the plan was made from: a config saved while it runs changes nothing in it.
     public var settings: Settings
     /// What replaces `restartResources` when a resource restart fails or stalls.
@@ -39,6 +40,8 @@ public struct Plan: Equatable, Sendable {
     public var resources: [String] = []
     /// Why a change set restarts the whole server under `on_change = "restart-resources"`.
     public var fullRestartReason: String?
+    /// Which resources depend on which, read when the plan restarts resources.
+    public var resourceGraph = ResourceGraph()
 
     /// What the executor needs of the config, resolved when the plan is made.
     public struct Settings: Equatable, Sendable {
@@ -77,12 +80,23 @@ public struct Plan: Equatable, Sendable {
     }
 }
 
+extension Plan.Action {
+    /// Once a cycle starts the server or restarts resources it is not cut off by a change: a start
+    /// must reach its ready line and reconnect, a console restart its loaded lines.
+    public var commitsTheCycle: Bool {
+        switch self {
+        case .startServer, .restartResources: true
+        case .runStages, .awaitServices, .stopServer, .awaitReady, .reconnectClient: false
+        }
+    }
+}
+
 /// Turns a trigger into a plan; pure apart from looking for `resource.toml` files, so the rules
 /// are testable without a process.
 public enum Planner {
     public static func plan(
         for trigger: CycleTrigger, config: Config, serverRunning: Bool,
-        resources map: ResourceMap? = nil
+        resources map: ResourceMap? = nil, graph: ResourceGraph? = nil
     ) -> Plan {
         let map = map ?? ResourceMap(resourcesDir: config.server.resourcesDir)
         var plan = Plan(
@@ -127,7 +141,8 @@ public enum Planner {
             plan.fullRestartReason = reason
             plan.actions += fullRestart
         } else {
-            plan.actions.append(.restartResources(restart))
+            plan.resourceGraph = graph ?? ResourceGraph.read(resourcesDir: config.server.resourcesDir)
+            plan.actions.append(.restartResources(plan.resourceGraph.roots(of: restart)))
             plan.fallback = fullRestart
         }
         return plan

@@ -71,7 +71,7 @@ public struct StageRunner: Sendable {
             companion = try CompanionProcess(
                 name: stage.name, command: stage.command, cwd: stage.cwd,
                 environment: CompanionProcess.environment(base: environment, hiding: hidden, adding: stage.env.merging(variables) { a, _ in a }),
-                console: console, guardian: guardian)
+                console: console, guardian: guardian, output: stage.output)
         } catch {
             return StageResult(name: stage.name, duration: .zero, outcome: .notStarted("\(error)"))
         }

@@ -7,6 +7,8 @@ public actor ClientReconnector: ClientReconnecting {
     private let makeEndpoint: @Sendable (ReconnectSettings) -> any DebugEndpoint
     /// The hint about an absent game client was given and the client has not answered since.
     private var hintGiven = false
+    /// The reconnect after a cycle's ready line, running on its own.
+    private var background: Task<Void, Never>?
 
     public init(
         makeEndpoint: @escaping @Sendable (ReconnectSettings) -> any DebugEndpoint = ClientReconnector.httpEndpoint,
@@ -45,6 +47,12 @@ public actor ClientReconnector: ClientReconnecting {
     }
 
     public func reconnect(_ settings: ReconnectSettings, prefetched: StatusPrefetch?) async -> ReconnectResult {
+        await reconnect(settings, prefetched: prefetched, answered: nil)
+    }
+
+    /// The flow, then the join followed until the client is in the game; `answered` learns
+    /// whether the client answered its first `/status` at all.
+    private func reconnect(_ settings: ReconnectSettings, prefetched: StatusPrefetch?, answered: Latch<Bool>?) async -> ReconnectResult {
         let endpoint = endpoint(for: settings)
         let flow = ReconnectFlow(
             endpoint: prefetched.map { PrefetchedEndpoint(endpoint, first: $0) } ?? endpoint,
@@ -58,38 +66,90 @@ public actor ClientReconnector: ClientReconnecting {
             switch progress {
             case .unreachable(let error):
                 unreachable = true
+                answered?.fulfill(false)
                 let line = "game client at \(settings.url) \(error); retrying every \(settings.retryInterval.humanReadable) for up to \(settings.timeout.humanReadable)"
                 // Said in full once per outage; while the game stays away, later cycles say it only with --verbose.
                 emit(.note(line, hintGiven ? .debug : .warning))
                 if !hintGiven { emit(.note(Self.clientHint, .info)) }
             case .waiting(let status):
+                answered?.fulfill(true)
                 emit(.note("game client is \(status); waiting for MAIN_MENU or IN_GAME", .info))
             case .sendingReconnect(let status):
+                answered?.fulfill(true)
                 emit(.note("game client is \(status): sending POST /reconnect", .debug))
             }
             }
         }
         // A flow cancelled by a newer change learned nothing about the client: the hint state stays.
-        if outcome != .cancelled { self.hintGiven = unreachable }
-        return result(of: outcome, settings: settings, quiet: unreachable && hintGiven)
+        if outcome != .cancelled {
+            self.hintGiven = unreachable
+            // A garbage answer or a refused POST came from something that is there.
+            answered?.fulfill(!unreachable)
+        }
+        guard case .reconnected(let status, let after) = outcome else { return result(of: outcome, settings: settings) }
+        let join = JoinFollow(
+            endpoint: endpoint, before: status, interval: min(settings.retryInterval, Self.joinPollInterval), timeout: settings.timeout,
+            clock: ContinuousClock(), redactor: Redactor(secrets: [settings.password?.value].compactMap { $0 }))
+        switch await withTaskExecutorPreference(HTTPEventLoop.executor, operation: { await join.run() }) {
+        case .joined(let joinedAfter): return .reconnected(was: "\(status)", after: after + joinedAfter)
+        case .notJoined(let reason): return .failed(reason)
+        case .cancelled: return .cancelled
+        }
     }
 
-    private func result(of outcome: ReconnectFlow<ContinuousClock>.Outcome, settings: ReconnectSettings, quiet: Bool) -> ReconnectResult {
+    /// How often the join is looked at after the POST: the client moves through its states in seconds.
+    static let joinPollInterval: Duration = .milliseconds(100)
+
+    /// Runs the reconnect after `cycle`'s ready line on its own, so the cycle's verdict does not
+    /// wait for a game that may not be running; says how it ended as `client.reconnected` or
+    /// `client.failed` of that cycle. A newer call or `cancelBackground` cancels it, and so does
+    /// the exit of `server`.
+    public func reconnectInBackground(
+        _ settings: ReconnectSettings, prefetched: StatusPrefetch?, cycle: Int, server: any ServerInstance
+    ) -> BackgroundReconnect {
+        background?.cancel()
+        let handle = BackgroundReconnect()
+        let emit = self.emit
+        background = Task(executorPreference: HTTPEventLoop.executor) {
+            let outcome = await withTaskGroup(of: ReconnectResult?.self) { race in
+                race.addTask { await self.reconnect(settings, prefetched: prefetched, answered: handle.clientAnswered) }
+                race.addTask { _ = await server.waitForExit(until: nil); return nil }
+                let first = await race.next() ?? nil
+                race.cancelAll()
+                return first
+            }
+            handle.clientAnswered.fulfill(false)
+            // A newer cycle cancelled it while its own cycle's verdict was pending: nothing to tell.
+            let result = await handle.verdictSaid.wait() == nil ? nil : outcome
+            switch result {
+            case .reconnected(let was, let after)?: emit(.clientReconnected(cycle: cycle, was: was, duration: after))
+            case .notConnected(let reason)?: emit(.clientFailed(cycle: cycle, reason: reason, refused: false))
+            case .failed(let reason)?: emit(.clientFailed(cycle: cycle, reason: reason, refused: true))
+            // Cancelled by a newer cycle, or the server it would reconnect to exited (that cycle says so).
+            case .cancelled?, nil: break
+            }
+            handle.finished.fulfill(())
+        }
+        return handle
+    }
+
+    /// A newer cycle restarts the server: the reconnect to the old one is moot.
+    public func cancelBackground() {
+        background?.cancel()
+        background = nil
+    }
+
+    private func result(of outcome: ReconnectFlow<ContinuousClock>.Outcome, settings: ReconnectSettings) -> ReconnectResult {
         switch outcome {
         case .reconnected(let status, let after):
             return .reconnected(was: "\(status)", after: after)
         case .gaveUp(let last):
-            emit(.note("gave up reconnecting after \(settings.timeout.humanReadable) (\(last)); the next change tries again", quiet ? .debug : .warning))
-            return .notConnected("gave up after \(settings.timeout.humanReadable): \(last)")
+            return .notConnected("gave up reconnecting after \(settings.timeout.humanReadable) (\(last))")
         case .rejected(let error):
-            let source = settings.passwordSource.map { " (password from \($0))" } ?? " (no password set)"
-            emit(.note("POST \(settings.url)/reconnect failed: \(error)\(source)", .error))
-            return .failed("the game client refused the reconnect")
+            let source = settings.passwordSource.map { "password from \($0)" } ?? "no password set"
+            return .failed("POST \(settings.url)/reconnect failed: \(error) (\(source))")
         case .notAClient(let answer):
-            emit(.note(
-                "\(settings.url) is not an alt:V client: GET /status answered \(answer), not a status like MAIN_MENU; check [reconnect] url",
-                .error))
-            return .failed("not an alt:V client at \(settings.url)")
+            return .failed("\(settings.url) is not an alt:V client: GET /status answered \(answer), not a status like MAIN_MENU; check [reconnect] url")
         case .cancelled:
             return .cancelled
         }
@@ -125,4 +185,15 @@ struct PrefetchedEndpoint: DebugEndpoint {
     func reconnect(password: Secret?) async throws(EndpointError) {
         try await base.reconnect(password: password)
     }
+}
+
+/// A reconnect running on its own after a cycle's ready line.
+public final class BackgroundReconnect: Sendable {
+    /// True once the client answered `/status`; false when it did not (or the flow ended first).
+    public let clientAnswered = Latch<Bool>()
+    /// The cycle's verdict was said: the reconnect's own line comes after it, never before.
+    public let verdictSaid = Latch<Void>()
+    public let finished = Latch<Void>()
+
+    public init() {}
 }

@@ -4,8 +4,8 @@ import Glibc
 
 /// A process this program started, usually leading its own process group.
 ///
-/// Its standard output and error share one pipe (so their lines keep their order) and its
-/// standard input is a pipe this side holds open, because servers read their console there.
+/// Its standard output and error share one pipe or one pseudo-terminal (so their lines keep their
+/// order) and its standard input is a pipe this side holds open, because servers read their console there.
 public final class ChildProcess: Sendable {
     public let pid: pid_t
     /// Equal to `pid` when the child leads its own session.
@@ -31,6 +31,8 @@ public final class ChildProcess: Sendable {
         public var standardInput: Int32?
         /// A descriptor the child writes stdout and stderr to instead (a terminal, say); nothing comes through the pipe then.
         public var standardOutput: Int32?
+        /// `.pty`: stdout and stderr are a pseudo-terminal's, so a C program flushes each line instead of each 4 KiB.
+        public var output: OutputTransport = .pipe
 
         public init(argv: [String], cwd: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) {
             self.argv = argv
@@ -42,10 +44,7 @@ public final class ChildProcess: Sendable {
     /// Spawns the child; throws a `SpawnError` that names the program and the reason.
     public init(_ options: Options) throws {
         guard let program = options.argv.first else { throw SpawnError(program: "", cwd: options.cwd, code: EINVAL) }
-        let output = try Pipe2()
-        // A bigger pipe for the child's output: fewer switches between a chatty server and the pump (1 MiB is
-        // Linux's default ceiling for anyone; best effort).
-        _ = fcntl(output.writeEnd, 1031 /* F_SETPIPE_SZ */, 1 << 20)
+        let output = options.output == .pty && options.standardOutput == nil ? try Pipe2.terminal() : try Pipe2()
         let input = options.keepStdinOpen && options.standardInput == nil ? try Pipe2() : nil
         let devNull = open("/dev/null", O_RDWR | O_CLOEXEC)
         defer {
@@ -116,7 +115,7 @@ public struct SpawnError: Error, CustomStringConvertible {
     }
 }
 
-/// A close-on-exec pipe.
+/// A close-on-exec pipe, or a pseudo-terminal used like one (the child writes, this side reads).
 struct Pipe2 {
     let readEnd: Int32
     let writeEnd: Int32
@@ -126,6 +125,40 @@ struct Pipe2 {
         guard altv_pipe_cloexec(&fds) == 0 else { throw SpawnError(program: "pipe", cwd: nil, code: errno) }
         readEnd = fds[0]
         writeEnd = fds[1]
+        // A bigger pipe for the child's output: fewer switches between a chatty server and the pump (1 MiB is
+        // Linux's default ceiling for anyone; best effort).
+        _ = fcntl(writeEnd, 1031 /* F_SETPIPE_SZ */, 1 << 20)
+    }
+
+    private init(readEnd: Int32, writeEnd: Int32) {
+        self.readEnd = readEnd
+        self.writeEnd = writeEnd
+    }
+
+    /// The primary side is read here; the child writes to the replica, sized like altv-dev's terminal.
+    static func terminal() throws -> Pipe2 {
+        var primary: Int32 = -1
+        var replica: Int32 = -1
+        let size = TerminalSize.forChildren()
+        let code = altv_open_output_terminal(&primary, &replica, size.rows, size.columns)
+        guard code == 0 else { throw SpawnError(program: "a pseudo-terminal", cwd: nil, code: code) }
+        return Pipe2(readEnd: primary, writeEnd: replica)
+    }
+}
+
+/// The window size a child's pseudo-terminal gets: altv-dev's own terminal's, else 200 x 50.
+public struct TerminalSize: Equatable, Sendable {
+    public var rows: UInt16
+    public var columns: UInt16
+
+    public static let fallback = TerminalSize(rows: 50, columns: 200)
+
+    public static func forChildren() -> TerminalSize {
+        for descriptor in [STDOUT_FILENO, STDERR_FILENO, STDIN_FILENO] {
+            var size = TerminalSize.fallback
+            if altv_window_size(descriptor, &size.rows, &size.columns) == 0 { return size }
+        }
+        return .fallback
     }
 }
 

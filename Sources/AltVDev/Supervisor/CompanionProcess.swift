@@ -11,10 +11,11 @@ public final class CompanionProcess: Sendable {
 
     public init(
         name: String, command: CommandSpec, cwd: String, environment: [String: String],
-        console: Console, guardian: Guardian?, ready: ReadyMatcher? = nil, readsConsole: Bool = false
+        console: Console, guardian: Guardian?, ready: ReadyMatcher? = nil, readsConsole: Bool = false, output transport: OutputTransport = .pipe
     ) throws {
         var options = ChildProcess.Options(argv: command.argv, cwd: cwd, environment: environment)
         options.newSession = true
+        options.output = transport
         // Only the server reads a console; a stage waiting on stdin would hang a build.
         options.keepStdinOpen = readsConsole
         process = try ChildProcess(options)
@@ -22,7 +23,7 @@ public final class CompanionProcess: Sendable {
         self.console = console
         self.guardian = guardian
         guardian?.protect(process.processGroup)
-        output = ServerOutput(console: console, name: name, matcher: ready)
+        output = ServerOutput(console: console, name: name, matcher: ready, tracksResources: readsConsole)
         OutputPump.start(descriptor: process.outputDescriptor, name: name, handler: output)
     }
 

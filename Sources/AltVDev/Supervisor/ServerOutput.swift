@@ -4,7 +4,7 @@ import Synchronization
 
 /// The server's output on its way to the terminal: prefixed, masked, batched per read, watched
 /// for the ready line, and the last lines kept for a crash report.
-/// Unchecked: the batch and `readySeen` belong to the pump's thread alone; everything shared is under `lock`.
+/// Unchecked: the batch, `readySeen` and the chunk flags belong to the pump's thread alone; everything shared is under `lock`.
 public final class ServerOutput: LineHandler, @unchecked Sendable {
     public static let keptLines = 20
 
@@ -25,6 +25,11 @@ public final class ServerOutput: LineHandler, @unchecked Sendable {
     public let ready = Latch<ContinuousClock.Instant>()
     /// The child's output closed: every line has been handled.
     public let closed = Latch<Void>()
+    /// The resources the server has loaded, from its own lines; only the server's output keeps them.
+    private var resources = LoadedResources()
+    private let tracksResources: Bool
+    /// Pump thread only: a resource is loading, so every line may be one of its error lines.
+    private var capturingLoad = false
     /// `Failed to load resource` lines seen before the ready line, for the cycle's summary.
     private var failedResources: [String] = []
     /// Listeners for resource lines during a console `restart`; the count lets every other line skip the lock.
@@ -32,35 +37,39 @@ public final class ServerOutput: LineHandler, @unchecked Sendable {
     private let listenerCount = Atomic<Int>(0)
     private var nextListener = 0
 
-    /// Without a `matcher` nothing is ever "ready" (a stage's output, a service without `ready`).
-    public init(console: Console, name: String, matcher: ReadyMatcher?) {
+    /// Without a `matcher` nothing is ever "ready" (a stage's output, a service without `ready`);
+    /// `tracksResources` for the server's output: its resource lines are read all the time.
+    public init(console: Console, name: String, matcher: ReadyMatcher?, tracksResources: Bool = false) {
         self.console = console
         self.prefix = console.prefix(for: name)
         self.ownPrefix = Array("[\(name)] ".utf8)
         self.redactor = console.currentRedactor
         self.matcher = matcher
+        self.tracksResources = tracksResources
         batch.reserveCapacity(64 * 1024)
     }
 
     /// Pump thread only: whether this read can hold the ready line or a resource line at all (one
-    /// memmem over the read instead of one per line: what lets output pass at disk speed before ready).
+    /// memmem over the read instead of one per line: what lets output pass at disk speed).
     private var chunkMayBeReady = true
     private var chunkMayNameResource = true
 
     public func startOfChunk(_ chunk: UnsafeRawBufferPointer) {
-        guard !readySeen, let matcher else { return }
-        let escapes = chunk.count > 0 && memchr(chunk.baseAddress!, 0x1B, chunk.count) != nil
-        chunkMayBeReady = escapes || matcher.mayMatch(in: chunk)
-        chunkMayNameResource = escapes || chunk.contains(bytes: Self.resourceWord)
+        if !readySeen, let matcher {
+            let escapes = chunk.count > 0 && memchr(chunk.baseAddress!, 0x1B, chunk.count) != nil
+            chunkMayBeReady = escapes || matcher.mayMatch(in: chunk)
+        }
+        // The marker words are plain text even where the server colours the name after them.
+        if tracksResources { chunkMayNameResource = chunk.contains(bytes: Self.resourceWord) }
     }
 
     private static let resourceWord = Array("resource ".utf8)
 
     /// The whole read at once when no line in it needs a look of its own (no ready or resource line
-    /// can be in it, no secret, no `\r`, no line already prefixed): prefixes copied in with memcpy,
-    /// no work per byte. This is what keeps a flood of output at disk speed.
+    /// can be in it, no resource is loading, no secret, no `\r`, no line already prefixed): prefixes
+    /// copied in with memcpy, no work per byte. This is what keeps a flood of output at disk speed.
     public func handle(lines: UnsafeRawBufferPointer) -> Bool {
-        guard readySeen || matcher == nil || (!chunkMayBeReady && !chunkMayNameResource),
+        guard readySeen || matcher == nil || !chunkMayBeReady, !tracksResources || (!chunkMayNameResource && !capturingLoad),
             listenerCount.load(ordering: .relaxed) == 0, let base = lines.baseAddress,
             memchr(base, 0x0D, lines.count) == nil, !lines.contains(bytes: ownPrefix), !redactor.mayMask(in: lines)
         else { return false }
@@ -95,19 +104,40 @@ public final class ServerOutput: LineHandler, @unchecked Sendable {
         let ownPrefixed = line.count >= ownPrefix.count && memcmp(line.baseAddress!, ownPrefix, ownPrefix.count) == 0
         redactor.redact(ownPrefixed ? UnsafeRawBufferPointer(rebasing: line[ownPrefix.count...]) : line, into: &batch)
         batch.append(UInt8(ascii: "\n"))
-        if listenerCount.load(ordering: .relaxed) > 0, let resourceLine = ResourceLine.parse(line) {
-            let listeners = lock.withLock { Array(resourceListeners.values) }
-            if !listeners.isEmpty { endOfChunk() }
-            for listener in listeners { listener(resourceLine) }
-        }
+        if tracksResources || listenerCount.load(ordering: .relaxed) > 0 { observeResources(in: line) }
         guard !readySeen, let matcher else { return }
-        if chunkMayNameResource, case .failed(let name) = ResourceLine.parse(line) { lock.withLock { failedResources.append(name) } }
         if chunkMayBeReady, matcher.matches(line) {
             readySeen = true
             // The ready line reaches the terminal before anyone hears that it was seen.
             endOfChunk()
             ready.fulfill(.now)
         }
+    }
+
+    /// Keeps the loaded resources (and a failing one's error lines) and tells the listeners.
+    private func observeResources(in line: UnsafeRawBufferPointer) {
+        let listening = listenerCount.load(ordering: .relaxed) > 0
+        let parsed = chunkMayNameResource || listening ? ResourceLine.parse(line) : nil
+        guard parsed != nil || capturingLoad else { return }
+        // Error lines are kept as the terminal shows them: no escapes, secrets masked.
+        let text = parsed != nil ? nil : ANSI.strip(UnsafeRawBufferPointer(rebasing: line.prefix(400))).withUnsafeBytes {
+            String(decoding: redactor.redact($0), as: UTF8.self)
+        }
+        let beforeReady = !readySeen
+        let listeners = lock.withLock { () -> [@Sendable (ResourceLine) -> Void] in
+            if let parsed {
+                resources.apply(parsed)
+                if beforeReady, case .failed(let name) = parsed { failedResources.append(name) }
+            } else if let text {
+                resources.capture(text)
+            }
+            capturingLoad = resources.isLoading
+            return parsed == nil || !listening ? [] : Array(resourceListeners.values)
+        }
+        guard let parsed, !listeners.isEmpty else { return }
+        // What the server printed before the answer is on the terminal before anyone acts on it.
+        endOfChunk()
+        for listener in listeners { listener(parsed) }
     }
 
     public func endOfChunk() {
@@ -125,6 +155,9 @@ public final class ServerOutput: LineHandler, @unchecked Sendable {
 
     /// Resources the server said it failed to load while starting.
     public var resourcesFailedAtStart: [String] { lock.withLock { failedResources } }
+
+    /// What the server's own lines say is loaded now, and what it printed for each failed load.
+    public var loadedResources: LoadedResources { lock.withLock { resources } }
 
     /// Calls `listener` with each resource line until the returned token is passed to `stopListening`.
     public func listenForResourceLines(_ listener: @escaping @Sendable (ResourceLine) -> Void) -> Int {

@@ -1,5 +1,6 @@
 import FoundationEssentials
 import Glibc
+import Synchronization
 
 /// One start of the server: its process (a companion that reads a console) and whether it became ready.
 public final class ServerRun: ServerInstance {
@@ -21,7 +22,10 @@ public final class ServerRun: ServerInstance {
     public var exitStatus: ExitStatus? { process.exit.current }
     public var exitedAt: ContinuousClock.Instant? { process.exitedAt }
     public var readyAt: ContinuousClock.Instant? { output.ready.current }
-    public var failedResourcesAtStart: [String] { output.resourcesFailedAtStart }
+    public var failedResourcesAtStart: [FailedResource] {
+        let errors = output.loadedResources.errors
+        return output.resourcesFailedAtStart.map { FailedResource(name: $0, lines: errors[$0] ?? []) }
+    }
 
     public func waitForReadyLine() async -> Bool {
         await output.ready.wait() != nil
@@ -105,7 +109,8 @@ public actor ServerSupervisor: ServerControl {
         let companion = try CompanionProcess(
             name: "server", command: settings.command, cwd: settings.cwd,
             environment: CompanionProcess.environment(base: baseEnvironment, hiding: hidden, adding: settings.env),
-            console: console, guardian: guardian, ready: try ReadyMatcher(pattern: settings.ready), readsConsole: true)
+            console: console, guardian: guardian, ready: try ReadyMatcher(pattern: settings.ready), readsConsole: true,
+            output: settings.output)
         let run = ServerRun(id: nextRunID, companion: companion, settings: settings)
         nextRunID += 1
         current = run
@@ -160,42 +165,101 @@ public actor ServerSupervisor: ServerControl {
         return .held(by: PortInspector.holder(of: port).map { "\($0)" })
     }
 
-    /// Types `restart <name>` for each resource, one at a time, each time waiting for the server's
-    /// "Loaded resource <name>" (or "Failed to load resource <name>") for up to `timeout`.
-    public func restartResources(_ names: [String], timeout: Duration) async -> ResourceRestartOutcome {
+    /// For each root, types `restart <name>` when the server's own lines say it is loaded and
+    /// `start <name>` when not, then waits up to `timeout` for it and every dependent the server
+    /// stopped with it to be loaded again (or to fail). One root at a time: quick repeated restarts
+    /// are what alt:V's tracker links to half-downloaded clients (#2388).
+    public func restartResources(_ roots: [String], graph: ResourceGraph, timeout: Duration) async -> ResourceRestartOutcome {
         guard let run = current, run.process.exit.current == nil else { return .failed("the server is not running") }
-        if let untypable = names.first(where: { !ResourceName.canBeTyped($0) }) {
+        if let untypable = roots.first(where: { !ResourceName.canBeTyped($0) }) {
             return .failed("resource \"\(untypable)\" has white space in its name, which the server console cannot take")
         }
-        for name in names {
-            let outcome = await restartResource(name, in: run, timeout: timeout)
-            if outcome != .restarted { return outcome }
+        var restarted: [String] = []
+        var failed: [FailedResource] = []
+        for root in roots {
+            let state = run.output.loadedResources
+            let wasLoaded = state.isLoaded(root)
+            // A root that was not loaded comes back alone: start again the dependents the server meant to run with it.
+            let alsoStart = wasLoaded ? [] : graph.dependents(of: root).filter { state.attempted.contains($0) && !state.isLoaded($0) && !roots.contains($0) }
+            for name in [root] + alsoStart where !restarted.contains(name) {
+                switch await bringBack(name, loaded: name == root ? wasLoaded : false, in: run, timeout: timeout) {
+                case .answered(let watch):
+                    restarted += watch.loaded.filter { !restarted.contains($0) }
+                    let errors = run.output.loadedResources.errors
+                    failed += watch.failed.map { FailedResource(name: $0, lines: errors[$0] ?? []) }
+                    failed += watch.missing.map { FailedResource(name: $0, lines: [], kind: .notReloaded) }
+                case .failed(let reason): return .failed(reason)
+                case .cancelled: return .cancelled
+                }
+                if failed.contains(where: { $0.name == root }) { break }
+            }
         }
-        return .restarted
+        return failed.isEmpty ? .restarted(restarted) : .loadFailed(restarted: restarted, failed: failed)
     }
 
-    private func restartResource(_ name: String, in run: ServerRun, timeout: Duration) async -> ResourceRestartOutcome {
-        let answer = Latch<ResourceLine>()
+    private enum CommandResult {
+        /// The server answered; what it loaded, failed, or did not bring back.
+        case answered(ResourceCommandWatch)
+        case failed(String)
+        case cancelled
+    }
+
+    /// `restart` or `start`, switching once to the other verb when the server says it was wrong about the state.
+    private func bringBack(_ name: String, loaded: Bool, in run: ServerRun, timeout: Duration) async -> CommandResult {
+        var verb: ResourceCommandWatch.Verb = loaded ? .restart : .start
+        for attempt in 0..<2 {
+            switch await type(ResourceCommandWatch(verb, name), in: run, timeout: timeout) {
+            case .verdict(.done, let watch): return .answered(watch)
+            case .verdict(.notLoaded, _) where attempt == 0: verb = .start
+            case .verdict(.alreadyLoaded, _) where attempt == 0: verb = .restart
+            case .verdict(.usage(let text), let watch): return .failed("the server console answered `Usage: \(text)` to `\(watch.command)`")
+            case .verdict(.notLoaded, _), .verdict(.alreadyLoaded, _):
+                return .failed("the server console refused both `restart \(name)` and `start \(name)`")
+            case .consoleClosed: return .failed("the server's console is closed")
+            case .cancelled: return .cancelled
+            case .exited(let status, let watch): return .failed("the server \(status) during `\(watch.command)`")
+            case .timedOut(let watch):
+                // The resource came back, a dependent did not: that dependent is the failure, not the console.
+                if watch.loaded.contains(name) { return .answered(watch) }
+                return .failed("no \"Loaded resource \(name)\" within \(timeout.humanReadable) of `\(watch.command)`")
+            }
+        }
+        return .failed("the server console refused `restart \(name)`")
+    }
+
+    private enum ConsoleAnswer {
+        case verdict(ResourceCommandWatch.Verdict, ResourceCommandWatch)
+        /// No verdict in time; the watch says how far it got.
+        case timedOut(ResourceCommandWatch)
+        case exited(ExitStatus, ResourceCommandWatch)
+        case consoleClosed
+        case cancelled
+    }
+
+    /// Types the command and feeds the server's lines to the watch until it has a verdict, the
+    /// server exits, or `timeout` passes.
+    private func type(_ command: ResourceCommandWatch, in run: ServerRun, timeout: Duration) async -> ConsoleAnswer {
+        let progress = Mutex(command)
+        let answer = Latch<ResourceCommandWatch.Verdict>()
         let token = run.output.listenForResourceLines { line in
-            if line == .loaded(name) || line == .failed(name) { answer.fulfill(line) }
+            if let verdict = progress.withLock({ $0.observe(line) }) { answer.fulfill(verdict) }
         }
         defer { run.output.stopListening(token) }
-        guard run.process.send(line: "restart \(name)") else { return .failed("the server's console is closed") }
-        console.say("typed `restart \(name)` into the server console", .debug)
+        guard run.process.send(line: command.command) else { return .consoleClosed }
+        console.say("typed `\(command.command)` into the server console", .debug)
         let deadline = ContinuousClock.now + timeout
-        return await withTaskGroup(of: ResourceRestartOutcome?.self) { race -> ResourceRestartOutcome in
-            race.addTask {
-                switch await answer.wait(until: deadline) {
-                case .loaded?: return .restarted
-                case .failed?: return .failed("the server printed \"Failed to load resource \(name)\"")
-                case nil: return Task.isCancelled ? .cancelled : .failed("no \"Loaded resource \(name)\" within \(timeout.humanReadable)")
-                }
-            }
-            race.addTask { await run.process.exit.wait().map { .failed("the server \($0) during `restart \(name)`") } }
+        let verdict = await withTaskGroup(of: ResourceCommandWatch.Verdict?.self) { race -> ResourceCommandWatch.Verdict? in
+            race.addTask { await answer.wait(until: deadline) }
+            race.addTask { _ = await run.process.exit.wait(); return nil }
             let first = await race.next() ?? nil
             race.cancelAll()
-            return first ?? .cancelled
+            return first
         }
+        let watch = progress.withLock { $0 }
+        if let verdict { return .verdict(verdict, watch) }
+        if Task.isCancelled { return .cancelled }
+        if let status = run.process.exit.current { return .exited(status, watch) }
+        return .timedOut(watch)
     }
 
     /// Types a line into the server's console.

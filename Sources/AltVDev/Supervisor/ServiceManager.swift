@@ -68,7 +68,7 @@ public actor ServiceManager {
             let companion = try CompanionProcess(
                 name: name, command: settings.command, cwd: settings.cwd,
                 environment: CompanionProcess.environment(base: environment, hiding: hidden, adding: settings.env),
-                console: console, guardian: guardian, ready: try settings.ready.map { try ReadyMatcher(pattern: $0) })
+                console: console, guardian: guardian, ready: try settings.ready.map { try ReadyMatcher(pattern: $0) }, output: settings.output)
             running.companion = companion
             services[name] = running
             console.say("service \(name) started (pid \(companion.process.pid)): \(settings.command)", .debug)

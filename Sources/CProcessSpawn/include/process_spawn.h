@@ -22,6 +22,22 @@ int altv_contains(const void *haystack, size_t haystack_length, const void *need
 /// A pseudo-terminal pair with echo off (the test harness types into `primary`; a child reads
 /// `replica` as a terminal). Both close-on-exec. Returns 0 or an errno value.
 int altv_open_terminal(int *primary, int *replica);
+/// A pseudo-terminal for a child's output: echo off, no output processing (a `\n` stays `\n`, no
+/// `\r` added), `rows` x `columns`. The child writes to `replica` and sees a terminal (so C stdio
+/// flushes every line); this side reads `primary`. Both close-on-exec. Returns 0 or an errno value.
+int altv_open_output_terminal(int *primary, int *replica, unsigned short rows, unsigned short columns);
+
+/// Sets the window size of the terminal behind `descriptor`; 0 or an errno value.
+int altv_set_window_size(int descriptor, unsigned short rows, unsigned short columns);
+
+/// The window size of the terminal behind `descriptor`; 0 (and both set) or an errno value.
+int altv_window_size(int descriptor, unsigned short *rows, unsigned short *columns);
+
+/// fwrite to C's `stdout` and fflush it: output buffered as C stdio buffers it (a line at a time on
+/// a terminal, blocks on a pipe), for the simulated server.
+size_t altv_stdio_write(const void *bytes, size_t count);
+int altv_stdio_flush(void);
+
 // Names the calling thread (15 bytes kept), for ps -L and debuggers.
 int altv_name_this_thread(const char *name);
 

@@ -43,6 +43,29 @@ struct AltVDoctorTests {
         #expect(try findings(files).findings.isEmpty)
     }
 
+    @Test("deps: one that names no resource is placed at its entry, a cycle is named, a dependency listed after its dependent is placed")
+    func dependencies() throws {
+        var files = Self.healthy
+        files["server.toml"] = "debug = true\nresources = [\"core\", \"maps/island\", \"a\", \"b\"]\n"
+        files["resources/core/resource.toml"] = Self.resource + "deps = [\"maps/island\", \"nosuch\"]\n"
+        files["resources/a/resource.toml"] = Self.resource + "deps = [\"b\"]\n"
+        files["resources/b/resource.toml"] = Self.resource + "deps = [\"a\"]\n"
+        files["resources/a/server/index.js"] = ""
+        files["resources/b/server/index.js"] = ""
+        let (folder, found) = try findings(files)
+        #expect(found.contains(DoctorFinding(
+            file: folder + "/resources/core/resource.toml", line: 3, column: 24,
+            message: "deps names \"nosuch\", which is no resource in resources: the server will not load core",
+            fix: "fix the name, or create resources/nosuch/resource.toml")))
+        #expect(found.contains { $0.message == "the deps form a cycle: a → b → a; the server cannot load any of them" })
+        #expect(found.contains(DoctorFinding(
+            file: folder + "/server.toml", line: 2, column: 14,
+            message: "core is listed before maps/island, which it depends on (deps in resources/core/resource.toml)",
+            fix: "list \"maps/island\" before \"core\" in resources")))
+        #expect(found.contains { $0.message == "a is listed before b, which it depends on (deps in resources/a/resource.toml)" })
+        #expect(found.count == 4)
+    }
+
     @Test("a listed resource with no folder: placed at its entry; one a stage builds is not missing")
     func listedWithoutFolder() throws {
         var files = Self.healthy

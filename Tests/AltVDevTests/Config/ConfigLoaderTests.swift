@@ -253,8 +253,8 @@ struct ConfigLoaderTests {
             line: 5, column: 1, key: "stage.0", message: "missing required key \"command\" in [stage.0]"),
         BadCase(
             name: "unknown key in a stage",
-            source: "[server]\ncommand = [\"x\"]\n[watch]\npaths = [\"r\"]\n[[stage]]\nname = \"b\"\ncommand = \"x\"\noutput = []\n",
-            line: 8, column: 1, key: "stage.0.output", message: "unknown key \"output\""),
+            source: "[server]\ncommand = [\"x\"]\n[watch]\npaths = [\"r\"]\n[[stage]]\nname = \"b\"\ncommand = \"x\"\noutputz = []\n",
+            line: 8, column: 1, key: "stage.0.outputz", message: "unknown key \"outputz\""),
         BadCase(
             name: "unknown on_busy", source: "[server]\ncommand = [\"x\"]\n[watch]\npaths = [\"r\"]\non_busy = \"wait\"\n",
             line: 5, column: 11, key: "watch.on_busy", message: "expected \"restart\" or \"queue\", found \"wait\""),

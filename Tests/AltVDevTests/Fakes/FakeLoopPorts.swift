@@ -36,7 +36,7 @@ final class FakeInstance: ServerInstance {
     var exitStatus: ExitStatus? { exit.current }
     var exitedAt: ContinuousClock.Instant? { exitTime.withLock { $0 } }
     var readyAt: ContinuousClock.Instant? { ready.current }
-    var failedResourcesAtStart: [String] { failed }
+    var failedResourcesAtStart: [FailedResource] { failed.map { FailedResource(name: $0, lines: ["Error: boom in \($0)"]) } }
 
     func waitUntilReady(timeout: Duration) async -> ServerRun.ReadyOutcome {
         if let readyOutcome { return readyOutcome }
@@ -64,7 +64,9 @@ actor FakeServer: ServerControl {
     let log: CallLog
     var running: FakeInstance?
     var nextInstances: [FakeInstance]
-    var resourceOutcome: ResourceRestartOutcome = .restarted
+    /// Nil: every resource asked for comes back.
+    var resourceOutcome: ResourceRestartOutcome?
+    private(set) var graphs: [ResourceGraph] = []
     var port: PortWait = .free
     private(set) var startedWith: [ServerSettings] = []
 
@@ -96,9 +98,10 @@ actor FakeServer: ServerControl {
         return instance
     }
 
-    func restartResources(_ names: [String], timeout: Duration) -> ResourceRestartOutcome {
+    func restartResources(_ names: [String], graph: ResourceGraph, timeout: Duration) -> ResourceRestartOutcome {
         log.add("restart \(names.joined(separator: " "))")
-        return resourceOutcome
+        graphs.append(graph)
+        return resourceOutcome ?? .restarted(names)
     }
 }
 
@@ -140,6 +143,56 @@ struct FakeClient: ClientReconnecting {
 
     /// With a log, status is asked at the ready line, and the flow says what it was handed.
     var prefetches: CallLog?
+    /// Where the reconnect running on its own tells its outcome, as the real one does.
+    var emit: @Sendable (LoopEvent) -> Void = { _ in }
+    /// The last reconnect started on its own, to wait for it.
+    let background = BackgroundSlot()
+
+    init(log: CallLog, result: ReconnectResult = .reconnected(was: "IN_GAME", after: .milliseconds(7)), delay: Duration = .zero,
+         prefetches: CallLog? = nil, emit: @escaping @Sendable (LoopEvent) -> Void = { _ in }) {
+        self.log = log
+        self.result = result
+        self.delay = delay
+        self.prefetches = prefetches
+        self.emit = emit
+    }
+
+    func reconnectInBackground(_ settings: ReconnectSettings, prefetched: StatusPrefetch?, cycle: Int, server: any ServerInstance)
+        -> BackgroundReconnect
+    {
+        let handle = BackgroundReconnect()
+        let emit = self.emit
+        let task = Task {
+            let outcome = await withTaskGroup(of: ReconnectResult?.self) { race in
+                race.addTask { await self.reconnect(settings, prefetched: prefetched) }
+                race.addTask { _ = await server.waitForExit(until: nil); return nil }
+                let first = await race.next() ?? nil
+                race.cancelAll()
+                return first
+            }
+            if case .notConnected? = outcome { handle.clientAnswered.fulfill(false) } else { handle.clientAnswered.fulfill(true) }
+            // A newer cycle cancelled it while its own cycle's verdict was pending: nothing to tell.
+            let result = await handle.verdictSaid.wait() == nil ? nil : outcome
+            switch result {
+            case .reconnected(let was, let after)?: emit(.clientReconnected(cycle: cycle, was: was, duration: after))
+            case .notConnected(let reason)?: emit(.clientFailed(cycle: cycle, reason: reason, refused: false))
+            case .failed(let reason)?: emit(.clientFailed(cycle: cycle, reason: reason, refused: true))
+            case .cancelled?, nil: break
+            }
+            handle.finished.fulfill(())
+        }
+        background.value.withLock { $0 = (task, handle) }
+        return handle
+    }
+
+    func cancelBackground() {
+        background.value.withLock { $0?.task.cancel() }
+    }
+
+    /// Waits for the reconnect started on its own to end.
+    func backgroundFinished() async {
+        await background.value.withLock { $0?.handle }?.finished.wait()
+    }
 
     func prefetchStatus(_ settings: ReconnectSettings, whenReady server: any ServerInstance) -> StatusPrefetch? {
         guard let prefetches else { return nil }
@@ -181,4 +234,9 @@ final class EventRecorder: Sendable {
         for case .cycleFinished(_, _, let report) in all { return report }
         return nil
     }
+}
+
+/// The fake client's reconnect running on its own, shared by its copies.
+final class BackgroundSlot: Sendable {
+    let value = Mutex<(task: Task<Void, Never>, handle: BackgroundReconnect)?>(nil)
 }

@@ -84,6 +84,35 @@ struct CycleSchedulerTests {
         #expect(scheduler.state == .idle)
     }
 
+    @Test("a change while the cycle starts the server never cancels the start: it waits, then runs as its own cycle")
+    func changeDuringStart() {
+        var scheduler = CycleScheduler(settings: Self.settings())
+        _ = scheduler.handle(.started, at: at(0))
+        // A stale commit (of a cycle that is not running) changes nothing.
+        #expect(scheduler.handle(.cycleCommitted(7), at: at(1)) == [])
+        #expect(scheduler.handle(.cycleCommitted(1), at: at(5)) == [])
+        _ = scheduler.handle(saved("/p/a.js"), at: at(10))
+        let effects = scheduler.handle(.debounceTimerFired, at: at(110))
+        #expect(effects == [.emit(.changeQueued(ChangeSet(paths: ["/p/a.js"], firstEventAt: at(10)), behind: 1, because: .serverStarting))])
+        #expect(scheduler.state == .running(1))
+        let next = scheduler.handle(.cycleFinished(1, .completed), at: at(500))
+        #expect(cycles(next).map(\.0) == [2])
+        #expect(changedPaths(next) == ["/p/a.js"])
+        // The next cycle starts uncommitted: a change before its start starts over as usual.
+        _ = scheduler.handle(saved("/p/b.js"), at: at(510))
+        #expect(scheduler.handle(.debounceTimerFired, at: at(610)).first == .emit(.changeDuringCycle(2)))
+    }
+
+    @Test("a config reload between a burst's first event and its plan does not turn the early stop into a stop after stages")
+    func configReloadDuringEarlyStop() {
+        var scheduler = idle(.init(debounce: .milliseconds(100), onBusy: .restart, onCrash: .wait, stopsEarly: true))
+        #expect(scheduler.handle(saved("/p/a.js"), at: at(0)).contains(.stopServerEarly))
+        // A stage is added meanwhile: the settings no longer stop early, but the server is already stopping.
+        _ = scheduler.handle(.configApplied(Self.settings(), restartServer: false), at: at(50))
+        let effects = scheduler.handle(.debounceTimerFired, at: at(100))
+        #expect(cycles(effects).map(\.0) == [2])
+    }
+
     @Test("on_busy = queue: a change during a cycle waits, then runs alone")
     func onBusyQueue() {
         var scheduler = idle(Self.settings(onBusy: .queue))
@@ -91,7 +120,7 @@ struct CycleSchedulerTests {
         _ = scheduler.handle(.debounceTimerFired, at: at(100))
         _ = scheduler.handle(saved("/p/b.js"), at: at(150))
         let queued = scheduler.handle(.debounceTimerFired, at: at(250))
-        #expect(queued == [.emit(.changeQueued(ChangeSet(paths: ["/p/b.js"], firstEventAt: at(150)), behind: 2))])
+        #expect(queued == [.emit(.changeQueued(ChangeSet(paths: ["/p/b.js"], firstEventAt: at(150)), behind: 2, because: .onBusyQueue))])
         _ = scheduler.handle(saved("/p/c.js"), at: at(260))
         _ = scheduler.handle(.debounceTimerFired, at: at(360))
         let next = scheduler.handle(.cycleFinished(2, .completed), at: at(400))

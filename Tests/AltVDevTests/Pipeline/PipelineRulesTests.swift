@@ -85,16 +85,6 @@ struct PipelineRulesTests {
         #expect(Self.map.resource(containing: "/p/resources/loose.js") == nil)
     }
 
-    @Test("resource lines are read after any timestamp, level or colour")
-    func resourceLines() {
-        #expect(ResourceLine.parse("[18:05:05] Loaded resource core") == .loaded("core"))
-        #expect(ResourceLine.parse("[18:05:05][Error] Failed to load resource chat") == .failed("chat"))
-        #expect(ResourceLine.parse("Loaded resource maps/island  ") == .loaded("maps/island"))
-        #expect(ResourceLine.parse("[..] Loading resource core") == nil)
-        let colored = Array("\u{1B}[32m[12:00:00] Loaded resource core\u{1B}[0m".utf8)
-        #expect(colored.withUnsafeBytes { ResourceLine.parse($0) } == .loaded("core"))
-    }
-
     @Test("typed lines: `:` commands are altv-dev's, the rest goes to the server")
     func consoleCommands() {
         #expect(ConsoleCommand(line: ":r") == .restart)

@@ -4,15 +4,15 @@ import Testing
 
 /// Everything a process printed, line by line, with waits for lines that are yet to come.
 final class OutputLog: LineHandler, @unchecked Sendable {
-    /// Someone waiting for `needed` lines that contain `fragment`; checked line by line as they come.
+    /// Someone waiting for `needed` lines that `matches`; checked line by line as they come.
     private final class Waiter {
-        let fragment: String
+        let matches: (String) -> Bool
         let needed: Int
         var seen: Int
         let latch = Latch<Bool>()
 
-        init(fragment: String, needed: Int, seen: Int) {
-            self.fragment = fragment
+        init(matches: @escaping (String) -> Bool, needed: Int, seen: Int) {
+            self.matches = matches
             self.needed = needed
             self.seen = seen
         }
@@ -44,7 +44,7 @@ final class OutputLog: LineHandler, @unchecked Sendable {
             if collected.count - limit > limit { collected.removeFirst(collected.count - limit) }
             var met: [Waiter] = []
             waiters.removeAll { waiter in
-                if text.contains(waiter.fragment) { waiter.seen += 1 }
+                if waiter.matches(text) { waiter.seen += 1 }
                 guard waiter.seen >= waiter.needed else { return false }
                 met.append(waiter)
                 return true
@@ -96,27 +96,41 @@ final class OutputLog: LineHandler, @unchecked Sendable {
         for fragment: String, count: Int = 1, timeout: Duration = .seconds(45),
         fileID: String = #fileID, filePath: String = #filePath, line: Int = #line, column: Int = #column
     ) async -> Bool {
+        await wait(
+            until: { $0.contains(fragment) }, named: "\"\(fragment)\"", count: count, timeout: timeout, fileID: fileID, filePath: filePath,
+            line: line, column: column)
+    }
+
+    /// A cycle's verdict line, whatever it says: `✓ #N …` or `✗ #N …`.
+    static func isVerdict(_ line: String) -> Bool { line.contains("✓ #") || line.contains("✗ #") }
+
+    /// Waits until `count` lines satisfy `matches` (`named` in the failure message).
+    func wait(
+        until matches: @escaping (String) -> Bool, named: String, count: Int = 1, timeout: Duration = .seconds(45),
+        fileID: String = #fileID, filePath: String = #filePath, line: Int = #line, column: Int = #column
+    ) async -> Bool {
         let waiter = lock.withLock { () -> Waiter? in
-            let seen = collected.filter { $0.contains(fragment) }.count
+            let seen = collected.filter(matches).count
             if seen >= count || isClosed { return nil }
-            let waiter = Waiter(fragment: fragment, needed: count, seen: seen)
+            let waiter = Waiter(matches: matches, needed: count, seen: seen)
             waiters.append(waiter)
             return waiter
         }
         var met = true
         if let waiter {
+            let latch = waiter.latch
             let timer = Task {
                 try? await Task.sleep(for: timeout)
-                waiter.latch.fulfill(false)
+                latch.fulfill(false)
             }
             met = await waiter.latch.wait() ?? false
             timer.cancel()
         } else {
-            met = self.count(containing: fragment) >= count
+            met = lines.filter(matches).count >= count
         }
         if !met {
             Issue.record(
-                "no \(count)× \"\(fragment)\"; output so far:\n\(lines.suffix(60).map { $0.count > 240 ? $0.prefix(240) + "…" : Substring($0) }.joined(separator: "\n"))",
+                "no \(count)× \(named); output so far:\n\(lines.suffix(60).map { $0.count > 240 ? $0.prefix(240) + "…" : Substring($0) }.joined(separator: "\n"))",
                 sourceLocation: SourceLocation(fileID: fileID, filePath: filePath, line: line, column: column))
         }
         return met

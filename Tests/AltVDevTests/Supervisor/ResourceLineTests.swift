@@ -1,0 +1,100 @@
+import Testing
+
+@testable import AltVDev
+
+/// The real server's resource lines and console answers (shared/altv/README.md, "Measured on real server builds").
+@Suite("Resource lines and console answers")
+struct ResourceLineTests {
+    @Test("resource lines are read after any timestamp, level or colour", arguments: [
+        ("[18:05:05] Loaded resource core", ResourceLine.loaded("core")),
+        ("[18:05:05][Error] Failed to load resource chat", .failed("chat")),
+        ("Loaded resource maps/island  ", .loaded("maps/island")),
+        ("[..] Loading resource core", .loading("core")),
+        ("\u{1B}[37m[12:00:00] Loaded resource \u{1B}[92mhello", .loaded("hello")),
+        ("\u{1B}[37m[12:00:00] Stopping resource \u{1B}[92mdependent", .stopping("dependent")),
+        ("[12:00:00] Stopped resource other", .stopped("other")),
+        ("\u{1B}[37m[12:00:00][Error] No such resource hello is loaded", .notLoaded("hello")),
+        ("[12:00:00][Warning] Resource already loaded", .alreadyLoaded),
+        ("[12:00:00]  Usage: restart [resourcename]", .usage("restart [resourcename]")),
+    ])
+    func parsed(line: String, expected: ResourceLine) {
+        #expect(Array(line.utf8).withUnsafeBytes { ResourceLine.parse($0) } == expected)
+    }
+
+    @Test("other lines are none of them", arguments: [
+        "[12:00:00] Server started", "Error: boom at load", "[12:00:00] Loaded resource", "[12:00:00] Loaded resource two words",
+        "[12:00:00][Warning] For changes in permissions, restarting server is required for changes to apply",
+    ])
+    func others(line: String) {
+        #expect(ResourceLine.parse(line) == nil)
+    }
+
+    @Test("the loaded set follows the server's lines; a failed load keeps its lines and unloads it")
+    func loadedResources() {
+        var state = LoadedResources()
+        state.apply(.loading("core"))
+        state.capture("core says hi")
+        state.apply(.loaded("core"))
+        state.apply(.loading("hello"))
+        #expect(state.isLoading)
+        state.capture("Error: boom at load")
+        state.capture("    at file:///srv/resources/hello/server.js:3:7")
+        state.apply(.failed("hello"))
+        #expect(!state.isLoading)
+        #expect(state.loaded == ["core"])
+        #expect(state.attempted == ["core", "hello"])
+        #expect(state.errors == ["hello": ["Error: boom at load", "    at file:///srv/resources/hello/server.js:3:7"]])
+        state.apply(.stopped("core"))
+        #expect(!state.isLoaded("core"))
+        state.apply(.loading("hello"))
+        state.apply(.loaded("hello"))
+        #expect(state.errors.isEmpty)
+        state.apply(.loading("x"))
+        for index in 0..<100 { state.capture("line \(index)") }
+        state.apply(.failed("x"))
+        #expect(state.errors["x"]?.count == LoadedResources.keptErrorLines)
+    }
+
+    @Test("`restart other`: done once other and every dependent the server stopped are loaded again")
+    func restartWithDependents() {
+        var watch = ResourceCommandWatch(.restart, "other")
+        #expect(watch.command == "restart other")
+        for line: ResourceLine in [.stopping("other"), .stopping("dependent"), .stopped("dependent"), .stopped("other"), .loading("other")] {
+            #expect(watch.observe(line) == nil)
+        }
+        #expect(watch.observe(.loaded("other")) == nil)
+        #expect(watch.missing == ["dependent"])
+        #expect(watch.observe(.loading("dependent")) == nil)
+        #expect(watch.observe(.loaded("dependent")) == .done(loaded: ["other", "dependent"], failed: []))
+    }
+
+    @Test("a target that fails ends the command at once; a dependent that fails is named")
+    func failures() {
+        var broken = ResourceCommandWatch(.restart, "other")
+        _ = broken.observe(.stopping("other"))
+        _ = broken.observe(.stopping("dependent"))
+        #expect(broken.observe(.failed("other")) == .done(loaded: [], failed: ["other"]))
+        #expect(broken.missing == ["dependent"])
+        var dependent = ResourceCommandWatch(.restart, "other")
+        _ = dependent.observe(.stopping("dependent"))
+        _ = dependent.observe(.loaded("other"))
+        #expect(dependent.observe(.failed("dependent")) == .done(loaded: ["other"], failed: ["dependent"]))
+    }
+
+    @Test("the console's refusals: not loaded, already loaded, usage; lines of other resources are not the answer")
+    func refusals() {
+        var restart = ResourceCommandWatch(.restart, "hello")
+        #expect(restart.observe(.loaded("core")) == nil)
+        #expect(restart.observe(.notLoaded("core")) == nil)
+        #expect(restart.observe(.notLoaded("hello")) == .notLoaded)
+        var start = ResourceCommandWatch(.start, "hello")
+        #expect(start.command == "start hello")
+        #expect(start.observe(.alreadyLoaded) == .alreadyLoaded)
+        var usage = ResourceCommandWatch(.restart, "a")
+        #expect(usage.observe(.usage("restart [resourcename]")) == .usage("restart [resourcename]"))
+        // `start dependent` may load what it depends on first: not the answer yet.
+        var withDependency = ResourceCommandWatch(.start, "dependent")
+        #expect(withDependency.observe(.loaded("other")) == nil)
+        #expect(withDependency.observe(.loaded("dependent")) == .done(loaded: ["dependent"], failed: []))
+    }
+}
