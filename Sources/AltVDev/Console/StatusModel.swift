@@ -34,7 +34,7 @@ public struct StatusModel: Equatable, Sendable {
         switch report.result {
         case .done, .clientNotConnected:
             let time = (report.saveToReady ?? took).map { " \($0.humanReadable)" } ?? ""
-            return "✓ #\(number)\(time)" + (report.result == .clientNotConnected ? " (client not connected)" : "")
+            return "✓ #\(number)\(time)" + (report.result == .clientNotConnected ? " (waiting for the game client)" : "")
         case .failed(let reason):
             return "✗ #\(number) " + (failedStage.map { "\($0) failed" } ?? reason)
         }
