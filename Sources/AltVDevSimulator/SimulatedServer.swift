@@ -44,7 +44,6 @@ public final class SimulatedServer: @unchecked Sendable {
     /// The real server's defaults where server.toml is silent.
     private var host: String { toml.host ?? "0.0.0.0" }
     private var port: Int { toml.port ?? 7788 }
-    private var signalSources: [any DispatchSourceSignal] = []
 
     public init(options: Options) throws {
         self.options = options
@@ -139,15 +138,21 @@ public final class SimulatedServer: @unchecked Sendable {
         return 0
     }
 
-    /// SIGINT, SIGTERM and SIGHUP stop the server gracefully, unless told to ignore them.
+    /// SIGINT, SIGTERM and SIGHUP stop the server gracefully, unless told to ignore them. The handler
+    /// is a plain one installed at once (it writes to a pipe a thread of ours reads): a signal never
+    /// lands in a moment when it is ignored, as it did while a dispatch source was still being armed.
     private func handleSignals() {
-        for signal in [SIGINT, SIGTERM, SIGHUP] {
-            Glibc.signal(signal, SIG_IGN)
-            if options.ignoreSignals { continue }
-            let source = DispatchSource.makeSignalSource(signal: signal, queue: .global())
-            source.setEventHandler { self.shutdown() }
-            source.resume()
-            signalSources.append(source)
+        let descriptor = altv_signals_to_pipe([SIGINT, SIGTERM, SIGHUP], 3)
+        guard descriptor >= 0 else { return }
+        let ignore = options.ignoreSignals
+        OSThread.start(name: "sim signals") {
+            var byte: UInt8 = 0
+            while true {
+                let count = read(descriptor, &byte, 1)
+                if count < 0 && errno == EINTR { continue }
+                guard count == 1 else { return }
+                if !ignore { self.shutdown() }
+            }
         }
     }
 

@@ -120,3 +120,26 @@ size_t altv_stdio_write(const void *bytes, size_t count) {
 int altv_stdio_flush(void) {
     return fflush(stdout);
 }
+
+static int altv_signal_write_end = -1;
+
+static void altv_signal_to_pipe(int signal) {
+    int saved = errno;
+    unsigned char byte = (unsigned char)signal;
+    ssize_t written = write(altv_signal_write_end, &byte, 1);
+    (void)written;
+    errno = saved;
+}
+
+int altv_signals_to_pipe(const int *signals, int count) {
+    int fds[2];
+    if (pipe2(fds, O_CLOEXEC) != 0) return -1;
+    altv_signal_write_end = fds[1];
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = altv_signal_to_pipe;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESTART;
+    for (int i = 0; i < count; i++) sigaction(signals[i], &action, NULL);
+    return fds[0];
+}

@@ -48,8 +48,8 @@ struct RealServerBehaviourTests {
             project.writeConfig(server: ["ready_timeout": "\"20s\""], reconnect: ["enabled": "false"])
             let watch = try project.launch(["watch"])
             #expect(await watch.log.wait(for: "✓ #1 start · start→ready"))
-            #expect(project.events().contains { $0["event"] as? String == "server.ready" })
             await project.stopAndExpectNothingLeft(watch)
+            #expect(project.events().contains { $0["event"] as? String == "server.ready" })
         }
     }
 
@@ -70,10 +70,6 @@ struct RealServerBehaviourTests {
             #expect(await watch.log.wait(for: "✓ client #1: reconnected"))
             #expect(await client.log.wait(for: "password accepted"))
             let pid = try #require(watch.log.serverPID)
-            let finished = project.events().first { $0["event"] as? String == "cycle.finished" }
-            #expect(finished?["result"] as? String == "failed" && finished?["failed_resources"] as? [String] == ["chat"])
-            let failed = project.events().first { $0["event"] as? String == "resource.failed" }
-            #expect((failed?["lines"] as? [String])?.first == "Error: boom at load")
 
             // The failed load unloaded it: `restart chat` would be refused, so `start chat` is typed.
             project.write("resources/chat/server/index.js", "import * as alt from \"alt-server\";\n")
@@ -81,6 +77,10 @@ struct RealServerBehaviourTests {
             #expect(watch.log.count(containing: "No such resource") == 0)
             #expect(watch.log.serverStarts == 1 && watch.log.serverPID == pid)
             await project.stopAndExpectNothingLeft(watch)
+            let finished = project.events().first { $0["event"] as? String == "cycle.finished" }
+            #expect(finished?["result"] as? String == "failed" && finished?["failed_resources"] as? [String] == ["chat"])
+            let failed = project.events().first { $0["event"] as? String == "resource.failed" }
+            #expect((failed?["lines"] as? [String])?.first == "Error: boom at load")
         }
     }
 
@@ -98,8 +98,6 @@ struct RealServerBehaviourTests {
             #expect(watch.log.count(containing: "Stopping resource other") == 1)
             #expect(watch.log.count(containing: "Stopping resource dependent") == 1)
             #expect(watch.log.count(containing: "Loaded resource dependent") == 2)
-            let restarted = project.events().first { $0["event"] as? String == "resources.restarted" }
-            #expect(restarted?["resources"] as? [String] == ["other", "dependent"])
 
             // The dependent breaks in the same burst: other comes back, dependent does not.
             project.write("resources/dependent/server/index.js", "throw new Error(\"dependent is broken\");\n")
@@ -110,6 +108,8 @@ struct RealServerBehaviourTests {
             #expect(watch.log.count(containing: "│ Error: dependent is broken") == 1)
             #expect(watch.log.serverStarts == 1)
             await project.stopAndExpectNothingLeft(watch)
+            let restarted = project.events().first { $0["event"] as? String == "resources.restarted" }
+            #expect(restarted?["resources"] as? [String] == ["other", "dependent"])
         }
     }
 
@@ -144,10 +144,11 @@ struct RealServerBehaviourTests {
             #expect(await watch.log.wait(for: "✓ #1 start"))
             #expect(await watch.log.wait(for: "✗ client #1: the game client went back to MAIN_MENU instead of joining"))
             #expect(client.log.count(containing: "DENIED wrong password") == 1)
+            // The events file is complete once altv-dev has stopped.
+            await project.stopAndExpectNothingLeft(watch)
             let failed = project.events().first { $0["event"] as? String == "client.failed" }
             #expect(failed?["refused"] as? Bool == true && failed?["cycle"] as? Int == 1)
             #expect(!project.events().contains { $0["event"] as? String == "client.reconnected" })
-            await project.stopAndExpectNothingLeft(watch)
         }
     }
 
@@ -185,6 +186,20 @@ struct RealServerBehaviourTests {
             #expect(lines.first == expected.first)
             // Every line is the server's own, timestamped (its colour codes are stripped in this log).
             #expect(server.log.lines.allSatisfy { $0.isEmpty || $0.hasPrefix("[") })
+        }
+    }
+
+    @Test("a SIGINT in the simulator's first moments stops it, as the real server's SIGINT does (it was once lost)")
+    func earlySignal() async throws {
+        try await withProject { project in
+            for _ in 0..<10 {
+                let server = try project.launch(["sim", "server", "--startup-delay", "10ms"])
+                server.signal(SIGINT)
+                let status = await server.waitForExit(timeout: .seconds(10))
+                // Before its own handler runs, the default action ends it; after, it shuts down cleanly.
+                #expect(status == .exited(0) || status == .signaled(SIGINT), "\(String(describing: status))")
+                if status == nil { server.killGroup() }
+            }
         }
     }
 

@@ -19,6 +19,21 @@ struct ShutdownTests {
         }
     }
 
+    @Test("the same SIGTERM twice at once (a supervisor's `timeout` signals the child and its group) is one graceful stop")
+    func repeatedSignalIsOne() async throws {
+        try await withProject { project in
+            project.writeConfig(server: ["stop_timeout": "\"2s\""], reconnect: ["enabled": "false"])
+            let watch = try project.launch(["watch"])
+            #expect(await watch.log.wait(for: "✓ #1 start"))
+            watch.signal(SIGTERM)
+            watch.signal(SIGTERM)
+            #expect(await watch.waitForExit() == .exited(0))
+            #expect(watch.log.count(containing: "again: killing") == 0)
+            #expect(watch.log.count(containing: "Server shutdown") == 1)
+            #expect(await project.waitForNoSurvivors() == [])
+        }
+    }
+
     @Test("a second Ctrl+C kills a stage and a service that ignore their stop signal at once, not after stop_timeout")
     func secondInterrupt() async throws {
         try await withProject { project in
@@ -39,6 +54,8 @@ struct ShutdownTests {
             #expect(await watch.log.wait(for: "[slow] slow-up"))
             watch.signal(SIGINT)
             #expect(await watch.log.wait(for: "SIGINT received: stopping the server"))
+            // A person's second press, not the same signal twice at once (that is one: see below).
+            try await Task.sleep(for: CycleScheduler.repeatedSignal * 2)
             watch.signal(SIGINT)
             #expect(await watch.log.wait(for: "SIGINT again: killing the server, services and stages now"))
             // Without the second Ctrl+C this takes stop_timeout (10 minutes) per process.

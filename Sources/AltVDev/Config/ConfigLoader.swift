@@ -1,4 +1,5 @@
 import FoundationEssentials
+import Glibc
 import TOML
 
 /// Reads `altv-dev.toml` into a `Config`, or says exactly what is wrong and where.
@@ -13,13 +14,28 @@ public enum ConfigLoader {
                 file: path, message: "is a folder, not a config file",
                 fix: "pass the file: --config \(FilePath.join(path, fileName))")
         }
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard let data = try read(path) else {
             let exists = FileManager.default.fileExists(atPath: path)
             throw ConfigError(
                 file: path, message: exists ? "cannot read the file" : "no such file",
                 fix: exists ? "check its permissions" : "create it, or pass --config with the right path")
         }
         return try load(data: data, file: path, environment: environment)
+    }
+
+    /// A config is a page of settings: anything bigger is a mistake, refused before it is read
+    /// (a 300 MB save once held the loop for tens of seconds at ~1 GB).
+    public static let maximumSize = 1 << 20
+
+    /// The file's bytes, nil when it cannot be read; refused when over `maximumSize`.
+    public static func read(_ path: String) throws(ConfigError) -> Data? {
+        var info = stat()
+        if stat(path, &info) == 0, Int(info.st_size) > maximumSize {
+            throw ConfigError(
+                file: path, message: "is \(Int(info.st_size)) bytes; a config over \(maximumSize) bytes (1 MiB) is not read",
+                fix: "keep altv-dev.toml to its settings; was another file saved over it?")
+        }
+        return FileManager.default.contents(atPath: path)
     }
 
     /// Validates the bytes of `file`, already read (hot reload reads them once and looks at them first).

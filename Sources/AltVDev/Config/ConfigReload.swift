@@ -11,7 +11,13 @@ public enum ConfigReload: Equatable, Sendable {
     /// Reads `current.file` again and compares it with `current`.
     public static func read(current: Config, environment: [String: String]) -> ConfigReload {
         let file = current.file
-        guard let data = FileManager.default.contents(atPath: file) else {
+        let read: Data?
+        do {
+            read = try ConfigLoader.read(file)
+        } catch {
+            return .rejected(error.all)
+        }
+        guard let data = read else {
             return .keep("\(file) is gone; keeping the last good config until it is back")
         }
         if ConfigLoader.isBlank(String(decoding: data, as: UTF8.self)) { return .keep("\(file) is empty; keeping the last good config") }

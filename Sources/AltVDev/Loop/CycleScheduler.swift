@@ -90,6 +90,8 @@ public struct CycleScheduler: Sendable {
     private var queued: ChangeSet?
     /// The running cycle has begun to start the server or restart resources.
     private var committed = false
+    /// When the stop began, to tell a second Ctrl+C from one signal sent twice at once.
+    private var stoppingSince: ContinuousClock.Instant?
     private var crashBackoff = CrashBackoff()
     private var crashTimerSet = false
     private var feedbackGuard = StageFeedbackGuard()
@@ -100,7 +102,7 @@ public struct CycleScheduler: Sendable {
     }
 
     public mutating func handle(_ input: Input, at now: ContinuousClock.Instant) -> [Effect] {
-        if state == .stopping { return whileStopping(input) }
+        if state == .stopping { return whileStopping(input, at: now) }
         switch input {
         case .started:
             return startCycle(.initialStart)
@@ -144,23 +146,28 @@ public struct CycleScheduler: Sendable {
         case .command(.reconnect):
             return [.emit(.note(":rc → reconnecting the game client", .info)), .reconnectClient]
         case .command(.quit):
-            return stop(":q → stopping the server")
+            return stop(":q → stopping the server", at: now)
         case .signal(let signal):
-            return stop("\(SignalName.of(signal)) received: stopping the server")
+            return stop("\(SignalName.of(signal)) received: stopping the server", at: now)
         }
     }
 
+    /// A supervisor's `timeout` signals the child and its group in the same instant: a repeat this
+    /// soon after the first is the same stop, not the user's second Ctrl+C.
+    public static let repeatedSignal: Duration = .milliseconds(100)
+
     /// Once stopping, only a second signal does anything: it kills at once.
-    private func whileStopping(_ input: Input) -> [Effect] {
-        guard case .signal(let signal) = input else { return [] }
+    private func whileStopping(_ input: Input, at now: ContinuousClock.Instant) -> [Effect] {
+        guard case .signal(let signal) = input, now - (stoppingSince ?? now) >= Self.repeatedSignal else { return [] }
         return [
             .emit(.killingNow("\(SignalName.of(signal)) again: killing the server, services and stages now (SIGKILL to their process groups)")),
             .killNow,
         ]
     }
 
-    private mutating func stop(_ reason: String) -> [Effect] {
+    private mutating func stop(_ reason: String, at now: ContinuousClock.Instant) -> [Effect] {
         state = .stopping
+        stoppingSince = now
         crashTimerSet = false
         return [.emit(.stopping(reason: reason)), .cancelCrashTimer, .shutDown]
     }

@@ -38,6 +38,10 @@ int altv_window_size(int descriptor, unsigned short *rows, unsigned short *colum
 size_t altv_stdio_write(const void *bytes, size_t count);
 int altv_stdio_flush(void);
 
+/// Installs a handler for each of `signals` (process-wide, at once: no moment in which they are
+/// ignored) that writes the signal's number as one byte to a pipe; returns the pipe's read end, or -1.
+int altv_signals_to_pipe(const int *signals, int count);
+
 // Names the calling thread (15 bytes kept), for ps -L and debuggers.
 int altv_name_this_thread(const char *name);
 

@@ -327,6 +327,29 @@ struct ConfigLoaderTests {
         }
     }
 
+    @Test("a config over 1 MiB is refused by its size before it is read, at start and on a hot reload")
+    func tooBig() throws {
+        let folder = NSTemporaryDirectory() + "altv-dev-config-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: folder + "/resources", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let file = folder + "/altv-dev.toml"
+        let good = "[server]\ncommand = [\"x\"]\n[watch]\npaths = [\"resources\"]\n"
+        try Data(good.utf8).write(to: URL(fileURLWithPath: file))
+        let config = try ConfigLoader.load(file: file)
+        try Data((good + "# " + String(repeating: "x", count: ConfigLoader.maximumSize) + "\n").utf8).write(to: URL(fileURLWithPath: file))
+        do {
+            _ = try ConfigLoader.load(file: file)
+            Issue.record("loaded")
+        } catch {
+            #expect(error.file == file && error.message.hasSuffix("bytes; a config over 1048576 bytes (1 MiB) is not read"))
+        }
+        guard case .rejected(let errors) = ConfigReload.read(current: config, environment: [:]) else {
+            Issue.record("not rejected")
+            return
+        }
+        #expect(errors.first?.message.contains("1 MiB") == true)
+    }
+
     @Test("a misspelled key gets a suggestion")
     func suggestion() {
         do {

@@ -8,7 +8,8 @@ struct EndpointAddressTests {
         ("http://127.0.0.1:9223/", "http://127.0.0.1:9223"),
         ("HTTP://LOCALHOST:9223", "http://localhost:9223"),
         ("http://[::1]:9223", "http://[::1]:9223"),
-        ("https://127.8.9.10", "https://127.8.9.10"),
+        ("http://127.8.9.10", "http://127.8.9.10"),
+        ("http://127.0.0.1:65535", "http://127.0.0.1:65535"),
     ])
     func loopback(_ text: String, _ rebuilt: String) throws {
         #expect(try EndpointAddress(text, allowRemote: false).url == rebuilt)
@@ -29,6 +30,17 @@ struct EndpointAddressTests {
     ])
     func notHTTP(_ text: String) {
         #expect(throws: EndpointAddress.Problem.notHTTP(text)) { try EndpointAddress(text, allowRemote: true) }
+    }
+
+    @Test("https is refused with the fix: the client's endpoint is plain http")
+    func tls() {
+        #expect(throws: EndpointAddress.Problem.tls("https://127.0.0.1:9223")) { try EndpointAddress("https://127.0.0.1:9223", allowRemote: true) }
+        #expect(EndpointAddress.Problem.tls("https://127.0.0.1:9223").fix == "write it with http://: \"http://127.0.0.1:9223\"")
+    }
+
+    @Test("a port that is no port is refused at validation (it crashed the first request)", arguments: [70000, 65536, 0])
+    func badPort(_ port: Int) {
+        #expect(throws: EndpointAddress.Problem.badPort(port)) { try EndpointAddress("http://127.0.0.1:\(port)", allowRemote: false) }
     }
 
     @Test("the message names the host and the fix names both ways to allow it")
