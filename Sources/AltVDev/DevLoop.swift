@@ -219,12 +219,7 @@ public actor DevLoop {
         let emit = self.emit
         typedReconnect = Task {
             await reconnector.cancelBackground()
-            switch await reconnector.reconnect(settings) {
-            case .reconnected(let was, let after): emit(.clientReconnected(cycle: nil, was: was, duration: after))
-            case .notConnected(let reason): emit(.clientFailed(cycle: nil, reason: reason, refused: false))
-            case .failed(let reason): emit(.clientFailed(cycle: nil, reason: reason, refused: true))
-            case .cancelled: break
-            }
+            if let event = await reconnector.reconnect(settings).event(cycle: nil) { emit(event) }
         }
     }
 

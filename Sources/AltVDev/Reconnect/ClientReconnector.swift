@@ -111,24 +111,9 @@ public actor ClientReconnector: ClientReconnecting {
         let handle = BackgroundReconnect()
         let emit = self.emit
         background = Task(executorPreference: HTTPEventLoop.executor) {
-            let outcome = await withTaskGroup(of: ReconnectResult?.self) { race in
-                race.addTask { await self.reconnect(settings, prefetched: prefetched, answered: handle.clientAnswered) }
-                race.addTask { _ = await server.waitForExit(until: nil); return nil }
-                let first = await race.next() ?? nil
-                race.cancelAll()
-                return first
+            await handle.run(cycle: cycle, server: server, emit: emit) {
+                await self.reconnect(settings, prefetched: prefetched, answered: handle.clientAnswered)
             }
-            handle.clientAnswered.fulfill(false)
-            // A newer cycle cancelled it while its own cycle's verdict was pending: nothing to tell.
-            let result = await handle.verdictSaid.wait() == nil ? nil : outcome
-            switch result {
-            case .reconnected(let was, let after)?: emit(.clientReconnected(cycle: cycle, was: was, duration: after))
-            case .notConnected(let reason)?: emit(.clientFailed(cycle: cycle, reason: reason, refused: false))
-            case .failed(let reason)?: emit(.clientFailed(cycle: cycle, reason: reason, refused: true))
-            // Cancelled by a newer cycle, or the server it would reconnect to exited (that cycle says so).
-            case .cancelled?, nil: break
-            }
-            handle.finished.fulfill(())
         }
         return handle
     }
@@ -196,4 +181,34 @@ public final class BackgroundReconnect: Sendable {
     public let finished = Latch<Void>()
 
     public init() {}
+
+    /// What every reconnect on its own does around its flow: the flow is abandoned when `server`
+    /// exits (that cycle says so), and its outcome is told only after the cycle's verdict.
+    public func run(
+        cycle: Int, server: any ServerInstance, emit: @Sendable (LoopEvent) -> Void, flow: @escaping @Sendable () async -> ReconnectResult
+    ) async {
+        let outcome = await withTaskGroup(of: ReconnectResult?.self) { race in
+            race.addTask { await flow() }
+            race.addTask { _ = await server.waitForExit(until: nil); return nil }
+            let first = await race.next() ?? nil
+            race.cancelAll()
+            return first
+        }
+        clientAnswered.fulfill(false)
+        // A newer cycle cancelled it while its own cycle's verdict was pending: nothing to tell.
+        if await verdictSaid.wait() != nil, let event = outcome?.event(cycle: cycle) { emit(event) }
+        finished.fulfill(())
+    }
+}
+
+extension ReconnectResult {
+    /// `client.reconnected` or `client.failed` of `cycle` (nil after `:rc`); nothing for a cancelled flow.
+    public func event(cycle: Int?) -> LoopEvent? {
+        switch self {
+        case .reconnected(let was, let after): .clientReconnected(cycle: cycle, was: was, duration: after)
+        case .notConnected(let reason): .clientFailed(cycle: cycle, reason: reason, refused: false)
+        case .failed(let reason): .clientFailed(cycle: cycle, reason: reason, refused: true)
+        case .cancelled: nil
+        }
+    }
 }

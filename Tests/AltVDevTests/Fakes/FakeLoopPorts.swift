@@ -163,23 +163,12 @@ struct FakeClient: ClientReconnecting {
         let handle = BackgroundReconnect()
         let emit = self.emit
         let task = Task {
-            let outcome = await withTaskGroup(of: ReconnectResult?.self) { race in
-                race.addTask { await self.reconnect(settings, prefetched: prefetched) }
-                race.addTask { _ = await server.waitForExit(until: nil); return nil }
-                let first = await race.next() ?? nil
-                race.cancelAll()
-                return first
+            await handle.run(cycle: cycle, server: server, emit: emit) {
+                let result = await self.reconnect(settings, prefetched: prefetched)
+                // The fake has no progress to tell: an absent client is the only one that did not answer.
+                if case .notConnected = result { handle.clientAnswered.fulfill(false) } else { handle.clientAnswered.fulfill(true) }
+                return result
             }
-            if case .notConnected? = outcome { handle.clientAnswered.fulfill(false) } else { handle.clientAnswered.fulfill(true) }
-            // A newer cycle cancelled it while its own cycle's verdict was pending: nothing to tell.
-            let result = await handle.verdictSaid.wait() == nil ? nil : outcome
-            switch result {
-            case .reconnected(let was, let after)?: emit(.clientReconnected(cycle: cycle, was: was, duration: after))
-            case .notConnected(let reason)?: emit(.clientFailed(cycle: cycle, reason: reason, refused: false))
-            case .failed(let reason)?: emit(.clientFailed(cycle: cycle, reason: reason, refused: true))
-            case .cancelled?, nil: break
-            }
-            handle.finished.fulfill(())
         }
         background.value.withLock { $0 = (task, handle) }
         return handle

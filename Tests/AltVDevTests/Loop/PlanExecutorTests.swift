@@ -38,7 +38,7 @@ struct PlanExecutorTests {
     @Test("a change: stages, stop, start, ready, each said as an event, the verdict at ready; the reconnect after it, on its own")
     func fullRestart() async throws {
         let server = FakeServer(log: log, running: FakeInstance(pid: 100))
-        let client = FakeClient(log: log, delay: .milliseconds(400), emit: events.emit)
+        let client = FakeClient(log: log, delay: .seconds(1), emit: events.emit)
         let outcome = await executor(server: server, client: client).run(plan(["/p/src/a.ts"], config: try Self.config()), cycle: 2, trigger: "src/a.ts")
         #expect(outcome == .completed)
         #expect(log.all == ["stages build", "stop 100", "start 200", "reconnect"])
@@ -77,7 +77,7 @@ struct PlanExecutorTests {
         #expect(report.line.hasPrefix("✗ #1 x · start→ready 40ms · save→ready "))
         #expect(report.line.hasSuffix(" · failed to load resource core · the server runs without it; a save that fixes it loads it again"))
         #expect(await server.isRunning())
-        let finished = try #require(events.all.compactMap { EventRecord.json($0, time: "t", directory: "/p") }.last)
+        let finished = try #require(events.all.compactMap { EventRecord.json($0, time: "t", directory: "/p") }.first { $0.text.contains("cycle.finished") })
         #expect(finished.text.contains("\"result\":\"failed\""))
         #expect(finished.text.contains("\"failed_resources\":[\"core\"]"))
     }
