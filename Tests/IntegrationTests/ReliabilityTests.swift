@@ -111,6 +111,22 @@ struct ReliabilityTests {
         }
     }
 
+    @Test("a file named with escape sequences is named, escaped, in altv-dev's lines: it cannot rewrite the terminal")
+    func escapesInFileNames() async throws {
+        try await withProject { project in
+            project.writeConfig(reconnect: ["enabled": "false"])
+            let terminal = try Terminal()
+            let watch = try project.launch(["watch"], terminal: terminal)
+            terminal.closeReplica()
+            #expect(await watch.log.wait(for: "✓ #1 start"))
+            project.write("resources/core/\u{1B}]0;pwned\u{07}\u{1B}[2J.js", "x\n")
+            #expect(await watch.log.wait(for: "change: resources/core/\\x1b]0;pwned\\x07\\x1b[2J.js → restarting the server"))
+            // The terminal got no title change and no clearing: neither sequence reached it.
+            #expect(!watch.log.text.contains("\u{1B}]0;pwned") && !watch.screen.escapes.contains("2J"))
+            await project.stopAndExpectNothingLeft(watch)
+        }
+    }
+
     // MARK: Client faults
 
     @Test("a client that accepts but never answers: a request timeout, reported once, not a hang")

@@ -78,7 +78,7 @@ public final class Console: Sendable {
         case .debug: label = "debug: "
         }
         var text = colors ? ANSI.wrap("[altv-dev]", .magenta) + " " : "[altv-dev] "
-        let body = label + message
+        let body = label + Self.escapingControls(message)
         if colors {
             switch level {
             case .info: text += body
@@ -95,6 +95,26 @@ public final class Console: Sendable {
         emit(Array(output.utf8))
     }
 
+    /// Control characters shown as `\x1b`, never sent: a file named with escape sequences must not
+    /// rewrite the terminal when altv-dev names it. New lines and tabs stay.
+    public static func escapingControls(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: isControl) else { return text }
+        var out = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            if isControl(scalar) {
+                let hex = String(scalar.value, radix: 16)
+                out.append(contentsOf: ("\\x" + (hex.count < 2 ? "0" : "") + hex).unicodeScalars)
+            } else {
+                out.append(scalar)
+            }
+        }
+        return String(out)
+    }
+
+    private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        (scalar.value < 0x20 && scalar != "\n" && scalar != "\t") || (0x7F...0x9F).contains(scalar.value)
+    }
+
     /// Already-prefixed and redacted bytes, written as one block.
     public func write(raw bytes: [UInt8]) {
         guard !bytes.isEmpty else { return }
@@ -104,7 +124,7 @@ public final class Console: Sendable {
     /// Shows `text` as the bottom line, in place, under everything written before and after.
     public func showStatus(_ text: String) {
         state.withLock { state in
-            let status = Array(text.utf8)
+            let status = Array(Self.escapingControls(text).utf8)
             guard status != state.status else { return }
             state.status = status
             FileDescriptorWriter.writeAll(descriptor, Self.clearLine + status)

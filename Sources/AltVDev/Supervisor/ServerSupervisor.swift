@@ -151,6 +151,9 @@ public actor ServerSupervisor: ServerControl {
         guard case .beginTeardown = lifecycle.stopRequested() else { return nil }
         console.say("stopping server (\(run.settings.stopSignal) to process group \(run.process.processGroup))", .debug)
         let report = await run.companion.stop(signal: run.settings.stopSignal, timeout: run.settings.stopTimeout)
+        // Its last lines (`Server shutdown`) reach the terminal before anything else is said or altv-dev exits;
+        // a grandchild may hold the output open, so not for long.
+        _ = await run.output.closed.wait(timeout: .milliseconds(300))
         run.process.closeInput()
         lifecycle.stopped()
         current = nil

@@ -11,6 +11,13 @@ struct ConsoleTextTests {
         #expect(ANSI.strip("no escapes") == "no escapes")
     }
 
+    @Test("control characters in altv-dev's own lines are shown, never sent; new lines, tabs and other text stay")
+    func controlsEscaped() {
+        #expect(Console.escapingControls("core/\u{1B}]0;pwned\u{07}\u{1B}[2J.js") == "core/\\x1b]0;pwned\\x07\\x1b[2J.js")
+        #expect(Console.escapingControls("a\tb\nc über ✓") == "a\tb\nc über ✓")
+        #expect(Console.escapingControls("\r\u{7F}\u{9B}") == "\\x0d\\x7f\\x9b")
+    }
+
     @Test("a secret is masked wherever it stands as a whole token")
     func redact() {
         let redactor = Redactor(secrets: ["hunter2", ""])
