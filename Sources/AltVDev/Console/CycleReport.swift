@@ -15,7 +15,6 @@ public struct CycleReport: Equatable, Sendable {
     public var startToReady: Duration?
     /// Resources restarted through the server console instead of a full restart.
     public var resourcesRestarted: ResourceRestartSummary?
-    public var reconnect: Duration?
     /// From the first file event of the change set to the ready line.
     public var saveToReady: Duration?
     /// "Failed to load resource" lines the server printed before its ready line.
@@ -39,7 +38,6 @@ public struct CycleReport: Equatable, Sendable {
         if let stop { parts.append("stop \(stop.humanReadable)") }
         if let startToReady { parts.append("start→ready \(startToReady.humanReadable)") }
         if let restarted = resourcesRestarted { parts.append(restarted.text) }
-        if let reconnect { parts.append("reconnect \(reconnect.humanReadable)") }
         if let saveToReady { parts.append("save→ready \(saveToReady.humanReadable)") }
         if !failedResources.isEmpty { parts.append("failed to load resource \(failedResources.joined(separator: ", "))") }
         if case .failed(let reason) = result { parts.append(reason) }

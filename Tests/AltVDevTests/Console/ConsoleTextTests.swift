@@ -59,8 +59,10 @@ struct ConsoleTextTests {
         var report = CycleReport(number: 2, trigger: "resources/core/server/index.js")
         report.stop = .milliseconds(105)
         report.startToReady = .milliseconds(1210)
-        report.reconnect = .milliseconds(48)
-        #expect(report.line == "✓ #2 resources/core/server/index.js · stop 105ms · start→ready 1.21s · reconnect 48ms")
+        report.resourcesRestarted = ResourceRestartSummary(roots: ["other"], restarted: ["other", "dependent"], duration: .milliseconds(12))
+        #expect(report.line == "✓ #2 resources/core/server/index.js · stop 105ms · start→ready 1.21s · restarted resource other (+ dependent) in 12ms")
+        report.result = .clientNotConnected
+        #expect(report.line.hasSuffix(" · server ready · waiting for the game client") && report.line.hasPrefix("✓ #2"))
         report.result = .failed("server exited with status 1 before it was ready")
         #expect(report.line.hasPrefix("✗ #2"))
     }
