@@ -84,6 +84,9 @@ public actor DevLoop {
     public func run() async -> Int32 {
         console.setSecrets([config.reconnect.password?.value].compactMap { $0 })
         if let warning = Redactor.weakSecretWarning(config.reconnect.password) { console.say(warning, .warning) }
+        if case .success(let toml) = ServerToml.read(in: config.server.cwd), let mismatch = ConfigAdvisor.passwordMismatch(config, serverToml: toml) {
+            console.say(mismatch, .warning)
+        }
         do {
             instanceLock = try InstanceLock(configFile: config.file)
         } catch {

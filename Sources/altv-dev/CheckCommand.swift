@@ -11,8 +11,9 @@ struct CheckCommand: ParsableCommand {
             config with defaults filled in and the password masked, plus warnings (program not found, \
             server.toml not watched) and the alt:V doctor's, each with file:line:column and the fix: \
             resources the server never loads or cannot find, a resource.toml whose main or client-main \
-            is missing, debug not true, resourceContainerizerMode with restart-resources, useCdn, \
-            modules missing from modules/. With --why: for each path, whether a save there is \
+            is missing, deps that name no resource, dependency cycles, a dependency listed after its \
+            dependent, debug not true, resourceContainerizerMode with restart-resources, useCdn, \
+            modules missing from modules/, a reconnect password that is not server.toml's. With --why: for each path, whether a save there is \
             watched, ignored (by which rule, from which source) or outside the watched folders.
             """)
 

@@ -142,6 +142,9 @@ struct RealServerBehaviourTests {
             project.writeConfig(reconnectURL: url, reconnect: ["password": "\"not-the-password-1\""])
             let watch = try project.launch(["watch"])
             #expect(await watch.log.wait(for: "✓ #1 start"))
+            // Said at start, once, without either password.
+            #expect(watch.log.count(containing: "the reconnect password (reconnect.password in altv-dev.toml) is not the one in server.toml") == 1)
+            #expect(!watch.log.text.contains("not-the-password-1") && !watch.log.text.contains(project.password))
             #expect(await watch.log.wait(for: "✗ client #1: the game client went back to MAIN_MENU instead of joining"))
             #expect(client.log.count(containing: "DENIED wrong password") == 1)
             // The events file is complete once altv-dev has stopped.

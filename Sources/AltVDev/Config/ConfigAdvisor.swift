@@ -19,8 +19,8 @@ public enum ConfigAdvisor {
         }
         // What a readable server.toml says is the alt:V doctor's (AltVDoctor), with places.
         switch ServerToml.read(in: config.server.cwd) {
-        case .success:
-            break
+        case .success(let toml):
+            if let mismatch = passwordMismatch(config, serverToml: toml) { warnings.append(mismatch) }
         case .failure(.invalid(let error)):
             warnings.append("\(serverToml):\(error.line):\(error.column): \(error.message); the server will not start with it")
         case .failure(.unreadable):
@@ -29,6 +29,16 @@ public enum ConfigAdvisor {
             }
         }
         return warnings
+    }
+
+    /// The reconnect sends another password than the server asks for: the server will refuse the
+    /// client. Said without either password.
+    public static func passwordMismatch(_ config: Config, serverToml: ServerToml) -> String? {
+        guard config.reconnect.enabled, let expected = serverToml.password, !expected.isEmpty,
+            let sent = config.reconnect.password, sent.value != expected, let source = config.reconnect.passwordSource
+        else { return nil }
+        return "the reconnect password (\(source)) is not the one in server.toml: the server will refuse the game client; "
+            + "use the same one, or set neither reconnect.password nor $\(config.reconnect.passwordEnv) to send server.toml's"
     }
 
     /// Inside a watched folder and not ignored.

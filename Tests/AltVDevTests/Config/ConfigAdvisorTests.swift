@@ -46,6 +46,21 @@ struct ConfigAdvisorTests {
         }
     }
 
+    @Test("warnings: a reconnect password that is not server.toml's is said, without either; server.toml's own is fine")
+    func passwordMismatch() throws {
+        let server = ServerToml(password: "server-secret-1")
+        var config = try ConfigLoader.parse(source: Self.config + "\n[reconnect]\npassword = \"other-secret-2\"\n", file: "/p/altv-dev.toml")
+        let warning = try #require(ConfigAdvisor.passwordMismatch(config, serverToml: server))
+        #expect(warning.hasPrefix("the reconnect password (reconnect.password in altv-dev.toml) is not the one in server.toml"))
+        #expect(!warning.contains("server-secret-1") && !warning.contains("other-secret-2"))
+        config.reconnect.password = Secret("server-secret-1")
+        #expect(ConfigAdvisor.passwordMismatch(config, serverToml: server) == nil)
+        config.reconnect.enabled = false
+        config.reconnect.password = Secret("other-secret-2")
+        #expect(ConfigAdvisor.passwordMismatch(config, serverToml: server) == nil)
+        #expect(ConfigAdvisor.passwordMismatch(try ConfigLoader.parse(source: Self.config, file: "/p/altv-dev.toml"), serverToml: ServerToml()) == nil)
+    }
+
     @Test("warnings: a missing server program, server.toml not watched")
     func warnings() throws {
         try withFolder(["altv-dev.toml": Self.config, "server.toml": "debug = false\n"]) { folder in
