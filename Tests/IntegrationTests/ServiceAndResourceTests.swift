@@ -36,6 +36,10 @@ struct ServiceAndResourceTests {
             #expect(watch.log.count(containing: "service crashy exited with status 4") >= 2)
             let delays = lines.filter { $0.contains("restarting service crashy in") }.prefix(3).map { $0.components(separatedBy: " in ").last ?? "" }
             #expect(Array(delays.prefix(2)) == ["500ms", "1.00s"])
+            // 0.5 + 1 + 2 + 4 s later the fifth failure within a minute: it is given up, not restarted forever.
+            #expect(await watch.log.wait(for: "service crashy failed 5 times within 1m00s: not restarting it", timeout: .seconds(30)))
+            #expect(watch.log.count(containing: "restarting service crashy in") == 4)
+            #expect(watch.log.count(containing: "service crashy exited with status 4") == 5)
             await project.stopAndExpectNothingLeft(watch)
         }
     }

@@ -10,7 +10,14 @@ public actor ServiceManager {
         /// Bumped on every start and stop, so a late exit of an old process changes nothing.
         var generation = 0
         var restart: Task<Void, Never>?
+        /// When it failed lately (exited, or did not start), for giving up on one that cannot run.
+        var failures: [ContinuousClock.Instant] = []
     }
+
+    /// This many failures within `failureWindow` and a service is not restarted again until its
+    /// settings change: one that is not found (exit 127) or exits at once would loop forever.
+    public static let failureLimit = 5
+    public static let failureWindow: Duration = .seconds(60)
 
     private let console: Console
     private let emit: @Sendable (LoopEvent) -> Void
@@ -112,6 +119,16 @@ public actor ServiceManager {
 
     private func scheduleRestart(_ name: String, uptime: Duration) {
         guard !stopping, var running = services[name] else { return }
+        let now = ContinuousClock.now
+        running.failures = running.failures.filter { now - $0 < Self.failureWindow } + [now]
+        if running.failures.count >= Self.failureLimit {
+            services[name] = running
+            console.say(
+                "service \(name) failed \(running.failures.count) times within \(Self.failureWindow.humanReadable): not restarting it; "
+                    + "its last lines are above. Fix it, then save altv-dev.toml with the service changed, or restart altv-dev",
+                .error)
+            return
+        }
         let delay = running.backoff.delay(afterUptime: uptime)
         let generation = running.generation
         console.say("restarting service \(name) in \(delay.humanReadable)", .warning)
