@@ -66,12 +66,28 @@ public enum ConfigLoader {
         do {
             root = try TOMLParser.parse(source)
         } catch {
+            // The parser quotes what it could not read: on a line that sets a password, that is the password.
+            if let key = secretKey(onLine: error.line, of: source) {
+                throw ConfigError(
+                    file: file, line: error.line, column: error.column, key: key,
+                    message: "invalid TOML in the value of \(key) (not shown: it is a password)",
+                    fix: "write it in quotes, password = \"…\", or keep it out of the file with password_env")
+            }
             throw ConfigError(file: file, line: error.line, column: error.column, message: "invalid TOML: \(error.message)", fix: error.fix)
         }
         let start = TOMLPosition(line: 1, column: 1, offset: 0)
         let document = TableReader(
             node: TOMLNode(value: .table(root), range: TOMLRange(start: start, end: start)), path: [], file: file, environment: environment)
         return try ConfigSchema(document: document, file: file, environment: environment, checkPaths: checkPaths).config()
+    }
+
+    /// The key a line assigns when its last part is `password` (`password = …`, `reconnect.password = …`).
+    static func secretKey(onLine line: Int, of source: String) -> String? {
+        let lines = source.split(separator: "\n", omittingEmptySubsequences: false)
+        guard line >= 1, line <= lines.count, let equals = lines[line - 1].firstIndex(of: "=") else { return nil }
+        let key = lines[line - 1][..<equals].trimmingWhitespace()
+        let last = key.split(separator: ".").last.map { $0.trimmingWhitespace().trimming { $0 == "\"" || $0 == "'" } } ?? ""
+        return last == "password" ? String(key) : nil
     }
 
     /// `explicit` if given, else `altv-dev.toml` in `folder` or the nearest parent that has one.

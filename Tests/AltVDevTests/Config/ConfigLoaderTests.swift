@@ -350,6 +350,28 @@ struct ConfigLoaderTests {
         #expect(errors.first?.message.contains("1 MiB") == true)
     }
 
+    @Test("a password the TOML reader cannot read is never quoted back: not in the message, the fix or the key", arguments: [
+        "[reconnect]\npassword = hunter22secret\n", "[reconnect]\n  \"password\" = hunter22secret\n", "reconnect.password = hunter22secret\n",
+        "[reconnect]\npassword = \"hunter22secret\n",
+    ])
+    func unquotedPassword(_ tail: String) {
+        let source = "[server]\ncommand = [\"x\"]\n[watch]\npaths = [\"r\"]\n" + tail
+        do {
+            _ = try ConfigLoader.parse(source: source, file: "/p/altv-dev.toml")
+            Issue.record("parsed")
+        } catch {
+            #expect(!error.description.contains("hunter22") && !error.message.contains("hunter22") && error.fix?.contains("hunter22") != true)
+            #expect(error.message.contains("(not shown: it is a password)"))
+            #expect(error.line == source.split(separator: "\n").count)
+        }
+        // Any other key's bad value is still quoted, which is what helps there.
+        do {
+            _ = try ConfigLoader.parse(source: "[server]\ncommand = nonsense\n", file: "/p/altv-dev.toml")
+        } catch {
+            #expect(error.message.contains("nonsense"))
+        }
+    }
+
     @Test("a misspelled key gets a suggestion")
     func suggestion() {
         do {
