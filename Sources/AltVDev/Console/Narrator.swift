@@ -35,7 +35,7 @@ public final class Narrator: Sendable {
         case .serverExited(_, let status, let uptime, let lastLines, let then): serverExited(status, uptime, lastLines, then)
         case .serviceReady(let service, _): console.say("service \(service) is ready", .debug)
         case .serviceExited(let service, _, let status, let uptime, let lastLines):
-            console.say("service \(service) \(status) after \(uptime.humanReadable)" + Self.quoted(lastLines.suffix(5)), .error)
+            console.say("service \(service) \(status) after \(uptime.humanReadable)" + Self.quoted(Self.telling(lastLines, count: 5)), .error)
         case .configReloaded(let changes): console.say("config reloaded:\n" + changes.map { "  " + $0 }.joined(separator: "\n"))
         case .configRejected(_, let errors):
             console.say("config not applied, keeping the last good one:\n" + errors.map(\.description).joined(separator: "\n"), .error)
@@ -91,7 +91,7 @@ public final class Narrator: Sendable {
             let why = stopping.withLock { $0 } ? "altv-dev is stopping" : "a newer change set came in"
             console.say("stage \(result.name) stopped: \(why)")
         case .failed, .timedOut, .notStarted:
-            console.say(result.summary + Self.quoted(result.lastLines.suffix(10)), .error)
+            console.say(result.summary + Self.quoted(Self.telling(result.lastLines, count: 10)), .error)
         }
     }
 
@@ -115,7 +115,7 @@ public final class Narrator: Sendable {
     }
 
     private func serverExited(_ status: ExitStatus, _ uptime: Duration, _ lastLines: [String], _ then: AfterExit) {
-        var message = "server \(status) after \(uptime.humanReadable)" + Self.quoted(lastLines.suffix(10))
+        var message = "server \(status) after \(uptime.humanReadable)" + Self.quoted(Self.telling(lastLines, count: 10))
         switch then {
         case .waitForChange: message += "\nwaiting for a change to start it again"
         case .restart(let delay): message += "\nrestarting in \(delay.humanReadable) (on_crash = \"restart\")"
@@ -138,6 +138,19 @@ public final class Narrator: Sendable {
                 + "Add them to that stage's outputs, e.g. outputs = [\"\(glob)\"], so its own writes start no cycle; "
                 + "waiting for another change",
             .error)
+    }
+
+    /// The last `count` lines; when none of them says what went wrong and an earlier one does (Node's
+    /// `Cannot find package …` above ten stack lines), that line first, then the last `count - 1`.
+    static func telling(_ lines: [String], count: Int) -> ArraySlice<String> {
+        let tail = lines.suffix(count)
+        guard count > 1, !tail.contains(where: saysWhatFailed), let earlier = lines.dropLast(count).last(where: saysWhatFailed) else { return tail }
+        return ArraySlice([earlier] + lines.suffix(count - 1))
+    }
+
+    static func saysWhatFailed(_ line: String) -> Bool {
+        let lower = line.lowercased()
+        return ["error", "cannot ", "can't ", "not found", "fatal", "panic", "exception", "failed", "✘"].contains { lower.contains($0) }
     }
 
     /// `; last lines:` and each line under a gutter, or nothing.

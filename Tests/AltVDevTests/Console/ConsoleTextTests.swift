@@ -54,6 +54,18 @@ struct ConsoleTextTests {
         #expect(Redactor.weakSecretWarning(nil) == nil)
     }
 
+    @Test("last lines keep the one that says what failed, even above a long stack")
+    func tellingLines() {
+        let node = ["> build", "node:internal/errors:496", "Error [ERR_MODULE_NOT_FOUND]: Cannot find package 'fs-extra' imported from /p/build.mjs"]
+            + (1...10).map { "    at frame\($0) (node:internal/modules/esm/resolve:\($0))" } + ["Node.js v18.19.0"]
+        let shown = Array(Narrator.telling(node, count: 10))
+        #expect(shown.count == 10 && shown.first == node[2] && shown.last == "Node.js v18.19.0")
+        // A tail that says it already is left as it is.
+        let plain = (1...12).map { "line \($0)" } + ["src/a.ts(1,1): error TS2322: nope"]
+        #expect(Array(Narrator.telling(plain, count: 10)) == Array(plain.suffix(10)))
+        #expect(Array(Narrator.telling(["a", "b"], count: 10)) == ["a", "b"])
+    }
+
     @Test("the cycle line lists the steps that ran")
     func cycleLine() {
         var report = CycleReport(number: 2, trigger: "resources/core/server/index.js")
