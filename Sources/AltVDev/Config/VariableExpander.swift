@@ -5,7 +5,17 @@ public enum VariableExpander {
         public var fix: String?
     }
 
+    /// Defaults may hold variables (`${A:-${B:-x}}`), this deep at most.
+    static let maximumNesting = 8
+
     public static func expand(_ text: String, environment: [String: String]) throws(Failure) -> String {
+        try expand(text, environment: environment, nesting: 0)
+    }
+
+    private static func expand(_ text: String, environment: [String: String], nesting: Int) throws(Failure) -> String {
+        guard nesting <= maximumNesting else {
+            throw Failure(message: "defaults nested more than \(maximumNesting) deep", fix: "use fewer ${…:-${…}} inside each other")
+        }
         var output = ""
         var rest = Substring(text)
         while let start = rest.firstRange(of: "${") {
@@ -17,7 +27,7 @@ public enum VariableExpander {
                 continue
             }
             output += before
-            guard let end = rest[start.upperBound...].firstIndex(of: "}") else {
+            guard let end = closingBrace(in: rest[start.upperBound...]) else {
                 throw Failure(message: "\"${\" without a closing \"}\"", fix: "write ${NAME}, or $${ for a literal ${")
             }
             let inner = rest[start.upperBound..<end]
@@ -35,7 +45,7 @@ public enum VariableExpander {
             if let value = environment[String(name)], !(fallback != nil && value.isEmpty) {
                 output += value
             } else if let fallback {
-                output += fallback
+                output += try expand(String(fallback), environment: environment, nesting: nesting + 1)
             } else {
                 throw Failure(
                     message: "environment variable \(name) is not set", fix: "set it, or give a default: ${\(name):-value}")
@@ -43,6 +53,26 @@ public enum VariableExpander {
             rest = rest[rest.index(after: end)...]
         }
         return output + rest
+    }
+
+    /// The `}` that closes a `${`, past the `${…}` in its default.
+    private static func closingBrace(in text: Substring) -> Substring.Index? {
+        var depth = 1
+        var index = text.startIndex
+        while index < text.endIndex {
+            let next = text.index(after: index)
+            if text[index] == "$", next < text.endIndex, text[next] == "{" {
+                depth += 1
+                index = text.index(after: next)
+                continue
+            }
+            if text[index] == "}" {
+                depth -= 1
+                if depth == 0 { return index }
+            }
+            index = next
+        }
+        return nil
     }
 }
 

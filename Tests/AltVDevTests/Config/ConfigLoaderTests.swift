@@ -311,6 +311,18 @@ struct ConfigLoaderTests {
         }
     }
 
+    @Test("a default may hold a variable: ${A:-${B}} is B's value (it was `${B}}`), nested defaults fall through")
+    func nestedDefaults() throws {
+        #expect(try VariableExpander.expand("${A:-${B}}", environment: ["B": "b"]) == "b")
+        #expect(try VariableExpander.expand("x${A:-${B:-${C:-deep}}}y", environment: [:]) == "xdeepy")
+        #expect(try VariableExpander.expand("${A:-${B}}/${A}", environment: ["A": "a"]) == "a/a")
+        #expect(try VariableExpander.expand("${A:-{}}", environment: [:]) == "{}")
+        #expect(throws: VariableExpander.Failure.self) { try VariableExpander.expand("${A:-${B}}", environment: [:]) }
+        #expect(throws: VariableExpander.Failure.self) { try VariableExpander.expand("${A:-${B}", environment: [:]) }
+        let deep = String(repeating: "${A:-", count: 12) + "x" + String(repeating: "}", count: 12)
+        #expect(throws: VariableExpander.Failure.self) { try VariableExpander.expand(deep, environment: [:]) }
+    }
+
     @Test("watched folders must exist when the file is loaded from disk")
     func missingFolder() throws {
         let folder = NSTemporaryDirectory() + "altv-dev-config-" + UUID().uuidString
