@@ -96,13 +96,19 @@ struct StatusCommand: AsyncParsableCommand {
     func run() async throws {
         let settings = try configOptions.load(required: false)?.reconnect
         let target = try EndpointTarget.resolve(url, configured: settings, allowRemote: allowRemote)
+        let status: ClientStatus
         do {
-            let status = try await HTTPDebugEndpoint(baseURL: target).status()
-            print(status)
+            status = try await HTTPDebugEndpoint(baseURL: target).status()
         } catch {
             StandardError.write("altv-dev: game client at \(target) \(error)\n")
             throw ExitCode(1)
         }
+        // Another program on that port (an HTML page) is no status, and no success.
+        if case .unknown = status {
+            StandardError.write("altv-dev: \(target) is not an alt:V client: GET /status answered \(status), not a status like MAIN_MENU; check --url or [reconnect] url\n")
+            throw ExitCode(1)
+        }
+        print(status)
     }
 }
 

@@ -42,6 +42,11 @@ struct CommandTests {
             let down = try project.launch(["status", "--url", "http://127.0.0.1:\(port)"])
             #expect(await down.waitForExit() == .exited(1))
             #expect(down.log.count(containing: "not reachable") == 1)
+            // Another program's HTML page is no status: said as such, short, and not a success.
+            let (_, garbage) = try await project.startClient(fault: "garbage")
+            let page = try project.launch(["status", "--url", garbage])
+            #expect(await page.waitForExit() == .exited(1))
+            #expect(page.log.lines == ["altv-dev: \(garbage) is not an alt:V client: GET /status answered an HTML page (\"502 Bad Gateway\"), not a status like MAIN_MENU; check --url or [reconnect] url"])
         }
     }
 

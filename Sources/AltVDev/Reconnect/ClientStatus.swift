@@ -35,9 +35,23 @@ public enum ClientStatus: Equatable, Sendable, CustomStringConvertible {
         case .inGame: "IN_GAME"
         case .disconnecting: "DISCONNECTING"
         case .error: "ERROR"
-        case .unknown(let text): text.isEmpty ? "(empty answer)" : "\"\(text.prefix(60))\""
+        case .unknown(let text): text.isEmpty ? "(empty answer)" : Self.shown(text)
         }
     }
 }
 
 import FoundationEssentials
+
+extension ClientStatus {
+    /// Someone else's answer, short and on one line: an HTML page by its text, not its tags cut mid-way.
+    static func shown(_ text: String) -> String {
+        guard text.contains("<"), text.contains(">") else { return "\"" + Console.escapingControls(String(text.prefix(60))) + "\"" }
+        var words = ""
+        var inTag = false
+        for character in text.prefix(4096) {
+            if character == "<" { inTag = true } else if character == ">" { inTag = false; words += " " } else if !inTag { words.append(character) }
+        }
+        let plain = words.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        return "an HTML page" + (plain.isEmpty ? "" : " (\"" + Console.escapingControls(String(plain.prefix(60))) + "\")")
+    }
+}

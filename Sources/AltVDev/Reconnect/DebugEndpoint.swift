@@ -26,7 +26,7 @@ public enum EndpointError: Error, Equatable, Sendable, CustomStringConvertible {
         switch self {
         case .unreachable(let reason): "not reachable (\(reason))"
         case .timedOut: "did not answer in time"
-        case .httpStatus(let code, let body): body.isEmpty ? "answered HTTP \(code)" : "answered HTTP \(code): \(body.prefix(120))"
+        case .httpStatus(let code, let body): body.isEmpty ? "answered HTTP \(code)" : "answered HTTP \(code): \(ClientStatus.shown(body))"
         }
     }
 }

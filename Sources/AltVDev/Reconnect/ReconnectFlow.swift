@@ -64,6 +64,8 @@ public struct ReconnectFlow<C: Clock>: Sendable where C.Duration == Duration {
             } catch {
                 if Task.isCancelled { return .cancelled }
                 let error = error.masked(by: redactor)
+                // Something answered /status, and not as the client does (a 404 page): no use waiting for it.
+                if case .httpStatus = error { return .notAClient("\(error)") }
                 last = "client \(error)"
                 report(.unreachable(error))
             }

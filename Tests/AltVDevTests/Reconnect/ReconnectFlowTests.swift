@@ -77,7 +77,7 @@ struct ReconnectFlowTests {
         let endpoint = FakeDebugEndpoint(statuses: [.success(ClientStatus("<html>502</html>"))])
         let clock = ImmediateClock()
         let outcome = await flow(endpoint, clock: clock).run()
-        #expect(outcome == .notAClient("\"<html>502</html>\""))
+        #expect(outcome == .notAClient("an HTML page (\"502\")"))
         #expect(clock.sleeps.isEmpty)
         #expect(endpoint.requests == ["GET /status"])
     }
@@ -105,6 +105,15 @@ struct ReconnectFlowTests {
         #expect(endpoint.requests == ["GET /status", "POST /reconnect"])
     }
 
+    @Test("/status answered with an HTTP error (a 404 page): not an alt:V client, at once, not retried until the timeout")
+    func statusHTTPError() async {
+        let endpoint = FakeDebugEndpoint(statuses: [.failure(.httpStatus(404, "<html><title>404 Not Found</title></html>"))])
+        let clock = ImmediateClock()
+        let outcome = await flow(endpoint, clock: clock).run()
+        #expect(outcome == .notAClient("answered HTTP 404: an HTML page (\"404 Not Found\")"))
+        #expect(endpoint.requests == ["GET /status"] && clock.sleeps.isEmpty)
+    }
+
     @Test("cancelling the task ends the flow")
     func cancelled() async {
         let endpoint = FakeDebugEndpoint(statuses: [.success(.loading)])
@@ -119,5 +128,7 @@ struct ReconnectFlowTests {
         #expect(ClientStatus("IN_GAME") == .inGame)
         #expect(ClientStatus("DOWNLOADING_FILES").acceptsReconnect == false)
         #expect(ClientStatus("<html>") == .unknown("<html>"))
+        #expect(ClientStatus("<html><head><title>404 Not Found</title></head><body><h1>Not Found</h1></body></html>").description == "an HTML page (\"404 Not Found Not Found\")")
+        #expect(ClientStatus("nope\u{1B}[2J").description == "\"nope\\x1b[2J\"")
     }
 }
