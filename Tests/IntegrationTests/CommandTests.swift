@@ -113,6 +113,26 @@ struct CommandTests {
         }
     }
 
+    @Test("in the plain default (no stage, full restarts) a file created and removed again does not stop the server early: the stop begins at the real edit")
+    func noEarlyStopForANewFile() async throws {
+        try await withProject { project in
+            project.writeConfig(watch: ["debounce": "\"1s\""], reconnect: ["enabled": "false"])
+            let watch = try project.launch(["watch", "--verbose"])
+            #expect(await watch.log.wait(for: "✓ #1 start"))
+            project.write("resources/core/server/scratch.tmp.js", "x\n")
+            try FileManager.default.removeItem(atPath: project.path("resources/core/server/scratch.tmp.js"))
+            #expect(await watch.log.wait(for: "removed: resources/core/server/scratch.tmp.js"))
+            project.append("resources/chat/server/index.js", "// the real edit\n")
+            #expect(await watch.log.wait(for: "✓ #2 resources/chat/server/index.js ·"))
+            let lines = watch.log.lines
+            let stop = lines.firstIndex { $0.contains("stopping the server while the changes settle") } ?? -1
+            let edit = lines.firstIndex { $0.contains("modified: resources/chat/server/index.js") } ?? .max
+            #expect(stop > edit, "the early stop began before the real edit")
+            #expect(watch.log.count(containing: "Server shutdown") == 1)
+            await project.stopAndExpectNothingLeft(watch)
+        }
+    }
+
     @Test("a server command that does not exist is reported, and altv-dev keeps watching")
     func missingServer() async throws {
         try await withProject { project in

@@ -109,13 +109,15 @@ public struct CycleScheduler: Sendable {
         case .filesChanged(let events, let stages):
             if !stages.isEmpty { feedbackGuard.stagesWrote(events.map(\.path), stages: stages) }
             let deadline = debouncer.record(events, at: now)
-            guard let deadline, !timerArmed else { return [] }
-            timerArmed = true
-            if settings.stopsEarly, state == .idle, !stoppedEarly {
+            var effects: [Effect] = []
+            // Not for a file the burst created: `echo x > f; rm f` must not restart the server.
+            if settings.stopsEarly, state == .idle, !stoppedEarly, debouncer.touchesExistingFiles {
                 stoppedEarly = true
-                return [.stopServerEarly, .wakeAt(deadline)]
+                effects.append(.stopServerEarly)
             }
-            return [.wakeAt(deadline)]
+            guard let deadline, !timerArmed else { return effects }
+            timerArmed = true
+            return effects + [.wakeAt(deadline)]
         case .debounceTimerFired:
             timerArmed = false
             // After an early stop even a burst of net no-ops is a change: the server is down.

@@ -18,6 +18,12 @@ public struct Debouncer: Sendable {
         self.quietPeriod = quietPeriod
     }
 
+    /// Whether the pending burst touched a file that existed before it (not only ones it created, which
+    /// may yet vanish again as a net no-op), or lost events: only then is a change already certain.
+    public var touchesExistingFiles: Bool {
+        overflowed || order.contains { !createdInBurst.contains($0) }
+    }
+
     /// When the pending change set becomes due, if anything is pending.
     public var deadline: ContinuousClock.Instant? {
         guard let lastEvent, !order.isEmpty || overflowed else { return nil }

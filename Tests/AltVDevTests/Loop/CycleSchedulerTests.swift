@@ -305,16 +305,22 @@ struct CycleSchedulerTests {
         #expect(plain.handle(saved("/p/a.js"), at: at(10)) == [.wakeAt(at(110))])
     }
 
-    @Test("after an early stop, a burst that was a net no-op still starts the server again")
+    @Test("a created file does not stop early: created and removed again is a net no-op, no restart; a real change beside it stops early at its event")
     func stopsEarlyNetNoOp() {
         var settings = Self.settings()
         settings.stopsEarly = true
         var scheduler = idle(settings)
-        _ = scheduler.handle(.filesChanged([FileEvent(path: "/p/x.tmp", kind: .created)], duringStages: []), at: at(0))
+        #expect(scheduler.handle(.filesChanged([FileEvent(path: "/p/x.tmp", kind: .created)], duringStages: []), at: at(0)) == [.wakeAt(at(100))])
+        #expect(scheduler.handle(.filesChanged([FileEvent(path: "/p/x.tmp", kind: .modified)], duringStages: []), at: at(2)) == [])
         _ = scheduler.handle(.filesChanged([FileEvent(path: "/p/x.tmp", kind: .removed)], duringStages: []), at: at(5))
-        #expect(changedPaths(scheduler.handle(.debounceTimerFired, at: at(105))) == ["/p/x.tmp"])
+        #expect(scheduler.handle(.debounceTimerFired, at: at(100)) == [.wakeAt(at(105))])
+        #expect(scheduler.handle(.debounceTimerFired, at: at(105)) == [])
+        // A file that existed: the stop begins at its event, even late in the burst.
+        _ = scheduler.handle(.filesChanged([FileEvent(path: "/p/n.js", kind: .created)], duringStages: []), at: at(150))
+        #expect(scheduler.handle(saved("/p/a.js"), at: at(160)) == [.stopServerEarly])
+        #expect(cycles(scheduler.handle(.debounceTimerFired, at: at(260))).map(\.0) == [2])
         // With a real change beside them, net no-ops are left out as ever.
-        _ = scheduler.handle(.cycleFinished(2, .completed), at: at(200))
+        _ = scheduler.handle(.cycleFinished(2, .completed), at: at(270))
         _ = scheduler.handle(.filesChanged([FileEvent(path: "/p/y.tmp", kind: .created)], duringStages: []), at: at(300))
         _ = scheduler.handle(.filesChanged([FileEvent(path: "/p/y.tmp", kind: .removed)], duringStages: []), at: at(301))
         _ = scheduler.handle(saved("/p/a.js"), at: at(302))
