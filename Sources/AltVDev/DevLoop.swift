@@ -72,8 +72,11 @@ public actor DevLoop {
     }
 
     nonisolated var emit: @Sendable (LoopEvent) -> Void {
-        { [narrator, eventLog, console, status = options.statusLine, clear = options.clearScreen] event in
+        { [narrator, eventLog, console, sink, status = options.statusLine, clear = options.clearScreen] event in
             if clear, case .cycleStarted = event { console.clearScreen() }
+            // The scheduler hears that the cycle ended before anyone reads its verdict: a save made on
+            // seeing the ✓ is a new burst, not a change during the cycle.
+            if case .cycleFinished(let number, let outcome, _) = event { sink.yield(.input(.cycleFinished(number, outcome))) }
             narrator.tell(event)
             eventLog?.record(event)
             status?.apply(event)
@@ -205,8 +208,8 @@ public actor DevLoop {
             let config = self.config
             let plan = Planner.plan(for: trigger, config: config, serverRunning: await supervisor.isRunning())
             emit(.cycleStarted(cycle: number, trigger: trigger, plan: PlanSummary(plan)))
-            let outcome = await executor.run(plan, cycle: number, trigger: CycleReport.describe(trigger, directory: config.directory))
-            sink.yield(.input(.cycleFinished(number, outcome)))
+            // Its cycle.finished event tells the scheduler (see `emit`).
+            _ = await executor.run(plan, cycle: number, trigger: CycleReport.describe(trigger, directory: config.directory))
         }
     }
 
