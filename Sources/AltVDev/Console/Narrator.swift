@@ -28,9 +28,10 @@ public final class Narrator: Sendable {
         case .clientReconnected(nil, let was, let duration):
             console.say("game client reconnected (was \(was))")
             console.say("✓ reconnect \(duration.humanReadable)", .success)
-        case .clientFailed(let cycle, let reason, let refused):
+        case .clientFailed(let cycle, let reason, let refused, let again):
             let label = cycle.map { "client #\($0)" } ?? "client (:rc)"
-            if refused { console.say("✗ \(label): \(reason)", .error) } else { console.say("\(label): \(reason); the next change tries again", .warning) }
+            // An absent game is said once per outage; while it stays away, later cycles say it with --verbose.
+            if refused { console.say("✗ \(label): \(reason)", .error) } else { console.say("\(label): \(reason); the next change tries again", again ? .debug : .warning) }
         case .cycleFinished(_, let outcome, let report): cycleFinished(outcome, report)
         case .serverExited(_, let status, let uptime, let lastLines, let then): serverExited(status, uptime, lastLines, then)
         case .serviceReady(let service, _): console.say("service \(service) is ready", .debug)

@@ -106,7 +106,7 @@ public enum EventRecord {
             return ("resources.restarted", base + (failure.map { [("reason", .string($0))] } ?? []))
         case .clientReconnected(_, let was, let duration):
             return ("client.reconnected", [("was", .string(was)), ("duration_ms", ms(duration))])
-        case .clientFailed(_, let reason, let refused):
+        case .clientFailed(_, let reason, let refused, _):
             return ("client.failed", [("reason", .string(reason)), ("refused", .bool(refused))])
         case .cycleFinished(_, let outcome, let report):
             return ("cycle.finished", cycleFields(outcome, report))

@@ -34,7 +34,8 @@ public enum LoopEvent: Equatable, Sendable {
     case resourceFailed(cycle: Int, FailedResource)
     case clientReconnected(cycle: Int?, was: String, duration: Duration)
     /// `refused`: the client answered and would not (a wrong password, another program); else it was not there.
-    case clientFailed(cycle: Int?, reason: String, refused: Bool)
+    /// `again`: not there, as the last reconnect already said; told only with --verbose.
+    case clientFailed(cycle: Int?, reason: String, refused: Bool, again: Bool = false)
     case cycleFinished(cycle: Int, outcome: CycleOutcome, report: CycleReport)
     case serverExited(pid: Int32, status: ExitStatus, uptime: Duration, lastLines: [String], then: AfterExit)
     case serviceReady(service: String, pid: Int32)
@@ -59,7 +60,7 @@ public enum LoopEvent: Equatable, Sendable {
             .serverStarted(let cycle, _), .serverReady(let cycle, _, _), .resourcesRestarted(let cycle, _, _, _, _, _),
             .cycleFinished(let cycle, _, _), .resourceFailed(let cycle, _):
             cycle
-        case .clientReconnected(let cycle, _, _), .clientFailed(let cycle, _, _): cycle
+        case .clientReconnected(let cycle, _, _), .clientFailed(let cycle, _, _, _): cycle
         default: nil
         }
     }

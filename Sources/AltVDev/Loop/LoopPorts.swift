@@ -105,7 +105,8 @@ public protocol ServiceReadiness: Sendable {
 public enum ReconnectResult: Equatable, Sendable {
     case reconnected(was: String, after: Duration)
     /// The client did not answer or never became ready: the server is fine, the game is not there.
-    case notConnected(String)
+    /// `again`: the client has been away since an earlier reconnect said so (said quietly this time).
+    case notConnected(String, again: Bool = false)
     case failed(String)
     case cancelled
 }

@@ -86,7 +86,9 @@ public actor ClientReconnector: ClientReconnecting {
             // A garbage answer or a refused POST came from something that is there.
             answered?.fulfill(!unreachable)
         }
-        guard case .reconnected(let status, let after) = outcome else { return result(of: outcome, settings: settings) }
+        guard case .reconnected(let status, let after) = outcome else {
+            return result(of: outcome, settings: settings, again: unreachable && hintGiven)
+        }
         let join = JoinFollow(
             endpoint: endpoint, before: status, interval: min(settings.retryInterval, Self.joinPollInterval), timeout: settings.timeout,
             clock: ContinuousClock(), redactor: Redactor(secrets: [settings.password?.value].compactMap { $0 }))
@@ -124,12 +126,12 @@ public actor ClientReconnector: ClientReconnecting {
         background = nil
     }
 
-    private func result(of outcome: ReconnectFlow<ContinuousClock>.Outcome, settings: ReconnectSettings) -> ReconnectResult {
+    private func result(of outcome: ReconnectFlow<ContinuousClock>.Outcome, settings: ReconnectSettings, again: Bool) -> ReconnectResult {
         switch outcome {
         case .reconnected(let status, let after):
             return .reconnected(was: "\(status)", after: after)
         case .gaveUp(let last):
-            return .notConnected("gave up reconnecting after \(settings.timeout.humanReadable) (\(last))")
+            return .notConnected("gave up reconnecting after \(settings.timeout.humanReadable) (\(last))", again: again)
         case .rejected(let error):
             let source = settings.passwordSource.map { "password from \($0)" } ?? "no password set"
             return .failed("POST \(settings.url)/reconnect failed: \(error) (\(source))")
@@ -206,7 +208,7 @@ extension ReconnectResult {
     public func event(cycle: Int?) -> LoopEvent? {
         switch self {
         case .reconnected(let was, let after): .clientReconnected(cycle: cycle, was: was, duration: after)
-        case .notConnected(let reason): .clientFailed(cycle: cycle, reason: reason, refused: false)
+        case .notConnected(let reason, let again): .clientFailed(cycle: cycle, reason: reason, refused: false, again: again)
         case .failed(let reason): .clientFailed(cycle: cycle, reason: reason, refused: true)
         case .cancelled: nil
         }
