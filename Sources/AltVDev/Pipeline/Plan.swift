@@ -28,7 +28,6 @@ public struct Plan: Equatable, Sendable {
 
     public var trigger: CycleTrigger
     public var actions: [Action]
-
     /// The settings the plan was made from: a config saved while it runs changes nothing in it.
     public var settings: Settings
     /// What replaces `restartResources` when a resource restart fails or stalls.

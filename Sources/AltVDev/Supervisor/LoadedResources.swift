@@ -25,6 +25,11 @@ public struct LoadedResources: Equatable, Sendable {
 
     public func isLoaded(_ name: String) -> Bool { loaded.contains(name) }
 
+    /// `name` as a failed load, with what the server printed for it.
+    public func failure(of name: String) -> FailedResource {
+        FailedResource(name: name, lines: errors[name] ?? [])
+    }
+
     public mutating func apply(_ line: ResourceLine) {
         switch line {
         case .loading(let name):

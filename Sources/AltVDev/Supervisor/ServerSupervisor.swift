@@ -23,8 +23,8 @@ public final class ServerRun: ServerInstance {
     public var exitedAt: ContinuousClock.Instant? { process.exitedAt }
     public var readyAt: ContinuousClock.Instant? { output.ready.current }
     public var failedResourcesAtStart: [FailedResource] {
-        let errors = output.loadedResources.errors
-        return output.resourcesFailedAtStart.map { FailedResource(name: $0, lines: errors[$0] ?? []) }
+        let resources = output.loadedResources
+        return output.resourcesFailedAtStart.map(resources.failure(of:))
     }
 
     public func waitForReadyLine() async -> Bool {
@@ -188,8 +188,8 @@ public actor ServerSupervisor: ServerControl {
                 switch await bringBack(name, loaded: name == root ? wasLoaded : false, in: run, timeout: timeout) {
                 case .answered(let watch):
                     restarted += watch.loaded.filter { !restarted.contains($0) }
-                    let errors = run.output.loadedResources.errors
-                    failed += watch.failed.map { FailedResource(name: $0, lines: errors[$0] ?? []) }
+                    let resources = run.output.loadedResources
+                    failed += watch.failed.map(resources.failure(of:))
                     failed += watch.missing.map { FailedResource(name: $0, lines: [], kind: .notReloaded) }
                 case .failed(let reason): return .failed(reason)
                 case .cancelled: return .cancelled
