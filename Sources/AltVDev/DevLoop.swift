@@ -55,8 +55,6 @@ public actor DevLoop {
     /// A `:rc` running on its own; a newer cycle or `:rc` cancels it.
     private var typedReconnect: Task<Void, Never>?
     private var debounceTimer: Task<Void, Never>?
-    /// Asks the supervisor to begin an early stop; the next cycle waits for the asking, so it claims that stop.
-    private var earlyStop: Task<Void, Never>?
     private var crashTimer: Task<Void, Never>?
     var configReload: Task<Void, Never>?
 
@@ -127,9 +125,8 @@ public actor DevLoop {
             console.say("could not start the guardian process (\(error)); if altv-dev is killed with SIGKILL the server stays", .warning)
         }
         let sink = self.sink
-        let supervisor = ServerSupervisor(console: console, guardian: guardian, environment: options.environment) { event in
-            guard case .unexpectedExit(let pid, let status, let uptime, let lines) = event else { return }
-            sink.yield(.input(.serverExited(pid: pid, status: status, uptime: uptime, lastLines: lines)))
+        let supervisor = ServerSupervisor(console: console, guardian: guardian, environment: options.environment) { report in
+            sink.yield(.input(.server(report)))
         }
         let services = ServiceManager(console: console, guardian: guardian, environment: options.environment, emit: emit)
         let reconnector = ClientReconnector(emit: emit)
@@ -138,7 +135,7 @@ public actor DevLoop {
             console: console, guardian: guardian, environment: options.environment, outputs: stageOutputs,
             watcherCaughtUp: { [weak self] in
                 guard let id = await self?.watcher?.barrier() else { return }
-                await barriers.wait(for: id, timeout: .seconds(1))
+                await barriers.wait(for: id, timeout: Timings.watcherCatchUp)
             })
         executor = PlanExecutor(
             server: supervisor, stages: stages, services: services, client: reconnector, emit: emit,
@@ -162,16 +159,19 @@ public actor DevLoop {
         let sink = self.sink
         for effect in effects {
             switch effect {
-            case .startCycle(let number, let trigger): startCycle(number, trigger)
+            case .startCycle(let number, let trigger, let server): startCycle(number, trigger, server: server)
+            case .cancelCycle:
+                cycle?.cancel()
+                typedReconnect?.cancel()
             case .wakeAt(let deadline):
                 debounceTimer = Task {
                     try? await Task.sleep(until: deadline, clock: .continuous)
                     sink.yield(.input(.debounceTimerFired))
                 }
-            case .stopServerEarly:
+            case .stopServerEarly(let pid):
                 console.say("stopping the server while the changes settle", .debug)
-                let supervisor = self.supervisor
-                earlyStop = Task { await supervisor?.beginStop() }
+                // Not awaited: the next cycle's stop joins it, and a late one stops nothing (it names the pid).
+                Task { [supervisor] in await supervisor?.beginStop(pid: pid) }
             case .setCrashTimer(let delay):
                 crashTimer?.cancel()
                 crashTimer = Task {
@@ -189,24 +189,20 @@ public actor DevLoop {
         }
     }
 
-    private func startCycle(_ number: Int, _ trigger: CycleTrigger) {
-        let previous = cycle
-        previous?.cancel()
+    /// The scheduler starts a cycle only when none is in flight, with the server's state as its end left it.
+    private func startCycle(_ number: Int, _ trigger: CycleTrigger, server: ServerState) {
         typedReconnect?.cancel()
-        guard let executor, let supervisor else { return }
+        guard let executor else { return }
         let sink = self.sink
         let emit = self.emit
-        let earlyStop = self.earlyStop
+        let config = self.config
         cycle = Task {
-            await previous?.value
-            await earlyStop?.value
             // Superseded before it began: it never started, so nothing is said of it.
             guard !Task.isCancelled else {
                 sink.yield(.input(.cycleFinished(number, .cancelled)))
                 return
             }
-            let config = self.config
-            let plan = Planner.plan(for: trigger, config: config, serverRunning: await supervisor.isRunning())
+            let plan = Planner.plan(for: trigger, config: config, server: server)
             emit(.cycleStarted(cycle: number, trigger: trigger, plan: PlanSummary(plan)))
             // Its cycle.finished event tells the scheduler (see `emit`).
             _ = await executor.run(plan, cycle: number, trigger: CycleReport.describe(trigger, directory: config.directory))
@@ -247,7 +243,6 @@ public actor DevLoop {
         watcher?.stop()
         for task in [debounceTimer, crashTimer, configReload, typedReconnect, cycle] { task?.cancel() }
         await cycle?.value
-        await earlyStop?.value
         await reconnector?.cancelBackground()
         if let stop = await supervisor?.stop() { console.say("server stopped in \(stop.duration.humanReadable)") }
         await services?.stopAll()

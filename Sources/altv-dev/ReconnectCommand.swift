@@ -51,7 +51,7 @@ struct ReconnectCommand: AsyncParsableCommand {
         let console = Console(descriptor: STDOUT_FILENO)
         console.setSecrets([password?.value].compactMap { $0 })
         let flow = ReconnectFlow(
-            endpoint: HTTPDebugEndpoint(baseURL: target, requestTimeout: min(.seconds(5), limit)),
+            endpoint: HTTPDebugEndpoint(baseURL: target, requestTimeout: min(Timings.httpRequest, limit)),
             password: password, retryInterval: settings?.retryInterval ?? .milliseconds(2500), timeout: limit,
             clock: ContinuousClock())
         let outcome = await flow.run { progress in

@@ -41,8 +41,8 @@ public struct CycleScheduler: Sendable {
         /// The cycle began to start the server or to restart resources: it runs to its end, and a
         /// change that comes meanwhile waits for it (a start cut off never reconnects the client).
         case cycleCommitted(Int)
-        /// The server exited without being asked to.
-        case serverExited(pid: Int32, status: ExitStatus, uptime: Duration, lastLines: [String])
+        /// What the supervisor saw happen to the server.
+        case server(ServerReport)
         case crashTimerFired
         /// A reloaded config was applied; `restartServer` when `[server]` changed.
         case configApplied(Settings, restartServer: Bool)
@@ -51,12 +51,14 @@ public struct CycleScheduler: Sendable {
     }
 
     public enum Effect: Equatable, Sendable {
-        /// Cancel the cycle in flight (a server stop in it still finishes), wait for it, then run this one.
-        case startCycle(Int, CycleTrigger)
+        /// Run this cycle, planned from `server`: no other cycle is in flight.
+        case startCycle(Int, CycleTrigger, server: ServerState)
+        /// Cancel the cycle in flight (a server stop in it still finishes); its `.cycleFinished` starts the next.
+        case cancelCycle
         /// Feed `.debounceTimerFired` at this instant.
         case wakeAt(ContinuousClock.Instant)
-        /// Begin stopping the server now; the next cycle's stop waits for this one and reports it.
-        case stopServerEarly
+        /// Begin stopping this server now; the next cycle's stop waits for it and reports it.
+        case stopServerEarly(pid: Int32)
         /// Feed `.crashTimerFired` after this long; replaces one already set.
         case setCrashTimer(Duration)
         case cancelCrashTimer
@@ -76,12 +78,14 @@ public struct CycleScheduler: Sendable {
     }
 
     public private(set) var state: State = .idle
+    /// The one place the server's state is kept; each plan is made from it.
+    public private(set) var server: ServerState = .notRunning
     public private(set) var settings: Settings
     private var debouncer: Debouncer
     private var timerArmed = false
-    /// The server was stopped at this burst's first event, so the burst must start it again.
-    private var stoppedEarly = false
     private var cycleNumber = 0
+    /// The cycle asked to end (`.cancelCycle`), and the one that starts when it has.
+    private var superseded: (cycle: Int, next: Int, trigger: CycleTrigger)?
     /// The change set of the cycle in flight, or of one whose stages failed: merged into the next.
     private var carried: ChangeSet?
     /// The cycle in flight was started by a change set (so finishing it settles `carried`).
@@ -110,21 +114,18 @@ public struct CycleScheduler: Sendable {
             if !stages.isEmpty { feedbackGuard.stagesWrote(events.map(\.path), stages: stages) }
             let deadline = debouncer.record(events, at: now)
             var effects: [Effect] = []
-            // Not for a file the burst created: `echo x > f; rm f` must not restart the server.
-            if settings.stopsEarly, state == .idle, !stoppedEarly, debouncer.touchesExistingFiles {
-                stoppedEarly = true
-                effects.append(.stopServerEarly)
+            // Not for a file the burst created: `echo x > f; rm f` must not restart the server. A burst
+            // that touches an existing file always flushes to a change set, so the stopped server is started again.
+            if settings.stopsEarly, state == .idle, server.takesConsoleCommands, let pid = server.pid, debouncer.touchesExistingFiles {
+                server.beginEarlyStop(of: pid, at: now)
+                effects.append(.stopServerEarly(pid: pid))
             }
             guard let deadline, !timerArmed else { return effects }
             timerArmed = true
             return effects + [.wakeAt(deadline)]
         case .debounceTimerFired:
             timerArmed = false
-            // After an early stop even a burst of net no-ops is a change: the server is down.
-            if let changes = debouncer.flush(at: now, evenIfNetNoOp: stoppedEarly) {
-                stoppedEarly = false
-                return changesArrived(changes)
-            }
+            if let changes = debouncer.flush(at: now) { return changesArrived(changes) }
             guard let deadline = debouncer.deadline else { return [] }
             timerArmed = true
             return [.wakeAt(deadline)]
@@ -133,7 +134,8 @@ public struct CycleScheduler: Sendable {
         case .cycleCommitted(let number):
             if state == .running(number) { committed = true }
             return []
-        case .serverExited(let pid, let status, let uptime, let lines):
+        case .server(let report):
+            guard server.apply(report, at: now), case .exited(let pid, let status, let uptime, let lines) = report else { return [] }
             return serverExited(pid: pid, status: status, uptime: uptime, lastLines: lines)
         case .crashTimerFired:
             guard crashTimerSet else { return [] }
@@ -154,12 +156,12 @@ public struct CycleScheduler: Sendable {
         }
     }
 
-    /// A supervisor's `timeout` signals the child and its group in the same instant: a repeat this
-    /// soon after the first is the same stop, not the user's second Ctrl+C.
-    public static let repeatedSignal: Duration = .milliseconds(100)
+    public static var repeatedSignal: Duration { Timings.repeatedSignal }
 
     /// Once stopping, only a second signal does anything: it kills at once.
-    private func whileStopping(_ input: Input, at now: ContinuousClock.Instant) -> [Effect] {
+    private mutating func whileStopping(_ input: Input, at now: ContinuousClock.Instant) -> [Effect] {
+        // The shutdown's own stop is reported too; an exit now was asked for.
+        if case .server(let report) = input { server.apply(report, at: now) }
         guard case .signal(let signal) = input, now - (stoppingSince ?? now) >= Self.repeatedSignal else { return [] }
         return [
             .emit(.killingNow("\(SignalName.of(signal)) again: killing the server, services and stages now (SIGKILL to their process groups)")),
@@ -202,6 +204,8 @@ public struct CycleScheduler: Sendable {
             runningChanges = false
         }
         if case .changes = requested {} else { feedbackGuard.otherCycleStarted() }
+        // The cycle in flight ends first; the plan is made from the state its end leaves.
+        let inFlight: Int? = superseded?.cycle ?? { if case .running(let number) = state { number } else { nil } }()
         cycleNumber += 1
         state = .running(cycleNumber)
         committed = false
@@ -210,11 +214,18 @@ public struct CycleScheduler: Sendable {
             crashTimerSet = false
             effects.append(.cancelCrashTimer)
         }
-        return effects + [.startCycle(cycleNumber, trigger)]
+        guard let inFlight else { return effects + [.startCycle(cycleNumber, trigger, server: server)] }
+        let alreadyCancelled = superseded != nil
+        superseded = (inFlight, cycleNumber, trigger)
+        return alreadyCancelled ? effects : effects + [.cancelCycle]
     }
 
     private mutating func cycleFinished(_ number: Int, _ outcome: CycleOutcome) -> [Effect] {
-        // A newer cycle took over (and merged this one's change set).
+        // A newer cycle took over (and merged this one's change set): it starts now.
+        if let waiting = superseded, waiting.cycle == number {
+            superseded = nil
+            return [.startCycle(waiting.next, waiting.trigger, server: server)]
+        }
         guard state == .running(number) else { return [] }
         state = .idle
         committed = false

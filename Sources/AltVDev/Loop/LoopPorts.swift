@@ -38,7 +38,6 @@ public enum PortWait: Equatable, Sendable {
 }
 
 public protocol ServerControl: Sendable {
-    func isRunning() async -> Bool
     /// Stops the current server (signal, timeout, SIGKILL to its group); nil if none ran. Not cancellable.
     func stop() async -> ServerStop?
     func waitForPort(_ port: Int, timeout: Duration) async -> PortWait

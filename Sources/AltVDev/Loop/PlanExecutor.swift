@@ -11,8 +11,7 @@ public struct PlanExecutor: Sendable {
     /// a change waits for the cycle instead of cancelling it.
     public var commit: @Sendable (Int) async -> Void
 
-    /// How long after its ready line a server's exit still fails the cycle that started it.
-    public static let readySettle: Duration = .milliseconds(250)
+    public static var readySettle: Duration { Timings.readySettle }
 
     public init(
         server: any ServerControl, stages: any StageExecuting, services: (any ServiceReadiness)?, client: any ClientReconnecting,
@@ -105,7 +104,13 @@ public struct PlanExecutor: Sendable {
         }
         if batch.results.contains(where: { $0.outcome == .cancelled }) { return .end(.cancelled) }
         guard let failed = batch.results.first(where: { $0.outcome != .succeeded }) else { return .next }
-        let kept = await server.isRunning() ? "the running server keeps running" : "the server was not started"
+        let kept =
+            switch run.plan.server {
+            case .starting, .running: "the running server keeps running"
+            // The early stop at the burst's first event: the server is already down.
+            case .stoppingEarly, .stoppedEarly: "the server was stopped when the change came and was not started again"
+            case .notRunning, .stopping, .exited: "the server was not started"
+            }
         run.report.result = .failed("\(failed.name) failed; \(kept); the next change tries again")
         return .end(.stageFailed)
     }

@@ -28,6 +28,8 @@ public struct Plan: Equatable, Sendable {
 
     public var trigger: CycleTrigger
     public var actions: [Action]
+    /// The server as the scheduler knew it when the plan was made.
+    public var server: ServerState = .notRunning
     /// The settings the plan was made from: a config saved while it runs changes nothing in it.
     public var settings: Settings
     /// What replaces `restartResources` when a resource restart fails or stalls.
@@ -94,12 +96,12 @@ extension Plan.Action {
 /// are testable without a process.
 public enum Planner {
     public static func plan(
-        for trigger: CycleTrigger, config: Config, serverRunning: Bool,
+        for trigger: CycleTrigger, config: Config, server: ServerState,
         resources map: ResourceMap? = nil, graph: ResourceGraph? = nil
     ) -> Plan {
         let map = map ?? ResourceMap(resourcesDir: config.server.resourcesDir)
         var plan = Plan(
-            trigger: trigger, actions: [],
+            trigger: trigger, actions: [], server: server,
             settings: Plan.Settings(directory: config.directory, stages: [], server: config.server, reconnect: config.reconnect))
         let stages: [StageSettings]
         switch trigger {
@@ -124,7 +126,7 @@ public enum Planner {
         plan.actions = batches.map { .runStages($0) }
 
         let fullRestart: [Plan.Action] =
-            (serverRunning ? [.stopServer] : []) + (config.services.isEmpty ? [] : [.awaitServices])
+            (server.needsStop ? [.stopServer] : []) + (config.services.isEmpty ? [] : [.awaitServices])
             + [.startServer, .awaitReady] + (config.reconnect.enabled ? [.reconnectClient] : [])
         var restart: [String] = []
         var reason: String?
@@ -135,7 +137,7 @@ public enum Planner {
             plan.actions += fullRestart
             return plan
         }
-        if !serverRunning { reason = "the server is not running" }
+        if !server.takesConsoleCommands { reason = server.needsStop ? "the server is stopping or has exited" : "the server is not running" }
         if let reason {
             plan.fullRestartReason = reason
             plan.actions += fullRestart

@@ -87,7 +87,7 @@ public struct StageRunner: Sendable {
         await companion.stop(signal: StopSignal(name: "SIGTERM")!, timeout: stopTimeout)
         let duration = ContinuousClock.now - started
         // Its last lines are on the terminal before the verdict; a lingering grandchild may hold the pipe, so briefly.
-        _ = await Uncancelled.run { await companion.output.closed.wait(timeout: .milliseconds(300)) }
+        _ = await Uncancelled.run { await companion.output.closed.wait(timeout: Timings.outputDrain) }
         return StageResult(name: stage.name, duration: duration, outcome: outcome, lastLines: outcome == .succeeded ? [] : companion.output.lastLines)
     }
 }

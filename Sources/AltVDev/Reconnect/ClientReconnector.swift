@@ -19,7 +19,7 @@ public actor ClientReconnector: ClientReconnecting {
     }
 
     @Sendable public static func httpEndpoint(_ settings: ReconnectSettings) -> any DebugEndpoint {
-        HTTPDebugEndpoint(baseURL: settings.url, requestTimeout: min(.seconds(5), settings.timeout))
+        HTTPDebugEndpoint(baseURL: settings.url, requestTimeout: min(Timings.httpRequest, settings.timeout))
     }
 
     private func endpoint(for settings: ReconnectSettings) -> any DebugEndpoint {

@@ -46,7 +46,7 @@ public struct HTTPDebugEndpoint: DebugEndpoint {
     /// Where `baseURL` points, read once: a URL that is no http:// URL fails every request the same way.
     private let target: Result<HTTPTarget, EndpointError>
 
-    public init(baseURL: String, requestTimeout: Duration = .seconds(5)) {
+    public init(baseURL: String, requestTimeout: Duration = Timings.httpRequest) {
         self.requestTimeout = requestTimeout
         target = Result { () throws(EndpointError) in try HTTPTarget(baseURL) }
     }

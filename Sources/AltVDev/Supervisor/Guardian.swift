@@ -46,7 +46,7 @@ public final class Guardian: Sendable {
     /// Closes the channel and waits (briefly) for the guardian to exit, so nothing outlives us.
     public func dismiss() async {
         process.closeInput()
-        _ = await process.exit.wait(timeout: .seconds(2))
+        _ = await process.exit.wait(timeout: Timings.guardianExit)
     }
 
     /// The guardian's own main loop.

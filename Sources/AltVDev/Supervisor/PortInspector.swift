@@ -55,7 +55,7 @@ public enum PortInspector {
         let deadline = ContinuousClock.now + timeout
         while isTaken(port: port) {
             if ContinuousClock.now >= deadline || Task.isCancelled { return false }
-            try? await Task.sleep(for: .milliseconds(20))
+            try? await Task.sleep(for: Timings.portPoll)
         }
         return true
     }

@@ -19,7 +19,7 @@ public enum ProcessGroup {
         let deadline = ContinuousClock.now + timeout
         while isAlive(group) {
             if ContinuousClock.now >= deadline { return false }
-            try? await Task.sleep(for: .milliseconds(5))
+            try? await Task.sleep(for: Timings.processGroupPoll)
         }
         return true
     }
@@ -36,7 +36,7 @@ public struct Teardown: Equatable, Sendable {
 
     /// `signal` to the group, up to `timeout` for it to go, then SIGKILL and a last wait.
     public static func graceful(signal: Int32, timeout: Duration) -> Teardown {
-        Teardown(steps: [.signal(signal), .waitForGroupExit(timeout), .signal(SIGKILL), .waitForGroupExit(.seconds(5))])
+        Teardown(steps: [.signal(signal), .waitForGroupExit(timeout), .signal(SIGKILL), .waitForGroupExit(Timings.afterKill)])
     }
 
     /// What happened during a teardown.

@@ -52,7 +52,7 @@ public final class ServerRun: ServerInstance {
             group.addTask { await self.output.ready.wait().map { .ready(after: $0 - started) } }
             group.addTask {
                 guard let status = await self.process.exit.wait() else { return nil }
-                _ = await self.output.closed.wait(timeout: .milliseconds(300))
+                _ = await self.output.closed.wait(timeout: Timings.outputDrain)
                 return .exited(status, readyAfter: self.output.ready.current.map { $0 - started })
             }
             group.addTask {
@@ -74,35 +74,31 @@ public final class ServerRun: ServerInstance {
     }
 }
 
-/// What the supervisor tells the loop about, unprompted.
-public enum SupervisorEvent: Sendable {
-    case unexpectedExit(pid: Int32, status: ExitStatus, uptime: Duration, lastLines: [String])
-}
 
 /// Starts and stops `altv-server`, one at a time, each start by the settings of the plan that starts it.
+/// It holds the handles of the current server; what is known about it goes out as `ServerReport`s
+/// to the scheduler, which keeps the `ServerState`.
 public actor ServerSupervisor: ServerControl {
     private let console: Console
     private let guardian: Guardian?
     private let baseEnvironment: [String: String]
-    private let events: @Sendable (SupervisorEvent) -> Void
-    private var lifecycle = ServerLifecycle()
+    private let reports: @Sendable (ServerReport) -> Void
     private var nextRunID = 1
     public private(set) var current: ServerRun?
-    /// A stop begun ahead of its cycle (`beginStop`), until a `stop()` claims it.
-    private var earlyStop: Task<ServerStop?, Never>?
+    /// The last server's stop (begun early or by `stop()`), until the next start: a `stop()` waits for it.
+    private var teardown: Task<ServerStop?, Never>?
+    /// A `stop()` has reported that stop: another waits for it and reports nothing.
+    private var stopClaimed = false
 
     public init(
         console: Console, guardian: Guardian?, environment: [String: String] = ProcessInfo.processInfo.environment,
-        events: @escaping @Sendable (SupervisorEvent) -> Void
+        reports: @escaping @Sendable (ServerReport) -> Void
     ) {
         self.console = console
         self.guardian = guardian
         self.baseEnvironment = environment
-        self.events = events
+        self.reports = reports
     }
-
-    /// True until a stop begun early is claimed: the next plan still stops the server, and reports that stop.
-    public func isRunning() -> Bool { current != nil || earlyStop != nil }
 
     /// Starts the server; any previous one must have been stopped.
     public func start(settings: ServerSettings, hiding hidden: [String]) throws -> any ServerInstance {
@@ -114,49 +110,61 @@ public actor ServerSupervisor: ServerControl {
         let run = ServerRun(id: nextRunID, companion: companion, settings: settings)
         nextRunID += 1
         current = run
-        lifecycle.started(run: run.id)
-        Task { [weak self] in
-            if let status = await run.process.exit.wait() { await self?.processExited(run: run, status: status) }
-        }
+        (teardown, stopClaimed) = (nil, false)
+        reports(.started(pid: run.pid))
+        Task { [reports] in await Self.follow(run, reports: reports) }
         console.say("server started (pid \(run.pid)): \(settings.command)", .debug)
         return run
     }
 
-    private func processExited(run: ServerRun, status: ExitStatus) async {
-        guard case .reportUnexpectedExit(let status) = lifecycle.exited(run: run.id, status: status) else { return }
-        let uptime = ContinuousClock.now - run.process.startedAt
-        // Let the last lines drain before they are quoted; a grandchild may hold the pipe open, so not for long.
-        _ = await run.output.closed.wait(timeout: .milliseconds(300))
-        events(.unexpectedExit(pid: run.pid, status: status, uptime: uptime, lastLines: run.output.lastLines))
+    /// Reports the run's ready line and its exit, whichever happen.
+    private static func follow(_ run: ServerRun, reports: @escaping @Sendable (ServerReport) -> Void) async {
+        await withTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                if await run.output.ready.wait() != nil { reports(.ready(pid: run.pid)) }
+                return false
+            }
+            group.addTask {
+                guard let status = await run.process.exit.wait() else { return true }
+                let uptime = ContinuousClock.now - run.process.startedAt
+                // Let the last lines drain before they are quoted; a grandchild may hold the pipe open, so not for long.
+                _ = await run.output.closed.wait(timeout: Timings.outputDrain)
+                reports(.exited(pid: run.pid, status: status, uptime: uptime, lastLines: run.output.lastLines))
+                return true
+            }
+            for await exited in group where exited { group.cancelAll() }
+        }
     }
 
     /// Stops the current server's whole process group: signal, timeout, SIGKILL. Nil if none ran.
-    /// After `beginStop`, waits for that stop and reports it.
+    /// A stop already under way (begun early) is waited for and reported here.
     public func stop() async -> ServerStop? {
-        if let early = earlyStop {
-            earlyStop = nil
-            return await early.value
-        }
-        return await teardown()
+        if teardown == nil, let run = current { teardown = Task { await self.tearDown(run) } }
+        guard let teardown else { return nil }
+        let reports = !stopClaimed
+        stopClaimed = true
+        let stop = await teardown.value
+        return reports ? stop : nil
     }
 
-    /// Begins stopping the server without waiting; the next `stop()` waits for it.
-    public func beginStop() {
-        guard earlyStop == nil, current != nil else { return }
-        earlyStop = Task { await self.teardown() }
+    /// Begins stopping the server `pid` without waiting; the next `stop()` waits for it. A request
+    /// that comes after that server is gone (another may run by then) does nothing.
+    public func beginStop(pid: Int32) {
+        guard teardown == nil, let run = current, run.pid == pid else { return }
+        teardown = Task { await self.tearDown(run) }
+        stopClaimed = false
     }
 
-    private func teardown() async -> ServerStop? {
-        guard let run = current else { return nil }
-        guard case .beginTeardown = lifecycle.stopRequested() else { return nil }
+    private func tearDown(_ run: ServerRun) async -> ServerStop? {
+        reports(.stopping(pid: run.pid))
         console.say("stopping server (\(run.settings.stopSignal) to process group \(run.process.processGroup))", .debug)
         let report = await run.companion.stop(signal: run.settings.stopSignal, timeout: run.settings.stopTimeout)
         // Its last lines (`Server shutdown`) reach the terminal before anything else is said or altv-dev exits;
         // a grandchild may hold the output open, so not for long.
-        _ = await run.output.closed.wait(timeout: .milliseconds(300))
+        _ = await run.output.closed.wait(timeout: Timings.outputDrain)
         run.process.closeInput()
-        lifecycle.stopped()
         current = nil
+        reports(.stopped(pid: run.pid))
         return ServerStop(pid: run.pid, duration: report.duration, killed: report.escalated)
     }
 

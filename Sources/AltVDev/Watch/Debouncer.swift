@@ -55,13 +55,12 @@ public struct Debouncer: Sendable {
     }
 
     /// The change set, if the quiet period has passed by `now`; pending state is cleared. Net no-ops
-    /// (created, then removed again) are left out, and a burst of nothing else is nil, unless
-    /// `evenIfNetNoOp` (the server was stopped for this burst): then they are the change set.
-    public mutating func flush(at now: ContinuousClock.Instant, evenIfNetNoOp: Bool = false) -> ChangeSet? {
+    /// (created, then removed again) are left out, and a burst of nothing else is nil; one that
+    /// `touchesExistingFiles` never is.
+    public mutating func flush(at now: ContinuousClock.Instant) -> ChangeSet? {
         guard let deadline, now >= deadline else { return nil }
         let netNoOps = createdInBurst.intersection(goneAtEnd)
-        var paths = netNoOps.isEmpty ? order : order.filter { !netNoOps.contains($0) }
-        if paths.isEmpty, evenIfNetNoOp { paths = order }
+        let paths = netNoOps.isEmpty ? order : order.filter { !netNoOps.contains($0) }
         let changes = ChangeSet(paths: paths, overflowed: overflowed, firstEventAt: firstEvent)
         order = []
         seen = []

@@ -15,18 +15,24 @@ struct CycleSchedulerTests {
         .init(debounce: .milliseconds(debounce), onBusy: onBusy, onCrash: onCrash)
     }
 
-    /// A scheduler after its first start finished, idle.
+    /// A scheduler after its first start finished, idle, with server 100 running.
     func idle(_ settings: CycleScheduler.Settings = settings()) -> CycleScheduler {
         var scheduler = CycleScheduler(settings: settings)
         _ = scheduler.handle(.started, at: at(0))
+        _ = scheduler.handle(.server(.started(pid: 100)), at: at(0))
+        _ = scheduler.handle(.server(.ready(pid: 100)), at: at(0))
         _ = scheduler.handle(.cycleFinished(1, .completed), at: at(0))
         return scheduler
+    }
+
+    func exited(_ pid: Int32, _ status: AltVDev.ExitStatus = .exited(1), uptime: Duration = .seconds(1), lines: [String] = []) -> CycleScheduler.Input {
+        .server(.exited(pid: pid, status: status, uptime: uptime, lastLines: lines))
     }
 
     /// The cycles the effects start.
     func cycles(_ effects: [CycleScheduler.Effect]) -> [(Int, CycleTrigger)] {
         effects.compactMap { effect in
-            if case .startCycle(let number, let trigger) = effect { return (number, trigger) }
+            if case .startCycle(let number, let trigger, _) = effect { return (number, trigger) }
             return nil
         }
     }
@@ -40,7 +46,7 @@ struct CycleSchedulerTests {
     func firstStart() {
         var scheduler = CycleScheduler(settings: Self.settings())
         let effects = scheduler.handle(.started, at: at(0))
-        #expect(effects == [.startCycle(1, .initialStart)])
+        #expect(effects == [.startCycle(1, .initialStart, server: .notRunning)])
         #expect(scheduler.state == .running(1))
     }
 
@@ -74,11 +80,12 @@ struct CycleSchedulerTests {
         _ = scheduler.handle(.debounceTimerFired, at: at(100))
         _ = scheduler.handle(saved("/p/b.js"), at: at(150))
         let effects = scheduler.handle(.debounceTimerFired, at: at(250))
-        #expect(effects.first == .emit(.changeDuringCycle(2)))
-        #expect(cycles(effects).map(\.0) == [3])
-        #expect(changedPaths(effects) == ["/p/a.js", "/p/b.js"])
-        // The cancelled cycle's end changes nothing; the new one's does.
-        #expect(scheduler.handle(.cycleFinished(2, .cancelled), at: at(300)) == [])
+        #expect(effects == [.emit(.changeDuringCycle(2)), .cancelCycle])
+        #expect(scheduler.state == .running(3))
+        // The next cycle starts when the cancelled one has ended.
+        let next = scheduler.handle(.cycleFinished(2, .cancelled), at: at(300))
+        #expect(cycles(next).map(\.0) == [3])
+        #expect(changedPaths(next) == ["/p/a.js", "/p/b.js"])
         #expect(scheduler.state == .running(3))
         _ = scheduler.handle(.cycleFinished(3, .completed), at: at(400))
         #expect(scheduler.state == .idle)
@@ -103,14 +110,69 @@ struct CycleSchedulerTests {
         #expect(scheduler.handle(.debounceTimerFired, at: at(610)).first == .emit(.changeDuringCycle(2)))
     }
 
-    @Test("a config reload between a burst's first event and its plan does not turn the early stop into a stop after stages")
+    @Test("a config reload between a burst's first event and its plan: the plan knows the server is already stopping")
     func configReloadDuringEarlyStop() {
         var scheduler = idle(.init(debounce: .milliseconds(100), onBusy: .restart, onCrash: .wait, stopsEarly: true))
-        #expect(scheduler.handle(saved("/p/a.js"), at: at(0)).contains(.stopServerEarly))
+        #expect(scheduler.handle(saved("/p/a.js"), at: at(0)).contains(.stopServerEarly(pid: 100)))
+        #expect(scheduler.server == .stoppingEarly(pid: 100, since: at(0)))
         // A stage is added meanwhile: the settings no longer stop early, but the server is already stopping.
         _ = scheduler.handle(.configApplied(Self.settings(), restartServer: false), at: at(50))
         let effects = scheduler.handle(.debounceTimerFired, at: at(100))
-        #expect(cycles(effects).map(\.0) == [2])
+        guard case .startCycle(2, .changes, let server)? = effects.last else {
+            Issue.record("no cycle: \(effects)")
+            return
+        }
+        #expect(server == .stoppingEarly(pid: 100, since: at(0)))
+        // The supervisor's report of the stop it began leaves it an early stop, for the cycle to report.
+        _ = scheduler.handle(.server(.stopping(pid: 100)), at: at(120))
+        #expect(scheduler.server == .stoppingEarly(pid: 100, since: at(0)))
+        _ = scheduler.handle(.server(.stopped(pid: 100)), at: at(150))
+        #expect(scheduler.server == .stoppedEarly(pid: 100))
+        _ = scheduler.handle(.server(.started(pid: 101)), at: at(160))
+        #expect(scheduler.server == .starting(pid: 101))
+    }
+
+    @Test("a change during a cycle that stops the server: the next plan is made from the state that stop left")
+    func planFromStateAfterCancel() {
+        var scheduler = idle()
+        _ = scheduler.handle(saved("/p/a.js"), at: at(0))
+        _ = scheduler.handle(.debounceTimerFired, at: at(100))
+        _ = scheduler.handle(.server(.stopping(pid: 100)), at: at(110))
+        _ = scheduler.handle(saved("/p/b.js"), at: at(120))
+        #expect(scheduler.handle(.debounceTimerFired, at: at(220)) == [.emit(.changeDuringCycle(2)), .cancelCycle])
+        // Another burst before the cancelled cycle ended asks for no second cancel, and its change set joins.
+        _ = scheduler.handle(saved("/p/c.js"), at: at(230))
+        #expect(scheduler.handle(.debounceTimerFired, at: at(330)) == [.emit(.changeDuringCycle(3))])
+        _ = scheduler.handle(.server(.exited(pid: 100, status: .signaled(SIGTERM), uptime: .seconds(1), lastLines: [])), at: at(340))
+        _ = scheduler.handle(.server(.stopped(pid: 100)), at: at(350))
+        let next = scheduler.handle(.cycleFinished(2, .cancelled), at: at(360))
+        #expect(next.count == 1)
+        guard case .startCycle(4, .changes(let changes), .notRunning)? = next.first else {
+            Issue.record("not started from .notRunning: \(next)")
+            return
+        }
+        #expect(changes.paths == ["/p/a.js", "/p/b.js", "/p/c.js"])
+    }
+
+    @Test("an exit during a stop was asked for; one while running is reported once, and a late report of an old pid is nothing")
+    func exitJudgedByState() {
+        var scheduler = idle()
+        _ = scheduler.handle(.server(.stopping(pid: 100)), at: at(10))
+        #expect(scheduler.handle(exited(100), at: at(20)) == [])
+        _ = scheduler.handle(.server(.stopped(pid: 100)), at: at(30))
+        _ = scheduler.handle(.server(.started(pid: 101)), at: at(40))
+        #expect(scheduler.handle(exited(100), at: at(50)) == [])
+        #expect(scheduler.handle(exited(101), at: at(60)).count == 1)
+        #expect(scheduler.server == .exited(pid: 101, .exited(1)))
+        #expect(scheduler.handle(exited(101), at: at(70)) == [])
+    }
+
+    @Test("no early stop when no server is up to stop (it crashed): the cycle then starts it")
+    func noEarlyStopWithoutServer() {
+        var scheduler = idle(.init(debounce: .milliseconds(100), onBusy: .restart, onCrash: .wait, stopsEarly: true))
+        _ = scheduler.handle(exited(100), at: at(0))
+        #expect(scheduler.handle(saved("/p/a.js"), at: at(10)) == [.wakeAt(at(110))])
+        #expect(scheduler.handle(.debounceTimerFired, at: at(110)).last == .startCycle(2, .changes(ChangeSet(paths: ["/p/a.js"], firstEventAt: at(10))), server: .exited(pid: 100, .exited(1))))
     }
 
     @Test("on_busy = queue: a change during a cycle waits, then runs alone")
@@ -157,8 +219,8 @@ struct CycleSchedulerTests {
     @Test("a server that exits by itself is reported; with on_crash = wait nothing restarts it")
     func crashWait() {
         var scheduler = idle()
-        let effects = scheduler.handle(.serverExited(pid: 42, status: .exited(1), uptime: .seconds(3), lastLines: ["boom"]), at: at(0))
-        #expect(effects == [.emit(.serverExited(pid: 42, status: .exited(1), uptime: .seconds(3), lastLines: ["boom"], then: .waitForChange))])
+        let effects = scheduler.handle(exited(100, uptime: .seconds(3), lines: ["boom"]), at: at(0))
+        #expect(effects == [.emit(.serverExited(pid: 100, status: .exited(1), uptime: .seconds(3), lastLines: ["boom"], then: .waitForChange))])
         #expect(scheduler.handle(.crashTimerFired, at: at(10_000)) == [])
     }
 
@@ -167,7 +229,9 @@ struct CycleSchedulerTests {
         var scheduler = idle(Self.settings(onCrash: .restart))
         var delays: [Duration] = []
         for round in 0..<4 {
-            let effects = scheduler.handle(.serverExited(pid: 1, status: .signaled(SIGSEGV), uptime: .milliseconds(100), lastLines: []), at: at(round))
+            let pid = Int32(200 + round)
+            _ = scheduler.handle(.server(.started(pid: pid)), at: at(round))
+            let effects = scheduler.handle(exited(pid, .signaled(SIGSEGV), uptime: .milliseconds(100)), at: at(round))
             for case .setCrashTimer(let delay) in effects { delays.append(delay) }
             let restart = scheduler.handle(.crashTimerFired, at: at(round))
             #expect(cycles(restart).first?.1 == .crashRestart)
@@ -179,7 +243,7 @@ struct CycleSchedulerTests {
     @Test("a change before the crash timer fires cancels it: one cycle, not two")
     func changeCancelsCrashTimer() {
         var scheduler = idle(Self.settings(onCrash: .restart))
-        _ = scheduler.handle(.serverExited(pid: 1, status: .exited(1), uptime: .seconds(1), lastLines: []), at: at(0))
+        _ = scheduler.handle(exited(100), at: at(0))
         _ = scheduler.handle(saved("/p/fix.js"), at: at(10))
         let effects = scheduler.handle(.debounceTimerFired, at: at(110))
         #expect(effects.first == .cancelCrashTimer)
@@ -229,7 +293,7 @@ struct CycleSchedulerTests {
         #expect(scheduler.state == .stopping)
         #expect(scheduler.handle(saved("/p/a.js"), at: at(10)) == [])
         #expect(scheduler.handle(.command(.restart), at: at(20)) == [])
-        #expect(scheduler.handle(.serverExited(pid: 1, status: .exited(0), uptime: .seconds(1), lastLines: []), at: at(30)) == [])
+        #expect(scheduler.handle(exited(100, .exited(0)), at: at(30)) == [])
         // The same stop sent twice at once (a supervisor's `timeout` signals the child and its group) is one.
         #expect(scheduler.handle(.signal(SIGTERM), at: at(40)) == [])
         #expect(scheduler.handle(.signal(SIGINT), at: at(140)).contains(.killNow))
@@ -283,15 +347,16 @@ struct CycleSchedulerTests {
         var settings = Self.settings()
         settings.stopsEarly = true
         var scheduler = idle(settings)
-        #expect(scheduler.handle(saved("/p/a.js"), at: at(10)) == [.stopServerEarly, .wakeAt(at(110))])
+        #expect(scheduler.handle(saved("/p/a.js"), at: at(10)) == [.stopServerEarly(pid: 100), .wakeAt(at(110))])
         // Once per burst.
         #expect(scheduler.handle(saved("/p/b.js"), at: at(50)) == [])
         #expect(scheduler.handle(.debounceTimerFired, at: at(110)) == [.wakeAt(at(150))])
         let effects = scheduler.handle(.debounceTimerFired, at: at(150))
         #expect(changedPaths(effects) == ["/p/a.js", "/p/b.js"])
-        // The next burst stops early again.
+        // The next burst stops the next server early again.
+        for report in [ServerReport.stopped(pid: 100), .started(pid: 101), .ready(pid: 101)] { _ = scheduler.handle(.server(report), at: at(190)) }
         _ = scheduler.handle(.cycleFinished(2, .completed), at: at(200))
-        #expect(scheduler.handle(saved("/p/a.js"), at: at(300)).first == .stopServerEarly)
+        #expect(scheduler.handle(saved("/p/a.js"), at: at(300)).first == .stopServerEarly(pid: 101))
     }
 
     @Test("an early stop is never asked for while a cycle runs, or without the setting")
@@ -317,7 +382,7 @@ struct CycleSchedulerTests {
         #expect(scheduler.handle(.debounceTimerFired, at: at(105)) == [])
         // A file that existed: the stop begins at its event, even late in the burst.
         _ = scheduler.handle(.filesChanged([FileEvent(path: "/p/n.js", kind: .created)], duringStages: []), at: at(150))
-        #expect(scheduler.handle(saved("/p/a.js"), at: at(160)) == [.stopServerEarly])
+        #expect(scheduler.handle(saved("/p/a.js"), at: at(160)) == [.stopServerEarly(pid: 100)])
         #expect(cycles(scheduler.handle(.debounceTimerFired, at: at(260))).map(\.0) == [2])
         // With a real change beside them, net no-ops are left out as ever.
         _ = scheduler.handle(.cycleFinished(2, .completed), at: at(270))

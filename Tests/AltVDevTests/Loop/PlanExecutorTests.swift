@@ -32,7 +32,7 @@ struct PlanExecutorTests {
     }
 
     func plan(_ paths: [String], config: Config, running: Bool = true) -> Plan {
-        Planner.plan(for: .changes(ChangeSet(paths: paths, firstEventAt: .now)), config: config, serverRunning: running)
+        Planner.plan(for: .changes(ChangeSet(paths: paths, firstEventAt: .now)), config: config, server: running ? .running(pid: 100) : .notRunning)
     }
 
     @Test("a change: stages, stop, start, ready, each said as an event, the verdict at ready; the reconnect after it, on its own")
@@ -110,6 +110,18 @@ struct PlanExecutorTests {
         #expect(events.report?.result == .failed("build failed; the running server keeps running; the next change tries again"))
     }
 
+    @Test("a failed stage after the early stop says the server is down, not that it keeps running")
+    func stageFailureAfterEarlyStop() async throws {
+        let server = FakeServer(log: log, running: FakeInstance(pid: 100))
+        let stages = FakeStages(log: log, failing: ["build"])
+        let plan = Planner.plan(
+            for: .changes(ChangeSet(paths: ["/p/src/a.ts"])), config: try Self.config(), server: .stoppedEarly(pid: 100))
+        #expect(plan.actions.contains(.stopServer))
+        let outcome = await executor(server: server, stages: stages).run(plan, cycle: 2, trigger: "x")
+        #expect(outcome == .stageFailed)
+        #expect(events.report?.result == .failed("build failed; the server was stopped when the change came and was not started again; the next change tries again"))
+    }
+
     @Test("a plan keeps the stages and settings it was made from, whatever the config says while it runs")
     func selfContainedPlan() async throws {
         let gate = Latch<Void>()
@@ -132,7 +144,7 @@ struct PlanExecutorTests {
         let config = try Self.config(Self.source.replacingOccurrences(of: "ready_timeout", with: "on_change = \"restart-resources\"\nready_timeout"))
         let map = ResourceMap(resourcesDir: "/p/resources") { $0 == "/p/resources/chat" }
         let plan = Planner.plan(
-            for: .changes(ChangeSet(paths: ["/p/resources/chat/a.js"])), config: config, serverRunning: true, resources: map)
+            for: .changes(ChangeSet(paths: ["/p/resources/chat/a.js"])), config: config, server: .running(pid: 100), resources: map)
         let server = FakeServer(log: log, running: FakeInstance(pid: 100))
         #expect(await executor(server: server).run(plan, cycle: 3, trigger: "x") == .completed)
         #expect(log.all == ["restart chat"])
@@ -144,7 +156,7 @@ struct PlanExecutorTests {
         let config = try Self.config(Self.source.replacingOccurrences(of: "ready_timeout", with: "on_change = \"restart-resources\"\nready_timeout"))
         let map = ResourceMap(resourcesDir: "/p/resources") { $0 == "/p/resources/chat" }
         let plan = Planner.plan(
-            for: .changes(ChangeSet(paths: ["/p/resources/chat/a.js"])), config: config, serverRunning: true, resources: map)
+            for: .changes(ChangeSet(paths: ["/p/resources/chat/a.js"])), config: config, server: .running(pid: 100), resources: map)
         let server = FakeServer(log: log, running: FakeInstance(pid: 100))
         await server.set(resourceOutcome: .failed("the server printed \"Failed to load resource chat\""))
         #expect(await executor(server: server).run(plan, cycle: 3, trigger: "x") == .completed)
@@ -227,7 +239,7 @@ struct PlanExecutorTests {
         let config = try Self.config(Self.source.replacingOccurrences(of: "ready_timeout", with: "on_change = \"restart-resources\"\nready_timeout"))
         let map = ResourceMap(resourcesDir: "/p/resources") { $0 == "/p/resources/chat" }
         let plan = Planner.plan(
-            for: .changes(ChangeSet(paths: ["/p/resources/chat/a.js"])), config: config, serverRunning: true, resources: map, graph: ResourceGraph())
+            for: .changes(ChangeSet(paths: ["/p/resources/chat/a.js"])), config: config, server: .running(pid: 100), resources: map, graph: ResourceGraph())
         let server = FakeServer(log: log, running: FakeInstance(pid: 100))
         let failed = FailedResource(name: "chat", lines: ["SyntaxError: missing ) after argument list"])
         await server.set(resourceOutcome: .loadFailed(restarted: [], failed: [failed]))
@@ -245,7 +257,7 @@ struct PlanExecutorTests {
         let map = ResourceMap(resourcesDir: "/p/resources") { ["/p/resources/other", "/p/resources/dependent"].contains($0) }
         let graph = ResourceGraph(deps: ["other": [], "dependent": ["other"]])
         let plan = Planner.plan(
-            for: .changes(ChangeSet(paths: ["/p/resources/dependent/a.js", "/p/resources/other/a.js"])), config: config, serverRunning: true,
+            for: .changes(ChangeSet(paths: ["/p/resources/dependent/a.js", "/p/resources/other/a.js"])), config: config, server: .running(pid: 100),
             resources: map, graph: graph)
         let server = FakeServer(log: log, running: FakeInstance(pid: 100))
         await server.set(resourceOutcome: .restarted(["other", "dependent"]))

@@ -33,7 +33,7 @@ struct PipelineRulesTests {
 
     func plan(_ paths: [String], source: String = source, running: Bool = true) throws -> Plan {
         let config = try ConfigLoader.parse(source: source, file: "/p/altv-dev.toml")
-        return Planner.plan(for: .changes(ChangeSet(paths: paths.map { "/p/" + $0 })), config: config, serverRunning: running, resources: Self.map)
+        return Planner.plan(for: .changes(ChangeSet(paths: paths.map { "/p/" + $0 })), config: config, server: running ? .running(pid: 100) : .notRunning, resources: Self.map)
     }
 
     @Test("stages are picked by `when`; parallel ones share a batch with the stage before")
@@ -44,7 +44,7 @@ struct PipelineRulesTests {
         #expect(try self.plan(["src/core/a.json"]).stageNames == ["lint"])
         #expect(try self.plan(["resources/core/a.js"]).stageNames.isEmpty)
         let all = Planner.plan(
-            for: .initialStart, config: try ConfigLoader.parse(source: Self.source, file: "/p/altv-dev.toml"), serverRunning: false, resources: Self.map)
+            for: .initialStart, config: try ConfigLoader.parse(source: Self.source, file: "/p/altv-dev.toml"), server: .notRunning, resources: Self.map)
         #expect(all.stageNames == ["ts", "lint", "docs"])
     }
 

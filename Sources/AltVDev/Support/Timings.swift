@@ -1,0 +1,26 @@
+/// The fixed waits altv-dev makes on its own (the ones a user sets live in `Config`), in one place,
+/// each with the reason for its length.
+public enum Timings {
+    /// After a child exits, how long its output may take to reach end of file before its last lines
+    /// are quoted: a grandchild that inherited the pipe may hold it open for good.
+    public static let outputDrain: Duration = .milliseconds(300)
+    /// How long a running stage waits for the watcher to deliver the events it wrote (a barrier
+    /// file round trip takes well under a millisecond; a busy watcher may lag).
+    public static let watcherCatchUp: Duration = .seconds(1)
+    /// After SIGKILL to a process group, how long to wait for it to be gone: the kernel needs only
+    /// to reap it, unless a member is stuck in uninterruptible sleep.
+    public static let afterKill: Duration = .seconds(5)
+    /// How long altv-dev waits for its guardian to exit when dismissing it.
+    public static let guardianExit: Duration = .seconds(2)
+    /// One HTTP request to the game client's debug port at most (the reconnect's own `timeout` may be shorter).
+    public static let httpRequest: Duration = .seconds(5)
+    /// How long after its ready line a server's exit still fails the cycle that started it.
+    public static let readySettle: Duration = .milliseconds(250)
+    /// A supervisor's `timeout` signals the child and its group in the same instant: a repeat this
+    /// soon after the first is the same stop, not the user's second Ctrl+C.
+    public static let repeatedSignal: Duration = .milliseconds(100)
+    /// Between looks at whether a process group is gone (no event tells it).
+    public static let processGroupPoll: Duration = .milliseconds(5)
+    /// Between looks at whether a port was freed (no event tells it).
+    public static let portPoll: Duration = .milliseconds(20)
+}

@@ -1,0 +1,62 @@
+import Glibc
+import Synchronization
+import Testing
+
+@testable import AltVDev
+
+/// The supervisor against real processes: what it reports, and its stops.
+@Suite("Server supervisor")
+struct ServerSupervisorTests {
+    final class Reports: Sendable {
+        let all = Mutex<[ServerReport]>([])
+        let stopped = Latch<Void>()
+        func add(_ report: ServerReport) {
+            all.withLock { $0.append(report) }
+            if case .stopped = report { stopped.fulfill(()) }
+        }
+        var kinds: [String] {
+            all.withLock {
+                $0.map {
+                    switch $0 {
+                    case .started: "started"
+                    case .ready: "ready"
+                    case .stopping: "stopping"
+                    case .exited: "exited"
+                    case .stopped: "stopped"
+                    }
+                }
+            }
+        }
+    }
+
+    static func settings() -> ServerSettings {
+        ServerSettings(
+            command: .shell("echo 'Server started'; exec sleep 30"), cwd: "/tmp", env: [:], ready: "Server started",
+            readyTimeout: .seconds(30), stopSignal: StopSignal(name: "SIGTERM")!, stopTimeout: .seconds(5), onCrash: .wait, port: 0,
+            output: .pipe)
+    }
+
+    @Test("an early stop is reported by the one stop() that claims it; a late early stop for an old pid stops nothing")
+    func earlyStopClaimedOnce() async throws {
+        let reports = Reports()
+        let supervisor = ServerSupervisor(console: Console(descriptor: -1), guardian: nil, environment: [:], reports: reports.add)
+        let first = try await supervisor.start(settings: Self.settings(), hiding: [])
+        #expect(await first.waitForReadyLine())
+        await supervisor.beginStop(pid: first.pid)
+        _ = await reports.stopped.wait(timeout: .seconds(30))
+        let claimed = await supervisor.stop()
+        #expect(claimed?.pid == first.pid)
+        #expect(await supervisor.stop() == nil, "the same stop is reported once")
+
+        let second = try await supervisor.start(settings: Self.settings(), hiding: [])
+        #expect(await second.waitForReadyLine())
+        await supervisor.beginStop(pid: first.pid)
+        #expect(await supervisor.current?.pid == second.pid)
+        #expect(second.exitStatus == nil)
+        #expect(await supervisor.stop()?.pid == second.pid)
+        let kinds = reports.kinds
+        #expect(kinds.filter { $0 == "started" }.count == 2)
+        #expect(kinds.filter { $0 == "stopping" }.count == 2)
+        #expect(kinds.filter { $0 == "stopped" }.count == 2)
+    }
+}
