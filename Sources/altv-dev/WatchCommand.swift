@@ -53,6 +53,7 @@ struct WatchCommand: AsyncParsableCommand {
         let status = StatusLine.isWanted(environment: environment, disabled: noStatus) ? StatusLine(console: console, width: StatusLine.width()) : nil
         let options = DevLoop.Options(
             executable: executablePath(), environment: environment, statusLine: status, clearScreen: clear && isatty(STDOUT_FILENO) == 1)
+        OrphanAdoption.begin()
         let loop = DevLoop(config: config, console: console, options: options, eventLog: eventLog)
         let code = await loop.run()
         if code != 0 { throw ExitCode(code) }

@@ -39,11 +39,17 @@ public enum SignalName {
     }
 }
 
+/// Makes this process a child subreaper (`altv-dev watch` does, first thing): descendants orphaned
+/// by a server (a crash handler, a node worker) re-parent here and are reaped by the `ProcessReaper`,
+/// instead of lingering as zombies that keep their process group looking alive. Not a side effect
+/// of the first spawn: a program that embeds the library (a test runner) keeps its own children's exits.
+public enum OrphanAdoption {
+    public static func begin() {
+        _ = altv_become_subreaper()
+    }
+}
+
 /// Reaps every child of this process on one thread and hands each exit to whoever spawned it.
-///
-/// This process is a child subreaper, so descendants orphaned by a server (a crash handler, a
-/// node worker) re-parent here and are reaped too, instead of lingering as zombies that would
-/// keep their process group looking alive.
 /// Unchecked: its tables are touched under `condition` only; the reaping thread is its own.
 final class ProcessReaper: @unchecked Sendable {
     static let shared = ProcessReaper()
@@ -53,7 +59,6 @@ final class ProcessReaper: @unchecked Sendable {
     private var generation = 0
 
     private init() {
-        _ = altv_become_subreaper()
         OSThread.start(name: "altv-dev reaper") { [self] in reapForever() }
     }
 
