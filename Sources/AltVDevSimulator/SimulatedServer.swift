@@ -3,6 +3,7 @@ import CProcessSpawn
 import Dispatch
 import FoundationEssentials
 import Glibc
+import Synchronization
 import TOML
 
 /// A stand-in for `altv-server` that behaves as `shared/altv/README.md` describes the real one:
@@ -35,11 +36,15 @@ public final class SimulatedServer: @unchecked Sendable {
     }
 
     let options: Options
-    private let lock = Lock()
-    /// server.log, as the real server writes it (-1 when it cannot be opened).
+    /// One write to stdout (and server.log) at a time, as the real server's logger does.
+    private let writing = Mutex(())
+    /// server.log, as the real server writes it (-1 when it cannot be opened); set before any thread starts.
     private var log: Int32 = -1
-    private var loaded: [String] = []
-    private var clients: [Int32] = []
+    private struct State {
+        var loaded: [String] = []
+        var clients: [Int32] = []
+    }
+    private let state = Mutex(State())
     private var toml: ServerToml
     /// The real server's defaults where server.toml is silent.
     private var host: String { toml.host ?? "0.0.0.0" }
@@ -66,7 +71,7 @@ public final class SimulatedServer: @unchecked Sendable {
         let length = strftime(&buffer, buffer.count, "%H:%M:%S", &parts)
         let stamp = String(decoding: buffer.prefix(length), as: UTF8.self)
         let head = "[\(stamp)]" + (level.map { "[\($0)]" } ?? "") + " " + message
-        lock.withLock {
+        writing.withLock { _ in
             Self.write(Array((Self.white + head + (coloured.map { Self.green + $0 } ?? "") + "\n").utf8))
             if log >= 0 { FileDescriptorWriter.writeAll(log, Array((head + (coloured ?? "") + "\n").utf8)) }
         }
@@ -89,7 +94,7 @@ public final class SimulatedServer: @unchecked Sendable {
 
     /// A line without timestamp, as a resource's `console.log` or Node's error block prints it.
     func raw(_ text: String) {
-        lock.withLock { Self.write(Array((text + "\n").utf8)) }
+        writing.withLock { _ in Self.write(Array((text + "\n").utf8)) }
     }
 
     /// Runs until stopped; returns the exit code.
@@ -116,7 +121,7 @@ public final class SimulatedServer: @unchecked Sendable {
         say("Main thread started (ThreadId: \(getpid()))")
         sleep(for: options.startupDelay / 2)
         if options.invalidUTF8 {
-            lock.withLock {
+            writing.withLock { _ in
                 Self.write([0xFF, 0xFE, 0x20] + Array("broken \u{1B}[31mbytes\u{1B}[0m ".utf8) + [0xC3, 0x28, 0x0A])
                 Self.write([0xC0, 0xAF] + Array(" Server started\n".utf8))
             }
@@ -165,7 +170,7 @@ public final class SimulatedServer: @unchecked Sendable {
 
     /// Loads a resource after the ones it depends on; false when it failed.
     private func load(_ resource: String, chain: [String] = []) -> Bool {
-        if lock.withLock({ loaded.contains(resource) }) { return true }
+        if state.withLock({ $0.loaded.contains(resource) }) { return true }
         say("Loading resource ", coloured: resource)
         let folder = FilePath.join(options.directory, "resources/\(resource)")
         let manifest = FilePath.join(folder, "resource.toml")
@@ -189,7 +194,7 @@ public final class SimulatedServer: @unchecked Sendable {
             for line in error { raw(line) }
             return failed(resource)
         }
-        lock.withLock { loaded.append(resource) }
+        state.withLock { $0.loaded.append(resource) }
         say("Loaded resource ", coloured: resource)
         return true
     }
@@ -223,14 +228,14 @@ public final class SimulatedServer: @unchecked Sendable {
     private func unload(_ resource: String) -> [String] {
         say("Stopping resource ", coloured: resource)
         var stopped: [String] = []
-        for dependent in lock.withLock({ loaded }) where dependent != resource && dependsOn(dependent, resource) {
-            guard lock.withLock({ loaded.contains(dependent) }) else { continue }
+        for dependent in state.withLock({ $0.loaded }) where dependent != resource && dependsOn(dependent, resource) {
+            guard state.withLock({ $0.loaded.contains(dependent) }) else { continue }
             say("Stopping resource ", coloured: dependent)
-            lock.withLock { loaded.removeAll { $0 == dependent } }
+            state.withLock { state in state.loaded.removeAll { $0 == dependent } }
             say("Stopped resource ", coloured: dependent)
             stopped.append(dependent)
         }
-        lock.withLock { loaded.removeAll { $0 == resource } }
+        state.withLock { state in state.loaded.removeAll { $0 == resource } }
         say("Stopped resource ", coloured: resource)
         return stopped
     }
@@ -244,10 +249,10 @@ public final class SimulatedServer: @unchecked Sendable {
     }
 
     private func shutdown() -> Never {
-        for resource in lock.withLock({ loaded }).reversed() where lock.withLock({ loaded.contains(resource) }) { unload(resource) }
-        lock.withLock { clients.forEach { Glibc.shutdown($0, Int32(SHUT_RDWR)) } }
+        for resource in state.withLock({ $0.loaded }).reversed() where state.withLock({ $0.loaded.contains(resource) }) { unload(resource) }
+        state.withLock { $0.clients.forEach { Glibc.shutdown($0, Int32(SHUT_RDWR)) } }
         say("Server shutdown")
-        lock.withLock { Self.write(Array(Self.white.utf8)) }
+        writing.withLock { _ in Self.write(Array(Self.white.utf8)) }
         // exit() flushes C stdio: what a pipe held back comes out now.
         exit(0)
     }
@@ -295,7 +300,7 @@ public final class SimulatedServer: @unchecked Sendable {
 
     /// `restart`, `stop` or `start` of one resource, answered as the real console answers.
     private func console(_ command: String, _ name: String) {
-        let isLoaded = lock.withLock { loaded.contains(name) }
+        let isLoaded = state.withLock { $0.loaded.contains(name) }
         switch command {
         case "start":
             if isLoaded { say("Resource already loaded", level: "Warning") } else { _ = load(name) }
@@ -346,12 +351,12 @@ public final class SimulatedServer: @unchecked Sendable {
                     return
                 }
                 FileDescriptorWriter.writeAll(client, Array("OK\n".utf8))
-                self.lock.withLock { self.clients.append(client) }
+                self.state.withLock { $0.clients.append(client) }
                 self.say("> Player connected")
                 var byte: UInt8 = 0
                 while read(client, &byte, 1) > 0 {}
                 self.say("> Player disconnected")
-                self.lock.withLock { self.clients.removeAll { $0 == client } }
+                self.state.withLock { state in state.clients.removeAll { $0 == client } }
                 close(client)
             }
         }
@@ -386,7 +391,7 @@ public final class SimulatedServer: @unchecked Sendable {
     private func printWithoutNewline(_ count: Int) {
         let chunk = [UInt8](repeating: UInt8(ascii: "x"), count: 64 * 1024)
         var left = count
-        lock.withLock {
+        writing.withLock { _ in
             while left > 0 {
                 let size = min(left, chunk.count)
                 chunk.withUnsafeBytes { Self.write(UnsafeRawBufferPointer(rebasing: $0.prefix(size))) }
@@ -404,7 +409,7 @@ public final class SimulatedServer: @unchecked Sendable {
         var left = megabytes * 1024 * 1024
         while left > 0 {
             let size = min(left, block.count)
-            lock.withLock { block.withUnsafeBytes { Self.write(UnsafeRawBufferPointer(rebasing: $0.prefix(size))) } }
+            writing.withLock { _ in block.withUnsafeBytes { Self.write(UnsafeRawBufferPointer(rebasing: $0.prefix(size))) } }
             left -= size
         }
         say("flood done")

@@ -4,7 +4,7 @@ import Synchronization
 
 /// The server's output on its way to the terminal: prefixed, masked, batched per read, watched
 /// for the ready line, and the last lines kept for a crash report.
-/// Unchecked: the batch, `readySeen` and the chunk flags belong to the pump's thread alone; everything shared is under `lock`.
+/// Unchecked: the batch, `readySeen` and the chunk flags belong to the pump's thread alone; everything shared is in `shared`.
 public final class ServerOutput: LineHandler, @unchecked Sendable {
     public static let keptLines = 20
 
@@ -15,9 +15,20 @@ public final class ServerOutput: LineHandler, @unchecked Sendable {
     private let redactor: Redactor
     private let matcher: ReadyMatcher?
     private var batch: [UInt8] = []
-    private let lock = Lock()
-    /// The last bytes printed, raw: last lines are cut from it only when a crash is reported.
-    private var tail: [UInt8] = []
+
+    /// What other threads read or add to.
+    private struct Shared {
+        /// The last bytes printed, raw: last lines are cut from it only when a crash is reported.
+        var tail: [UInt8] = []
+        /// The resources the server has loaded, from its own lines; only the server's output keeps them.
+        var resources = LoadedResources()
+        /// `Failed to load resource` lines seen before the ready line, for the cycle's summary.
+        var failedResources: [String] = []
+        /// Listeners for resource lines during a console `restart`.
+        var resourceListeners: [Int: @Sendable (ResourceLine) -> Void] = [:]
+        var nextListener = 0
+    }
+    private let shared = Mutex(Shared())
     private static let tailBytes = 16 * 1024
     /// Read on the pump's thread only: once the ready line is seen, lines are no longer matched.
     private var readySeen = false
@@ -25,17 +36,11 @@ public final class ServerOutput: LineHandler, @unchecked Sendable {
     public let ready = Latch<ContinuousClock.Instant>()
     /// The child's output closed: every line has been handled.
     public let closed = Latch<Void>()
-    /// The resources the server has loaded, from its own lines; only the server's output keeps them.
-    private var resources = LoadedResources()
     private let tracksResources: Bool
     /// Pump thread only: a resource is loading, so every line may be one of its error lines.
     private var capturingLoad = false
-    /// `Failed to load resource` lines seen before the ready line, for the cycle's summary.
-    private var failedResources: [String] = []
-    /// Listeners for resource lines during a console `restart`; the count lets every other line skip the lock.
-    private var resourceListeners: [Int: @Sendable (ResourceLine) -> Void] = [:]
+    /// How many resource listeners there are: lets every other line skip the lock.
     private let listenerCount = Atomic<Int>(0)
-    private var nextListener = 0
 
     /// Without a `matcher` nothing is ever "ready" (a stage's output, a service without `ready`);
     /// `tracksResources` for the server's output: its resource lines are read all the time.
@@ -124,16 +129,16 @@ public final class ServerOutput: LineHandler, @unchecked Sendable {
             String(decoding: redactor.redact($0), as: UTF8.self)
         }
         let beforeReady = !readySeen
-        let listeners = lock.withLock { () -> [@Sendable (ResourceLine) -> Void] in
+        let (listeners, loading) = shared.withLock { shared -> ([@Sendable (ResourceLine) -> Void], Bool) in
             if let parsed {
-                resources.apply(parsed)
-                if beforeReady, case .failed(let name) = parsed { failedResources.append(name) }
+                shared.resources.apply(parsed)
+                if beforeReady, case .failed(let name) = parsed { shared.failedResources.append(name) }
             } else if let text {
-                resources.capture(text)
+                shared.resources.capture(text)
             }
-            capturingLoad = resources.isLoading
-            return parsed == nil || !listening ? [] : Array(resourceListeners.values)
+            return (parsed == nil || !listening ? [] : Array(shared.resourceListeners.values), shared.resources.isLoading)
         }
+        capturingLoad = loading
         guard let parsed, !listeners.isEmpty else { return }
         // What the server printed before the answer is on the terminal before anyone acts on it.
         endOfChunk()
@@ -145,33 +150,33 @@ public final class ServerOutput: LineHandler, @unchecked Sendable {
         console.write(raw: batch)
         // The tail is the end of what was written, prefixes and all: one copy per read, none per line.
         let kept = batch.suffix(Self.tailBytes)
-        lock.withLock {
-            tail.append(contentsOf: kept)
+        shared.withLock { shared in
+            shared.tail.append(contentsOf: kept)
             // Trimmed in big steps, so keeping the tail costs a copy per 16 KiB, not per line.
-            if tail.count > 2 * Self.tailBytes { tail.removeFirst(tail.count - Self.tailBytes) }
+            if shared.tail.count > 2 * Self.tailBytes { shared.tail.removeFirst(shared.tail.count - Self.tailBytes) }
         }
         batch.removeAll(keepingCapacity: true)
     }
 
     /// Resources the server said it failed to load while starting.
-    public var resourcesFailedAtStart: [String] { lock.withLock { failedResources } }
+    public var resourcesFailedAtStart: [String] { shared.withLock { $0.failedResources } }
 
     /// What the server's own lines say is loaded now, and what it printed for each failed load.
-    public var loadedResources: LoadedResources { lock.withLock { resources } }
+    public var loadedResources: LoadedResources { shared.withLock { $0.resources } }
 
     /// Calls `listener` with each resource line until the returned token is passed to `stopListening`.
     public func listenForResourceLines(_ listener: @escaping @Sendable (ResourceLine) -> Void) -> Int {
-        lock.withLock {
-            nextListener += 1
-            resourceListeners[nextListener] = listener
+        shared.withLock { shared in
+            shared.nextListener += 1
+            shared.resourceListeners[shared.nextListener] = listener
             listenerCount.add(1, ordering: .relaxed)
-            return nextListener
+            return shared.nextListener
         }
     }
 
     public func stopListening(_ token: Int) {
-        lock.withLock {
-            if resourceListeners.removeValue(forKey: token) != nil { listenerCount.subtract(1, ordering: .relaxed) }
+        shared.withLock { shared in
+            if shared.resourceListeners.removeValue(forKey: token) != nil { listenerCount.subtract(1, ordering: .relaxed) }
         }
     }
 
@@ -181,7 +186,7 @@ public final class ServerOutput: LineHandler, @unchecked Sendable {
 
     /// The last lines printed (each cut at 400 bytes), without their prefix, escapes stripped and secrets masked.
     public var lastLines: [String] {
-        let bytes = lock.withLock { tail }
+        let bytes = shared.withLock { $0.tail }
         let lines = bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).dropLast().suffix(Self.keptLines)
         return lines.map { line in
             let unprefixed = line.starts(with: prefix) ? line.dropFirst(prefix.count) : line[...]

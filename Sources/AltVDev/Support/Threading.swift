@@ -2,9 +2,9 @@ import CProcessSpawn
 import Glibc
 import Synchronization
 
-/// A pthread mutex: what NSLock was, without corelibs Foundation (and the ICU data it pulls into
-/// a static binary). Unchecked: the mutex is the synchronisation.
-public final class Lock: @unchecked Sendable {
+/// A pthread mutex, for `Condition` alone: a blocking thread's wait needs the pthread pair, and
+/// everything else shares state through `Mutex`. Unchecked: the mutex is the synchronisation.
+final class PthreadMutex: @unchecked Sendable {
     fileprivate let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
 
     public init() { pthread_mutex_init(mutex, nil) }
@@ -26,7 +26,7 @@ public final class Lock: @unchecked Sendable {
 
 /// A mutex with a condition variable, waits timed on the monotonic clock (NSCondition's job).
 public final class Condition: @unchecked Sendable {
-    private let lockBox = Lock()
+    private let lockBox = PthreadMutex()
     private let condition = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
 
     public init() {

@@ -1,5 +1,6 @@
 import FoundationEssentials
 import Glibc
+import Synchronization
 
 /// What the watcher reports: file events, the config file, or a problem worth telling the user about.
 public enum WatcherOutput: Sendable {
@@ -32,7 +33,7 @@ public struct PolledFolder: Sendable, Equatable {
 ///
 /// libinotifytools has one hidden, non-reentrant instance per process, so every call into it is
 /// made from one dedicated thread owned by this object; results leave through `handler`.
-/// Unchecked: libinotifytools state lives on the watcher's thread; what other threads touch is under `lock`.
+/// Unchecked: libinotifytools state lives on the watcher's thread; what other threads touch is in `shared`.
 public final class InotifyWatcher: @unchecked Sendable {
     /// Read and written on the watcher's thread only, once started.
     var roots: [String]
@@ -42,12 +43,16 @@ public final class InotifyWatcher: @unchecked Sendable {
     let configFile: String?
     let handler: @Sendable (WatcherOutput) -> Void
     let stopRequested = OnceFlag()
-    private let lock = Lock()
-    private var pendingRearm: Rearm?
-    /// The poller of the current arming, if anything is polled.
-    private var currentPoller: Poller?
-    /// Barriers still waiting for inotify's marker, the poller's sweep, or both.
-    private var barrierHalves: [Int: Int] = [:]
+    /// What other threads touch.
+    private struct Shared {
+        var pendingRearm: Rearm?
+        /// The poller of the current arming, if anything is polled.
+        var currentPoller: Poller?
+        /// Barriers still waiting for inotify's marker, the poller's sweep, or both.
+        var barrierHalves: [Int: Int] = [:]
+        var nextBarrier = 0
+    }
+    private let shared = Mutex(Shared())
 
     struct Rearm {
         var roots: [String]
@@ -63,7 +68,6 @@ public final class InotifyWatcher: @unchecked Sendable {
     /// A private folder this process writes to as a marker: inotify delivers events in order, so
     /// once the marker's event arrives, every earlier event (a build's writes) has been seen too.
     let barrierFolder: String?
-    private var nextBarrier = 0
 
     public init(
         roots: [String], filter: PathFilter, configFile: String? = nil, backend: WatchBackend = .auto, pollInterval: Duration = .milliseconds(500),
@@ -83,14 +87,14 @@ public final class InotifyWatcher: @unchecked Sendable {
     /// polled, a sweep begun after it). Nil without a marker folder.
     public func barrier() -> Int? {
         guard let barrierFolder else { return nil }
-        let (id, poller) = lock.withLock { () -> (Int, Poller?) in
-            nextBarrier += 1
-            barrierHalves[nextBarrier] = currentPoller == nil ? 1 : 2
-            return (nextBarrier, currentPoller)
+        let (id, poller) = shared.withLock { shared -> (Int, Poller?) in
+            shared.nextBarrier += 1
+            shared.barrierHalves[shared.nextBarrier] = shared.currentPoller == nil ? 1 : 2
+            return (shared.nextBarrier, shared.currentPoller)
         }
         let fd = open("\(barrierFolder)/\(id)", O_WRONLY | O_CREAT | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
-            _ = lock.withLock { barrierHalves.removeValue(forKey: id) }
+            _ = shared.withLock { $0.barrierHalves.removeValue(forKey: id) }
             return nil
         }
         close(fd)
@@ -100,9 +104,9 @@ public final class InotifyWatcher: @unchecked Sendable {
 
     /// One half of a barrier arrived (inotify's marker, or the poller's sweep); the second reports it.
     func barrierHalfReached(_ id: Int) {
-        let done = lock.withLock { () -> Bool in
-            guard let left = barrierHalves[id] else { return false }
-            if left <= 1 { barrierHalves[id] = nil } else { barrierHalves[id] = left - 1 }
+        let done = shared.withLock { shared -> Bool in
+            guard let left = shared.barrierHalves[id] else { return false }
+            if left <= 1 { shared.barrierHalves[id] = nil } else { shared.barrierHalves[id] = left - 1 }
             return left <= 1
         }
         if done { handler(.barrier(id)) }
@@ -120,17 +124,19 @@ public final class InotifyWatcher: @unchecked Sendable {
 
     /// Replaces the poller (stopping the old one); on the watcher's thread.
     func replacePoller(_ poller: Poller?) {
-        let old = lock.withLock { () -> Poller? in
-            defer { currentPoller = poller }
+        let old = shared.withLock { shared -> Poller? in
+            defer { shared.currentPoller = poller }
             // A barrier waiting on the old poller's sweep would never end: its half counts as reached.
-            if currentPoller != nil, poller == nil { for (id, left) in barrierHalves where left > 1 { barrierHalves[id] = left - 1 } }
-            return currentPoller
+            if shared.currentPoller != nil, poller == nil {
+                for (id, left) in shared.barrierHalves where left > 1 { shared.barrierHalves[id] = left - 1 }
+            }
+            return shared.currentPoller
         }
         old?.stop()
         poller?.start()
     }
 
-    var poller: Poller? { lock.withLock { currentPoller } }
+    var poller: Poller? { shared.withLock { $0.currentPoller } }
 
     func removeBarrierFolder() {
         guard let barrierFolder else { return }
@@ -151,7 +157,7 @@ public final class InotifyWatcher: @unchecked Sendable {
     /// Replaces the roots and rules; applied by the watcher's thread when the marker below wakes
     /// it, then reported as `.rearmed`.
     public func rearm(roots: [String], filter: PathFilter, backend: WatchBackend = .auto, pollInterval: Duration = .milliseconds(500)) {
-        lock.withLock { pendingRearm = Rearm(roots: roots, filter: filter, backend: backend, pollInterval: pollInterval) }
+        shared.withLock { $0.pendingRearm = Rearm(roots: roots, filter: filter, backend: backend, pollInterval: pollInterval) }
         wakeThread()
     }
 
@@ -163,9 +169,9 @@ public final class InotifyWatcher: @unchecked Sendable {
     }
 
     func takePendingRearm() -> Rearm? {
-        lock.withLock {
-            defer { pendingRearm = nil }
-            return pendingRearm
+        shared.withLock { shared in
+            defer { shared.pendingRearm = nil }
+            return shared.pendingRearm
         }
     }
 
