@@ -22,10 +22,10 @@ extension DevLoop {
             pollInterval: config.watch.pollInterval, handler: watcherHandler())
         switch await Uncancelled.run({ Result { try watcher.start() } }) {
         case .success(let summary):
-            console.say("watching \(summary.folders) folder(s)", .debug)
+            emit(.notice(.watch(.watching(folders: summary.folders))))
             narrator.announcePolling(summary, config: config)
         case .failure(let error):
-            console.say("\(error)", .error)
+            emit(.notice(.watch(.watcherFailed(error: "\(error)"))))
             return false
         }
         self.watcher = watcher
@@ -36,22 +36,22 @@ extension DevLoop {
     /// Events in a running stage's outputs are sorted out here, on the watcher's thread, so they
     /// stay in order with its barriers.
     nonisolated func watcherHandler() -> @Sendable (WatcherOutput) -> Void {
-        let (sink, outputs, barriers, console, directory) = (sink, stageOutputs, barriers, console, directory)
+        let (sink, outputs, barriers, console, directory, emit) = (sink, stageOutputs, barriers, console, directory, emit)
         return { output in
             switch output {
             case .events(let events):
                 let sorted = outputs.sort(events)
-                if sorted.suppressed > 0 { console.say("\(sorted.suppressed) event(s) in a running stage's outputs: not a new change", .debug) }
+                if sorted.suppressed > 0 { emit(.notice(.watch(.stageOutputEvents(sorted.suppressed)))) }
                 guard !sorted.changes.isEmpty else { return }
                 if console.verbose {
                     for event in sorted.changes {
-                        console.say("\(event.kind.rawValue): \(PathFilter.relative(event.path, to: directory) ?? event.path)", .debug)
+                        emit(.notice(.watch(.fileEvent(event.kind, path: PathFilter.relative(event.path, to: directory) ?? event.path))))
                     }
                 }
                 sink.yield(.input(.filesChanged(sorted.changes, duringStages: sorted.duringStages)))
             case .configFile(let kind): sink.yield(.configFile(kind))
             case .rearmed(let summary): sink.yield(.watcherRearmed(summary))
-            case .warning(let message): console.say(message, .warning)
+            case .warning(let message): emit(.notice(.watch(.watcherWarning(message))))
             case .barrier(let id): barriers.arrived(id)
             }
         }
@@ -83,7 +83,7 @@ extension DevLoop {
         guard scheduler.state != .stopping else { return }
         if kind == .removed || kind == .renamedFrom {
             // Editors that save by rename delete or move the old file first: wait for the new one.
-            console.say("\(config.file) was deleted or moved away; keeping the last good config", .debug)
+            emit(.notice(.watch(.configFileGone(config.file))))
         }
         configReload?.cancel()
         let quiet = config.watch.debounce
@@ -96,14 +96,14 @@ extension DevLoop {
     /// Applies the saved config if it is valid; else keeps the old one and says why.
     func reloadConfig() async {
         switch ConfigReload.read(current: config, environment: options.environment) {
-        case .keep(let message): console.say(message, .warning)
+        case .keep(let message): emit(.notice(.watch(.configKept(message))))
         case .rejected(let errors): emit(.configRejected(file: config.file, errors: errors))
-        case .unchanged: console.say("config saved; nothing changed", .debug)
+        case .unchanged: emit(.notice(.watch(.configUnchanged)))
         case .changed(let new, let changes):
             console.setSecrets([new.reconnect.password?.value].compactMap { $0 })
             emit(.configReloaded(changes: changes))
             if new.reconnect.password != config.reconnect.password, let warning = Redactor.weakSecretWarning(new.reconnect.password) {
-                console.say(warning, .warning)
+                emit(.notice(.watch(.weakPassword(warning))))
             }
             await apply(new)
         }

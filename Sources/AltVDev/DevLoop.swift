@@ -84,14 +84,14 @@ public actor DevLoop {
     /// Runs until SIGINT, SIGTERM, SIGHUP or `:q`; returns the process exit code.
     public func run() async -> Int32 {
         console.setSecrets([config.reconnect.password?.value].compactMap { $0 })
-        if let warning = Redactor.weakSecretWarning(config.reconnect.password) { console.say(warning, .warning) }
+        if let warning = Redactor.weakSecretWarning(config.reconnect.password) { emit(.notice(.watch(.weakPassword(warning)))) }
         if case .success(let toml) = ServerToml.read(in: config.server.cwd), let mismatch = ConfigAdvisor.passwordMismatch(config, serverToml: toml) {
-            console.say(mismatch, .warning)
+            emit(.notice(.watch(.passwordMismatch(mismatch))))
         }
         do {
             instanceLock = try InstanceLock(configFile: config.file)
         } catch {
-            console.say("\(error)", .error)
+            emit(.notice(.loop(.notStarted(error: "\(error)"))))
             return 1
         }
         installSignalHandlers()
@@ -110,7 +110,7 @@ public actor DevLoop {
             case .input(let input): perform(scheduler.handle(input, at: .now))
             case .configFile(let kind): configFileChanged(kind)
             case .watcherRearmed(let summary):
-                console.say("watching \(summary.folders) folder(s) with the new [watch] settings")
+                emit(.notice(.watch(.watchingAgain(folders: summary.folders))))
                 narrator.announcePolling(summary, config: config)
             case .typed(let line): await typed(line)
             }
@@ -122,17 +122,17 @@ public actor DevLoop {
         do {
             guardian = try Guardian(executable: options.executable)
         } catch {
-            console.say("could not start the guardian process (\(error)); if altv-dev is killed with SIGKILL the server stays", .warning)
+            emit(.notice(.loop(.noGuardian(error: "\(error)"))))
         }
         let sink = self.sink
-        let supervisor = ServerSupervisor(console: console, guardian: guardian, environment: options.environment) { report in
+        let supervisor = ServerSupervisor(console: console, guardian: guardian, environment: options.environment, emit: emit) { report in
             sink.yield(.input(.server(report)))
         }
         let services = ServiceManager(console: console, guardian: guardian, environment: options.environment, emit: emit)
         let reconnector = ClientReconnector(emit: emit)
         let barriers = self.barriers
         let stages = StageBatchRunner(
-            console: console, guardian: guardian, environment: options.environment, outputs: stageOutputs,
+            console: console, emit: emit, guardian: guardian, environment: options.environment, outputs: stageOutputs,
             watcherCaughtUp: { [weak self] in
                 guard let id = await self?.watcher?.barrier() else { return }
                 await barriers.wait(for: id, timeout: Timings.watcherCatchUp)
@@ -144,13 +144,9 @@ public actor DevLoop {
     }
 
     private func startConsoleInput() {
-        let sink = self.sink
-        let console = self.console
-        let inputClosed: @Sendable () -> Void = {
-            console.say("standard input closed (Ctrl+D): typed lines and : commands are no longer read; Ctrl+C stops altv-dev", .warning)
-        }
-        if ConsoleInput.start(onLine: { sink.yield(.typed($0)) }, onClose: inputClosed) {
-            console.say("type :help for altv-dev's commands; other lines go to the server's console", .debug)
+        let (sink, emit) = (self.sink, self.emit)
+        if ConsoleInput.start(onLine: { sink.yield(.typed($0)) }, onClose: { emit(.notice(.loop(.standardInputClosed))) }) {
+            emit(.notice(.loop(.commandsHint)))
         }
     }
 
@@ -169,7 +165,7 @@ public actor DevLoop {
                     sink.yield(.input(.debounceTimerFired))
                 }
             case .stopServerEarly(let pid):
-                console.say("stopping the server while the changes settle", .debug)
+                emit(.notice(.loop(.stoppingEarly)))
                 // Not awaited: the next cycle's stop joins it, and a late one stops nothing (it names the pid).
                 Task { [supervisor] in await supervisor?.beginStop(pid: pid) }
             case .setCrashTimer(let delay):
@@ -232,10 +228,10 @@ public actor DevLoop {
         case .restart: perform(scheduler.handle(.command(.restart), at: .now))
         case .reconnect: perform(scheduler.handle(.command(.reconnect), at: .now))
         case .quit: perform(scheduler.handle(.command(.quit), at: .now))
-        case .help: console.say(ConsoleCommand.helpText)
-        case .unknown(let text): console.say("unknown command \(text); :help lists altv-dev's commands", .warning)
+        case .help: emit(.notice(.loop(.help)))
+        case .unknown(let text): emit(.notice(.loop(.unknownCommand(text))))
         case .server(let text):
-            if await supervisor?.sendToConsole(text) != true { console.say("no server is running: `\(text)` was not sent", .warning) }
+            if await supervisor?.sendToConsole(text) != true { emit(.notice(.loop(.notSent(text)))) }
         }
     }
 
@@ -244,7 +240,7 @@ public actor DevLoop {
         for task in [debounceTimer, crashTimer, configReload, typedReconnect, cycle] { task?.cancel() }
         await cycle?.value
         await reconnector?.cancelBackground()
-        if let stop = await supervisor?.stop() { console.say("server stopped in \(stop.duration.humanReadable)") }
+        if let stop = await supervisor?.stop() { emit(.notice(.process(.serverStoppedAtExit(stop.duration)))) }
         await services?.stopAll()
         await guardian?.dismiss()
         eventLog?.flush()

@@ -57,7 +57,7 @@ public final class Narrator: Sendable {
             stopping.withLock { $0 = true }
             console.say(reason)
         case .killingNow(let message): console.say(message, .warning)
-        case .note(let text, let level): console.say(text, level)
+        case .notice(let notice): tell(notice)
         default: break
         }
     }

@@ -146,9 +146,9 @@ public struct CycleScheduler: Sendable {
             debouncer.quietPeriod = new.debounce
             return restartServer ? startCycle(.configChanged) : []
         case .command(.restart):
-            return [.emit(.note(":r → restarting the server", .info))] + startCycle(.manualRestart)
+            return [.emit(.notice(.loop(.restartCommand)))] + startCycle(.manualRestart)
         case .command(.reconnect):
-            return [.emit(.note(":rc → reconnecting the game client", .info)), .reconnectClient]
+            return [.emit(.notice(.loop(.reconnectCommand))), .reconnectClient]
         case .command(.quit):
             return stop(":q → stopping the server", at: now)
         case .signal(let signal):

@@ -51,7 +51,8 @@ public enum LoopEvent: Equatable, Sendable {
     case loopStopped(StageFeedbackGuard.Verdict)
     case stopping(reason: String)
     case killingNow(String)
-    case note(String, Console.Level)
+    /// Everything else altv-dev says.
+    case notice(Notice)
 
     /// The cycle an event belongs to, if any.
     public var cycle: Int? {

@@ -119,7 +119,7 @@ public struct PlanExecutor: Sendable {
         let graph = run.plan.resourceGraph
         let names = graph.roots(of: planned + run.resourcesWritten.filter { !planned.contains($0) })
         guard !names.isEmpty else {
-            emit(.note("the stages changed no resource: nothing to restart", .info))
+            emit(.notice(.process(.stagesChangedNoResource)))
             return .next
         }
         let started = now()
@@ -176,7 +176,7 @@ public struct PlanExecutor: Sendable {
             emit(.serverStarted(cycle: run.number, pid: instance.pid))
             return .next
         } catch {
-            emit(.note("\(error)", .error))
+            emit(.notice(.process(.serverDidNotStart(error: "\(error)"))))
             run.report.result = .failed("server did not start; waiting for a change")
             return .end(.completed)
         }

@@ -32,6 +32,7 @@ public struct StageResult: Equatable, Sendable {
 /// environment, stopped (group and all) on timeout or when the cycle is cancelled.
 public struct StageRunner: Sendable {
     public let console: Console
+    public let emit: @Sendable (LoopEvent) -> Void
     public let guardian: Guardian?
     public let environment: [String: String]
     /// Variables a stage must not see (the reconnect password's).
@@ -39,8 +40,12 @@ public struct StageRunner: Sendable {
     /// How a stage is stopped: the server's stop rules, with SIGTERM (a build has no console to finish).
     public let stopTimeout: Duration
 
-    public init(console: Console, guardian: Guardian?, environment: [String: String], hidden: [String], stopTimeout: Duration) {
+    public init(
+        console: Console, emit: @escaping @Sendable (LoopEvent) -> Void, guardian: Guardian?, environment: [String: String], hidden: [String],
+        stopTimeout: Duration
+    ) {
         self.console = console
+        self.emit = emit
         self.guardian = guardian
         self.environment = environment
         self.hidden = hidden
@@ -71,11 +76,11 @@ public struct StageRunner: Sendable {
             companion = try CompanionProcess(
                 name: stage.name, command: stage.command, cwd: stage.cwd,
                 environment: CompanionProcess.environment(base: environment, hiding: hidden, adding: stage.env.merging(variables) { a, _ in a }),
-                console: console, guardian: guardian, output: stage.output)
+                console: console, emit: emit, guardian: guardian, output: stage.output)
         } catch {
             return StageResult(name: stage.name, duration: .zero, outcome: .notStarted("\(error)"))
         }
-        console.say("stage \(stage.name) started (pid \(companion.process.pid)): \(stage.command)", .debug)
+        emit(.notice(.process(.stageSpawned(name: stage.name, pid: companion.process.pid, command: "\(stage.command)"))))
         let status = await companion.process.exit.wait(until: started + stage.timeout)
         var outcome: StageResult.Outcome
         switch status {
@@ -96,6 +101,7 @@ public struct StageRunner: Sendable {
 /// start and closed once the watcher has delivered everything they wrote.
 public struct StageBatchRunner: StageExecuting {
     public let console: Console
+    public let emit: @Sendable (LoopEvent) -> Void
     public let guardian: Guardian?
     public let environment: [String: String]
     public let outputs: StageOutputs
@@ -103,10 +109,11 @@ public struct StageBatchRunner: StageExecuting {
     public let watcherCaughtUp: @Sendable () async -> Void
 
     public init(
-        console: Console, guardian: Guardian?, environment: [String: String], outputs: StageOutputs,
-        watcherCaughtUp: @escaping @Sendable () async -> Void
+        console: Console, emit: @escaping @Sendable (LoopEvent) -> Void, guardian: Guardian?, environment: [String: String],
+        outputs: StageOutputs, watcherCaughtUp: @escaping @Sendable () async -> Void
     ) {
         self.console = console
+        self.emit = emit
         self.guardian = guardian
         self.environment = environment
         self.outputs = outputs
@@ -116,9 +123,9 @@ public struct StageBatchRunner: StageExecuting {
     public func run(batch: [StageSettings], variables: [String: String], plan: Plan.Settings) async -> StageBatchResult {
         let token = outputs.begin(batch, plan: plan)
         let names = batch.map(\.name)
-        console.say("running stage\(names.count == 1 ? "" : "s") \(names.joined(separator: ", "))", .debug)
+        emit(.notice(.process(.stagesRunning(names))))
         let runner = StageRunner(
-            console: console, guardian: guardian, environment: environment, hidden: [plan.reconnect.passwordEnv],
+            console: console, emit: emit, guardian: guardian, environment: environment, hidden: [plan.reconnect.passwordEnv],
             stopTimeout: plan.server.stopTimeout)
         let results = await runner.run(batch: batch, variables: variables)
         await Uncancelled.run { await watcherCaughtUp() }

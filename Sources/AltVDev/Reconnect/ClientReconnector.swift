@@ -67,16 +67,19 @@ public actor ClientReconnector: ClientReconnecting {
             case .unreachable(let error):
                 unreachable = true
                 answered?.fulfill(false)
-                let line = "game client at \(settings.url) \(error); retrying every \(settings.retryInterval.humanReadable) for up to \(settings.timeout.humanReadable)"
                 // Said in full once per outage; while the game stays away, later cycles say it only with --verbose.
-                emit(.note(line, hintGiven ? .debug : .warning))
-                if !hintGiven { emit(.note(Self.clientHint, .info)) }
+                emit(
+                    .notice(
+                        .client(
+                            .unreachable(
+                                url: settings.url, error: "\(error)", retryEvery: settings.retryInterval, upTo: settings.timeout, quiet: hintGiven))))
+                if !hintGiven { emit(.notice(.client(.hint))) }
             case .waiting(let status):
                 answered?.fulfill(true)
-                emit(.note("game client is \(status); waiting for MAIN_MENU or IN_GAME", .info))
+                emit(.notice(.client(.waiting(status: "\(status)"))))
             case .sendingReconnect(let status):
                 answered?.fulfill(true)
-                emit(.note("game client is \(status): sending POST /reconnect", .debug))
+                emit(.notice(.client(.sendingReconnect(status: "\(status)"))))
             }
             }
         }

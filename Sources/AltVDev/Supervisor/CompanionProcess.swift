@@ -6,12 +6,12 @@ public final class CompanionProcess: Sendable {
     public let name: String
     public let process: ChildProcess
     public let output: ServerOutput
-    private let console: Console
+    private let emit: @Sendable (LoopEvent) -> Void
     private let guardian: Guardian?
 
     public init(
         name: String, command: CommandSpec, cwd: String, environment: [String: String],
-        console: Console, guardian: Guardian?, ready: ReadyMatcher? = nil, readsConsole: Bool = false, output transport: OutputTransport = .pipe
+        console: Console, emit: @escaping @Sendable (LoopEvent) -> Void, guardian: Guardian?, ready: ReadyMatcher? = nil, readsConsole: Bool = false, output transport: OutputTransport = .pipe
     ) throws {
         var options = ChildProcess.Options(argv: command.argv, cwd: cwd, environment: environment)
         options.newSession = true
@@ -20,7 +20,7 @@ public final class CompanionProcess: Sendable {
         options.keepStdinOpen = readsConsole
         process = try ChildProcess(options)
         self.name = name
-        self.console = console
+        self.emit = emit
         self.guardian = guardian
         guardian?.protect(process.processGroup)
         output = ServerOutput(console: console, name: name, matcher: ready, tracksResources: readsConsole)
@@ -33,10 +33,10 @@ public final class CompanionProcess: Sendable {
         let group = process.processGroup
         let report = await Teardown.graceful(signal: signal.number, timeout: timeout).run(on: group, leaderExit: process.exit)
         if report.escalated {
-            console.say("\(name) did not stop within \(timeout.humanReadable) of \(signal): killed its process group with SIGKILL", .warning)
+            emit(.notice(.process(.killedAfterTimeout(name: name, timeout: timeout, signal: "\(signal)"))))
         }
         if report.survivors {
-            console.say("processes in group \(group) (\(name)) survived SIGKILL; check `ps -g \(group)`", .error)
+            emit(.notice(.process(.survivedKill(name: name, group: group))))
         } else {
             guardian?.release(group)
         }

@@ -83,6 +83,7 @@ public actor ServerSupervisor: ServerControl {
     private let guardian: Guardian?
     private let baseEnvironment: [String: String]
     private let reports: @Sendable (ServerReport) -> Void
+    private let emit: @Sendable (LoopEvent) -> Void
     private var nextRunID = 1
     public private(set) var current: ServerRun?
     /// The last server's stop (begun early or by `stop()`), until the next start: a `stop()` waits for it.
@@ -92,8 +93,9 @@ public actor ServerSupervisor: ServerControl {
 
     public init(
         console: Console, guardian: Guardian?, environment: [String: String] = ProcessInfo.processInfo.environment,
-        reports: @escaping @Sendable (ServerReport) -> Void
+        emit: @escaping @Sendable (LoopEvent) -> Void, reports: @escaping @Sendable (ServerReport) -> Void
     ) {
+        self.emit = emit
         self.console = console
         self.guardian = guardian
         self.baseEnvironment = environment
@@ -105,7 +107,7 @@ public actor ServerSupervisor: ServerControl {
         let companion = try CompanionProcess(
             name: "server", command: settings.command, cwd: settings.cwd,
             environment: CompanionProcess.environment(base: baseEnvironment, hiding: hidden, adding: settings.env),
-            console: console, guardian: guardian, ready: try ReadyMatcher(pattern: settings.ready), readsConsole: true,
+            console: console, emit: emit, guardian: guardian, ready: try ReadyMatcher(pattern: settings.ready), readsConsole: true,
             output: settings.output)
         let run = ServerRun(id: nextRunID, companion: companion, settings: settings)
         nextRunID += 1
@@ -113,7 +115,7 @@ public actor ServerSupervisor: ServerControl {
         (teardown, stopClaimed) = (nil, false)
         reports(.started(pid: run.pid))
         Task { [reports] in await Self.follow(run, reports: reports) }
-        console.say("server started (pid \(run.pid)): \(settings.command)", .debug)
+        emit(.notice(.process(.serverSpawned(pid: run.pid, command: "\(settings.command)"))))
         return run
     }
 
@@ -157,7 +159,7 @@ public actor ServerSupervisor: ServerControl {
 
     private func tearDown(_ run: ServerRun) async -> ServerStop? {
         reports(.stopping(pid: run.pid))
-        console.say("stopping server (\(run.settings.stopSignal) to process group \(run.process.processGroup))", .debug)
+        emit(.notice(.process(.serverSignalled(signal: "\(run.settings.stopSignal)", group: run.process.processGroup))))
         let report = await run.companion.stop(signal: run.settings.stopSignal, timeout: run.settings.stopTimeout)
         // Its last lines (`Server shutdown`) reach the terminal before anything else is said or altv-dev exits;
         // a grandchild may hold the output open, so not for long.
@@ -171,7 +173,7 @@ public actor ServerSupervisor: ServerControl {
     /// Waits (up to `timeout`) for a port the last server held to be free again.
     public func waitForPort(_ port: Int, timeout: Duration) async -> PortWait {
         guard PortInspector.isTaken(port: port) else { return .free }
-        console.say("port \(port) is still taken; waiting up to \(timeout.humanReadable) for it", .debug)
+        emit(.notice(.process(.portStillTaken(port: port, waitingUpTo: timeout))))
         if await PortInspector.waitUntilFree(port: port, timeout: timeout) { return .free }
         return .held(by: PortInspector.holder(of: port).map { "\($0)" })
     }
@@ -257,7 +259,7 @@ public actor ServerSupervisor: ServerControl {
         }
         defer { run.output.stopListening(token) }
         guard run.process.send(line: command.command) else { return .consoleClosed }
-        console.say("typed `\(command.command)` into the server console", .debug)
+        emit(.notice(.process(.consoleCommandTyped(command.command))))
         let deadline = ContinuousClock.now + timeout
         let verdict = await withTaskGroup(of: ResourceCommandWatch.Verdict?.self) { race -> ResourceCommandWatch.Verdict? in
             race.addTask { await answer.wait(until: deadline) }

@@ -49,7 +49,7 @@ public actor ServiceManager {
         stopTimeout = server.stopTimeout
         let wanted = Set(settings.map(\.name))
         for name in order.reversed() where !wanted.contains(name) {
-            console.say("service \(name) removed from the config: stopping it")
+            emit(.notice(.service(.removed(name))))
             await stop(name)
             services[name] = nil
         }
@@ -57,7 +57,7 @@ public actor ServiceManager {
         for service in settings {
             if let running = services[service.name] {
                 guard running.settings != service else { continue }
-                console.say("service \(service.name) changed: restarting it")
+                emit(.notice(.service(.changed(service.name))))
                 await stop(service.name)
             }
             services[service.name] = Running(settings: service)
@@ -75,10 +75,10 @@ public actor ServiceManager {
             let companion = try CompanionProcess(
                 name: name, command: settings.command, cwd: settings.cwd,
                 environment: CompanionProcess.environment(base: environment, hiding: hidden, adding: settings.env),
-                console: console, guardian: guardian, ready: try settings.ready.map { try ReadyMatcher(pattern: $0) }, output: settings.output)
+                console: console, emit: emit, guardian: guardian, ready: try settings.ready.map { try ReadyMatcher(pattern: $0) }, output: settings.output)
             running.companion = companion
             services[name] = running
-            console.say("service \(name) started (pid \(companion.process.pid)): \(settings.command)", .debug)
+            emit(.notice(.service(.spawned(name: name, pid: companion.process.pid, command: "\(settings.command)"))))
             Task { [weak self] in
                 if let status = await companion.process.exit.wait() { await self?.exited(name, generation: generation, status: status) }
             }
@@ -86,7 +86,7 @@ public actor ServiceManager {
         } catch {
             running.companion = nil
             services[name] = running
-            console.say("service \(name) did not start: \(error)", .error)
+            emit(.notice(.service(.didNotStart(name: name, error: "\(error)"))))
             scheduleRestart(name, uptime: .zero)
         }
     }
@@ -123,15 +123,12 @@ public actor ServiceManager {
         running.failures = running.failures.filter { now - $0 < Self.failureWindow } + [now]
         if running.failures.count >= Self.failureLimit {
             services[name] = running
-            console.say(
-                "service \(name) failed \(running.failures.count) times within \(Self.failureWindow.humanReadable): not restarting it; "
-                    + "its last lines are above. Fix it, then save altv-dev.toml with the service changed, or restart altv-dev",
-                .error)
+            emit(.notice(.service(.gaveUp(name: name, failures: running.failures.count, within: Self.failureWindow))))
             return
         }
         let delay = running.backoff.delay(afterUptime: uptime)
         let generation = running.generation
-        console.say("restarting service \(name) in \(delay.humanReadable)", .warning)
+        emit(.notice(.service(.restarting(name: name, in: delay))))
         running.restart = Task { [weak self] in
             try? await Task.sleep(for: delay)
             guard !Task.isCancelled else { return }
@@ -155,7 +152,7 @@ public actor ServiceManager {
         services[name] = running
         if let companion {
             let report = await companion.stop(signal: stopSignal, timeout: stopTimeout)
-            console.say("service \(name) stopped in \(report.duration.humanReadable)", .debug)
+            emit(.notice(.service(.stopped(name: name, after: report.duration))))
         }
     }
 
@@ -165,7 +162,7 @@ public actor ServiceManager {
         for name in order {
             guard let running = services[name], let companion = running.companion, let pattern = running.settings.ready else { continue }
             if companion.output.ready.current != nil { continue }
-            console.say("waiting for service \(name) to be ready (/\(pattern)/)", .debug)
+            emit(.notice(.service(.awaited(name: name, pattern: pattern))))
             let deadline = companion.process.startedAt + running.settings.readyTimeout
             let ready = await withTaskGroup(of: Bool?.self) { race -> Bool in
                 race.addTask { await companion.output.ready.wait(until: deadline).map { _ in true } }
@@ -176,9 +173,7 @@ public actor ServiceManager {
             }
             if Task.isCancelled { return }
             if !ready, companion.process.exit.current == nil {
-                console.say(
-                    "service \(name) printed nothing matching /\(pattern)/ within \(running.settings.readyTimeout.humanReadable); starting the server anyway",
-                    .warning)
+                emit(.notice(.service(.notReady(name: name, pattern: pattern, within: running.settings.readyTimeout))))
             }
         }
     }

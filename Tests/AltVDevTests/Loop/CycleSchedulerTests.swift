@@ -269,7 +269,7 @@ struct CycleSchedulerTests {
         _ = scheduler.handle(.debounceTimerFired, at: at(100))
         _ = scheduler.handle(.cycleFinished(2, .stageFailed), at: at(200))
         let manual = scheduler.handle(.command(.restart), at: at(300))
-        #expect(manual.first == .emit(.note(":r → restarting the server", .info)))
+        #expect(manual.first == .emit(.notice(.loop(.restartCommand))))
         #expect(changedPaths(manual) == ["/p/src/a.ts"])
         _ = scheduler.handle(.cycleFinished(3, .stageFailed), at: at(400))
         #expect(changedPaths(scheduler.handle(.configApplied(Self.settings(), restartServer: true), at: at(500))) == ["/p/src/a.ts"])

@@ -39,7 +39,7 @@ struct ServerSupervisorTests {
     @Test("an early stop is reported by the one stop() that claims it; a late early stop for an old pid stops nothing")
     func earlyStopClaimedOnce() async throws {
         let reports = Reports()
-        let supervisor = ServerSupervisor(console: Console(descriptor: -1), guardian: nil, environment: [:], reports: reports.add)
+        let supervisor = ServerSupervisor(console: Console(descriptor: -1), guardian: nil, environment: [:], emit: { _ in }, reports: reports.add)
         let first = try await supervisor.start(settings: Self.settings(), hiding: [])
         #expect(await first.waitForReadyLine())
         await supervisor.beginStop(pid: first.pid)

@@ -1,0 +1,94 @@
+extension Narrator {
+    /// Each `Notice`'s words and level.
+    func tell(_ notice: Notice) {
+        let (text, level) = Self.words(for: notice)
+        console.say(text, level)
+    }
+
+    static func words(for notice: Notice) -> (String, Console.Level) {
+        switch notice {
+        case .process(let notice): words(for: notice)
+        case .service(let notice): words(for: notice)
+        case .watch(let notice): words(for: notice)
+        case .loop(let notice): words(for: notice)
+        case .client(let notice): words(for: notice)
+        }
+    }
+
+    static func words(for notice: ProcessNotice) -> (String, Console.Level) {
+        switch notice {
+        case .serverSpawned(let pid, let command): ("server started (pid \(pid)): \(command)", .debug)
+        case .serverSignalled(let signal, let group): ("stopping server (\(signal) to process group \(group))", .debug)
+        case .portStillTaken(let port, let timeout): ("port \(port) is still taken; waiting up to \(timeout.humanReadable) for it", .debug)
+        case .consoleCommandTyped(let command): ("typed `\(command)` into the server console", .debug)
+        case .serverDidNotStart(let error): (error, .error)
+        case .serverStoppedAtExit(let duration): ("server stopped in \(duration.humanReadable)", .info)
+        case .killedAfterTimeout(let name, let timeout, let signal):
+            ("\(name) did not stop within \(timeout.humanReadable) of \(signal): killed its process group with SIGKILL", .warning)
+        case .survivedKill(let name, let group): ("processes in group \(group) (\(name)) survived SIGKILL; check `ps -g \(group)`", .error)
+        case .stageSpawned(let name, let pid, let command): ("stage \(name) started (pid \(pid)): \(command)", .debug)
+        case .stagesRunning(let names): ("running stage\(names.count == 1 ? "" : "s") \(names.joined(separator: ", "))", .debug)
+        case .stagesChangedNoResource: ("the stages changed no resource: nothing to restart", .info)
+        }
+    }
+
+    static func words(for notice: ServiceNotice) -> (String, Console.Level) {
+        switch notice {
+        case .removed(let name): ("service \(name) removed from the config: stopping it", .info)
+        case .changed(let name): ("service \(name) changed: restarting it", .info)
+        case .spawned(let name, let pid, let command): ("service \(name) started (pid \(pid)): \(command)", .debug)
+        case .didNotStart(let name, let error): ("service \(name) did not start: \(error)", .error)
+        case .gaveUp(let name, let failures, let window):
+            (
+                "service \(name) failed \(failures) times within \(window.humanReadable): not restarting it; "
+                    + "its last lines are above. Fix it, then save altv-dev.toml with the service changed, or restart altv-dev", .error
+            )
+        case .restarting(let name, let delay): ("restarting service \(name) in \(delay.humanReadable)", .warning)
+        case .stopped(let name, let duration): ("service \(name) stopped in \(duration.humanReadable)", .debug)
+        case .awaited(let name, let pattern): ("waiting for service \(name) to be ready (/\(pattern)/)", .debug)
+        case .notReady(let name, let pattern, let timeout):
+            ("service \(name) printed nothing matching /\(pattern)/ within \(timeout.humanReadable); starting the server anyway", .warning)
+        }
+    }
+
+    static func words(for notice: WatchNotice) -> (String, Console.Level) {
+        switch notice {
+        case .watching(let folders): ("watching \(folders) folder(s)", .debug)
+        case .watchingAgain(let folders): ("watching \(folders) folder(s) with the new [watch] settings", .info)
+        case .watcherFailed(let error): (error, .error)
+        case .stageOutputEvents(let count): ("\(count) event(s) in a running stage's outputs: not a new change", .debug)
+        case .fileEvent(let kind, let path): ("\(kind.rawValue): \(path)", .debug)
+        case .watcherWarning(let message), .configKept(let message), .weakPassword(let message), .passwordMismatch(let message):
+            (message, .warning)
+        case .configFileGone(let file): ("\(file) was deleted or moved away; keeping the last good config", .debug)
+        case .configUnchanged: ("config saved; nothing changed", .debug)
+        }
+    }
+
+    static func words(for notice: LoopNotice) -> (String, Console.Level) {
+        switch notice {
+        case .notStarted(let error): (error, .error)
+        case .noGuardian(let error):
+            ("could not start the guardian process (\(error)); if altv-dev is killed with SIGKILL the server stays", .warning)
+        case .standardInputClosed:
+            ("standard input closed (Ctrl+D): typed lines and : commands are no longer read; Ctrl+C stops altv-dev", .warning)
+        case .commandsHint: ("type :help for altv-dev's commands; other lines go to the server's console", .debug)
+        case .stoppingEarly: ("stopping the server while the changes settle", .debug)
+        case .help: (ConsoleCommand.helpText, .info)
+        case .unknownCommand(let text): ("unknown command \(text); :help lists altv-dev's commands", .warning)
+        case .notSent(let text): ("no server is running: `\(text)` was not sent", .warning)
+        case .restartCommand: (":r → restarting the server", .info)
+        case .reconnectCommand: (":rc → reconnecting the game client", .info)
+        }
+    }
+
+    static func words(for notice: ClientNotice) -> (String, Console.Level) {
+        switch notice {
+        case .unreachable(let url, let error, let every, let limit, let quiet):
+            ("game client at \(url) \(error); retrying every \(every.humanReadable) for up to \(limit.humanReadable)", quiet ? .debug : .warning)
+        case .hint: (ClientReconnector.clientHint, .info)
+        case .waiting(let status): ("game client is \(status); waiting for MAIN_MENU or IN_GAME", .info)
+        case .sendingReconnect(let status): ("game client is \(status): sending POST /reconnect", .debug)
+        }
+    }
+}

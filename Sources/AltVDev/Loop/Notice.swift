@@ -1,0 +1,73 @@
+/// What altv-dev tells the terminal beside the `--events` contract: each with typed fields, worded
+/// by `Narrator` alone. Where a field is an error's or a finding's text, that text is the error's own.
+public enum Notice: Equatable, Sendable {
+    case process(ProcessNotice)
+    case service(ServiceNotice)
+    case watch(WatchNotice)
+    case loop(LoopNotice)
+    case client(ClientNotice)
+}
+
+/// The server, the stages, and any child's stop.
+public enum ProcessNotice: Equatable, Sendable {
+    case serverSpawned(pid: Int32, command: String)
+    case serverSignalled(signal: String, group: Int32)
+    case portStillTaken(port: Int, waitingUpTo: Duration)
+    case consoleCommandTyped(String)
+    case serverDidNotStart(error: String)
+    case serverStoppedAtExit(Duration)
+    case killedAfterTimeout(name: String, timeout: Duration, signal: String)
+    case survivedKill(name: String, group: Int32)
+    case stageSpawned(name: String, pid: Int32, command: String)
+    case stagesRunning([String])
+    case stagesChangedNoResource
+}
+
+public enum ServiceNotice: Equatable, Sendable {
+    case removed(String)
+    case changed(String)
+    case spawned(name: String, pid: Int32, command: String)
+    case didNotStart(name: String, error: String)
+    case gaveUp(name: String, failures: Int, within: Duration)
+    case restarting(name: String, in: Duration)
+    case stopped(name: String, after: Duration)
+    case awaited(name: String, pattern: String)
+    case notReady(name: String, pattern: String, within: Duration)
+}
+
+/// The watcher and the config file.
+public enum WatchNotice: Equatable, Sendable {
+    case watching(folders: Int)
+    case watchingAgain(folders: Int)
+    case watcherFailed(error: String)
+    case stageOutputEvents(Int)
+    case fileEvent(FileEvent.Kind, path: String)
+    case watcherWarning(String)
+    case configFileGone(String)
+    case configKept(String)
+    case configUnchanged
+    case weakPassword(String)
+    case passwordMismatch(String)
+}
+
+/// The loop itself and the terminal's typed lines.
+public enum LoopNotice: Equatable, Sendable {
+    case notStarted(error: String)
+    case noGuardian(error: String)
+    case standardInputClosed
+    case commandsHint
+    case stoppingEarly
+    case help
+    case unknownCommand(String)
+    case notSent(String)
+    case restartCommand
+    case reconnectCommand
+}
+
+public enum ClientNotice: Equatable, Sendable {
+    /// `quiet`: the client has been away since an earlier reconnect said so.
+    case unreachable(url: String, error: String, retryEvery: Duration, upTo: Duration, quiet: Bool)
+    case hint
+    case waiting(status: String)
+    case sendingReconnect(status: String)
+}
