@@ -4,7 +4,7 @@ public struct CycleReport: Equatable, Sendable {
         case done
         /// The server is up; only the game client could not be made to reconnect (not running, say).
         case clientNotConnected
-        case failed(String)
+        case failed(CycleFailure)
     }
 
     public var number: Int
@@ -40,7 +40,7 @@ public struct CycleReport: Equatable, Sendable {
         if let restarted = resourcesRestarted { parts.append(restarted.text) }
         if let saveToReady { parts.append("save→ready \(saveToReady.humanReadable)") }
         if !failedResources.isEmpty { parts.append("failed to load resource \(failedResources.joined(separator: ", "))") }
-        if case .failed(let reason) = result { parts.append(reason) }
+        if case .failed(let reason) = result { parts.append("\(reason)") }
         if result == .clientNotConnected { parts.append("server ready · waiting for the game client") }
         let mark = result == .done || result == .clientNotConnected ? "✓" : "✗"
         return "\(mark) " + parts.joined(separator: " · ")

@@ -20,7 +20,7 @@ public final class Narrator: Sendable {
         case .serverStarted: break
         case .serverReady(_, _, let after): console.say("server ready in \(after.humanReadable)", .debug)
         case .resourcesRestarted(_, _, _, _, let failure, let fallsBack):
-            if fallsBack { console.say("resource restart failed: \(failure ?? "unknown"); restarting the whole server", .warning) }
+            if fallsBack { console.say("resource restart failed: \(failure.map { "\($0)" } ?? "unknown"); restarting the whole server", .warning) }
         case .resourceFailed(_, let resource): resourceFailed(resource)
         case .clientReconnected(let cycle?, let was, let duration):
             // Not `✓ #N …`: that is a cycle's verdict, which editors' task matchers wait for.
@@ -53,10 +53,11 @@ public final class Narrator: Sendable {
         case .changeDuringCycle(let cycle):
             console.say("change during cycle #\(cycle): starting over with both change sets", .debug)
         case .loopStopped(let verdict): loopStopped(verdict)
-        case .stopping(let reason):
+        case .stopping(let cause):
             stopping.withLock { $0 = true }
-            console.say(reason)
-        case .killingNow(let message): console.say(message, .warning)
+            console.say("\(cause)")
+        case .killingNow(let signal):
+            console.say("\(SignalName.of(signal)) again: killing the server, services and stages now (SIGKILL to their process groups)", .warning)
         case .notice(let notice): tell(notice)
         default: break
         }

@@ -36,7 +36,7 @@ public struct StatusModel: Equatable, Sendable {
             let time = (report.saveToReady ?? took).map { " \($0.humanReadable)" } ?? ""
             return "✓ #\(number)\(time)" + (report.result == .clientNotConnected ? " (waiting for the game client)" : "")
         case .failed(let reason):
-            return "✗ #\(number) " + (failedStage.map { "\($0) failed" } ?? reason)
+            return "✗ #\(number) " + (failedStage.map { "\($0) failed" } ?? "\(reason)")
         }
     }
 

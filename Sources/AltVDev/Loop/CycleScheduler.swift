@@ -150,9 +150,9 @@ public struct CycleScheduler: Sendable {
         case .command(.reconnect):
             return [.emit(.notice(.loop(.reconnectCommand))), .reconnectClient]
         case .command(.quit):
-            return stop(":q → stopping the server", at: now)
+            return stop(.quit, at: now)
         case .signal(let signal):
-            return stop("\(SignalName.of(signal)) received: stopping the server", at: now)
+            return stop(.signal(signal), at: now)
         }
     }
 
@@ -164,16 +164,16 @@ public struct CycleScheduler: Sendable {
         if case .server(let report) = input { server.apply(report, at: now) }
         guard case .signal(let signal) = input, now - (stoppingSince ?? now) >= Self.repeatedSignal else { return [] }
         return [
-            .emit(.killingNow("\(SignalName.of(signal)) again: killing the server, services and stages now (SIGKILL to their process groups)")),
+            .emit(.killingNow(signal: signal)),
             .killNow,
         ]
     }
 
-    private mutating func stop(_ reason: String, at now: ContinuousClock.Instant) -> [Effect] {
+    private mutating func stop(_ cause: StopCause, at now: ContinuousClock.Instant) -> [Effect] {
         state = .stopping
         stoppingSince = now
         crashTimerSet = false
-        return [.emit(.stopping(reason: reason)), .cancelCrashTimer, .shutDown]
+        return [.emit(.stopping(cause)), .cancelCrashTimer, .shutDown]
     }
 
     private mutating func changesArrived(_ changes: ChangeSet) -> [Effect] {

@@ -103,11 +103,11 @@ public enum EventRecord {
             ])
         case .resourcesRestarted(_, let names, let ok, let duration, let failure, _):
             let base: [(String, JSONValue)] = [("resources", .array(names.map(JSONValue.string))), ("ok", .bool(ok)), ("duration_ms", ms(duration))]
-            return ("resources.restarted", base + (failure.map { [("reason", .string($0))] } ?? []))
+            return ("resources.restarted", base + (failure.map { [("reason", .string("\($0)"))] } ?? []))
         case .clientReconnected(_, let was, let duration):
             return ("client.reconnected", [("was", .string(was)), ("duration_ms", ms(duration))])
         case .clientFailed(_, let reason, let refused, _):
-            return ("client.failed", [("reason", .string(reason)), ("refused", .bool(refused))])
+            return ("client.failed", [("reason", .string("\(reason)")), ("refused", .bool(refused))])
         case .cycleFinished(_, let outcome, let report):
             return ("cycle.finished", cycleFields(outcome, report))
         case .serverExited(let pid, let status, let uptime, _, _):
@@ -150,7 +150,7 @@ public enum EventRecord {
         var fields: [(String, JSONValue)] = []
         switch (outcome, report.result) {
         case (.cancelled, _): fields.append(("result", .string("cancelled")))
-        case (_, .failed(let reason)): fields += [("result", .string("failed")), ("reason", .string(reason))]
+        case (_, .failed(let reason)): fields += [("result", .string("failed")), ("reason", .string("\(reason)"))]
         case (_, .done): fields.append(("result", .string("ok")))
         case (_, .clientNotConnected): fields += [("result", .string("ok")), ("client_connected", .bool(false))]
         }

@@ -29,13 +29,13 @@ public enum LoopEvent: Equatable, Sendable {
     case serverStarted(cycle: Int, pid: Int32)
     case serverReady(cycle: Int, pid: Int32, after: Duration)
     /// `fallsBack`: the console could not do it, so the whole server restarts.
-    case resourcesRestarted(cycle: Int, resources: [String], ok: Bool, duration: Duration, failure: String?, fallsBack: Bool)
+    case resourcesRestarted(cycle: Int, resources: [String], ok: Bool, duration: Duration, failure: ResourceRestartFailure?, fallsBack: Bool)
     /// A resource that did not load (at start or at a restart), with the server's lines for it.
     case resourceFailed(cycle: Int, FailedResource)
     case clientReconnected(cycle: Int?, was: String, duration: Duration)
     /// `refused`: the client answered and would not (a wrong password, another program); else it was not there.
     /// `again`: not there, as the last reconnect already said; told only with --verbose.
-    case clientFailed(cycle: Int?, reason: String, refused: Bool, again: Bool = false)
+    case clientFailed(cycle: Int?, reason: ClientFailure, refused: Bool, again: Bool = false)
     case cycleFinished(cycle: Int, outcome: CycleOutcome, report: CycleReport)
     case serverExited(pid: Int32, status: ExitStatus, uptime: Duration, lastLines: [String], then: AfterExit)
     case serviceReady(service: String, pid: Int32)
@@ -49,8 +49,9 @@ public enum LoopEvent: Equatable, Sendable {
     case changeQueued(ChangeSet, behind: Int, because: QueueReason)
     case changeDuringCycle(Int)
     case loopStopped(StageFeedbackGuard.Verdict)
-    case stopping(reason: String)
-    case killingNow(String)
+    case stopping(StopCause)
+    /// A second signal while stopping.
+    case killingNow(signal: Int32)
     /// Everything else altv-dev says.
     case notice(Notice)
 
@@ -91,7 +92,7 @@ public struct PlanSummary: Equatable, Sendable {
     public var stages: [String]
     /// Resources restarted in the server's console; nil for a full restart.
     public var resources: [String]?
-    public var fullRestartReason: String?
+    public var fullRestartReason: FullRestartReason?
 
     init(_ plan: Plan) {
         stages = plan.stageNames

@@ -55,7 +55,7 @@ public enum ResourceRestartOutcome: Equatable, Sendable {
     /// not come back): the server keeps running, and a full restart would mend nothing.
     case loadFailed(restarted: [String], failed: [FailedResource])
     /// The console did not do it (the server died, stopped answering or refused the command): a full restart may.
-    case failed(String)
+    case failed(ResourceRestartFailure)
     case cancelled
 }
 
@@ -105,8 +105,8 @@ public enum ReconnectResult: Equatable, Sendable {
     case reconnected(was: String, after: Duration)
     /// The client did not answer or never became ready: the server is fine, the game is not there.
     /// `again`: the client has been away since an earlier reconnect said so (said quietly this time).
-    case notConnected(String, again: Bool = false)
-    case failed(String)
+    case notConnected(ClientFailure, again: Bool = false)
+    case failed(ClientFailure)
     case cancelled
 }
 

@@ -104,14 +104,7 @@ public struct PlanExecutor: Sendable {
         }
         if batch.results.contains(where: { $0.outcome == .cancelled }) { return .end(.cancelled) }
         guard let failed = batch.results.first(where: { $0.outcome != .succeeded }) else { return .next }
-        let kept =
-            switch run.plan.server {
-            case .starting, .running: "the running server keeps running"
-            // The early stop at the burst's first event: the server is already down.
-            case .stoppingEarly, .stoppedEarly: "the server was stopped when the change came and was not started again"
-            case .notRunning, .stopping, .exited: "the server was not started"
-            }
-        run.report.result = .failed("\(failed.name) failed; \(kept); the next change tries again")
+        run.report.result = .failed(.stageFailed(failed.name, server: .init(run.plan.server)))
         return .end(.stageFailed)
     }
 
@@ -132,12 +125,12 @@ public struct PlanExecutor: Sendable {
             if let first = run.plan.firstEventAt { run.report.saveToReady = now() - first }
             return .next
         case .loadFailed(let restarted, let failed):
-            let reason = failed.map { "\($0.name) \($0.kind.rawValue)" }.joined(separator: ", ")
-            emit(.resourcesRestarted(cycle: run.number, resources: restarted, ok: false, duration: duration, failure: reason, fallsBack: false))
+            emit(
+                .resourcesRestarted(cycle: run.number, resources: restarted, ok: false, duration: duration, failure: .didNotLoad(failed), fallsBack: false))
             for resource in failed { emit(.resourceFailed(cycle: run.number, resource)) }
             if !restarted.isEmpty { run.report.resourcesRestarted = ResourceRestartSummary(roots: names, restarted: restarted, duration: duration) }
             run.report.failedResources = failed.map(\.name)
-            run.report.result = .failed("the server keeps running; the next save loads \(failed.count == 1 ? "it" : "them") again")
+            run.report.result = .failed(.resourcesFailedToLoad(count: failed.count))
             return .end(.completed)
         case .failed(let reason):
             emit(.resourcesRestarted(cycle: run.number, resources: names, ok: false, duration: duration, failure: reason, fallsBack: true))
@@ -163,8 +156,7 @@ public struct PlanExecutor: Sendable {
         let settings = run.plan.settings.server
         if case .held(let holder) = await server.waitForPort(settings.port, timeout: settings.stopTimeout) {
             if Task.isCancelled { return .end(.cancelled) }
-            run.report.result = .failed(
-                "not started: port \(settings.port) is held by \(holder ?? "a process that is gone now"); stop it, or set [server] port if the server uses another")
+            run.report.result = .failed(.portHeld(port: settings.port, holder: holder))
             return .end(.completed)
         }
         do {
@@ -177,7 +169,7 @@ public struct PlanExecutor: Sendable {
             return .next
         } catch {
             emit(.notice(.process(.serverDidNotStart(error: "\(error)"))))
-            run.report.result = .failed("server did not start; waiting for a change")
+            run.report.result = .failed(.serverDidNotStart)
             return .end(.completed)
         }
     }
@@ -194,16 +186,15 @@ public struct PlanExecutor: Sendable {
             for resource in failed { emit(.resourceFailed(cycle: run.number, resource)) }
             run.report.failedResources = failed.map(\.name)
             // The server runs the rest: it stays up (and the client reconnects), but the start did not work.
-            if !failed.isEmpty { run.report.result = .failed("the server runs without \(failed.count == 1 ? "it" : "them"); a save that fixes it loads it again") }
+            if !failed.isEmpty { run.report.result = .failed(.resourcesFailedAtStart(count: failed.count)) }
             return .next
         case .exited(let status, let readyAfter?):
             run.report.startToReady = readyAfter
             run.report.result = .failed(exitedAfterReady(instance, status: status))
         case .exited(let status, nil):
-            run.report.result = .failed("server \(status) before it was ready")
+            run.report.result = .failed(.exitedBeforeReady(status))
         case .timedOut:
-            run.report.result = .failed(
-                "no line matched /\(settings.ready)/ within \(settings.readyTimeout.humanReadable); the server keeps running (check [server] ready)")
+            run.report.result = .failed(.noReadyLine(pattern: settings.ready, within: settings.readyTimeout))
             run.report.isWarning = true
         case .cancelled:
             return .end(.cancelled)
@@ -236,8 +227,7 @@ public struct PlanExecutor: Sendable {
         return .completed
     }
 
-    func exitedAfterReady(_ instance: any ServerInstance, status: ExitStatus) -> String {
-        guard let readyAt = instance.readyAt else { return "server \(status) after it was ready" }
-        return "server \(status) \(max(.zero, (instance.exitedAt ?? now()) - readyAt).humanReadable) after it was ready"
+    func exitedAfterReady(_ instance: any ServerInstance, status: ExitStatus) -> CycleFailure {
+        .exitedAfterReady(status, after: instance.readyAt.map { max(.zero, (instance.exitedAt ?? now()) - $0) })
     }
 }

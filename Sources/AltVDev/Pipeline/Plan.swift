@@ -40,7 +40,7 @@ public struct Plan: Equatable, Sendable {
     /// those a changed source folder is named after (`src/core/…` touches `core`).
     public var resources: [String] = []
     /// Why a change set restarts the whole server under `on_change = "restart-resources"`.
-    public var fullRestartReason: String?
+    public var fullRestartReason: FullRestartReason?
     /// Which resources depend on which, read when the plan restarts resources.
     public var resourceGraph = ResourceGraph()
 
@@ -129,7 +129,7 @@ public enum Planner {
             (server.needsStop ? [.stopServer] : []) + (config.services.isEmpty ? [] : [.awaitServices])
             + [.startServer, .awaitReady] + (config.reconnect.enabled ? [.reconnectClient] : [])
         var restart: [String] = []
-        var reason: String?
+        var reason: FullRestartReason?
         if case .changes(let changes) = trigger {
             (restart, plan.resources, reason) = resourcesTouched(by: changes, stages: stages, config: config, map: map)
         }
@@ -137,7 +137,7 @@ public enum Planner {
             plan.actions += fullRestart
             return plan
         }
-        if !server.takesConsoleCommands { reason = server.needsStop ? "the server is stopping or has exited" : "the server is not running" }
+        if !server.takesConsoleCommands { reason = server.needsStop ? .serverStoppingOrExited : .serverNotRunning }
         if let reason {
             plan.fullRestartReason = reason
             plan.actions += fullRestart
@@ -152,11 +152,11 @@ public enum Planner {
     /// The resources a change set touches, and why it cannot be applied by restarting just them (nil when it can).
     static func resourcesTouched(
         by changes: ChangeSet, stages: [StageSettings], config: Config, map: ResourceMap
-    ) -> (restart: [String], touched: [String], reason: String?) {
+    ) -> (restart: [String], touched: [String], reason: FullRestartReason?) {
         var names: [String] = []
         func add(_ name: String) { if !names.contains(name) { names.append(name) } }
-        var reason: String?
-        if changes.overflowed { reason = "events were lost" }
+        var reason: FullRestartReason?
+        if changes.overflowed { reason = .eventsLost }
         let serverToml = ServerToml.path(in: config.server.cwd)
         // A stage whose outputs all lie in the resources folder changes resources only: those its
         // outputs name, plus those it is seen writing while it runs.
@@ -175,7 +175,7 @@ public enum Planner {
         for path in changes.paths {
             let relative = PathFilter.relative(path, to: config.directory) ?? path
             if path == serverToml {
-                reason = reason ?? "server.toml changed"
+                reason = reason ?? .serverTomlChanged
                 continue
             }
             if let name = map.resource(containing: path) {
@@ -188,16 +188,16 @@ public enum Planner {
             guard reason == nil else { continue }
             let handled = whenGlobs.filter { $0.1.matches(path) }.map(\.0)
             if handled.isEmpty {
-                reason = "\(relative) is not inside a resource"
+                reason = .outsideResources(relative)
             } else if let unknown = handled.first(where: { stageResources[$0.name] == .some(nil) }) {
-                reason = "stage \(unknown.name) has outputs outside the resources (or none)"
+                reason = .stageWritesOutsideResources(unknown.name)
             }
         }
         if reason == nil, let untypable = names.first(where: { !ResourceName.canBeTyped($0) }) {
-            reason = "resource \"\(untypable)\" has white space in its name, which the server console cannot take"
+            reason = .untypable(untypable)
         }
         let writesResources = stages.contains { !$0.writesNothing && stageResources[$0.name] != .some(nil) }
-        if reason == nil, names.isEmpty, !writesResources { reason = "no resource changed" }
+        if reason == nil, names.isEmpty, !writesResources { reason = .noResourceChanged }
         return (names, names + named.filter { !names.contains($0) }, reason)
     }
 }

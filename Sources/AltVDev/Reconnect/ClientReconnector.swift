@@ -134,12 +134,11 @@ public actor ClientReconnector: ClientReconnecting {
         case .reconnected(let status, let after):
             return .reconnected(was: "\(status)", after: after)
         case .gaveUp(let last):
-            return .notConnected("gave up reconnecting after \(settings.timeout.humanReadable) (\(last))", again: again)
+            return .notConnected(.gaveUp(after: settings.timeout, last: last), again: again)
         case .rejected(let error):
-            let source = settings.passwordSource.map { "password from \($0)" } ?? "no password set"
-            return .failed("POST \(settings.url)/reconnect failed: \(error) (\(source))")
+            return .failed(.rejected(url: settings.url, error: "\(error)", passwordSource: settings.passwordSource))
         case .notAClient(let answer):
-            return .failed("\(settings.url) is not an alt:V client: GET /status answered \(answer), not a status like MAIN_MENU; check [reconnect] url")
+            return .failed(.notAClient(url: settings.url, answer: answer))
         case .cancelled:
             return .cancelled
         }

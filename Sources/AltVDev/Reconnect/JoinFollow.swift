@@ -28,7 +28,7 @@ public struct JoinFollow<C: Clock>: Sendable where C.Duration == Duration {
     public enum Outcome: Equatable, Sendable {
         case joined(after: Duration)
         /// The client went back to the menu or to ERROR, or never got in: why, in words.
-        case notJoined(String)
+        case notJoined(ClientFailure)
         case cancelled
     }
 
@@ -51,9 +51,9 @@ public struct JoinFollow<C: Clock>: Sendable where C.Duration == Duration {
                 case .connecting, .downloadingFiles, .disconnecting, .loading: left = true
                 case .inGame where left || before != .inGame || elapsed >= Self.stayed: return .joined(after: elapsed)
                 case .mainMenu where left || elapsed >= Self.stayed:
-                    return .notJoined("the game client went back to MAIN_MENU instead of joining: the server refused it (a wrong password?) or could not be reached; its console says why")
-                case .error: return .notJoined("the game client is in ERROR after POST /reconnect; its console says why")
-                case .unknown: return .notJoined("GET /status answered \(status) after POST /reconnect")
+                    return .notJoined(.wentBackToMainMenu)
+                case .error: return .notJoined(.inError)
+                case .unknown: return .notJoined(.unknownStatusAfterPost("\(status)"))
                 default: break
                 }
             } catch {
@@ -61,7 +61,7 @@ public struct JoinFollow<C: Clock>: Sendable where C.Duration == Duration {
                 last = "client \(error.masked(by: redactor))"
             }
             if elapsed + interval > timeout {
-                return .notJoined("the game client did not reach IN_GAME within \(timeout.humanReadable) of POST /reconnect (\(last))")
+                return .notJoined(.didNotJoin(within: timeout, last: last))
             }
         }
     }

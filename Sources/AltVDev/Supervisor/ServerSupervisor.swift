@@ -183,9 +183,9 @@ public actor ServerSupervisor: ServerControl {
     /// stopped with it to be loaded again (or to fail). One root at a time: quick repeated restarts
     /// are what alt:V's tracker links to half-downloaded clients (#2388).
     public func restartResources(_ roots: [String], graph: ResourceGraph, timeout: Duration) async -> ResourceRestartOutcome {
-        guard let run = current, run.process.exit.current == nil else { return .failed("the server is not running") }
+        guard let run = current, run.process.exit.current == nil else { return .failed(.serverNotRunning) }
         if let untypable = roots.first(where: { !ResourceName.canBeTyped($0) }) {
-            return .failed("resource \"\(untypable)\" has white space in its name, which the server console cannot take")
+            return .failed(.untypable(untypable))
         }
         var restarted: [String] = []
         var failed: [FailedResource] = []
@@ -213,7 +213,7 @@ public actor ServerSupervisor: ServerControl {
     private enum CommandResult {
         /// The server answered; what it loaded, failed, or did not bring back.
         case answered(ResourceCommandWatch)
-        case failed(String)
+        case failed(ResourceRestartFailure)
         case cancelled
     }
 
@@ -225,19 +225,18 @@ public actor ServerSupervisor: ServerControl {
             case .verdict(.done, let watch): return .answered(watch)
             case .verdict(.notLoaded, _) where attempt == 0: verb = .start
             case .verdict(.alreadyLoaded, _) where attempt == 0: verb = .restart
-            case .verdict(.usage(let text), let watch): return .failed("the server console answered `Usage: \(text)` to `\(watch.command)`")
-            case .verdict(.notLoaded, _), .verdict(.alreadyLoaded, _):
-                return .failed("the server console refused both `restart \(name)` and `start \(name)`")
-            case .consoleClosed: return .failed("the server's console is closed")
+            case .verdict(.usage(let text), let watch): return .failed(.usage(text, command: watch.command))
+            case .verdict(.notLoaded, _), .verdict(.alreadyLoaded, _): return .failed(.refusedBoth(name))
+            case .consoleClosed: return .failed(.consoleClosed)
             case .cancelled: return .cancelled
-            case .exited(let status, let watch): return .failed("the server \(status) during `\(watch.command)`")
+            case .exited(let status, let watch): return .failed(.exitedDuring(status, command: watch.command))
             case .timedOut(let watch):
                 // The resource came back, a dependent did not: that dependent is the failure, not the console.
                 if watch.loaded.contains(name) { return .answered(watch) }
-                return .failed("no \"Loaded resource \(name)\" within \(timeout.humanReadable) of `\(watch.command)`")
+                return .failed(.noLoadedLine(name, within: timeout, command: watch.command))
             }
         }
-        return .failed("the server console refused `restart \(name)`")
+        return .failed(.refused(name))
     }
 
     private enum ConsoleAnswer {

@@ -75,7 +75,7 @@ struct ConsoleTextTests {
         #expect(report.line == "✓ #2 resources/core/server/index.js · stop 105ms · start→ready 1.21s · restarted resource other (+ dependent) in 12ms")
         report.result = .clientNotConnected
         #expect(report.line.hasSuffix(" · server ready · waiting for the game client") && report.line.hasPrefix("✓ #2"))
-        report.result = .failed("server exited with status 1 before it was ready")
+        report.result = .failed(.exitedBeforeReady(.exited(1)))
         #expect(report.line.hasPrefix("✗ #2"))
     }
 

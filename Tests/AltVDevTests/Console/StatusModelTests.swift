@@ -34,7 +34,7 @@ struct StatusModelTests {
         model.apply(.cycleStarted(cycle: 13, trigger: .initialStart, plan: nil), at: at(6000))
         model.apply(.stageFinished(cycle: 13, result: StageResult(name: "build-core", duration: .seconds(1), outcome: .failed(.exited(2)))), at: at(7000))
         var failed = CycleReport(number: 13, trigger: "x")
-        failed.result = .failed("build-core failed; the running server keeps running; the next change tries again")
+        failed.result = .failed(.stageFailed("build-core", server: .keepsRunning))
         model.apply(.cycleFinished(cycle: 13, outcome: .stageFailed, report: failed), at: at(7000))
         #expect(model.text(at: at(8000), width: 80) == "watching · ✗ #13 build-core failed")
     }

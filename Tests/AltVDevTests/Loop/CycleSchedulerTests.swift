@@ -289,7 +289,7 @@ struct CycleSchedulerTests {
         var scheduler = idle()
         let stop = scheduler.handle(.signal(SIGINT), at: at(0))
         #expect(stop.contains(.shutDown))
-        #expect(stop.first == .emit(.stopping(reason: "SIGINT received: stopping the server")))
+        #expect(stop.first == .emit(.stopping(.signal(SIGINT))))
         #expect(scheduler.state == .stopping)
         #expect(scheduler.handle(saved("/p/a.js"), at: at(10)) == [])
         #expect(scheduler.handle(.command(.restart), at: at(20)) == [])

@@ -107,7 +107,8 @@ struct PlanExecutorTests {
         #expect(outcome == .stageFailed)
         #expect(log.all == ["stages build"])
         #expect(await server.isRunning())
-        #expect(events.report?.result == .failed("build failed; the running server keeps running; the next change tries again"))
+        #expect(events.report?.result == .failed(.stageFailed("build", server: .keepsRunning)))
+        #expect(events.report?.line.hasSuffix("build failed; the running server keeps running; the next change tries again") == true)
     }
 
     @Test("a failed stage after the early stop says the server is down, not that it keeps running")
@@ -119,7 +120,8 @@ struct PlanExecutorTests {
         #expect(plan.actions.contains(.stopServer))
         let outcome = await executor(server: server, stages: stages).run(plan, cycle: 2, trigger: "x")
         #expect(outcome == .stageFailed)
-        #expect(events.report?.result == .failed("build failed; the server was stopped when the change came and was not started again; the next change tries again"))
+        #expect(events.report?.result == .failed(.stageFailed("build", server: .stoppedForTheChange)))
+        #expect(events.report?.line.hasSuffix("build failed; the server was stopped when the change came and was not started again; the next change tries again") == true)
     }
 
     @Test("a plan keeps the stages and settings it was made from, whatever the config says while it runs")
@@ -158,7 +160,7 @@ struct PlanExecutorTests {
         let plan = Planner.plan(
             for: .changes(ChangeSet(paths: ["/p/resources/chat/a.js"])), config: config, server: .running(pid: 100), resources: map)
         let server = FakeServer(log: log, running: FakeInstance(pid: 100))
-        await server.set(resourceOutcome: .failed("the server printed \"Failed to load resource chat\""))
+        await server.set(resourceOutcome: .failed(.consoleClosed))
         #expect(await executor(server: server).run(plan, cycle: 3, trigger: "x") == .completed)
         #expect(log.all == ["restart chat", "stop 100", "start 200", "reconnect"])
         #expect(events.all.contains { if case .resourcesRestarted(_, _, false, _, _, true) = $0 { true } else { false } })
@@ -189,7 +191,7 @@ struct PlanExecutorTests {
             Issue.record("not failed: \(events.all)")
             return
         }
-        #expect(reason.hasPrefix("server exited with status 1 ") && reason.hasSuffix(" after it was ready"))
+        #expect("\(reason)".hasPrefix("server exited with status 1 ") && "\(reason)".hasSuffix(" after it was ready"))
     }
 
     @Test("a server that exits while the client is asked: the reconnect is abandoned, the exit is the verdict")
@@ -210,28 +212,28 @@ struct PlanExecutorTests {
             Issue.record("not failed")
             return
         }
-        #expect(reason.contains("after it was ready"))
+        #expect("\(reason)".contains("after it was ready"))
     }
 
     @Test("the game client not there: the cycle is done at ready, saying it waits for the client; the reconnect fails later, on its own")
     func clientAbsent() async throws {
         let server = FakeServer(log: log)
-        let client = FakeClient(log: log, result: .notConnected("gave up after 1s"), emit: events.emit)
+        let client = FakeClient(log: log, result: .notConnected(.gaveUp(after: .seconds(1), last: "no answer")), emit: events.emit)
         _ = await executor(server: server, client: client).run(plan(["/p/README.md"], config: try Self.config(), running: false), cycle: 1, trigger: "x")
         #expect(events.report?.result == .clientNotConnected)
         #expect(try #require(events.report).line.hasSuffix("server ready · waiting for the game client"))
         await client.backgroundFinished()
-        #expect(events.all.last == .clientFailed(cycle: 1, reason: "gave up after 1s", refused: false))
+        #expect(events.all.last == .clientFailed(cycle: 1, reason: .gaveUp(after: .seconds(1), last: "no answer"), refused: false))
     }
 
     @Test("a reconnect the client refuses is its own failure, after a cycle that worked")
     func clientRefused() async throws {
-        let client = FakeClient(log: log, result: .failed("the game client went back to MAIN_MENU"), emit: events.emit)
+        let client = FakeClient(log: log, result: .failed(.wentBackToMainMenu), emit: events.emit)
         _ = await executor(server: FakeServer(log: log), client: client)
             .run(plan(["/p/README.md"], config: try Self.config(), running: false), cycle: 3, trigger: "x")
         #expect(events.report?.result == .done)
         await client.backgroundFinished()
-        #expect(events.all.last == .clientFailed(cycle: 3, reason: "the game client went back to MAIN_MENU", refused: true))
+        #expect(events.all.last == .clientFailed(cycle: 3, reason: .wentBackToMainMenu, refused: true))
     }
 
     @Test("resources that fail to load at a console restart: no full restart, the cycle failed, the lines said")
@@ -277,7 +279,7 @@ struct PlanExecutorTests {
             Issue.record("not failed")
             return
         }
-        #expect(reason.contains("is held by node (pid 77)"))
+        #expect("\(reason)".contains("is held by node (pid 77)"))
     }
 
     @Test("a cancelled cycle stops where it is and ends as cancelled")

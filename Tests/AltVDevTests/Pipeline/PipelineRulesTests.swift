@@ -56,10 +56,10 @@ struct PipelineRulesTests {
         // Stages writing only into resources: what their outputs name, plus what they are seen writing.
         let withoutLint = Self.source.replacingOccurrences(of: "name = \"lint\"", with: "name = \"lint\"\noutputs = [\"resources/chat/**\"]")
         #expect(try plan(["src/core/a.ts"], source: withoutLint).actions == [.runStages(["ts", "lint"]), .restartResources(["chat"])])
-        #expect(try plan(["src/core/a.ts"]).fullRestartReason == "stage lint has outputs outside the resources (or none)")
-        #expect(try plan(["server.toml"]).fullRestartReason == "server.toml changed")
-        #expect(try plan(["README.md"]).fullRestartReason == "README.md is not inside a resource")
-        #expect(try plan(["resources/core/a.js"], running: false).fullRestartReason == "the server is not running")
+        #expect(try plan(["src/core/a.ts"]).fullRestartReason == .stageWritesOutsideResources("lint"))
+        #expect(try plan(["server.toml"]).fullRestartReason == .serverTomlChanged)
+        #expect(try plan(["README.md"]).fullRestartReason == .outsideResources("README.md"))
+        #expect(try plan(["resources/core/a.js"], running: false).fullRestartReason == .serverNotRunning)
         let restartOnly = Self.source.replacingOccurrences(of: "on_change = \"restart-resources\"", with: "")
         #expect(try plan(["resources/core/a.js"], source: restartOnly).actions == [.stopServer, .startServer, .awaitReady, .reconnectClient])
     }
@@ -126,6 +126,6 @@ struct PipelineRulesTests {
         #expect(declared.stageNames == ["ts", "typecheck"])
         #expect(declared.actions.last == .restartResources([]))
         let undeclared = try plan(["src/core/index.ts"], source: build + typecheck)
-        #expect(undeclared.fullRestartReason == "stage typecheck has outputs outside the resources (or none)")
+        #expect(undeclared.fullRestartReason == .stageWritesOutsideResources("typecheck"))
     }
 }

@@ -25,20 +25,20 @@ struct JoinFollowTests {
             Issue.record("joined")
             return
         }
-        #expect(reason.contains("went back to MAIN_MENU"))
+        #expect("\(reason)".contains("went back to MAIN_MENU"))
     }
 
     @Test("ERROR, an answer that is no status, or never leaving the menu: not joined")
     func notJoined() async {
         guard case .notJoined(let error) = await follow([.success(.error)]) else { Issue.record("joined"); return }
-        #expect(error.contains("ERROR"))
+        #expect("\(error)".contains("ERROR"))
         guard case .notJoined(let garbage) = await follow([.success(.unknown("hunter2 says no"))]) else { Issue.record("joined"); return }
-        #expect(garbage.contains("******** says no") && !garbage.contains("hunter2"))
+        #expect("\(garbage)".contains("******** says no") && !"\(garbage)".contains("hunter2"))
         // Still in the menu a while after the POST, never seen leaving: refused too quickly to see.
         guard case .notJoined(let stayed) = await follow([.success(.mainMenu)]) else { Issue.record("joined"); return }
-        #expect(stayed.contains("went back to MAIN_MENU"))
+        #expect("\(stayed)".contains("went back to MAIN_MENU"))
         guard case .notJoined(let loading) = await follow([.success(.loading)]) else { Issue.record("joined"); return }
-        #expect(loading.contains("did not reach IN_GAME within 10.00s of POST /reconnect (status LOADING)"))
+        #expect("\(loading)".contains("did not reach IN_GAME within 10.00s of POST /reconnect (status LOADING)"))
     }
 
     @Test("IN_GAME before and after, never seen leaving: joined only once it stayed in the game a while")
