@@ -31,3 +31,26 @@ public enum ConfigReload: Equatable, Sendable {
         return changes.isEmpty ? .unchanged : .changed(new, changes)
     }
 }
+
+/// What applying a changed config takes, beside the next plan (stages and reconnect settings
+/// apply from there on: each plan carries its own).
+public struct ConfigConsequences: Equatable, Sendable {
+    /// `[watch]` changed: the watcher re-arms with the new roots and rules.
+    public var rearmWatcher: Bool
+    /// The services changed, or the stop rules they follow.
+    public var reapplyServices: Bool
+    /// `[server]` changed: the server restarts.
+    public var restartServer: Bool
+
+    public init(rearmWatcher: Bool, reapplyServices: Bool, restartServer: Bool) {
+        self.rearmWatcher = rearmWatcher
+        self.reapplyServices = reapplyServices
+        self.restartServer = restartServer
+    }
+
+    public init(old: Config, new: Config) {
+        rearmWatcher = old.watch != new.watch
+        reapplyServices = old.services != new.services || old.server.stopSignal != new.server.stopSignal || old.server.stopTimeout != new.server.stopTimeout
+        restartServer = old.server != new.server
+    }
+}

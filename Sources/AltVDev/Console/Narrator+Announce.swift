@@ -21,10 +21,10 @@ extension Narrator {
     }
 
     /// Once per polled folder: where inotify is blind, and how often it is swept instead.
-    public func announcePolling(_ summary: WatchSummary, config: Config) {
+    func announcePolling(_ summary: WatchSummary, pollInterval: Duration) {
         for folder in summary.polled {
-            let shown = PathFilter.relative(folder.path, to: config.directory).map { $0.isEmpty ? "." : $0 } ?? folder.path
-            let every = "polled every \(config.watch.pollInterval.humanReadable)"
+            let shown = PathFilter.relative(folder.path, to: directory).map { $0.isEmpty ? "." : $0 } ?? folder.path
+            let every = "polled every \(pollInterval.humanReadable)"
             console.say(folder.fileSystem.map { "\(shown) is on \($0): \(every)" } ?? "\(shown): \(every) (backend = \"poll\")")
         }
     }

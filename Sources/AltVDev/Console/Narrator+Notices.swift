@@ -3,6 +3,11 @@ extension Narrator {
     func tell(_ notice: Notice) {
         let (text, level) = Self.words(for: notice)
         console.say(text, level)
+        switch notice {
+        case .watch(.watching(let summary, let interval)), .watch(.watchingAgain(let summary, let interval)):
+            announcePolling(summary, pollInterval: interval)
+        default: break
+        }
     }
 
     static func words(for notice: Notice) -> (String, Console.Level) {
@@ -53,8 +58,8 @@ extension Narrator {
 
     static func words(for notice: WatchNotice) -> (String, Console.Level) {
         switch notice {
-        case .watching(let folders): ("watching \(folders) folder(s)", .debug)
-        case .watchingAgain(let folders): ("watching \(folders) folder(s) with the new [watch] settings", .info)
+        case .watching(let summary, _): ("watching \(summary.folders) folder(s)", .debug)
+        case .watchingAgain(let summary, _): ("watching \(summary.folders) folder(s) with the new [watch] settings", .info)
         case .watcherFailed(let error): (error, .error)
         case .stageOutputEvents(let count): ("\(count) event(s) in a running stage's outputs: not a new change", .debug)
         case .fileEvent(let kind, let path): ("\(kind.rawValue): \(path)", .debug)

@@ -10,25 +10,23 @@ public struct CycleScheduler: Sendable {
         /// Every change is a full restart with no stage before it, so the stop can begin at a burst's
         /// first event: it overlaps the quiet period instead of following it.
         public var stopsEarly: Bool
+        /// The config file, to name it when it goes away.
+        public var configFile: String
 
-        public init(debounce: Duration, onBusy: BusyPolicy, onCrash: CrashPolicy, stopsEarly: Bool = false) {
+        public init(debounce: Duration, onBusy: BusyPolicy, onCrash: CrashPolicy, stopsEarly: Bool = false, configFile: String = "altv-dev.toml") {
             self.debounce = debounce
             self.onBusy = onBusy
             self.onCrash = onCrash
             self.stopsEarly = stopsEarly
+            self.configFile = configFile
         }
 
         public init(_ config: Config) {
             self.init(
                 debounce: config.watch.debounce, onBusy: config.watch.onBusy, onCrash: config.server.onCrash,
                 // A stage could fail and must leave the last good server running; restart-resources never stops it.
-                stopsEarly: config.stages.isEmpty && config.server.onChange == .restart)
+                stopsEarly: config.stages.isEmpty && config.server.onChange == .restart, configFile: config.file)
         }
-    }
-
-    /// `:r`, `:rc`, `:q` typed at the terminal.
-    public enum Command: Equatable, Sendable {
-        case restart, reconnect, quit
     }
 
     public enum Input: Equatable, Sendable {
@@ -44,9 +42,14 @@ public struct CycleScheduler: Sendable {
         /// What the supervisor saw happen to the server.
         case server(ServerReport)
         case crashTimerFired
+        /// The config file was saved, created, moved or deleted.
+        case configFileChanged(FileEvent.Kind)
+        /// The config file's timer asked for by `.wakeForConfigAt` went off.
+        case configTimerFired
         /// A reloaded config was applied; `restartServer` when `[server]` changed.
         case configApplied(Settings, restartServer: Bool)
-        case command(Command)
+        /// A line typed at altv-dev's terminal.
+        case command(ConsoleCommand)
         case signal(Int32)
     }
 
@@ -59,9 +62,15 @@ public struct CycleScheduler: Sendable {
         case wakeAt(ContinuousClock.Instant)
         /// Begin stopping this server now; the next cycle's stop waits for it and reports it.
         case stopServerEarly(pid: Int32)
-        /// Feed `.crashTimerFired` after this long; replaces one already set.
+        /// Feed `.crashTimerFired` after this long; a timer that fires when no restart is due is ignored,
+        /// so none is ever cancelled.
         case setCrashTimer(Duration)
-        case cancelCrashTimer
+        /// Feed `.configTimerFired` at this instant.
+        case wakeForConfigAt(ContinuousClock.Instant)
+        /// Read the config file again and apply it if it is good.
+        case reloadConfig
+        /// Type this line into the server's console.
+        case sendToConsole(String)
         /// Run the reconnect flow on its own, cancelling one `:rc` started before.
         case reconnectClient
         /// Stop the cycle, the server, the services; then end.
@@ -97,7 +106,11 @@ public struct CycleScheduler: Sendable {
     /// When the stop began, to tell a second Ctrl+C from one signal sent twice at once.
     private var stoppingSince: ContinuousClock.Instant?
     private var crashBackoff = CrashBackoff()
-    private var crashTimerSet = false
+    /// When the restart after a crash is due; nil when none is.
+    private var crashRestartDue: ContinuousClock.Instant?
+    /// When the config file has been quiet for the debounce: due to be read again.
+    private var configDue: ContinuousClock.Instant?
+    private var configTimerArmed = false
     private var feedbackGuard = StageFeedbackGuard()
 
     public init(settings: Settings) {
@@ -136,21 +149,28 @@ public struct CycleScheduler: Sendable {
             return []
         case .server(let report):
             guard server.apply(report, at: now), case .exited(let pid, let status, let uptime, let lines) = report else { return [] }
-            return serverExited(pid: pid, status: status, uptime: uptime, lastLines: lines)
+            return serverExited(pid: pid, status: status, uptime: uptime, lastLines: lines, at: now)
         case .crashTimerFired:
-            guard crashTimerSet else { return [] }
-            crashTimerSet = false
+            guard let due = crashRestartDue, now >= due else { return [] }
+            crashRestartDue = nil
             return startCycle(.crashRestart)
+        case .configFileChanged(let kind):
+            return configFileChanged(kind, at: now)
+        case .configTimerFired:
+            configTimerArmed = false
+            guard let due = configDue else { return [] }
+            guard now >= due else {
+                configTimerArmed = true
+                return [.wakeForConfigAt(due)]
+            }
+            configDue = nil
+            return [.reloadConfig]
         case .configApplied(let new, let restartServer):
             settings = new
             debouncer.quietPeriod = new.debounce
             return restartServer ? startCycle(.configChanged) : []
-        case .command(.restart):
-            return [.emit(.notice(.loop(.restartCommand)))] + startCycle(.manualRestart)
-        case .command(.reconnect):
-            return [.emit(.notice(.loop(.reconnectCommand))), .reconnectClient]
-        case .command(.quit):
-            return stop(.quit, at: now)
+        case .command(let command):
+            return typed(command, at: now)
         case .signal(let signal):
             return stop(.signal(signal), at: now)
         }
@@ -172,8 +192,29 @@ public struct CycleScheduler: Sendable {
     private mutating func stop(_ cause: StopCause, at now: ContinuousClock.Instant) -> [Effect] {
         state = .stopping
         stoppingSince = now
-        crashTimerSet = false
-        return [.emit(.stopping(cause)), .cancelCrashTimer, .shutDown]
+        crashRestartDue = nil
+        return [.emit(.stopping(cause)), .shutDown]
+    }
+
+    private mutating func typed(_ command: ConsoleCommand, at now: ContinuousClock.Instant) -> [Effect] {
+        switch command {
+        case .restart: [.emit(.notice(.loop(.restartCommand)))] + startCycle(.manualRestart)
+        case .reconnect: [.emit(.notice(.loop(.reconnectCommand))), .reconnectClient]
+        case .quit: stop(.quit, at: now)
+        case .help: [.emit(.notice(.loop(.help)))]
+        case .unknown(let text): [.emit(.notice(.loop(.unknownCommand(text))))]
+        case .server(let text): [.sendToConsole(text)]
+        }
+    }
+
+    /// An editor that saves by rename deletes or moves the old file first: the read waits for the
+    /// file to be quiet for the debounce, then keeps the last good config if it is gone.
+    private mutating func configFileChanged(_ kind: FileEvent.Kind, at now: ContinuousClock.Instant) -> [Effect] {
+        configDue = now + settings.debounce
+        let gone: [Effect] = kind == .removed || kind == .renamedFrom ? [.emit(.notice(.watch(.configFileGone(settings.configFile))))] : []
+        guard !configTimerArmed, let due = configDue else { return gone }
+        configTimerArmed = true
+        return gone + [.wakeForConfigAt(due)]
     }
 
     private mutating func changesArrived(_ changes: ChangeSet) -> [Effect] {
@@ -209,15 +250,12 @@ public struct CycleScheduler: Sendable {
         cycleNumber += 1
         state = .running(cycleNumber)
         committed = false
-        var effects: [Effect] = []
-        if crashTimerSet {
-            crashTimerSet = false
-            effects.append(.cancelCrashTimer)
-        }
-        guard let inFlight else { return effects + [.startCycle(cycleNumber, trigger, server: server)] }
+        // A cycle that starts the server makes the restart after a crash moot.
+        crashRestartDue = nil
+        guard let inFlight else { return [.startCycle(cycleNumber, trigger, server: server)] }
         let alreadyCancelled = superseded != nil
         superseded = (inFlight, cycleNumber, trigger)
-        return alreadyCancelled ? effects : effects + [.cancelCycle]
+        return alreadyCancelled ? [] : [.cancelCycle]
     }
 
     private mutating func cycleFinished(_ number: Int, _ outcome: CycleOutcome) -> [Effect] {
@@ -237,12 +275,12 @@ public struct CycleScheduler: Sendable {
         return startCycle(.changes(next))
     }
 
-    private mutating func serverExited(pid: Int32, status: ExitStatus, uptime: Duration, lastLines: [String]) -> [Effect] {
+    private mutating func serverExited(pid: Int32, status: ExitStatus, uptime: Duration, lastLines: [String], at now: ContinuousClock.Instant) -> [Effect] {
         guard settings.onCrash == .restart else {
             return [.emit(.serverExited(pid: pid, status: status, uptime: uptime, lastLines: lastLines, then: .waitForChange))]
         }
         let delay = crashBackoff.delay(afterUptime: uptime)
-        crashTimerSet = true
+        crashRestartDue = now + delay
         return [
             .emit(.serverExited(pid: pid, status: status, uptime: uptime, lastLines: lastLines, then: .restart(in: delay))),
             .setCrashTimer(delay),

@@ -99,8 +99,19 @@ public final class EventLog: Sendable {
     }
 
     /// Waits until every event recorded so far was written (or failed).
-    public func flush() {
-        queue.sync {}
+    /// Waits until every event recorded so far is written, at most `timeout`; false when the
+    /// writes are stuck (a FIFO's reader that stopped reading), which is said as a warning.
+    @discardableResult
+    public func flush(within timeout: Duration) -> Bool {
+        let written = DispatchSemaphore(value: 0)
+        queue.async { written.signal() }
+        let parts = timeout.components
+        let nanoseconds = Int(parts.seconds) * 1_000_000_000 + Int(parts.attoseconds / 1_000_000_000)
+        guard written.wait(timeout: .now() + .nanoseconds(nanoseconds)) == .success else {
+            warn("--events \(path): its reader stopped reading; the last events were not written")
+            return false
+        }
+        return true
     }
 }
 

@@ -132,3 +132,26 @@ extension ClientReconnecting {
         await reconnect(settings)
     }
 }
+
+/// What the loop's shell does to the server beside a plan's steps.
+public protocol ServerConsole: ServerControl {
+    /// Begins stopping server `pid` without waiting; the next `stop()` waits for it and reports it.
+    func beginStop(pid: Int32) async
+    /// Types a line into the running server's console; false when none runs.
+    func sendToConsole(_ line: String) async -> Bool
+    /// SIGKILL to the server's process group at once.
+    func killNow() async
+}
+
+public protocol ServiceControl: ServiceReadiness {
+    /// Makes the running services match `settings`.
+    func apply(_ settings: [ServiceSettings], server: ServerSettings, hiding: [String]) async
+    func stopAll() async
+}
+
+/// The watcher as the shell needs it.
+public protocol WatcherControl: Sendable {
+    /// Re-arms with `config`'s `[watch]`; reported back as `watcherRearmed`.
+    func rearm(for config: Config)
+    func stop()
+}

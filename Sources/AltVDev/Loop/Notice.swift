@@ -37,8 +37,10 @@ public enum ServiceNotice: Equatable, Sendable {
 
 /// The watcher and the config file.
 public enum WatchNotice: Equatable, Sendable {
-    case watching(folders: Int)
-    case watchingAgain(folders: Int)
+    /// The first walk is done; what it could not watch with inotify is polled every `pollInterval`.
+    case watching(WatchSummary, pollInterval: Duration)
+    /// The same after new `[watch]` settings.
+    case watchingAgain(WatchSummary, pollInterval: Duration)
     case watcherFailed(error: String)
     case stageOutputEvents(Int)
     case fileEvent(FileEvent.Kind, path: String)

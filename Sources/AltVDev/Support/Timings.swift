@@ -19,6 +19,9 @@ public enum Timings {
     /// A supervisor's `timeout` signals the child and its group in the same instant: a repeat this
     /// soon after the first is the same stop, not the user's second Ctrl+C.
     public static let repeatedSignal: Duration = .milliseconds(100)
+    /// At exit, how long the `--events` file's last lines may take to be written: a FIFO whose
+    /// reader stopped reading would block the write for good.
+    public static let eventLogFlush: Duration = .seconds(2)
     /// Between looks at whether a process group is gone (no event tells it).
     public static let processGroupPoll: Duration = .milliseconds(5)
     /// Between looks at whether a port was freed (no event tells it).

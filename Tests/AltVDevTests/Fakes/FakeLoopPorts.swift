@@ -60,7 +60,7 @@ final class FakeInstance: ServerInstance {
 }
 
 /// The server side: records stops, starts and resource restarts; answers as scripted.
-actor FakeServer: ServerControl {
+actor FakeServer: ServerConsole {
     let log: CallLog
     var running: FakeInstance?
     var nextInstances: [FakeInstance]
@@ -97,6 +97,15 @@ actor FakeServer: ServerControl {
         running = instance
         return instance
     }
+
+    func beginStop(pid: Int32) { log.add("begin stop \(pid)") }
+
+    func sendToConsole(_ line: String) -> Bool {
+        log.add("console \(line)")
+        return running != nil
+    }
+
+    func killNow() { log.add("kill now") }
 
     func restartResources(_ names: [String], graph: ResourceGraph, timeout: Duration) -> ResourceRestartOutcome {
         log.add("restart \(names.joined(separator: " "))")
@@ -228,4 +237,60 @@ final class EventRecorder: Sendable {
 /// The fake client's reconnect running on its own, shared by its copies.
 final class BackgroundSlot: Sendable {
     let value = Mutex<(task: Task<Void, Never>, handle: BackgroundReconnect)?>(nil)
+}
+
+/// Services that start and stop at once.
+actor FakeServices: ServiceControl {
+    let log: CallLog
+    /// Until released, stopping the services waits here (to act while altv-dev is stopping).
+    let stopGate: Latch<Void>?
+    init(log: CallLog, stopGate: Latch<Void>? = nil) {
+        self.log = log
+        self.stopGate = stopGate
+    }
+    func apply(_ settings: [ServiceSettings], server: ServerSettings, hiding: [String]) { log.add("services \(settings.map(\.name))") }
+    func stopAll() async {
+        _ = await stopGate?.wait()
+        log.add("services stopped")
+    }
+    func waitUntilReady() {}
+}
+
+/// A watcher that records being re-armed and stopped.
+struct FakeWatcher: WatcherControl {
+    let log: CallLog
+    func rearm(for config: Config) { log.add("rearm \(config.watch.paths.count)") }
+    func stop() { log.add("watcher stopped") }
+}
+
+/// Every event told, with waits for one to come.
+final class WaitingRecorder: Sendable {
+    private let state = Mutex<(events: [LoopEvent], waiters: [(@Sendable (LoopEvent) -> Bool, Latch<Void>)])>(([], []))
+
+    var tell: @Sendable (LoopEvent) -> Void {
+        { event in
+            let ready = self.state.withLock { state -> [Latch<Void>] in
+                state.events.append(event)
+                let (met, rest) = (state.waiters.filter { $0.0(event) }, state.waiters.filter { !$0.0(event) })
+                state.waiters = rest
+                return met.map(\.1)
+            }
+            ready.forEach { $0.fulfill(()) }
+        }
+    }
+
+    var all: [LoopEvent] { state.withLock { $0.events } }
+
+    /// Waits (up to `timeout`: generous, as a full parallel run on two cores may stall the pool for seconds) for an event
+    /// `matching`, told before or after this call.
+    func wait(timeout: Duration = .seconds(120), for matching: @escaping @Sendable (LoopEvent) -> Bool) async -> Bool {
+        let latch = Latch<Void>()
+        let seen = state.withLock { state -> Bool in
+            if state.events.contains(where: matching) { return true }
+            state.waiters.append((matching, latch))
+            return false
+        }
+        if seen { return true }
+        return await latch.wait(timeout: timeout) != nil
+    }
 }

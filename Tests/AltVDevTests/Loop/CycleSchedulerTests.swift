@@ -230,12 +230,15 @@ struct CycleSchedulerTests {
         var delays: [Duration] = []
         for round in 0..<4 {
             let pid = Int32(200 + round)
-            _ = scheduler.handle(.server(.started(pid: pid)), at: at(round))
-            let effects = scheduler.handle(exited(pid, .signaled(SIGSEGV), uptime: .milliseconds(100)), at: at(round))
+            let t = round * 10_000
+            _ = scheduler.handle(.server(.started(pid: pid)), at: at(t))
+            let effects = scheduler.handle(exited(pid, .signaled(SIGSEGV), uptime: .milliseconds(100)), at: at(t))
             for case .setCrashTimer(let delay) in effects { delays.append(delay) }
-            let restart = scheduler.handle(.crashTimerFired, at: at(round))
+            // A timer that fires before the restart is due (one set for an earlier crash) does nothing.
+            #expect(scheduler.handle(.crashTimerFired, at: at(t + 499)) == [])
+            let restart = scheduler.handle(.crashTimerFired, at: at(t) + (delays.last ?? .zero))
             #expect(cycles(restart).first?.1 == .crashRestart)
-            _ = scheduler.handle(.cycleFinished(round + 2, .completed), at: at(round))
+            _ = scheduler.handle(.cycleFinished(round + 2, .completed), at: at(t + 9_000))
         }
         #expect(delays == [.milliseconds(500), .seconds(1), .seconds(2), .seconds(4)])
     }
@@ -246,8 +249,8 @@ struct CycleSchedulerTests {
         _ = scheduler.handle(exited(100), at: at(0))
         _ = scheduler.handle(saved("/p/fix.js"), at: at(10))
         let effects = scheduler.handle(.debounceTimerFired, at: at(110))
-        #expect(effects.first == .cancelCrashTimer)
         #expect(cycles(effects).count == 1)
+        // The timer still fires; the restart is no longer due.
         #expect(scheduler.handle(.crashTimerFired, at: at(600)) == [])
     }
 
@@ -401,5 +404,28 @@ struct CycleSchedulerTests {
         #expect(try settings("", "").stopsEarly)
         #expect(try !settings("on_change = \"restart-resources\"\n", "").stopsEarly)
         #expect(try !settings("", "[[stage]]\nname = \"build\"\ncommand = \"true\"\n").stopsEarly)
+    }
+
+    @Test("the config file: saves are quiet for the debounce before one read; gone is said; nothing while stopping")
+    func configFileDebounce() {
+        var scheduler = CycleScheduler(settings: .init(debounce: .milliseconds(100), onBusy: .restart, onCrash: .wait, configFile: "/p/altv-dev.toml"))
+        #expect(scheduler.handle(.configFileChanged(.removed), at: at(0)) == [.emit(.notice(.watch(.configFileGone("/p/altv-dev.toml")))), .wakeForConfigAt(at(100))])
+        #expect(scheduler.handle(.configFileChanged(.created), at: at(50)) == [])
+        #expect(scheduler.handle(.configTimerFired, at: at(100)) == [.wakeForConfigAt(at(150))])
+        #expect(scheduler.handle(.configTimerFired, at: at(150)) == [.reloadConfig])
+        #expect(scheduler.handle(.configTimerFired, at: at(300)) == [])
+        _ = scheduler.handle(.command(.quit), at: at(400))
+        #expect(scheduler.handle(.configFileChanged(.modified), at: at(410)) == [])
+    }
+
+    @Test("typed lines: :help and unknown commands are said, others go to the server's console; nothing while stopping")
+    func typedLines() {
+        var scheduler = idle()
+        #expect(scheduler.handle(.command(.help), at: at(0)) == [.emit(.notice(.loop(.help)))])
+        #expect(scheduler.handle(.command(.unknown(":x")), at: at(0)) == [.emit(.notice(.loop(.unknownCommand(":x"))))])
+        #expect(scheduler.handle(.command(.server("restart core")), at: at(0)) == [.sendToConsole("restart core")])
+        _ = scheduler.handle(.signal(SIGTERM), at: at(10))
+        #expect(scheduler.handle(.command(.server("restart core")), at: at(20)) == [])
+        #expect(scheduler.handle(.command(.help), at: at(20)) == [])
     }
 }
