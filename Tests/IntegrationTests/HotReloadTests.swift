@@ -27,6 +27,9 @@ struct HotReloadTests {
             #expect(watch.log.serverStarts == 1)
             project.write("extra/new.js", "x\n")
             #expect(await watch.log.wait(for: "✓ #2 extra/new.js ·"))
+            let facts = await project.stopAndReadEvents(watch)
+            #expect(facts.named("config.reloaded").first?["changed"] as? [String] == ["watch.paths", "watch.debounce"])
+            #expect(facts.triggers == ["start", "change"])
         }
     }
 
@@ -40,6 +43,9 @@ struct HotReloadTests {
             #expect(await watch.log.wait(for: "server.ready: \"Server started\" → \"Main thread started\""))
             #expect(await watch.log.wait(for: "✓ #2 [server] config changed"))
             #expect(watch.log.serverStarts == 2)
+            let facts = await project.stopAndReadEvents(watch)
+            #expect(facts.triggers == ["start", "config"])
+            #expect(facts.named("config.reloaded").first?["changed"] as? [String] == ["server.ready"])
         }
     }
 

@@ -30,3 +30,29 @@ extension TestProject {
         }
     }
 }
+
+/// The facts of a finished `watch`, from its event stream rather than its wording.
+struct EventFacts {
+    let events: [[String: Any]]
+
+    func named(_ name: String) -> [[String: Any]] { events.filter { $0["event"] as? String == name } }
+
+    /// What started each cycle, in order (`start`, `change`, `manual`, `config`, `crash`).
+    var triggers: [String] { named("cycle.started").compactMap { $0["trigger"] as? String } }
+
+    /// Each cycle's result (`ok`, `failed`, `cancelled`), in order.
+    var results: [String] { named("cycle.finished").compactMap { $0["result"] as? String } }
+
+    /// The cycles a `client.*` event of that name belongs to.
+    func cycles(of name: String) -> [Int] { named(name).compactMap { $0["cycle"] as? Int } }
+}
+
+extension TestProject {
+    /// Stops `watch` (nothing may be left), then reads its events: by then every one is written.
+    func stopAndReadEvents(_ watch: Launched, fileID: String = #fileID, filePath: String = #filePath, line: Int = #line, column: Int = #column)
+        async -> EventFacts
+    {
+        await stopAndExpectNothingLeft(watch, fileID: fileID, filePath: filePath, line: line, column: column)
+        return EventFacts(events: events())
+    }
+}
