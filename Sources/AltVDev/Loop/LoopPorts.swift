@@ -110,27 +110,12 @@ public enum ReconnectResult: Equatable, Sendable {
     case cancelled
 }
 
-/// `GET /status` sent the moment a server's ready line is seen; nil if it never was.
-public typealias StatusPrefetch = Task<Result<ClientStatus, EndpointError>?, Never>
-
 public protocol ClientReconnecting: Sendable {
     func reconnect(_ settings: ReconnectSettings) async -> ReconnectResult
-    /// Asks the client's status as soon as `server` prints its ready line, ahead of the cycle's bookkeeping.
-    func prefetchStatus(_ settings: ReconnectSettings, whenReady server: any ServerInstance) -> StatusPrefetch?
-    /// The reconnect flow, its first status taken from `prefetched` when that has one.
-    func reconnect(_ settings: ReconnectSettings, prefetched: StatusPrefetch?) async -> ReconnectResult
     /// The reconnect after `cycle`'s ready line, on its own; it tells its outcome as events.
-    func reconnectInBackground(_ settings: ReconnectSettings, prefetched: StatusPrefetch?, cycle: Int, server: any ServerInstance) async
-        -> BackgroundReconnect
+    func reconnectInBackground(_ settings: ReconnectSettings, cycle: Int, server: any ServerInstance) async -> BackgroundReconnect
     /// Cancels the one running on its own, if any (a newer cycle restarts the server).
     func cancelBackground() async
-}
-
-extension ClientReconnecting {
-    public func prefetchStatus(_ settings: ReconnectSettings, whenReady server: any ServerInstance) -> StatusPrefetch? { nil }
-    public func reconnect(_ settings: ReconnectSettings, prefetched: StatusPrefetch?) async -> ReconnectResult {
-        await reconnect(settings)
-    }
 }
 
 /// What the loop's shell does to the server beside a plan's steps.

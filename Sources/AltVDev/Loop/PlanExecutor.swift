@@ -34,7 +34,6 @@ public struct PlanExecutor: Sendable {
         var report: CycleReport
         var instance: (any ServerInstance)?
         var resourcesWritten: [String] = []
-        var statusPrefetch: StatusPrefetch?
         var committed = false
         /// The reconnect after ready, running on its own.
         var reconnect: BackgroundReconnect?
@@ -46,7 +45,6 @@ public struct PlanExecutor: Sendable {
     public func run(_ plan: Plan, cycle number: Int, trigger description: String) async -> CycleOutcome {
         var run = Run(number: number, plan: plan, report: CycleReport(number: number, trigger: description))
         let outcome = await perform(&run)
-        run.statusPrefetch?.cancel()
         emit(.cycleFinished(cycle: number, outcome: outcome, report: run.report))
         run.reconnect?.verdictSaid.fulfill(())
         return outcome
@@ -162,9 +160,6 @@ public struct PlanExecutor: Sendable {
         do {
             let instance = try await server.start(settings: settings, hiding: [run.plan.settings.reconnect.passwordEnv])
             run.instance = instance
-            if run.plan.actions.contains(.reconnectClient) {
-                run.statusPrefetch = client.prefetchStatus(run.plan.settings.reconnect, whenReady: instance)
-            }
             emit(.serverStarted(cycle: run.number, pid: instance.pid))
             return .next
         } catch {
@@ -205,9 +200,7 @@ public struct PlanExecutor: Sendable {
     /// Hands the reconnect to the client port to run on its own: the cycle's verdict comes at ready.
     private func reconnect(_ run: inout Run) async -> Run.Step {
         guard let instance = run.instance else { return .next }
-        run.reconnect = await client.reconnectInBackground(
-            run.plan.settings.reconnect, prefetched: run.statusPrefetch, cycle: run.number, server: instance)
-        run.statusPrefetch = nil
+        run.reconnect = await client.reconnectInBackground(run.plan.settings.reconnect, cycle: run.number, server: instance)
         return .next
     }
 

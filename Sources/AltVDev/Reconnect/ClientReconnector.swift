@@ -30,39 +30,21 @@ public actor ClientReconnector: ClientReconnecting {
     }
 
     public func reconnect(_ settings: ReconnectSettings) async -> ReconnectResult {
-        await reconnect(settings, prefetched: nil)
-    }
-
-    /// Runs on the HTTP thread: the ready line wakes it there, and the GET goes out without another hop.
-    nonisolated public func prefetchStatus(_ settings: ReconnectSettings, whenReady server: any ServerInstance) -> StatusPrefetch? {
-        Task(executorPreference: HTTPEventLoop.executor) {
-            let endpoint = await self.endpoint(for: settings)
-            guard await server.waitForReadyLine(), !Task.isCancelled else { return nil }
-            do throws(EndpointError) {
-                return .success(try await endpoint.status())
-            } catch {
-                return .failure(error)
-            }
-        }
-    }
-
-    public func reconnect(_ settings: ReconnectSettings, prefetched: StatusPrefetch?) async -> ReconnectResult {
-        await reconnect(settings, prefetched: prefetched, answered: nil)
+        await reconnect(settings, answered: nil)
     }
 
     /// The flow, then the join followed until the client is in the game; `answered` learns
     /// whether the client answered its first `/status` at all.
-    private func reconnect(_ settings: ReconnectSettings, prefetched: StatusPrefetch?, answered: Latch<Bool>?) async -> ReconnectResult {
+    private func reconnect(_ settings: ReconnectSettings, answered: Latch<Bool>?) async -> ReconnectResult {
         let endpoint = endpoint(for: settings)
         let flow = ReconnectFlow(
-            endpoint: prefetched.map { PrefetchedEndpoint(endpoint, first: $0) } ?? endpoint,
+            endpoint: endpoint,
             password: settings.password, retryInterval: settings.retryInterval,
             timeout: settings.timeout, clock: ContinuousClock())
         let hintGiven = self.hintGiven
         let emit = self.emit
         var unreachable = false
-        let outcome = await withTaskExecutorPreference(HTTPEventLoop.executor) {
-            await flow.run { progress in
+        let outcome = await flow.run { progress in
             switch progress {
             case .unreachable(let error):
                 unreachable = true
@@ -81,7 +63,6 @@ public actor ClientReconnector: ClientReconnecting {
                 answered?.fulfill(true)
                 emit(.notice(.client(.sendingReconnect(status: "\(status)"))))
             }
-            }
         }
         // A flow cancelled by a newer change learned nothing about the client: the hint state stays.
         if outcome != .cancelled {
@@ -95,7 +76,7 @@ public actor ClientReconnector: ClientReconnecting {
         let join = JoinFollow(
             endpoint: endpoint, before: status, interval: min(settings.retryInterval, Self.joinPollInterval), timeout: settings.timeout,
             clock: ContinuousClock(), redactor: Redactor(secrets: [settings.password?.value].compactMap { $0 }))
-        switch await withTaskExecutorPreference(HTTPEventLoop.executor, operation: { await join.run() }) {
+        switch await join.run() {
         case .joined(let joinedAfter): return .reconnected(was: "\(status)", after: after + joinedAfter)
         case .notJoined(let reason): return .failed(reason)
         case .cancelled: return .cancelled
@@ -110,14 +91,14 @@ public actor ClientReconnector: ClientReconnecting {
     /// `client.failed` of that cycle. A newer call or `cancelBackground` cancels it, and so does
     /// the exit of `server`.
     public func reconnectInBackground(
-        _ settings: ReconnectSettings, prefetched: StatusPrefetch?, cycle: Int, server: any ServerInstance
+        _ settings: ReconnectSettings, cycle: Int, server: any ServerInstance
     ) -> BackgroundReconnect {
         background?.cancel()
         let handle = BackgroundReconnect()
         let emit = self.emit
-        background = Task(executorPreference: HTTPEventLoop.executor) {
+        background = Task {
             await handle.run(cycle: cycle, server: server, emit: emit) {
-                await self.reconnect(settings, prefetched: prefetched, answered: handle.clientAnswered)
+                await self.reconnect(settings, answered: handle.clientAnswered)
             }
         }
         return handle
@@ -150,30 +131,6 @@ public actor ClientReconnector: ClientReconnecting {
         `debug = true` is set in the client's altv.toml and in server.toml, and that [reconnect] url is right; \
         or set [reconnect] enabled = false to stop trying
         """
-}
-
-/// The endpoint, with its first `/status` answer already asked for (at the ready line).
-struct PrefetchedEndpoint: DebugEndpoint {
-    let base: any DebugEndpoint
-    let first: StatusPrefetch
-    private let used = OnceFlag()
-
-    init(_ base: any DebugEndpoint, first: StatusPrefetch) {
-        self.base = base
-        self.first = first
-    }
-
-    func status() async throws(EndpointError) -> ClientStatus {
-        if !used.isSet {
-            used.set()
-            if let answer = await first.value { return try answer.get() }
-        }
-        return try await base.status()
-    }
-
-    func reconnect(password: Secret?) async throws(EndpointError) {
-        try await base.reconnect(password: password)
-    }
 }
 
 /// A reconnect running on its own after a cycle's ready line.

@@ -155,23 +155,6 @@ public struct HTTPDebugEndpoint: DebugEndpoint {
 /// One event-loop thread for the loop's few HTTP requests, made on first use.
 enum HTTPEventLoop {
     static let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-    /// Runs a task's jobs on that thread: the reconnect flow awaits its answers there, so a
-    /// `/status` answer leads to the POST without a hop to another thread and back.
-    static let executor = EventLoopExecutor(group.next())
-}
-
-/// An event loop as a Swift task executor (this NIO has none of its own).
-final class EventLoopExecutor: TaskExecutor {
-    let loop: any EventLoop
-
-    init(_ loop: any EventLoop) {
-        self.loop = loop
-    }
-
-    func enqueue(_ job: consuming ExecutorJob) {
-        let job = UnownedJob(job)
-        loop.execute { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
-    }
 }
 
 /// Where an `http://host:port/path` URL (already checked by `EndpointAddress`) points.

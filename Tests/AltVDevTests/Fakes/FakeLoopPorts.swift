@@ -150,30 +150,27 @@ struct FakeClient: ClientReconnecting {
     /// How long the flow takes before it answers.
     var delay: Duration = .zero
 
-    /// With a log, status is asked at the ready line, and the flow says what it was handed.
-    var prefetches: CallLog?
     /// Where the reconnect running on its own tells its outcome, as the real one does.
     var emit: @Sendable (LoopEvent) -> Void = { _ in }
     /// The last reconnect started on its own, to wait for it.
     let background = BackgroundSlot()
 
     init(log: CallLog, result: ReconnectResult = .reconnected(was: "IN_GAME", after: .milliseconds(7)), delay: Duration = .zero,
-         prefetches: CallLog? = nil, emit: @escaping @Sendable (LoopEvent) -> Void = { _ in }) {
+         emit: @escaping @Sendable (LoopEvent) -> Void = { _ in }) {
         self.log = log
         self.result = result
         self.delay = delay
-        self.prefetches = prefetches
         self.emit = emit
     }
 
-    func reconnectInBackground(_ settings: ReconnectSettings, prefetched: StatusPrefetch?, cycle: Int, server: any ServerInstance)
+    func reconnectInBackground(_ settings: ReconnectSettings, cycle: Int, server: any ServerInstance)
         -> BackgroundReconnect
     {
         let handle = BackgroundReconnect()
         let emit = self.emit
         let task = Task {
             await handle.run(cycle: cycle, server: server, emit: emit) {
-                let result = await self.reconnect(settings, prefetched: prefetched)
+                let result = await self.reconnect(settings)
                 // The fake has no progress to tell: an absent client is the only one that did not answer.
                 if case .notConnected = result { handle.clientAnswered.fulfill(false) } else { handle.clientAnswered.fulfill(true) }
                 return result
@@ -190,21 +187,6 @@ struct FakeClient: ClientReconnecting {
     /// Waits for the reconnect started on its own to end.
     func backgroundFinished() async {
         await background.value.withLock { $0?.handle }?.finished.wait()
-    }
-
-    func prefetchStatus(_ settings: ReconnectSettings, whenReady server: any ServerInstance) -> StatusPrefetch? {
-        guard let prefetches else { return nil }
-        prefetches.add("asked")
-        return Task {
-            guard await server.waitForReadyLine() else { return nil }
-            prefetches.add("sent at ready")
-            return .success(.mainMenu)
-        }
-    }
-
-    func reconnect(_ settings: ReconnectSettings, prefetched: StatusPrefetch?) async -> ReconnectResult {
-        if let prefetched, let answer = await prefetched.value { prefetches?.add("flow got \((try? answer.get()).map { "\($0)" } ?? "an error")") }
-        return await reconnect(settings)
     }
 
     func reconnect(_ settings: ReconnectSettings) async -> ReconnectResult {

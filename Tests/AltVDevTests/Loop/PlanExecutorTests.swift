@@ -82,23 +82,6 @@ struct PlanExecutorTests {
         #expect(finished.text.contains("\"failed_resources\":[\"core\"]"))
     }
 
-    @Test("the client's status is asked at the ready line and handed to the reconnect; not for a plan without one")
-    func statusAskedAtReady() async throws {
-        let prefetches = CallLog()
-        let client = FakeClient(log: log, prefetches: prefetches)
-        let server = FakeServer(log: log, running: FakeInstance(pid: 100))
-        let outcome = await executor(server: server, client: client).run(plan(["/p/src/a.ts"], config: try Self.config()), cycle: 2, trigger: "x")
-        #expect(outcome == .completed)
-        #expect(prefetches.all == ["asked", "sent at ready", "flow got MAIN_MENU"])
-        #expect(log.all == ["stages build", "stop 100", "start 200", "reconnect"])
-
-        let quiet = CallLog()
-        let resources = try Self.config(Self.source.replacingOccurrences(of: "ready_timeout", with: "on_change = \"restart-resources\"\nready_timeout"))
-        _ = await executor(server: FakeServer(log: log, running: FakeInstance(pid: 300)), client: FakeClient(log: log, prefetches: quiet))
-            .run(plan(["/p/resources/core/a.js"], config: resources), cycle: 3, trigger: "y")
-        #expect(quiet.all.isEmpty)
-    }
-
     @Test("a failed stage ends the cycle: the running server is never stopped")
     func stageFailureKeepsServer() async throws {
         let server = FakeServer(log: log, running: FakeInstance(pid: 100))

@@ -21,28 +21,6 @@ struct ReconnectFlowTests {
         #expect(clock.sleeps.isEmpty)
     }
 
-    @Test("a status asked at the ready line is the flow's first answer; later polls ask the client")
-    func prefetchedFirst() async {
-        let endpoint = FakeDebugEndpoint(statuses: [.success(.inGame)])
-        let loading: StatusPrefetch = Task { .success(.loading) }
-        let clock = ImmediateClock()
-        let outcome = await ReconnectFlow(
-            endpoint: PrefetchedEndpoint(endpoint, first: loading), password: Secret("hunter2"), retryInterval: .milliseconds(2500),
-            timeout: .seconds(60), clock: clock
-        ).run()
-        #expect(outcome == .reconnected(from: .inGame, after: .milliseconds(2500)))
-        #expect(endpoint.requests == ["GET /status", "POST /reconnect"])
-        // A prefetch that never saw the ready line (nil) leaves the first answer to the client.
-        let none = FakeDebugEndpoint(statuses: [.success(.mainMenu)])
-        let never: StatusPrefetch = Task { nil }
-        let direct = await flow(none, clock: ImmediateClock()).run()
-        let viaEmpty = await ReconnectFlow(
-            endpoint: PrefetchedEndpoint(none, first: never), password: Secret("hunter2"), retryInterval: .milliseconds(2500),
-            timeout: .seconds(60), clock: ImmediateClock()
-        ).run()
-        #expect(direct == viaEmpty)
-    }
-
     @Test("polls every retry_interval until IN_GAME, reporting each new status once")
     func waitsForState() async {
         let endpoint = FakeDebugEndpoint(statuses: [.success(.loading), .success(.loading), .success(.connecting), .success(.inGame)])
