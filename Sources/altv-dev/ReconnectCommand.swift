@@ -50,28 +50,30 @@ struct ReconnectCommand: AsyncParsableCommand {
         let target = try EndpointTarget.resolve(url, configured: settings, allowRemote: allowRemote)
         let console = Console(descriptor: STDOUT_FILENO)
         console.setSecrets([password?.value].compactMap { $0 })
+        let narrator = Narrator(console: console, directory: FileManager.default.currentDirectoryPath)
+        let say = { (notice: ReconnectCommandNotice) in narrator.tell(.notice(.reconnectCommand(notice))) }
         let flow = ReconnectFlow(
             endpoint: HTTPDebugEndpoint(baseURL: target, requestTimeout: min(Timings.httpRequest, limit)),
             password: password, retryInterval: settings?.retryInterval ?? .milliseconds(2500), timeout: limit,
             clock: ContinuousClock())
         let outcome = await flow.run { progress in
             switch progress {
-            case .unreachable(let error): console.say("game client at \(target) \(error); retrying", .warning)
-            case .waiting(let status): console.say("game client is \(status); waiting for MAIN_MENU or IN_GAME")
+            case .unreachable(let error): say(.unreachable(url: target, error: "\(error)"))
+            case .waiting(let status): say(.waiting(status: "\(status)"))
             case .sendingReconnect: break
             }
         }
         switch outcome {
         case .reconnected(let status, _):
-            console.say("reconnect sent (client was \(status))", .success)
+            say(.sent(was: "\(status)"))
         case .gaveUp(let last):
-            console.say("gave up after \(limit.humanReadable): \(last)", .error)
+            say(.gaveUp(after: limit, last: last))
             throw ExitCode(1)
         case .rejected(let error):
-            console.say("POST \(target)/reconnect failed: \(error)", .error)
+            say(.postFailed(url: target, error: "\(error)"))
             throw ExitCode(1)
         case .notAClient(let answer):
-            console.say("\(target) is not an alt:V client: GET /status answered \(answer)", .error)
+            say(.notAClient(url: target, answer: answer))
             throw ExitCode(1)
         case .cancelled:
             throw ExitCode(1)

@@ -38,14 +38,15 @@ struct WatchCommand: AsyncParsableCommand {
     func run() async throws {
         guard let config = try configOptions.load(required: true) else { return }
         let console = Console(verbose: verbose)
+        let narrator = Narrator(console: console, directory: config.directory)
         var eventLog: EventLog?
         if let events {
             do {
                 eventLog = try EventLog(
                     path: events, directory: config.directory, redactor: { console.currentRedactor },
-                    warn: { console.say($0, .warning) })
+                    warn: { narrator.tell(.notice(.loop(.eventsFileWarning($0)))) })
             } catch {
-                console.say("\(error)", .error)
+                narrator.tell(.notice(.loop(.notStarted(error: "\(error)"))))
                 throw ExitCode(2)
             }
         }

@@ -17,6 +17,7 @@ extension Narrator {
         case .watch(let notice): words(for: notice)
         case .loop(let notice): words(for: notice)
         case .client(let notice): words(for: notice)
+        case .reconnectCommand(let notice): words(for: notice)
         }
     }
 
@@ -84,6 +85,18 @@ extension Narrator {
         case .notSent(let text): ("no server is running: `\(text)` was not sent", .warning)
         case .restartCommand: (":r → restarting the server", .info)
         case .reconnectCommand: (":rc → reconnecting the game client", .info)
+        case .eventsFileWarning(let message): (message, .warning)
+        }
+    }
+
+    static func words(for notice: ReconnectCommandNotice) -> (String, Console.Level) {
+        switch notice {
+        case .unreachable(let url, let error): ("game client at \(url) \(error); retrying", .warning)
+        case .waiting(let status): ("game client is \(status); waiting for MAIN_MENU or IN_GAME", .info)
+        case .sent(let status): ("reconnect sent (client was \(status))", .success)
+        case .gaveUp(let after, let last): ("gave up after \(after.humanReadable): \(last)", .error)
+        case .postFailed(let url, let error): ("POST \(url)/reconnect failed: \(error)", .error)
+        case .notAClient(let url, let answer): ("\(url) is not an alt:V client: GET /status answered \(answer)", .error)
         }
     }
 

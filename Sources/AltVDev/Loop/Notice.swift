@@ -6,6 +6,8 @@ public enum Notice: Equatable, Sendable {
     case watch(WatchNotice)
     case loop(LoopNotice)
     case client(ClientNotice)
+    /// `altv-dev reconnect`, the one-shot command.
+    case reconnectCommand(ReconnectCommandNotice)
 }
 
 /// The server, the stages, and any child's stop.
@@ -64,6 +66,17 @@ public enum LoopNotice: Equatable, Sendable {
     case notSent(String)
     case restartCommand
     case reconnectCommand
+    /// The `--events` file could not be written (its reader went away, say).
+    case eventsFileWarning(String)
+}
+
+public enum ReconnectCommandNotice: Equatable, Sendable {
+    case unreachable(url: String, error: String)
+    case waiting(status: String)
+    case sent(was: String)
+    case gaveUp(after: Duration, last: String)
+    case postFailed(url: String, error: String)
+    case notAClient(url: String, answer: String)
 }
 
 public enum ClientNotice: Equatable, Sendable {

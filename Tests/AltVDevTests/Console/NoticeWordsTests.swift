@@ -51,6 +51,13 @@ struct NoticeWordsTests {
         (.client(.hint), "debug endpoint"),
         (.client(.waiting(status: "LOADING")), "LOADING"),
         (.client(.sendingReconnect(status: "MAIN_MENU")), "POST /reconnect"),
+        (.loop(.eventsFileWarning("--events e: its reader stopped reading")), "its reader stopped reading"),
+        (.reconnectCommand(.unreachable(url: "http://127.0.0.1:9223", error: "refused")), "refused; retrying"),
+        (.reconnectCommand(.waiting(status: "LOADING")), "LOADING; waiting"),
+        (.reconnectCommand(.sent(was: "MAIN_MENU")), "reconnect sent (client was MAIN_MENU)"),
+        (.reconnectCommand(.gaveUp(after: .seconds(5), last: "refused")), "gave up after 5.00s: refused"),
+        (.reconnectCommand(.postFailed(url: "http://h:1", error: "HTTP 401")), "POST http://h:1/reconnect failed: HTTP 401"),
+        (.reconnectCommand(.notAClient(url: "http://h:1", answer: "<html>")), "is not an alt:V client"),
     ]
 
     @Test("each notice's words name what it is about")
