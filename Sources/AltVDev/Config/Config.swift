@@ -133,6 +133,8 @@ public struct WatchSettings: Equatable, Sendable {
     public var backend: WatchBackend = .auto
     /// How often the poller sweeps the folders it polls.
     public var pollInterval: Duration = .milliseconds(500)
+    /// The project's `.gitignore` (beside the config) joins the ignore rules.
+    public var gitignore = true
 }
 
 /// How changes are noticed.

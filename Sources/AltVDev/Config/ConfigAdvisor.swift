@@ -80,15 +80,23 @@ public enum ConfigAdvisor {
         let verdict = config.ignoreFilter.verdict(for: absolute, isDirectory: FilePath.isDirectory(absolute))
         let relative = PathFilter.relative(absolute, to: config.directory) ?? absolute
         if verdict.ignored, let rule = verdict.rule {
-            let origin = rule.source == "built-in" ? "built-in rule #\(rule.index)" : "\(rule.source) [watch] ignore #\(rule.index)"
             let via = verdict.matched.map { $0 == relative ? "" : " (its folder \($0)/ is ignored)" } ?? ""
-            return "\(path): ignored by \(origin): \(rule.pattern)\(via)"
+            return "\(path): ignored by \(origin(of: rule)): \(rule.pattern)\(via)"
         }
         let how = noticing(absolute, config: config)
         if let rule = verdict.rule {
-            return "\(path): \(how) (re-included by \(rule.source) [watch] ignore #\(rule.index): \(rule.pattern)): a save restarts the server"
+            return "\(path): \(how) (re-included by \(origin(of: rule)): \(rule.pattern)): a save restarts the server"
         }
         return "\(path): \(how): a save restarts the server"
+    }
+
+    /// Where a rule was written: a built-in, the project's `.gitignore` (by line), or `[watch] ignore` (by entry).
+    static func origin(of rule: IgnoreRule) -> String {
+        switch rule.source {
+        case "built-in": "built-in rule #\(rule.index)"
+        case PathFilter.gitignoreSource: ".gitignore:\(rule.index) ([watch] gitignore = false leaves it out)"
+        default: "\(rule.source) [watch] ignore #\(rule.index)"
+        }
     }
 
     /// How a save at `path` is noticed under `[watch] backend`: watched (inotify), polled, or both.

@@ -115,7 +115,7 @@ struct ConfigSchema {
             "command", "cwd", "env", "ready", "ready_timeout", "stop_signal", "stop_timeout", "on_crash", "port", "on_change",
             "resources_dir", "output",
         ],
-        "watch": ["paths", "ignore", "debounce", "on_busy", "backend", "poll_interval"],
+        "watch": ["paths", "ignore", "debounce", "on_busy", "backend", "poll_interval", "gitignore"],
         "stage": ["name", "command", "cwd", "env", "when", "outputs", "timeout", "parallel", "output"],
         "service": ["name", "command", "cwd", "env", "ready", "ready_timeout", "output"],
         "reconnect": ["enabled", "url", "password", "password_env", "retry_interval", "timeout", "allow_remote"],
@@ -318,7 +318,8 @@ struct ConfigSchema {
                     throw table.error(at: "poll_interval", "a poll every \(interval.humanReadable) would keep a core busy", fix: "use \"100ms\" or more")
                 }
                 return interval
-            } ?? .milliseconds(500))
+            } ?? .milliseconds(500),
+            gitignore: p.attempt(nil) { () throws(ConfigError) in try table.bool("gitignore") } ?? true)
     }
 
     private func reconnectSettings(_ table: TableReader?, serverToml: ServerToml) -> ReconnectSettings {

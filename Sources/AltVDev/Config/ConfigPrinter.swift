@@ -24,6 +24,7 @@ public enum ConfigPrinter {
         entries.append(("watch.on_busy", quote(watch.onBusy.rawValue)))
         entries.append(("watch.backend", quote(watch.backend.rawValue)))
         entries.append(("watch.poll_interval", duration(watch.pollInterval)))
+        entries.append(("watch.gitignore", watch.gitignore ? "true" : "false"))
         entries.append(("reconnect.enabled", reconnect.enabled ? "true" : "false"))
         entries.append(("reconnect.url", quote(reconnect.url)))
         entries.append(("reconnect.password", reconnect.password.map { quote($0.description) } ?? "(none)"))

@@ -16,12 +16,20 @@ public struct PathFilter: Sendable {
 
     public let base: String
     public private(set) var rules: [IgnoreRule] = []
+    /// Folders (relative, as components) that `.gitignore` rules never hide, nor the folders above
+    /// them: a stage's `outputs` are often gitignored build output, and altv-dev must see them written.
+    public private(set) var gitignoreExempt: [[String]] = []
+    public static let gitignoreSource = ".gitignore"
 
     /// `builtIns: false` for globs that select paths (a stage's `when`) rather than ignore them.
     public init(base: String, patterns: [String], source: String, builtIns: Bool = true) {
         self.base = base.hasSuffix("/") && base.count > 1 ? String(base.dropLast()) : base
         if builtIns { add(Self.builtInPatterns, source: "built-in") }
         add(patterns, source: source)
+    }
+
+    mutating func exemptFromGitignore(_ folders: [String]) {
+        gitignoreExempt += folders.map { $0.split(separator: "/").map(String.init) }.filter { !$0.isEmpty }
     }
 
     mutating func add(_ patterns: [String], source: String) {
@@ -76,7 +84,11 @@ public struct PathFilter: Sendable {
 
     private func match(components: ArraySlice<String>, isDirectory: Bool) -> Verdict {
         var result = Verdict(ignored: false, rule: nil, matched: nil)
+        let exempt = !gitignoreExempt.isEmpty && gitignoreExempt.contains { folder in
+            components.starts(with: folder) || folder.starts(with: components)
+        }
         for rule in rules where rule.matches(components: components, isDirectory: isDirectory) {
+            if exempt, rule.source == Self.gitignoreSource { continue }
             result = Verdict(ignored: !rule.negated, rule: rule, matched: components.joined(separator: "/"))
         }
         return result
@@ -234,9 +246,26 @@ enum Glob {
 }
 
 extension Config {
-    /// `[watch] ignore` (and the built-in rules) as this file states them: what `watch`, `check`
-    /// and `check --why` all judge paths by.
+    /// The built-in rules, then the project's `.gitignore` (with `[watch] gitignore`), then
+    /// `[watch] ignore`, which wins where they disagree: what `watch`, `check` and `check --why`
+    /// all judge paths by. Each rule keeps its file and line.
     public var ignoreFilter: PathFilter {
-        PathFilter(base: directory, patterns: watch.ignore, source: FilePath.name(file))
+        var filter = PathFilter(base: directory, patterns: [], source: FilePath.name(file))
+        if watch.gitignore, let lines = Self.gitignoreLines(in: directory) {
+            filter.add(lines, source: PathFilter.gitignoreSource)
+            filter.exemptFromGitignore(
+                stages.flatMap(\.outputs).compactMap { PathFilter.relative(FilePath.resolve(GlobSet.literalFolder(of: $0), against: directory), to: directory) })
+        }
+        filter.add(watch.ignore, source: FilePath.name(file))
+        return filter
+    }
+
+    /// The lines of `.gitignore` in `directory`, numbered as the file numbers them; nil when there is none.
+    static func gitignoreLines(in directory: String) -> [String]? {
+        guard let data = ProcFile.read(FilePath.join(directory, ".gitignore")) else { return nil }
+        // By bytes: "\r\n" is one Character, so a String split at "\n" would not cut a CRLF file.
+        return data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { line in
+            String(decoding: line.last == UInt8(ascii: "\r") ? line.dropLast() : line, as: UTF8.self)
+        }
     }
 }

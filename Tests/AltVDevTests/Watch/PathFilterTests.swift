@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import AltVDev
@@ -70,5 +71,41 @@ struct PathFilterTests {
         #expect(PathFilter.relative("/p/a/b", to: "/p") == "a/b")
         #expect(PathFilter.relative("/pa/b", to: "/p") == nil)
         #expect(PathFilter.relative("/p", to: "/p") == "")
+    }
+}
+
+@Suite("The project's .gitignore")
+struct GitignoreTests {
+    func project(gitignore: String, config extra: String = "") throws -> Config {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("altv-dev-gitignore-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try gitignore.write(toFile: folder + "/.gitignore", atomically: true, encoding: .utf8)
+        return try ConfigLoader.parse(source: "[server]\ncommand = [\"s\"]\n[watch]\npaths = [\".\"]\n" + extra, file: folder + "/altv-dev.toml")
+    }
+
+    @Test("its rules join the ignore rules, each named by line (what check --why prints); [watch] ignore wins; gitignore = false leaves it out")
+    func joins() throws {
+        let config = try project(gitignore: "# alt:V's runtime files\nipc.txt\r\ncache/\n!keep.log\n")
+        let ipc = config.ignoreFilter.verdict(for: config.directory + "/ipc.txt", isDirectory: false)
+        #expect(ipc.ignored)
+        #expect(ipc.rule?.description == ".gitignore:2:ipc.txt")
+        #expect(config.ignoreFilter.verdict(for: config.directory + "/cache/a.bin", isDirectory: false).ignored)
+        // The config's own `*.log` (its default) comes after the .gitignore's `!keep.log`, and wins.
+        #expect(config.ignoreFilter.verdict(for: config.directory + "/keep.log", isDirectory: false).ignored)
+        let negated = try project(gitignore: "ipc.txt\n", config: "ignore = [\"!ipc.txt\"]\n")
+        #expect(!negated.ignoreFilter.verdict(for: negated.directory + "/ipc.txt", isDirectory: false).ignored)
+        let off = try project(gitignore: "ipc.txt\n", config: "gitignore = false\n")
+        #expect(!off.ignoreFilter.verdict(for: off.directory + "/ipc.txt", isDirectory: false).ignored)
+    }
+
+    @Test("a stage's outputs are never hidden by it, nor the folders above them: altv-dev must see the build's writes")
+    func stageOutputsExempt() throws {
+        let stage = "[[stage]]\nname = \"build\"\ncommand = \"tsc\"\noutputs = [\"resources/core/**\"]\n"
+        let config = try project(gitignore: "resources/\n*.js\n", config: stage)
+        let filter = config.ignoreFilter
+        #expect(!filter.verdict(for: config.directory + "/resources/core/server/index.js", isDirectory: false).ignored)
+        #expect(!filter.isIgnoredEntry(config.directory + "/resources", isDirectory: true))
+        // Elsewhere the .gitignore holds.
+        #expect(filter.verdict(for: config.directory + "/src/a.js", isDirectory: false).ignored)
     }
 }
