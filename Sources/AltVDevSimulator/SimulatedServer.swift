@@ -32,6 +32,9 @@ public final class SimulatedServer: @unchecked Sendable {
         public var exitAfter: Duration?
         /// How long a console `restart <name>` takes before the resource is loaded again.
         public var resourceRestartDelay: Duration = .zero
+        /// Resource → a file (relative to the server's folder) it writes each time it loads, as
+        /// alt:V's `dbg_reconnect` writes `ipc.txt`.
+        public var writesOnLoad: [String: String] = [:]
         public init(directory: String) { self.directory = directory }
     }
 
@@ -195,6 +198,13 @@ public final class SimulatedServer: @unchecked Sendable {
             return failed(resource)
         }
         state.withLock { $0.loaded.append(resource) }
+        if let file = options.writesOnLoad[resource] {
+            let fd = open(FilePath.join(options.directory, file), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+            if fd >= 0 {
+                FileDescriptorWriter.writeAll(fd, Array("\(getpid()) \(ContinuousClock.now)\n".utf8))
+                close(fd)
+            }
+        }
         say("Loaded resource ", coloured: resource)
         return true
     }

@@ -42,6 +42,9 @@ struct SimulateServer: ParsableCommand {
     @Option(help: "Exit with status 1 this long after start-up, e.g. \"2s\".")
     var exitAfter: String?
 
+    @Option(help: "RESOURCE=FILE: the resource writes FILE (relative to the server's folder) each time it loads, as dbg_reconnect writes ipc.txt.")
+    var writeOnLoad: [String] = []
+
     @Option(help: "How long a console `restart <resource>` takes, e.g. \"2s\".")
     var resourceRestartDelay = "0ms"
 
@@ -68,6 +71,11 @@ struct SimulateServer: ParsableCommand {
             throw ValidationError("--resource-restart-delay \(resourceRestartDelay): expected \(DurationParser.expected)")
         }
         options.resourceRestartDelay = restartDelay
+        for pair in writeOnLoad {
+            let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2 else { throw ValidationError("--write-on-load \(pair): expected RESOURCE=FILE") }
+            options.writesOnLoad[parts[0]] = parts[1]
+        }
         let server = try SimulatedServer(options: options)
         throw ExitCode(server.run())
     }

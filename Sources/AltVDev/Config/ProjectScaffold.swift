@@ -89,8 +89,9 @@ public struct ProjectScaffold {
         if !found.hasResourcesFolder { lines.append("# No resources/ folder was found here.") }
         if !found.resources.isEmpty { lines.append("# server.toml loads: \(found.resources.joined(separator: ", "))") }
         lines.append("paths = [\".\"]")
-        lines.append("# gitignore syntax; editor swap files and .git/ are always ignored. cache/ is the server's own.")
-        lines.append("ignore = [\"node_modules/\", \"*.log\", \"cache/\"]")
+        lines.append("# gitignore syntax, after the project's .gitignore; editor swap files and .git/ are always ignored.")
+        lines.append("# The rest is what the server writes into its own folder: its cache, crash dumps, and ipc.txt (dbg_reconnect).")
+        lines.append("ignore = [\"node_modules/\", \"*.log\", \"cache/\", \"ipc.txt\", \".server-crashes-cache/\", \"crashdumps/\"]")
         lines.append("debounce = \"30ms\"")
         if found.typeScript && found.buildScript == nil && found.typeScriptResources.isEmpty {
             lines.append("# tsconfig.json found but no build script: add a [[stage]] that compiles your sources into resources/.")

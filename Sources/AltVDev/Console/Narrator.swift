@@ -126,8 +126,9 @@ public final class Narrator: Sendable {
     }
 
     private func loopStopped(_ verdict: StageFeedbackGuard.Verdict) {
-        guard case .loop(let paths, let stages, let cycles) = verdict else { return }
+        guard case .loop(let paths, let stages, let cycles, let server) = verdict else { return }
         let shown = ChangeSet(paths: paths).summary(relativeTo: directory)
+        if server, stages.isEmpty { return serverLoopStopped(paths, shown: shown, cycles: cycles) }
         let named = stages.joined(separator: ", ")
         // Said in full when the loop is first stopped; the same writes coming back later are only noted.
         guard cycles == StageFeedbackGuard.limit else {
@@ -139,6 +140,20 @@ public final class Narrator: Sendable {
             "stopped a loop: the last \(cycles) cycles were started only by files that stage \(named) wrote (\(shown)). "
                 + "Add them to that stage's outputs, e.g. outputs = [\"\(glob)\"], so its own writes start no cycle; "
                 + "waiting for another change",
+            .error)
+    }
+
+    /// Files the server writes as it starts (alt:V's `dbg_reconnect` writes `ipc.txt` at every load).
+    private func serverLoopStopped(_ paths: [String], shown: String, cycles: Int) {
+        guard cycles == StageFeedbackGuard.limit else {
+            console.say("\(shown) written while the server started, again: not a new change", .debug)
+            return
+        }
+        let relative = paths.prefix(3).map { "\"" + (PathFilter.relative($0, to: directory) ?? $0) + "\"" }.joined(separator: ", ")
+        console.say(
+            "stopped a loop: the last \(cycles) cycles were started only by files that changed while the server started (\(shown)), "
+                + "as a resource that writes into the server's folder does. Ignore them, e.g. [watch] ignore = [\(relative)] "
+                + "(or list them in .gitignore); waiting for another change",
             .error)
     }
 

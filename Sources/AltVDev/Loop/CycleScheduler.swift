@@ -125,6 +125,7 @@ public struct CycleScheduler: Sendable {
             return startCycle(.initialStart)
         case .filesChanged(let events, let stages):
             if !stages.isEmpty { feedbackGuard.stagesWrote(events.map(\.path), stages: stages) }
+            if committed, case .running = state { feedbackGuard.serverStartWrote(events.map(\.path)) }
             let deadline = debouncer.record(events, at: now)
             var effects: [Effect] = []
             // Not for a file the burst created: `echo x > f; rm f` must not restart the server. A burst

@@ -334,7 +334,7 @@ struct CycleSchedulerTests {
         _ = scheduler.handle(.filesChanged(gen, duringStages: ["build"]), at: at(9000))
         _ = scheduler.handle(.cycleFinished(number, .completed), at: at(9010))
         let refused = scheduler.handle(.debounceTimerFired, at: at(9100))
-        guard case .emit(.loopStopped(.loop(let paths, let stages, _)))? = refused.first else {
+        guard case .emit(.loopStopped(.loop(let paths, let stages, _, _)))? = refused.first else {
             Issue.record("not refused: \(refused)")
             return
         }

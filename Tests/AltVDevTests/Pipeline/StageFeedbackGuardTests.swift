@@ -59,4 +59,37 @@ struct StageFeedbackGuardTests {
     func suggestion(_ paths: [String], _ glob: String) {
         #expect(StageFeedbackGuard.outputsSuggestion(for: paths, base: "/p") == glob)
     }
+
+    let ipc = "/p/ipc.txt"
+
+    @Test("a file the server writes at every start (dbg_reconnect's ipc.txt): back three times, then refused and named as the server's")
+    func serverWrites() {
+        var guardian = StageFeedbackGuard()
+        guardian.otherCycleStarted()
+        // The first start writes it: that cycle runs (nothing started by it yet).
+        guardian.serverStartWrote([ipc])
+        #expect(guardian.admit(ChangeSet(paths: [ipc])) == .start)
+        for _ in 1...StageFeedbackGuard.limit {
+            guardian.serverStartWrote([ipc])
+            #expect(guardian.admit(ChangeSet(paths: [ipc])) == .start)
+        }
+        guardian.serverStartWrote([ipc])
+        #expect(guardian.admit(ChangeSet(paths: [ipc])) == .loop(paths: [ipc], stages: [], cycles: 3, server: true))
+        // A user's save during a start is theirs, not the server's: it runs; and the server's
+        // known write after that cycle's start is refused at once.
+        guardian.serverStartWrote(["/p/resources/chat/a.js"])
+        #expect(guardian.admit(ChangeSet(paths: ["/p/resources/chat/a.js"])) == .start)
+        guardian.serverStartWrote([ipc])
+        #expect(guardian.admit(ChangeSet(paths: [ipc])) == .loop(paths: [ipc], stages: [], cycles: 4, server: true))
+    }
+
+    @Test("a save during a start is never counted as the server's on its own")
+    func userSaveDuringStart() {
+        var guardian = StageFeedbackGuard()
+        for round in 0..<6 {
+            let path = "/p/resources/core/\(round).js"
+            guardian.serverStartWrote([path])
+            #expect(guardian.admit(ChangeSet(paths: [path])) == .start)
+        }
+    }
 }
