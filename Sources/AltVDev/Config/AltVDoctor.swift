@@ -23,7 +23,7 @@ public struct AltVDoctor {
 
     /// Nil when there is no readable, valid `server.toml` (`check` says so on its own).
     public init?(config: Config) {
-        serverToml = ServerToml.path(in: config.server.cwd)
+        serverToml = config.server.serverToml
         guard let text = try? String(contentsOfFile: serverToml, encoding: .utf8), let table = try? TOMLParser.parse(text) else { return nil }
         self.config = config
         self.table = table
@@ -35,7 +35,11 @@ public struct AltVDoctor {
     }
 
     public func findings() -> [DoctorFinding] {
-        debugMode() + unlistedResources() + listedWithoutFolder() + missingEntryFiles() + dependencies() + containerizer() + cdn() + modules()
+        let all: [[DoctorFinding]] = [
+            debugMode(), unlistedResources(), listedWithoutFolder(), missingEntryFiles(), moduleMismatches(), dependencies(), containerizer(), cdn(),
+            modules(),
+        ]
+        return all.flatMap { $0 }
     }
 
     // MARK: Places
@@ -52,7 +56,7 @@ public struct AltVDoctor {
     func debugMode() -> [DoctorFinding] {
         let node = table["debug"]
         guard node?.value.boolean != true else { return [] }
-        return [finding(node, in: serverToml, node == nil ? "debug is not set" : "debug is not true"
+        return [finding(node, in: serverToml, (node == nil ? "debug is not set" : "debug is not true")
             + ": the client's auto-reconnect (POST /reconnect) only works when server and client run in debug mode",
             fix: "debug = true here, and in the game client's altv.toml")]
     }
@@ -60,6 +64,16 @@ public struct AltVDoctor {
     /// The `resources` entries as written, with their places.
     var listed: [(name: String, node: TOMLNode)] {
         (table["resources"]?.value.array ?? []).compactMap { node in node.value.string.map { ($0, node) } }
+    }
+
+    /// The resources the server loads: those listed, or every resource folder with `"*"` (since v15).
+    var loaded: [String] {
+        listed.contains { $0.name == "*" } ? ResourceFolders.find(in: resourcesDir) : listed.map(\.name)
+    }
+
+    /// A folder with only `dlc.rpf` is a resource without a resource.toml (since v15).
+    func isRPFOnly(_ folder: String) -> Bool {
+        FileManager.default.fileExists(atPath: folder + "/dlc.rpf") && !FileManager.default.fileExists(atPath: folder + "/resource.toml")
     }
 
     func unlistedResources() -> [DoctorFinding] {
@@ -82,6 +96,7 @@ public struct AltVDoctor {
         listed.filter { name, _ in
             let manifest = resourcesDir + "/" + name + "/resource.toml"
             return name != "*" && !FileManager.default.fileExists(atPath: manifest) && !builtByStage(manifest)
+                && !isRPFOnly(resourcesDir + "/" + name)
         }.map { name, node in
             finding(
                 node, in: serverToml, "resource \(name) has no folder with a resource.toml in \(shown(resourcesDir)): the server will not start with it",
@@ -120,10 +135,19 @@ public struct AltVDoctor {
 
     func missingEntryFiles() -> [DoctorFinding] {
         var findings: [DoctorFinding] = []
-        for name in listed.map(\.name) where name != "*" {
+        for name in loaded {
             let folder = resourcesDir + "/" + name
             let manifest = folder + "/resource.toml"
-            guard let text = try? String(contentsOfFile: manifest, encoding: .utf8), let resource = try? TOMLParser.parse(text) else { continue }
+            guard let text = try? String(contentsOfFile: manifest, encoding: .utf8) else { continue }
+            let resource: TOMLTable
+            do {
+                resource = try TOMLParser.parse(text)
+            } catch {
+                findings.append(DoctorFinding(
+                    file: manifest, line: error.line, column: error.column,
+                    message: "\(error.message): the server will not load \(name)", fix: error.fix ?? "fix resource.toml at that place"))
+                continue
+            }
             for key in ["main", "client-main"] {
                 guard let node = resource[key], let file = node.value.string else { continue }
                 let path = FilePath.resolve(file, against: folder)
@@ -139,6 +163,26 @@ public struct AltVDoctor {
 }
 
 extension AltVDoctor {
+    /// A resource whose `type` or `client-type` needs a module that `modules` does not list: the
+    /// server would not load it.
+    func moduleMismatches() -> [DoctorFinding] {
+        let modules = Set((table["modules"]?.value.array ?? []).compactMap { $0.value.string })
+        let needs: [(key: String, value: String, module: String)] = [
+            ("type", "csharp", "csharp-module"), ("type", "jsv2", "js-module-v2"), ("client-type", "jsb", "js-bytecode-module"),
+        ]
+        var findings: [DoctorFinding] = []
+        for name in loaded {
+            let manifest = resourcesDir + "/" + name + "/resource.toml"
+            guard let text = try? String(contentsOfFile: manifest, encoding: .utf8), let resource = try? TOMLParser.parse(text) else { continue }
+            for need in needs where resource[need.key]?.value.string == need.value && !modules.contains(need.module) {
+                findings.append(finding(
+                    resource[need.key], in: manifest, "\(need.key) = \"\(need.value)\" needs \(need.module), which modules in \(shown(serverToml)) does not list",
+                    fix: "add \"\(need.module)\" to modules in \(shown(serverToml))"))
+            }
+        }
+        return findings
+    }
+
     /// `deps` that name no resource, dependency cycles, and a dependency listed after its dependent in
     /// `server.toml` (the server loads in that order: the dependent would load before what it needs).
     func dependencies() -> [DoctorFinding] {

@@ -89,6 +89,9 @@ public struct ServerSettings: Equatable, Sendable {
     /// How the server's output reaches altv-dev: a pseudo-terminal by default, since alt:V's C stdio
     /// holds back a pipe's output in 4 KiB blocks (the ready line with it).
     public var output: OutputTransport = .pty
+
+    /// The server config this command reads: `--config FILE` in it, else `server.toml` in `cwd`.
+    public var serverToml: String { ServerToml.path(command: command, cwd: cwd) }
 }
 
 /// `output`: how a child's stdout and stderr reach altv-dev (they merge either way).

@@ -10,7 +10,7 @@ public enum ConfigAdvisor {
                 "server.command: \(program) is not found (looked in \(program.contains("/") ? config.server.cwd : "$PATH")); "
                     + "fix the path, or install the server there")
         }
-        let serverToml = ServerToml.path(in: config.server.cwd)
+        let serverToml = config.server.serverToml
         if FileManager.default.fileExists(atPath: serverToml), !isWatched(serverToml, config: config) {
             let folder = PathFilter.relative(config.server.cwd, to: config.directory) ?? config.server.cwd
             warnings.append(
@@ -18,7 +18,7 @@ public enum ConfigAdvisor {
                     + "add its folder to [watch] paths, e.g. paths = [\"\(folder.isEmpty ? "." : folder)\"]")
         }
         // What a readable server.toml says is the alt:V doctor's (AltVDoctor), with places.
-        switch ServerToml.read(in: config.server.cwd) {
+        switch ServerToml.read(at: serverToml) {
         case .success(let toml):
             if let mismatch = passwordMismatch(config, serverToml: toml) { warnings.append(mismatch) }
         case .failure(.invalid(let error)):

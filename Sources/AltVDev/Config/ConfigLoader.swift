@@ -260,16 +260,17 @@ struct ConfigSchema {
             return policy
         }
         let cwd = FilePath.resolve(p.attempt(nil) { () throws(ConfigError) in try table.string("cwd") } ?? ".", against: directory)
-        let serverToml = (try? ServerToml.read(in: cwd).get()) ?? ServerToml()
+        let command = p.attempt(.arguments(["./altv-server"])) { () throws(ConfigError) in
+            present ? try table.command("command") : .arguments(["./altv-server"])
+        }
+        let serverToml = (try? ServerToml.read(at: ServerToml.path(command: command, cwd: cwd)).get()) ?? ServerToml()
         let port = p.attempt(nil) { () throws(ConfigError) -> Int? in
             guard let port = try table.integer("port") else { return nil }
             guard (1...65535).contains(port) else { throw table.error(at: "port", "\(port) is not a port", fix: "use 1 to 65535") }
             return port
         } ?? serverToml.port ?? 7788
         let settings = ServerSettings(
-            command: p.attempt(.arguments(["./altv-server"])) { () throws(ConfigError) in
-                present ? try table.command("command") : .arguments(["./altv-server"])
-            },
+            command: command,
             cwd: cwd,
             env: p.attempt(nil) { () throws(ConfigError) in try table.stringTable("env") } ?? [:],
             ready: ready,

@@ -32,9 +32,30 @@ public struct ServerToml: Equatable, Sendable {
         FilePath.join(directory, "server.toml")
     }
 
+    /// The file a server started by `command` in `cwd` reads: `--config FILE` (or `--config=FILE`)
+    /// when the command passes one, else `server.toml` there.
+    public static func path(command: CommandSpec, cwd: String) -> String {
+        let words: [String] =
+            switch command {
+            case .arguments(let arguments): arguments
+            // A shell line: its words, quotes taken off (a path with spaces in a shell line is not supported).
+            case .shell(let line): line.split(whereSeparator: { $0 == " " || $0 == "\t" }).map { $0.trimming { $0 == "\"" || $0 == "'" } }
+            }
+        for (index, word) in words.enumerated() {
+            if word == "--config", index + 1 < words.count { return FilePath.resolve(words[index + 1], against: cwd) }
+            if word.hasPrefix("--config=") { return FilePath.resolve(String(word.dropFirst("--config=".count)), against: cwd) }
+        }
+        return path(in: cwd)
+    }
+
     /// Reads `server.toml` in `directory`.
     public static func read(in directory: String) -> Result<ServerToml, Failure> {
-        guard let text = try? String(contentsOfFile: path(in: directory), encoding: .utf8) else { return .failure(.unreadable) }
+        read(at: path(in: directory))
+    }
+
+    /// Reads the server config at `path`.
+    public static func read(at path: String) -> Result<ServerToml, Failure> {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return .failure(.unreadable) }
         do {
             let table = try TOMLParser.parse(text)
             return .success(ServerToml(

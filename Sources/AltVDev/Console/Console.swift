@@ -10,6 +10,8 @@ import Synchronization
 public final class Console: Sendable {
     public enum Level: Sendable {
         case info, success, warning, error, debug
+        /// A warning whose text says `file:line:column: warning:` itself (the doctor's): no second label.
+        case placedWarning
     }
 
     private struct State {
@@ -74,6 +76,7 @@ public final class Console: Sendable {
         case .info: label = ""
         case .success: label = ""
         case .warning: label = "warning: "
+        case .placedWarning: label = ""
         case .error: label = "error: "
         case .debug: label = "debug: "
         }
@@ -83,7 +86,7 @@ public final class Console: Sendable {
             switch level {
             case .info: text += body
             case .success: text += ANSI.wrap(body, .green)
-            case .warning: text += ANSI.wrap(body, .yellow)
+            case .warning, .placedWarning: text += ANSI.wrap(body, .yellow)
             case .error: text += ANSI.wrap(body, .red)
             case .debug: text += ANSI.wrap(body, .dim)
             }

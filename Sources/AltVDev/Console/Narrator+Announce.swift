@@ -17,7 +17,7 @@ extension Narrator {
         }
         for note in ConfigAdvisor.notes(for: config) { console.say(note) }
         // The alt:V doctor's findings (as `check` prints them), once.
-        for finding in AltVDoctor.findings(for: config) { console.say(finding.description, .warning) }
+        for finding in AltVDoctor.findings(for: config) { console.say(finding.description, .placedWarning) }
     }
 
     /// Once per polled folder: where inotify is blind, and how often it is swept instead.

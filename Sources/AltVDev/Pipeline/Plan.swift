@@ -157,7 +157,7 @@ public enum Planner {
         func add(_ name: String) { if !names.contains(name) { names.append(name) } }
         var reason: FullRestartReason?
         if changes.overflowed { reason = .eventsLost }
-        let serverToml = ServerToml.path(in: config.server.cwd)
+        let serverToml = config.server.serverToml
         // A stage whose outputs all lie in the resources folder changes resources only: those its
         // outputs name, plus those it is seen writing while it runs.
         var stageResources: [String: [String]?] = [:]

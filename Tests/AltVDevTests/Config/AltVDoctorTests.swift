@@ -109,4 +109,49 @@ struct AltVDoctorTests {
         // Containerizer mode matters only for resource restarts.
         #expect(try findings(files).findings.count == 3)
     }
+
+    @Test("debug not set keeps its reason (the xts boilerplate, aydek's template)")
+    func debugNotSet() throws {
+        var files = Self.healthy
+        files["server.toml"] = "resources = [\"core\", \"maps/island\"]\n"
+        let found = try findings(files).findings
+        #expect(found.map(\.message) == ["debug is not set: the client's auto-reconnect (POST /reconnect) only works when server and client run in debug mode"])
+    }
+
+    @Test("--config in [server] command: the file it names is the one read, not the decoy server.toml (xts boilerplate's server-dev.toml)")
+    func configFlag() throws {
+        var files = Self.healthy
+        files["server.toml"] = "resources = [\"nosuch\"]\n"
+        files["server-dev.toml"] = "debug = true\nresources = [\"core\", \"maps/island\"]\n"
+        files["altv-dev.toml"] = "[server]\ncommand = [\"./altv-server\", \"--config\", \"server-dev.toml\"]\n[watch]\npaths = [\".\"]\n"
+        #expect(try findings(files).findings.isEmpty)
+        #expect(ServerToml.path(command: .shell("./altv-server --config=cfg/dev.toml --port 7788"), cwd: "/s") == "/s/cfg/dev.toml")
+        #expect(ServerToml.path(command: .arguments(["./altv-server"]), cwd: "/s") == "/s/server.toml")
+    }
+
+    @Test("an rpf-only folder is a resource (since v15); an invalid resource.toml of a loaded resource is placed; \"*\" checks every folder")
+    func resourceShapes() throws {
+        var files = Self.healthy
+        files["server.toml"] = "debug = true\nresources = [\"*\"]\n"
+        files["resources/broken/resource.toml"] = "type = \"js\"\nmain = \n"
+        files["resources/nomain/resource.toml"] = "type = \"js\"\nmain = \"server/gone.js\"\n"
+        let (folder, found) = try findings(files)
+        #expect(found.contains { $0.file == folder + "/resources/broken/resource.toml" && $0.line == 2 && $0.message.hasSuffix("the server will not load broken") })
+        #expect(found.contains { $0.file == folder + "/resources/nomain/resource.toml" && $0.message.contains("server/gone.js") })
+        var rpf = Self.healthy
+        rpf["server.toml"] = "debug = true\nresources = [\"core\", \"maps/island\", \"cars\"]\n"
+        rpf["resources/cars/dlc.rpf"] = "RPF7"
+        #expect(try findings(rpf).findings.isEmpty)
+    }
+
+    @Test("a type or client-type whose module modules does not list (csharp, jsv2, jsb)")
+    func moduleMismatch() throws {
+        var files = Self.healthy
+        files["server.toml"] = "debug = true\nmodules = [\"js-module\"]\nresources = [\"core\", \"maps/island\"]\n"
+        files["resources/core/resource.toml"] = "type = \"csharp\"\nmain = \"server/index.js\"\nclient-type = \"jsb\"\n"
+        let found = try findings(files).findings.map(\.message)
+        #expect(found.contains { $0.hasPrefix("type = \"csharp\" needs csharp-module") })
+        #expect(found.contains { $0.hasPrefix("client-type = \"jsb\" needs js-bytecode-module") })
+        #expect(found.filter { $0.contains(" needs ") }.count == 2, "\(found)")
+    }
 }
