@@ -47,4 +47,25 @@ struct RealProjectTests {
             #expect(why.log.lines == ["ipc.txt: ignored by .gitignore:2 ([watch] gitignore = false leaves it out): ipc.txt"])
         }
     }
+
+    /// Rebar and Athena keep resources in the folder that server.toml does not list (work in progress, plugins
+    /// switched off): typing `start` for one would load what the server was not told to.
+    @Test("a save in a resource folder server.toml does not list restarts nothing under restart-resources, and says why")
+    func unlistedResourceNotRestarted() async throws {
+        try await withProject { project in
+            project.write("resources/extra/resource.toml", "type = \"js\"\nmain = \"server/index.js\"\n")
+            project.write("resources/extra/server/index.js", "// not loaded\n")
+            project.writeConfig(server: ["on_change": "\"restart-resources\""], reconnect: ["enabled": "false"])
+            let watch = try project.launch(["watch"])
+            #expect(await watch.log.wait(for: "✓ #1 start"))
+            let pid = try #require(watch.log.serverPID)
+            project.append("resources/extra/server/index.js", "// edit\n")
+            #expect(await watch.log.wait(for: "resource extra changed, but resources in \(project.path("server.toml")) does not list it"))
+            #expect(await watch.log.wait(for: "✓ #2 resources/extra/server/index.js"))
+            #expect(!watch.log.text.contains("Loading resource extra"))
+            #expect(watch.log.serverPID == pid && watch.log.serverStarts == 1)
+            let facts = await project.stopAndReadEvents(watch)
+            #expect(facts.named("resources.restarted").isEmpty && facts.named("server.stopped").isEmpty)
+        }
+    }
 }

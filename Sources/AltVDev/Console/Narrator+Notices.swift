@@ -35,6 +35,8 @@ extension Narrator {
         case .stageSpawned(let name, let pid, let command): ("stage \(name) started (pid \(pid)): \(command)", .debug)
         case .stagesRunning(let names): ("running stage\(names.count == 1 ? "" : "s") \(names.joined(separator: ", "))", .debug)
         case .stagesChangedNoResource: ("the stages changed no resource: nothing to restart", .info)
+        case .resourceNotLoaded(let name, let serverToml):
+            ("resource \(name) changed, but resources in \(serverToml) does not list it: the server does not load it, so it is not restarted", .info)
         }
     }
 

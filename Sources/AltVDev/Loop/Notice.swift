@@ -23,6 +23,8 @@ public enum ProcessNotice: Equatable, Sendable {
     case stageSpawned(name: String, pid: Int32, command: String)
     case stagesRunning([String])
     case stagesChangedNoResource
+    /// A changed resource that server.toml's `resources` does not list.
+    case resourceNotLoaded(String, serverToml: String)
 }
 
 public enum ServiceNotice: Equatable, Sendable {

@@ -108,9 +108,15 @@ public struct PlanExecutor: Sendable {
 
     private func restartResources(_ planned: [String], _ run: inout Run, fallback: inout ArraySlice<Plan.Action>) async -> Run.Step {
         let graph = run.plan.resourceGraph
-        let names = graph.roots(of: planned + run.resourcesWritten.filter { !planned.contains($0) })
+        let touched = graph.roots(of: planned + run.resourcesWritten.filter { !planned.contains($0) })
+        // Typing `start` for a resource the server does not load would load one it was not told to.
+        let loads = run.plan.serverLoads.map(Set.init)
+        let names = touched.filter { loads?.contains($0) ?? true }
+        for name in touched where !names.contains(name) {
+            emit(.notice(.process(.resourceNotLoaded(name, serverToml: run.plan.settings.server.serverToml))))
+        }
         guard !names.isEmpty else {
-            emit(.notice(.process(.stagesChangedNoResource)))
+            if touched.isEmpty { emit(.notice(.process(.stagesChangedNoResource))) }
             return .next
         }
         let started = now()

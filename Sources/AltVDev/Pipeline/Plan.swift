@@ -43,6 +43,9 @@ public struct Plan: Equatable, Sendable {
     public var fullRestartReason: FullRestartReason?
     /// Which resources depend on which, read when the plan restarts resources.
     public var resourceGraph = ResourceGraph()
+    /// The resources server.toml's `resources` lists, when the plan restarts resources and the list
+    /// is known and not `"*"`: a change to any other is not restarted (the server does not load it).
+    public var serverLoads: [String]?
 
     /// What the executor needs of the config, resolved when the plan is made.
     public struct Settings: Equatable, Sendable {
@@ -143,6 +146,7 @@ public enum Planner {
             plan.actions += fullRestart
         } else {
             plan.resourceGraph = graph ?? ResourceGraph.read(resourcesDir: config.server.resourcesDir)
+            if case .success(let toml) = ServerToml.read(at: config.server.serverToml), !toml.resources.contains("*") { plan.serverLoads = toml.resources }
             plan.actions.append(.restartResources(plan.resourceGraph.roots(of: restart)))
             plan.fallback = fullRestart
         }

@@ -17,6 +17,7 @@ struct NoticeWordsTests {
         (.process(.stageSpawned(name: "build", pid: 8, command: "npm run build")), "stage build started"),
         (.process(.stagesRunning(["a", "b"])), "running stages a, b"),
         (.process(.stagesChangedNoResource), "nothing to restart"),
+        (.process(.resourceNotLoaded("extra", serverToml: "/p/server.toml")), "resource extra changed, but resources in /p/server.toml does not list it"),
         (.service(.removed("db")), "service db removed"),
         (.service(.changed("db")), "service db changed"),
         (.service(.spawned(name: "db", pid: 3, command: "mongod")), "service db started (pid 3)"),
