@@ -125,7 +125,9 @@ public struct CycleScheduler: Sendable {
             return startCycle(.initialStart)
         case .filesChanged(let events, let stages):
             if !stages.isEmpty { feedbackGuard.stagesWrote(events.map(\.path), stages: stages) }
-            if committed, case .running = state { feedbackGuard.serverStartWrote(events.map(\.path)) }
+            // Only before the ready line: resources write as they load, and a save made on seeing the
+            // server ready (while the cycle settles) is the user's, however often it is the same file.
+            if committed, case .running = state, case .starting = server { feedbackGuard.serverStartWrote(events.map(\.path)) }
             let deadline = debouncer.record(events, at: now)
             var effects: [Effect] = []
             // Not for a file the burst created: `echo x > f; rm f` must not restart the server. A burst

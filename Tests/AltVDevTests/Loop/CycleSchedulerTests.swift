@@ -428,4 +428,24 @@ struct CycleSchedulerTests {
         #expect(scheduler.handle(.command(.server("restart core")), at: at(20)) == [])
         #expect(scheduler.handle(.command(.help), at: at(20)) == [])
     }
+
+    @Test("the server's own writes are those before its ready line: the same file saved at each ready, again and again, is never a loop")
+    func savesAfterReadyAreTheUsers() {
+        var scheduler = idle()
+        _ = scheduler.handle(saved("/p/resources/core/a.js"), at: at(900))
+        var number = cycles(scheduler.handle(.debounceTimerFired, at: at(1000))).first?.0 ?? 0
+        for round in 0..<8 {
+            let t = 1000 * (round + 1)
+            let pid = Int32(300 + round)
+            _ = scheduler.handle(.cycleCommitted(number), at: at(t + 10))
+            _ = scheduler.handle(.server(.started(pid: pid)), at: at(t + 20))
+            _ = scheduler.handle(.server(.ready(pid: pid)), at: at(t + 200))
+            // Saved on seeing the server ready, while the cycle settles: queued behind it.
+            _ = scheduler.handle(saved("/p/resources/core/a.js"), at: at(t + 300))
+            _ = scheduler.handle(.debounceTimerFired, at: at(t + 400))
+            let next = cycles(scheduler.handle(.cycleFinished(number, .completed), at: at(t + 450)))
+            #expect(next.count == 1, "round \(round)")
+            number = next.first?.0 ?? number
+        }
+    }
 }
