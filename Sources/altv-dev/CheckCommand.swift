@@ -33,6 +33,10 @@ struct CheckCommand: ParsableCommand {
         for warning in ConfigAdvisor.warnings(for: config) { print("warning: \(warning)") }
         for finding in AltVDoctor.findings(for: config) { print(finding) }
         for note in ConfigAdvisor.notes(for: config) { print("note: \(note)") }
+        if let error = ConfigAdvisor.serverConfigError(for: config) {
+            print("error: \(error)")
+            throw ExitCode(2)
+        }
     }
 }
 

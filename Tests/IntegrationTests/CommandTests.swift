@@ -186,6 +186,17 @@ struct ConfigCommandTests {
         }
     }
 
+    @Test("check exits 2 when the server config itself is invalid TOML: the server will not start with it")
+    func invalidServerToml() async throws {
+        try await withProject { project in
+            project.writeConfig(reconnect: ["enabled": "false"])
+            project.write("server.toml", "name = \"test\"\nresources = [\"core\"\n")
+            let check = try project.launch(["check"])
+            #expect(await check.waitForExit() == .exited(2))
+            #expect(check.log.lines.contains { $0.hasPrefix("error: \(project.path("server.toml")):") && $0.hasSuffix("the server will not start with it") })
+        }
+    }
+
     @Test("check --why explains each path")
     func why() async throws {
         try await withProject { project in

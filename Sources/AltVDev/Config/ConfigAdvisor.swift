@@ -21,8 +21,8 @@ public enum ConfigAdvisor {
         switch ServerToml.read(at: serverToml) {
         case .success(let toml):
             if let mismatch = passwordMismatch(config, serverToml: toml) { warnings.append(mismatch) }
-        case .failure(.invalid(let error)):
-            warnings.append("\(serverToml):\(error.line):\(error.column): \(error.message); the server will not start with it")
+        case .failure(.invalid):
+            break  // An error, not a warning: `serverConfigError`.
         case .failure(.unreadable):
             if config.reconnect.enabled {
                 warnings.append("\(serverToml) is not readable; altv-dev cannot check debug = true or read the password from it")
@@ -97,6 +97,14 @@ public enum ConfigAdvisor {
         case PathFilter.gitignoreSource: ".gitignore:\(rule.index) ([watch] gitignore = false leaves it out)"
         default: "\(rule.source) [watch] ignore #\(rule.index)"
         }
+    }
+
+    /// The server config (server.toml, or `--config`'s file) is invalid TOML: the server will not
+    /// start, so `check` fails with it.
+    public static func serverConfigError(for config: Config) -> String? {
+        let file = config.server.serverToml
+        guard case .failure(.invalid(let error)) = ServerToml.read(at: file) else { return nil }
+        return "\(file):\(error.line):\(error.column): \(error.message); the server will not start with it"
     }
 
     /// How a save at `path` is noticed under `[watch] backend`: watched (inotify), polled, or both.
