@@ -4,13 +4,11 @@ import Synchronization
 
 /// One start of the server: its process (a companion that reads a console) and whether it became ready.
 public final class ServerRun: ServerInstance {
-    public let id: Int
     public let companion: CompanionProcess
     /// The settings it was started with: its stop follows them, even after a config change.
     public let settings: ServerSettings
 
-    init(id: Int, companion: CompanionProcess, settings: ServerSettings) {
-        self.id = id
+    init(companion: CompanionProcess, settings: ServerSettings) {
         self.companion = companion
         self.settings = settings
     }
@@ -74,7 +72,6 @@ public final class ServerRun: ServerInstance {
     }
 }
 
-
 /// Starts and stops `altv-server`, one at a time, each start by the settings of the plan that starts it.
 /// It holds the handles of the current server; what is known about it goes out as `ServerReport`s
 /// to the scheduler, which keeps the `ServerState`.
@@ -84,7 +81,6 @@ public actor ServerSupervisor: ServerControl {
     private let baseEnvironment: [String: String]
     private let reports: @Sendable (ServerReport) -> Void
     private let emit: @Sendable (LoopEvent) -> Void
-    private var nextRunID = 1
     public private(set) var current: ServerRun?
     /// The last server's stop (begun early or by `stop()`), until the next start: a `stop()` waits for it.
     private var teardown: Task<ServerStop?, Never>?
@@ -109,8 +105,7 @@ public actor ServerSupervisor: ServerControl {
             environment: CompanionProcess.environment(base: baseEnvironment, hiding: hidden, adding: settings.env),
             console: console, emit: emit, guardian: guardian, ready: try ReadyMatcher(pattern: settings.ready), readsConsole: true,
             output: settings.output)
-        let run = ServerRun(id: nextRunID, companion: companion, settings: settings)
-        nextRunID += 1
+        let run = ServerRun(companion: companion, settings: settings)
         current = run
         (teardown, stopClaimed) = (nil, false)
         reports(.started(pid: run.pid))
