@@ -98,16 +98,13 @@ public final class EventLog: Sendable {
         warn("--events \(path): \(what); events are not written while this lasts, the loop goes on")
     }
 
-    /// Waits until every event recorded so far was written (or failed).
     /// Waits until every event recorded so far is written, at most `timeout`; false when the
     /// writes are stuck (a FIFO's reader that stopped reading), which is said as a warning.
     @discardableResult
     public func flush(within timeout: Duration) -> Bool {
         let written = DispatchSemaphore(value: 0)
         queue.async { written.signal() }
-        let parts = timeout.components
-        let nanoseconds = Int(parts.seconds) * 1_000_000_000 + Int(parts.attoseconds / 1_000_000_000)
-        guard written.wait(timeout: .now() + .nanoseconds(nanoseconds)) == .success else {
+        guard written.wait(timeout: .now() + .milliseconds(Int(timeout.milliseconds))) == .success else {
             warn("--events \(path): its reader stopped reading; the last events were not written")
             return false
         }
