@@ -41,13 +41,9 @@ public struct ConfigConsequences: Equatable, Sendable {
     public var reapplyServices: Bool
     /// `[server]` changed: the server restarts.
     public var restartServer: Bool
+}
 
-    public init(rearmWatcher: Bool, reapplyServices: Bool, restartServer: Bool) {
-        self.rearmWatcher = rearmWatcher
-        self.reapplyServices = reapplyServices
-        self.restartServer = restartServer
-    }
-
+extension ConfigConsequences {
     public init(old: Config, new: Config) {
         rearmWatcher = old.watch != new.watch
         reapplyServices = old.services != new.services || old.server.stopSignal != new.server.stopSignal || old.server.stopTimeout != new.server.stopTimeout
