@@ -94,7 +94,7 @@ extension Narrator {
     static func words(for notice: ReconnectCommandNotice) -> (String, Console.Level) {
         switch notice {
         case .unreachable(let url, let error): ("game client at \(url) \(error); retrying", .warning)
-        case .waiting(let status): ("game client is \(status); waiting for MAIN_MENU or IN_GAME", .info)
+        case .waiting(let status): words(for: ClientNotice.waiting(status: status))
         case .sent(let status): ("reconnect sent (client was \(status))", .success)
         case .gaveUp(let after, let last): ("gave up after \(after.humanReadable): \(last)", .error)
         case .postFailed(let url, let error): ("POST \(url)/reconnect failed: \(error)", .error)
