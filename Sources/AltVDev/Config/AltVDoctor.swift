@@ -35,9 +35,10 @@ public struct AltVDoctor {
     }
 
     public func findings() -> [DoctorFinding] {
+        let manifests = loadedManifests()
         let all: [[DoctorFinding]] = [
-            debugMode(), unlistedResources(), listedWithoutFolder(), missingEntryFiles(), moduleMismatches(), dependencies(), containerizer(), cdn(),
-            modules(),
+            debugMode(), unlistedResources(), listedWithoutFolder(), missingEntryFiles(manifests), moduleMismatches(manifests), dependencies(),
+            containerizer(), cdn(), modules(),
         ]
         return all.flatMap { $0 }
     }
@@ -133,18 +134,38 @@ public struct AltVDoctor {
 
     // MARK: resource.toml
 
-    func missingEntryFiles() -> [DoctorFinding] {
-        var findings: [DoctorFinding] = []
-        for name in loaded {
+    /// A loaded resource's resource.toml, read and parsed once for every check that looks inside it.
+    struct Manifest {
+        let name: String
+        let folder: String
+        var path: String { folder + "/resource.toml" }
+        let parsed: Result<TOMLTable, TOMLError>
+    }
+
+    /// The manifests of the resources the server loads; a folder without a readable one is left out.
+    func loadedManifests() -> [Manifest] {
+        loaded.compactMap { name in
             let folder = resourcesDir + "/" + name
-            let manifest = folder + "/resource.toml"
-            guard let text = try? String(contentsOfFile: manifest, encoding: .utf8) else { continue }
-            let resource: TOMLTable
-            do {
-                resource = try TOMLParser.parse(text)
+            guard let text = try? String(contentsOfFile: folder + "/resource.toml", encoding: .utf8) else { return nil }
+            do throws(TOMLError) {
+                return Manifest(name: name, folder: folder, parsed: .success(try TOMLParser.parse(text)))
             } catch {
+                return Manifest(name: name, folder: folder, parsed: .failure(error))
+            }
+        }
+    }
+
+    /// An invalid manifest, placed; a `main` or `client-main` that names no file.
+    func missingEntryFiles(_ manifests: [Manifest]) -> [DoctorFinding] {
+        var findings: [DoctorFinding] = []
+        for manifest in manifests {
+            let (name, folder) = (manifest.name, manifest.folder)
+            let resource: TOMLTable
+            switch manifest.parsed {
+            case .success(let table): resource = table
+            case .failure(let error):
                 findings.append(DoctorFinding(
-                    file: manifest, line: error.line, column: error.column,
+                    file: manifest.path, line: error.line, column: error.column,
                     message: "\(error.message): the server will not load \(name)", fix: error.fix ?? "fix resource.toml at that place"))
                 continue
             }
@@ -154,7 +175,7 @@ public struct AltVDoctor {
                 // A stage writes it: it is there once the first build ran.
                 if FileManager.default.fileExists(atPath: path) || builtByStage(path) { continue }
                 findings.append(finding(
-                    node, in: manifest, "\(key) = \"\(file)\": no such file in \(shown(folder))",
+                    node, in: manifest.path, "\(key) = \"\(file)\": no such file in \(shown(folder))",
                     fix: "fix the path, or add a stage that builds it (its outputs naming \(shown(path)))"))
             }
         }
@@ -165,18 +186,17 @@ public struct AltVDoctor {
 extension AltVDoctor {
     /// A resource whose `type` or `client-type` needs a module that `modules` does not list: the
     /// server would not load it.
-    func moduleMismatches() -> [DoctorFinding] {
+    func moduleMismatches(_ manifests: [Manifest]) -> [DoctorFinding] {
         let modules = Set((table["modules"]?.value.array ?? []).compactMap { $0.value.string })
         let needs: [(key: String, value: String, module: String)] = [
             ("type", "csharp", "csharp-module"), ("type", "jsv2", "js-module-v2"), ("client-type", "jsb", "js-bytecode-module"),
         ]
         var findings: [DoctorFinding] = []
-        for name in loaded {
-            let manifest = resourcesDir + "/" + name + "/resource.toml"
-            guard let text = try? String(contentsOfFile: manifest, encoding: .utf8), let resource = try? TOMLParser.parse(text) else { continue }
+        for manifest in manifests {
+            guard case .success(let resource) = manifest.parsed else { continue }
             for need in needs where resource[need.key]?.value.string == need.value && !modules.contains(need.module) {
                 findings.append(finding(
-                    resource[need.key], in: manifest, "\(need.key) = \"\(need.value)\" needs \(need.module), which modules in \(shown(serverToml)) does not list",
+                    resource[need.key], in: manifest.path, "\(need.key) = \"\(need.value)\" needs \(need.module), which modules in \(shown(serverToml)) does not list",
                     fix: "add \"\(need.module)\" to modules in \(shown(serverToml))"))
             }
         }
