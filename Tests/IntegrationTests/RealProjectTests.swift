@@ -68,4 +68,71 @@ struct RealProjectTests {
             #expect(facts.named("resources.restarted").isEmpty && facts.named("server.stopped").isEmpty)
         }
     }
+
+    /// altv-typescript's example: esbuild in 123 ms, then tsc held every restart for 11 s. A check
+    /// beside the build: this one ends only when the test lets it, so the order is proved, not timed.
+    @Test("altv-typescript with tsc as gate = false: the restart's ✓ comes first, the check's verdict after it, and its failure keeps the new server")
+    func typeCheckBesideTheBuild() async throws {
+        try await withProject { project in
+            project.write("src/core/index.ts", "export {}\n")
+            let check = "while ! test -f release-check; do sleep 0.02; done; rm release-check; echo 'src/core/index.ts(3,7): error TS2322'; exit 2"
+            project.writeConfig(
+                watch: ["paths": "[\"resources\", \"src\"]"], reconnect: ["enabled": "false"],
+                extra: PipelineTests.stage("build", "echo built") + PipelineTests.stage("typecheck", check, outputs: [], extra: "outputs = []\ngate = false"))
+            let watch = try project.launch(["watch"])
+            #expect(await watch.log.wait(for: "✓ #1 start · build "))
+            #expect(!watch.log.text.contains("check typecheck"))
+            project.write("release-check", "")
+            #expect(await watch.log.wait(for: "✗ check stage typecheck exited with status 2 after "))
+            #expect(watch.log.text.contains("(gate = false: the server runs the new code anyway)"))
+            #expect(watch.log.count(containing: "│ src/core/index.ts(3,7): error TS2322") == 1)
+            let pid = try #require(watch.log.serverPID)
+            // A save starts the check again beside the next restart; said in the change line.
+            project.append("src/core/index.ts", "// edit\n")
+            #expect(await watch.log.wait(for: "change: src/core/index.ts → stage build, then restarting the server (check typecheck beside)"))
+            #expect(await watch.log.wait(for: "✓ #2 src/core/index.ts · build "))
+            #expect(watch.log.serverPID != pid)
+            project.write("release-check", "")
+            #expect(await watch.log.wait(for: "✗ check stage typecheck", count: 2))
+            let facts = await project.stopAndReadEvents(watch)
+            let checks = facts.named("stage.finished").filter { $0["stage"] as? String == "typecheck" }
+            #expect(checks.map { $0["cycle"] as? Int } == [1, 2])
+            #expect(checks.allSatisfy { $0["gate"] as? Bool == false && $0["ok"] as? Bool == false })
+            #expect(facts.results == ["ok", "ok"])
+        }
+    }
+
+    /// Per-resource builds (xts boilerplate, altv-mango): one resource's broken build held back
+    /// every other resource's change until it was fixed.
+    @Test("under restart-resources a failed build holds back only its resource: the other restarts, and the fix rebuilds only the failed one")
+    func failedBuildHoldsBackItsResource() async throws {
+        try await withProject { project in
+            project.write("src/core/index.js", "// core\n")
+            project.write("src/chat/index.js", "// chat\n")
+            let build = { (name: String) in
+                "test ! -f src/\(name)/broken || { echo '\(name): syntax error'; exit 1; }; cp src/\(name)/index.js resources/\(name)/server/index.js"
+            }
+            project.writeConfig(
+                server: ["on_change": "\"restart-resources\""], watch: ["paths": "[\"resources\", \"src\"]", "debounce": "\"1s\""],
+                reconnect: ["enabled": "false"],
+                extra: PipelineTests.stage("build-core", build("core"), when: ["src/core/**"], outputs: ["resources/core/**"])
+                    + PipelineTests.stage("build-chat", build("chat"), when: ["src/chat/**"], outputs: ["resources/chat/**"], extra: "parallel = true"))
+            let watch = try project.launch(["watch"])
+            #expect(await watch.log.wait(for: "✓ #1 start"))
+            let pid = try #require(watch.log.serverPID)
+            project.write("src/core/broken", "")
+            project.append("src/chat/index.js", "// edit\n")
+            #expect(await watch.log.wait(for: "build-core failed; resource core keeps its old code, the rest was restarted; the next change tries again"))
+            #expect(watch.log.text.contains("resource core is not restarted: stage build-core failed, so it keeps its old code"))
+            // The fix: only build-core runs again, and only core restarts.
+            try FileManager.default.removeItem(atPath: project.path("src/core/broken"))
+            #expect(await watch.log.wait(for: "✓ #3 src/core/broken"))
+            #expect(watch.log.serverPID == pid && watch.log.serverStarts == 1)
+            let facts = await project.stopAndReadEvents(watch)
+            #expect(facts.named("resources.restarted").map { $0["resources"] as? [String] } == [["chat"], ["core"]])
+            let third = facts.named("stage.finished").filter { $0["cycle"] as? Int == 3 }.compactMap { $0["stage"] as? String }
+            #expect(third == ["build-core"])
+            #expect(facts.results == ["ok", "failed", "ok"])
+        }
+    }
 }

@@ -33,6 +33,9 @@ public struct StageSettings: Equatable, Sendable {
     /// Runs at the same time as the stage written before it.
     public var parallel: Bool
     public var output: OutputTransport = .pipe
+    /// `gate = false`: a check (a type check beside the build). It runs beside the cycle, which
+    /// neither waits for it nor fails with it; its verdict comes when it ends.
+    public var gate = true
 }
 
 /// `[[service]]`: a long-running companion started before the server and stopped after it.

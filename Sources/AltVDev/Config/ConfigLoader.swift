@@ -116,7 +116,7 @@ struct ConfigSchema {
             "resources_dir", "output",
         ],
         "watch": ["paths", "ignore", "debounce", "on_busy", "backend", "poll_interval", "gitignore"],
-        "stage": ["name", "command", "cwd", "env", "when", "outputs", "timeout", "parallel", "output"],
+        "stage": ["name", "command", "cwd", "env", "when", "outputs", "timeout", "parallel", "output", "gate"],
         "service": ["name", "command", "cwd", "env", "ready", "ready_timeout", "output"],
         "reconnect": ["enabled", "url", "password", "password_env", "retry_interval", "timeout", "allow_remote"],
     ]
@@ -208,7 +208,8 @@ struct ConfigSchema {
             outputs: outputs ?? [], writesNothing: outputs == [],
             timeout: p.attempt(nil) { () throws(ConfigError) in try table.duration("timeout") } ?? .seconds(600),
             parallel: p.attempt(nil) { () throws(ConfigError) in try table.bool("parallel") } ?? false,
-            output: p.attempt(.pipe) { () throws(ConfigError) in try table.choice("output", default: OutputTransport.pipe) })
+            output: p.attempt(.pipe) { () throws(ConfigError) in try table.choice("output", default: OutputTransport.pipe) },
+            gate: p.attempt(nil) { () throws(ConfigError) in try table.bool("gate") } ?? true)
     }
 
     private func serviceSettings(_ table: TableReader) -> ServiceSettings {

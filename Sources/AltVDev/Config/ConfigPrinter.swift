@@ -44,6 +44,7 @@ public enum ConfigPrinter {
             entries.append((key + "timeout", duration(stage.timeout)))
             entries.append((key + "parallel", stage.parallel ? "true" : "false"))
             entries.append((key + "output", quote(stage.output.rawValue)))
+            entries.append((key + "gate", stage.gate ? "true" : "false"))
         }
         for (index, service) in config.services.enumerated() {
             let key = "service.\(index)."

@@ -148,14 +148,15 @@ public struct ProjectScaffold {
         when = ["src/**", "types/**", "tsconfig.json"]
         outputs = ["resources/**"]
 
-        # tsc checks the types while esbuild builds (it only strips them); an error fails the cycle and the
-        # running server keeps running. outputs = [] says it writes nothing: it never forces a full restart.
+        # tsc checks the types beside the build (esbuild only strips them). gate = false: the restart does not
+        # wait for its seconds, and a type error is said (with tsc's file and line) without holding the server
+        # back. outputs = [] says it writes nothing.
         [[stage]]
         name = "typecheck"
         command = "tsc --noEmit -p ."
         when = ["src/**", "types/**", "tsconfig.json"]
         outputs = []
-        parallel = true
+        gate = false
         """#.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
 
     /// What a build stage reads: src/ when there is one, else the TypeScript files, and the build's own settings.

@@ -11,6 +11,9 @@ extension CycleFailure: CustomStringConvertible {
                 case .notStarted: "the server was not started"
                 }
             return "\(stage) failed; \(kept); the next change tries again"
+        case .stageFailedHeldBack(let stage, let held):
+            let names = held.joined(separator: ", ")
+            return "\(stage) failed; resource\(held.count == 1 ? "" : "s") \(names) \(held.count == 1 ? "keeps its" : "keep their") old code, the rest was restarted; the next change tries again"
         case .resourcesFailedToLoad(let count): return "the server keeps running; the next save loads \(count == 1 ? "it" : "them") again"
         case .portHeld(let port, let holder):
             return "not started: port \(port) is held by \(holder ?? "a process that is gone now"); stop it, or set [server] port if the server uses another"

@@ -67,7 +67,8 @@ public final class Narrator: Sendable {
         switch trigger {
         case .changes(let changes):
             guard let plan else { return }
-            console.say("change: \(changes.summary(relativeTo: directory)) → " + Self.steps(plan).joined(separator: ", then "))
+            let checks = plan.checks.isEmpty ? "" : " (check\(plan.checks.count == 1 ? "" : "s") \(plan.checks.joined(separator: ", ")) beside)"
+            console.say("change: \(changes.summary(relativeTo: directory)) → " + Self.steps(plan).joined(separator: ", then ") + checks)
         case .configChanged: console.say("[server] changed → restarting the server")
         case .initialStart, .crashRestart, .manualRestart: break
         }
@@ -75,7 +76,9 @@ public final class Narrator: Sendable {
 
     static func steps(_ plan: PlanSummary) -> [String] {
         var steps = plan.stages.isEmpty ? [] : ["stage" + (plan.stages.count == 1 ? " " : "s ") + plan.stages.joined(separator: ", ")]
-        if let named = plan.resources {
+        if !plan.restarts {
+            steps.append("nothing to restart")
+        } else if let named = plan.resources {
             steps.append(
                 plan.stages.isEmpty || !named.isEmpty
                     ? "restarting resource\(named.count == 1 ? "" : "s") \(named.joined(separator: ", "))"
@@ -88,6 +91,10 @@ public final class Narrator: Sendable {
 
     private func stageFinished(_ result: StageResult) {
         switch result.outcome {
+        // A check's verdict comes after the cycle's: the ✓ of one is said too.
+        case .succeeded where !result.gate: console.say("✓ check \(result.name) \(result.duration.humanReadable)", .success)
+        case .failed where !result.gate, .timedOut where !result.gate, .notStarted where !result.gate:
+            console.say("✗ check " + result.summary + " (gate = false: the server runs the new code anyway)" + Self.quoted(Self.telling(result.lastLines, count: 10)), .error)
         case .succeeded: break
         case .cancelled:
             let why = stopping.withLock { $0 } ? "altv-dev is stopping" : "a newer change set came in"

@@ -8,6 +8,8 @@ public struct StatusModel: Equatable, Sendable {
     private var failedStage: String?
     /// The last cycle's result, said while idle: `✓ #12 745ms`, `✗ #13 build-core failed`.
     public private(set) var lastResult: String?
+    /// The last check (`gate = false`) that ended while idle: `check typecheck ✗`.
+    public private(set) var lastCheck: String?
 
     public init() {}
 
@@ -17,11 +19,14 @@ public struct StatusModel: Equatable, Sendable {
     public mutating func apply(_ event: LoopEvent, at now: ContinuousClock.Instant) {
         switch event {
         case .cycleStarted(let number, _, _):
-            (cycle, phase, phaseSince, cycleSince, failedStage) = (number, nil, now, now, nil)
+            (cycle, phase, phaseSince, cycleSince, failedStage, lastCheck) = (number, nil, now, now, nil, nil)
         case .phase(let number, let new) where number == cycle:
             (phase, phaseSince) = (new, now)
-        case .stageFinished(let number, let result) where number == cycle && result.outcome != .succeeded && result.outcome != .cancelled:
+        case .stageFinished(let number, let result) where number == cycle && result.gate && result.outcome != .succeeded && result.outcome != .cancelled:
             failedStage = failedStage ?? result.name
+        case .stageFinished(_, let result) where !result.gate && cycle == nil && result.outcome != .cancelled:
+            // A check ends after its cycle's verdict: the idle line says it beside that verdict.
+            lastCheck = "check \(result.name) " + (result.outcome == .succeeded ? "✓" : "✗")
         case .cycleFinished(let number, let outcome, let report) where number == cycle:
             if outcome != .cancelled { lastResult = Self.result(number, report, took: cycleSince.map { now - $0 }, failedStage: failedStage) }
             (cycle, phase, phaseSince, cycleSince) = (nil, nil, nil, nil)
@@ -47,7 +52,7 @@ public struct StatusModel: Equatable, Sendable {
             line = "#\(cycle) " + Self.words(phase)
             if let phaseSince, phase != nil { line += " " + Self.seconds(now - phaseSince) }
         } else {
-            line = "watching" + (lastResult.map { " · " + $0 } ?? "")
+            line = "watching" + (lastResult.map { " · " + $0 } ?? "") + (lastCheck.map { " · " + $0 } ?? "")
         }
         let room = max(0, width - 1)
         if line.count <= room { return line }

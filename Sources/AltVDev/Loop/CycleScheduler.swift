@@ -271,6 +271,11 @@ public struct CycleScheduler: Sendable {
         state = .idle
         committed = false
         if runningChanges, outcome == .completed { carried = nil }
+        if runningChanges, case .partlyApplied(let retry) = outcome {
+            // Only what the failed stage ran for is built again; "save → ready" counts from the save that fixes it.
+            let kept = carried?.paths.filter(retry.contains) ?? []
+            carried = kept.isEmpty ? nil : ChangeSet(paths: kept)
+        }
         // Kept to be built again, but "save → ready" counts from the save that fixes it.
         if outcome == .stageFailed { carried?.firstEventAt = nil }
         guard let next = queued else { return [] }

@@ -136,6 +136,7 @@ public enum EventRecord {
     static func stageFields(_ result: StageResult) -> [(String, JSONValue)] {
         var fields: [(String, JSONValue)] = [
             ("stage", .string(result.name)), ("ok", .bool(result.outcome == .succeeded)), ("duration_ms", ms(result.duration)),
+            ("gate", .bool(result.gate)),
         ]
         switch result.outcome {
         case .succeeded: fields.append(("exit_status", .int(0)))

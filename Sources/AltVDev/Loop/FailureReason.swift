@@ -3,6 +3,8 @@
 public enum CycleFailure: Equatable, Sendable {
     /// A stage failed; what became of the server it would have restarted.
     case stageFailed(String, server: ServerAfterStageFailure)
+    /// A stage failed; the resources it builds kept their old code, the rest of the change was restarted.
+    case stageFailedHeldBack(String, held: [String])
     /// A console restart's resources did not load; the server runs on.
     case resourcesFailedToLoad(count: Int)
     case portHeld(port: Int, holder: String?)

@@ -90,12 +90,18 @@ public enum CyclePhase: Equatable, Sendable {
 /// What a change-started cycle is about to do, said when it starts.
 public struct PlanSummary: Equatable, Sendable {
     public var stages: [String]
+    /// `gate = false` stages started beside the cycle.
+    public var checks: [String]
+    /// False when only checks care about the change: nothing is restarted.
+    public var restarts: Bool
     /// Resources restarted in the server's console; nil for a full restart.
     public var resources: [String]?
     public var fullRestartReason: FullRestartReason?
 
     init(_ plan: Plan) {
         stages = plan.stageNames
+        checks = plan.checkNames
+        restarts = plan.actions.contains { $0 == .startServer || $0.isResourceRestart }
         fullRestartReason = plan.fullRestartReason
         resources = plan.fallback.isEmpty ? nil : plan.resourcesToRestart
     }
@@ -106,5 +112,8 @@ public enum CycleOutcome: Equatable, Sendable {
     case completed
     /// A stage failed: the change set is kept for the next cycle to try again.
     case stageFailed
+    /// A stage failed, but the resources it does not build were restarted: only `retry` (the
+    /// changed paths it ran for, absolute) is kept for the next cycle.
+    case partlyApplied(retry: [String])
     case cancelled
 }

@@ -94,6 +94,11 @@ public struct StageBatchResult: Equatable, Sendable {
 
 public protocol StageExecuting: Sendable {
     func run(batch: [StageSettings], variables: [String: String], plan: Plan.Settings) async -> StageBatchResult
+    /// Starts `gate = false` stages beside `cycle` and returns: each tells its end as `.stageFinished`.
+    /// A run of the same stage still going (an earlier cycle's) is stopped first.
+    func startChecks(_ checks: [StageSettings], variables: [String: String], plan: Plan.Settings, cycle: Int) async
+    /// Stops the checks still running and waits for their ends (altv-dev is stopping).
+    func stopChecks() async
 }
 
 public protocol ServiceReadiness: Sendable {

@@ -211,6 +211,7 @@ public actor LoopShell {
         for handle in [cycle, typedReconnect] { handle?.cancel.fulfill(()) }
         for handle in [cycle, typedReconnect] { _ = await handle?.done.wait() }
         await ports.client.cancelBackground()
+        await ports.stages.stopChecks()
         if let stop = await ports.server.stop() { emit(.notice(.process(.serverStoppedAtExit(stop.duration)))) }
         await ports.services.stopAll()
         sink.finish()

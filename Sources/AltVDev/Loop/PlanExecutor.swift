@@ -35,6 +35,9 @@ public struct PlanExecutor: Sendable {
         var instance: (any ServerInstance)?
         var resourcesWritten: [String] = []
         var committed = false
+        /// Gating stages that failed while the resources they build were held back and the others restarted.
+        var failedStages: [String] = []
+        var heldBack: [String] = []
         /// The reconnect after ready, running on its own.
         var reconnect: BackgroundReconnect?
 
@@ -44,7 +47,14 @@ public struct PlanExecutor: Sendable {
 
     public func run(_ plan: Plan, cycle number: Int, trigger description: String) async -> CycleOutcome {
         var run = Run(number: number, plan: plan, report: CycleReport(number: number, trigger: description))
-        let outcome = await perform(&run)
+        var outcome = await perform(&run)
+        if outcome == .completed, let stage = run.failedStages.first {
+            // The stage's failure was said with its lines; the verdict says what it held back, unless something worse happened.
+            if run.report.result == .done || run.report.result == .clientNotConnected {
+                run.report.result = .failed(.stageFailedHeldBack(stage, held: run.heldBack))
+            }
+            outcome = .partlyApplied(retry: plan.changedPaths(for: run.failedStages))
+        }
         emit(.cycleFinished(cycle: number, outcome: outcome, report: run.report))
         run.reconnect?.verdictSaid.fulfill(())
         return outcome
@@ -61,8 +71,13 @@ public struct PlanExecutor: Sendable {
                 if Task.isCancelled { return .cancelled }
             }
             let step: Run.Step
-            emit(.phase(cycle: run.number, Self.phase(of: action)))
+            if let phase = Self.phase(of: action) { emit(.phase(cycle: run.number, phase)) }
             switch action {
+            case .startChecks(let names):
+                await stages.startChecks(
+                    run.plan.stages(named: names), variables: StageRunner.variables(changed: run.plan.changedPaths, resources: run.plan.resources),
+                    plan: run.plan.settings, cycle: run.number)
+                step = .next
             case .runStages(let names): step = await runStages(names, &run)
             case .awaitServices:
                 await services?.waitUntilReady()
@@ -79,8 +94,10 @@ public struct PlanExecutor: Sendable {
         return await settle(&run)
     }
 
-    static func phase(of action: Plan.Action) -> CyclePhase {
+    /// Nil for a step that takes no time of the cycle's.
+    static func phase(of action: Plan.Action) -> CyclePhase? {
         switch action {
+        case .startChecks: nil
         case .runStages(let names): .building(names)
         case .awaitServices: .waitingForServices
         case .restartResources(let names): .restartingResources(names)
@@ -102,13 +119,25 @@ public struct PlanExecutor: Sendable {
         }
         if batch.results.contains(where: { $0.outcome == .cancelled }) { return .end(.cancelled) }
         guard let failed = batch.results.first(where: { $0.outcome != .succeeded }) else { return .next }
+        let failedNames = batch.results.filter { $0.outcome != .succeeded }.map(\.name)
+        if let held = run.plan.heldBack(byFailureOf: run.failedStages + failedNames) {
+            run.failedStages += failedNames
+            run.heldBack = held
+            return .next
+        }
         run.report.result = .failed(.stageFailed(failed.name, server: .init(run.plan.server)))
         return .end(.stageFailed)
     }
 
     private func restartResources(_ planned: [String], _ run: inout Run, fallback: inout ArraySlice<Plan.Action>) async -> Run.Step {
         let graph = run.plan.resourceGraph
-        let touched = graph.roots(of: planned + run.resourcesWritten.filter { !planned.contains($0) })
+        var touched = graph.roots(of: planned + run.resourcesWritten.filter { !planned.contains($0) })
+        if !run.heldBack.isEmpty {
+            // A failed stage's resources keep their old code; the others' changes go ahead.
+            let wanted = run.plan.restartCandidates + run.resourcesWritten
+            touched = graph.roots(of: wanted.filter { !run.heldBack.contains($0) })
+            for name in run.heldBack { emit(.notice(.process(.resourceHeldBack(name, stages: run.failedStages)))) }
+        }
         // Typing `start` for a resource the server does not load would load one it was not told to.
         let loads = run.plan.serverLoads.map(Set.init)
         let names = touched.filter { loads?.contains($0) ?? true }
@@ -116,6 +145,11 @@ public struct PlanExecutor: Sendable {
             emit(.notice(.process(.resourceNotLoaded(name, serverToml: run.plan.settings.server.serverToml))))
         }
         guard !names.isEmpty else {
+            if let stage = run.failedStages.first {
+                // Everything the change touched is held back: the cycle failed as the stage did.
+                run.report.result = .failed(.stageFailed(stage, server: .init(run.plan.server)))
+                return .end(.stageFailed)
+            }
             if touched.isEmpty { emit(.notice(.process(.stagesChangedNoResource))) }
             return .next
         }

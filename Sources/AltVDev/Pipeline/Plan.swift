@@ -13,6 +13,8 @@ public enum CycleTrigger: Equatable, Sendable {
 /// What one cycle will do, in order: the planner's answer to a trigger.
 public struct Plan: Equatable, Sendable {
     public enum Action: Equatable, Sendable {
+        /// `gate = false` stages, started beside the cycle: nothing waits for them.
+        case startChecks([String])
         /// Stages run at the same time; the next action waits for all of them.
         case runStages([String])
         /// Wait for services still starting (the server needs them).
@@ -46,6 +48,11 @@ public struct Plan: Equatable, Sendable {
     /// The resources server.toml's `resources` lists, when the plan restarts resources and the list
     /// is known and not `"*"`: a change to any other is not restarted (the server does not load it).
     public var serverLoads: [String]?
+    /// Under a resource restart: the resources each stage's `outputs` name, for the stages whose
+    /// outputs all lie in the resources folder. A failure of such a stage holds back only these.
+    public var resourcesOfStage: [String: [String]] = [:]
+    /// Under a resource restart: the resources to restart before their roots are taken.
+    public var restartCandidates: [String] = []
 
     /// What the executor needs of the config, resolved when the plan is made.
     public struct Settings: Equatable, Sendable {
@@ -69,28 +76,61 @@ public struct Plan: Equatable, Sendable {
         }.first ?? []
     }
 
+    /// The resources to hold back when `stages` failed, so the rest of the change goes ahead; nil
+    /// when it cannot: the plan restarts the whole server, or a failed stage may write anywhere.
+    public func heldBack(byFailureOf stages: [String]) -> [String]? {
+        guard !fallback.isEmpty, !stages.isEmpty else { return nil }
+        var held: [String] = []
+        for stage in stages {
+            guard let resources = resourcesOfStage[stage] else { return nil }
+            held += resources.filter { !held.contains($0) }
+        }
+        return held
+    }
+
+    /// The changed paths (absolute) that `stages` ran for: what a failed stage must see again.
+    public func changedPaths(for stages: [String]) -> [String] {
+        guard case .changes(let changes) = trigger else { return [] }
+        let globs = settings.stages.filter { stages.contains($0.name) }.map { stage in stage.when.map { GlobSet(base: settings.directory, patterns: $0) } }
+        // A stage without `when` runs for every path.
+        if globs.contains(where: { $0 == nil }) { return changes.paths }
+        return changes.paths.filter { path in globs.contains { $0!.matches(path) } }
+    }
+
     /// The first file event of the change set that started it, for "save → ready".
     public var firstEventAt: ContinuousClock.Instant? {
         if case .changes(let changes) = trigger { return changes.firstEventAt }
         return nil
     }
 
-    /// Every stage the plan runs.
+    /// Every gating stage the plan runs.
     public var stageNames: [String] {
         actions.flatMap { action -> [String] in
             if case .runStages(let names) = action { return names }
             return []
         }
     }
+
+    /// The `gate = false` stages the plan starts beside it.
+    public var checkNames: [String] {
+        actions.flatMap { action -> [String] in
+            if case .startChecks(let names) = action { return names }
+            return []
+        }
+    }
 }
 
 extension Plan.Action {
+    var isResourceRestart: Bool {
+        if case .restartResources = self { true } else { false }
+    }
+
     /// Once a cycle starts the server or restarts resources it is not cut off by a change: a start
     /// must reach its ready line and reconnect, a console restart its loaded lines.
     public var commitsTheCycle: Bool {
         switch self {
         case .startServer, .restartResources: true
-        case .runStages, .awaitServices, .stopServer, .awaitReady, .reconnectClient: false
+        case .startChecks, .runStages, .awaitServices, .stopServer, .awaitReady, .reconnectClient: false
         }
     }
 }
@@ -122,24 +162,28 @@ public enum Planner {
             stages = []
         }
         plan.settings.stages = stages
+        let (gating, checks) = (stages.filter(\.gate), stages.filter { !$0.gate })
         var batches: [[String]] = []
-        for stage in stages {
+        for stage in gating {
             if stage.parallel, !batches.isEmpty { batches[batches.count - 1].append(stage.name) } else { batches.append([stage.name]) }
         }
-        plan.actions = batches.map { .runStages($0) }
+        plan.actions = (checks.isEmpty ? [] : [.startChecks(checks.map(\.name))]) + batches.map { .runStages($0) }
 
         let fullRestart: [Plan.Action] =
             (server.needsStop ? [.stopServer] : []) + (config.services.isEmpty ? [] : [.awaitServices])
             + [.startServer, .awaitReady] + (config.reconnect.enabled ? [.reconnectClient] : [])
-        var restart: [String] = []
-        var reason: FullRestartReason?
+        var touched = Touched()
         if case .changes(let changes) = trigger {
-            (restart, plan.resources, reason) = resourcesTouched(by: changes, stages: stages, config: config, map: map)
+            touched = resourcesTouched(by: changes, stages: gating, checks: checks, config: config, map: map)
+            plan.resources = touched.all
         }
+        // Only checks care about the change (a test file, a README a linter reads): nothing is restarted.
+        if touched.checksOnly { return plan }
         guard config.server.onChange == .restartResources, case .changes = trigger else {
             plan.actions += fullRestart
             return plan
         }
+        var reason = touched.reason
         if !server.takesConsoleCommands { reason = server.needsStop ? .serverStoppingOrExited : .serverNotRunning }
         if let reason {
             plan.fullRestartReason = reason
@@ -147,31 +191,53 @@ public enum Planner {
         } else {
             plan.resourceGraph = graph ?? ResourceGraph.read(resourcesDir: config.server.resourcesDir)
             if case .success(let toml) = ServerToml.read(at: config.server.serverToml), !toml.resources.contains("*") { plan.serverLoads = toml.resources }
-            plan.actions.append(.restartResources(plan.resourceGraph.roots(of: restart)))
+            plan.actions.append(.restartResources(plan.resourceGraph.roots(of: touched.restart)))
+            plan.resourcesOfStage = touched.ofStage
+            plan.restartCandidates = touched.restart
             plan.fallback = fullRestart
         }
         return plan
     }
 
-    /// The resources a change set touches, and why it cannot be applied by restarting just them (nil when it can).
+    /// What a change set touches.
+    struct Touched {
+        /// The resources to restart: those the paths lie in and those the stages' outputs name.
+        var restart: [String] = []
+        /// With those a changed source folder is named after, for `ALTV_DEV_RESOURCES`.
+        var all: [String] = []
+        /// Why it cannot be applied by restarting just those resources (nil when it can).
+        var reason: FullRestartReason?
+        /// The resources each stage's outputs name, for the stages whose outputs lie in the resources folder.
+        var ofStage: [String: [String]] = [:]
+        /// Every path lies outside the resources and only `gate = false` stages run for it.
+        var checksOnly = false
+    }
+
+    /// A stage whose outputs all lie in the resources folder changes resources only: those its
+    /// outputs name (nil for a stage that may write anywhere), plus those it is seen writing while it runs.
+    static func resourcesOfStages(_ stages: [StageSettings], directory: String, map: ResourceMap) -> [String: [String]?] {
+        var resources: [String: [String]?] = [:]
+        for stage in stages {
+            let folders = stage.outputs.map { FilePath.resolve(GlobSet.literalFolder(of: $0), against: directory) }
+            let inside = !folders.isEmpty && folders.allSatisfy { PathFilter.relative($0, to: map.resourcesDir) != nil }
+            resources[stage.name] = .some(stage.writesNothing ? [] : inside ? folders.compactMap { map.resource(ofFolderAt: $0) } : nil)
+        }
+        return resources
+    }
+
+    /// The resources a change set touches, and why it cannot be applied by restarting just them.
     static func resourcesTouched(
-        by changes: ChangeSet, stages: [StageSettings], config: Config, map: ResourceMap
-    ) -> (restart: [String], touched: [String], reason: FullRestartReason?) {
+        by changes: ChangeSet, stages: [StageSettings], checks: [StageSettings] = [], config: Config, map: ResourceMap
+    ) -> Touched {
         var names: [String] = []
         func add(_ name: String) { if !names.contains(name) { names.append(name) } }
         var reason: FullRestartReason?
         if changes.overflowed { reason = .eventsLost }
         let serverToml = config.server.serverToml
-        // A stage whose outputs all lie in the resources folder changes resources only: those its
-        // outputs name, plus those it is seen writing while it runs.
-        var stageResources: [String: [String]?] = [:]
-        for stage in stages {
-            let folders = stage.outputs.map { FilePath.resolve(GlobSet.literalFolder(of: $0), against: config.directory) }
-            let inside = !folders.isEmpty && folders.allSatisfy { PathFilter.relative($0, to: map.resourcesDir) != nil }
-            let known = stage.writesNothing ? [] : inside ? folders.compactMap { map.resource(ofFolderAt: $0) } : nil
-            stageResources[stage.name] = .some(known)
-            known?.forEach(add)
-        }
+        let stageResources = resourcesOfStages(stages, directory: config.directory, map: map)
+        for stage in stages { stageResources[stage.name]??.forEach(add) }
+        let checkGlobs = checks.map { GlobSet(base: config.directory, patterns: $0.when ?? ["**"]) }
+        var checkedOnly = 0
         // For ALTV_DEV_RESOURCES: a source folder named like a resource (src/core/…) touches it.
         let resourceNames = Set(map.resourceNames())
         var named: [String] = []
@@ -189,8 +255,13 @@ public enum Planner {
             for name in relative.split(separator: "/").dropLast().map(String.init) where resourceNames.contains(name) && !named.contains(name) {
                 named.append(name)
             }
-            guard reason == nil else { continue }
             let handled = whenGlobs.filter { $0.1.matches(path) }.map(\.0)
+            // A gating stage without `when` runs for every path: none is only a check's.
+            if handled.isEmpty, !changes.overflowed, !stages.contains(where: { $0.when == nil }), checkGlobs.contains(where: { $0.matches(path) }) {
+                checkedOnly += 1
+                continue
+            }
+            guard reason == nil else { continue }
             if handled.isEmpty {
                 reason = .outsideResources(relative)
             } else if let unknown = handled.first(where: { stageResources[$0.name] == .some(nil) }) {
@@ -201,8 +272,12 @@ public enum Planner {
             reason = .untypable(untypable)
         }
         let writesResources = stages.contains { !$0.writesNothing && stageResources[$0.name] != .some(nil) }
-        if reason == nil, names.isEmpty, !writesResources { reason = .noResourceChanged }
-        return (names, names + named.filter { !names.contains($0) }, reason)
+        var touched = Touched(restart: names, all: names + named.filter { !names.contains($0) })
+        touched.ofStage = stageResources.compactMapValues { $0 }.filter { !$0.value.isEmpty }
+        touched.checksOnly = reason == nil && names.isEmpty && !writesResources && checkedOnly > 0 && checkedOnly == changes.paths.count
+        if reason == nil, names.isEmpty, !writesResources, !touched.checksOnly { reason = .noResourceChanged }
+        touched.reason = reason
+        return touched
     }
 }
 

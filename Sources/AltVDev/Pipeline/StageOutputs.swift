@@ -12,6 +12,8 @@ public final class StageOutputs: Sendable {
         var globs: GlobSet
         var map: ResourceMap
         var written: [String] = []
+        /// A check (`gate = false`) runs for long beside the cycles: what changes meanwhile is the user's, not its.
+        var check = false
     }
 
     private let open = Mutex<(batches: [Int: Open], next: Int)>(([:], 0))
@@ -22,7 +24,7 @@ public final class StageOutputs: Sendable {
     public func begin(_ stages: [StageSettings], plan: Plan.Settings) -> Int {
         let batch = Open(
             stages: stages.map(\.name), globs: GlobSet(base: plan.directory, patterns: stages.flatMap(\.outputs)),
-            map: ResourceMap(resourcesDir: plan.server.resourcesDir))
+            map: ResourceMap(resourcesDir: plan.server.resourcesDir), check: stages.allSatisfy { !$0.gate })
         return open.withLock { state in
             state.next += 1
             state.batches[state.next] = batch
@@ -49,7 +51,7 @@ public final class StageOutputs: Sendable {
                 }
                 if !covered { changes.append(event) }
             }
-            let stages = state.batches.keys.sorted().flatMap { state.batches[$0]!.stages }
+            let stages = state.batches.keys.sorted().flatMap { state.batches[$0]!.check ? [] : state.batches[$0]!.stages }
             return (changes, stages, events.count - changes.count)
         }
     }

@@ -15,6 +15,8 @@ public struct StageResult: Equatable, Sendable {
     public var duration: Duration
     public var outcome: Outcome
     public var lastLines: [String] = []
+    /// False for a check (`gate = false`): the cycle did not wait for it.
+    public var gate = true
 
     /// For the failure report: `build-core exited with status 2 after 1.2s`.
     public var summary: String {
@@ -78,7 +80,7 @@ public struct StageRunner: Sendable {
                 environment: CompanionProcess.environment(base: environment, hiding: hidden, adding: stage.env.merging(variables) { a, _ in a }),
                 console: console, emit: emit, guardian: guardian, output: stage.output)
         } catch {
-            return StageResult(name: stage.name, duration: .zero, outcome: .notStarted("\(error)"))
+            return StageResult(name: stage.name, duration: .zero, outcome: .notStarted("\(error)"), gate: stage.gate)
         }
         emit(.notice(.process(.stageSpawned(name: stage.name, pid: companion.process.pid, command: "\(stage.command)"))))
         let status = await companion.process.exit.wait(until: started + stage.timeout)
@@ -93,7 +95,8 @@ public struct StageRunner: Sendable {
         let duration = ContinuousClock.now - started
         // Its last lines are on the terminal before the verdict; a lingering grandchild may hold the pipe, so briefly.
         _ = await Uncancelled.run { await companion.output.closed.wait(timeout: Timings.outputDrain) }
-        return StageResult(name: stage.name, duration: duration, outcome: outcome, lastLines: outcome == .succeeded ? [] : companion.output.lastLines)
+        return StageResult(
+            name: stage.name, duration: duration, outcome: outcome, lastLines: outcome == .succeeded ? [] : companion.output.lastLines, gate: stage.gate)
     }
 }
 
@@ -107,6 +110,7 @@ public struct StageBatchRunner: StageExecuting {
     public let outputs: StageOutputs
     /// Returns once the watcher has delivered every event made so far.
     public let watcherCaughtUp: @Sendable () async -> Void
+    private let checks = ChecksInFlight()
 
     public init(
         console: Console, emit: @escaping @Sendable (LoopEvent) -> Void, guardian: Guardian?, environment: [String: String],
@@ -130,5 +134,46 @@ public struct StageBatchRunner: StageExecuting {
         let results = await runner.run(batch: batch, variables: variables)
         await Uncancelled.run { await watcherCaughtUp() }
         return StageBatchResult(results: results, resourcesWritten: outputs.end(token))
+    }
+
+    public func startChecks(_ stages: [StageSettings], variables: [String: String], plan: Plan.Settings, cycle: Int) async {
+        let runner = StageRunner(
+            console: console, emit: emit, guardian: guardian, environment: environment, hidden: [plan.reconnect.passwordEnv],
+            stopTimeout: plan.server.stopTimeout)
+        let (outputs, emit, watcherCaughtUp) = (outputs, emit, watcherCaughtUp)
+        for stage in stages {
+            await checks.start(stage.name) {
+                let token = outputs.begin([stage], plan: plan)
+                let result = await runner.run(stage, variables: variables)
+                await Uncancelled.run { await watcherCaughtUp() }
+                _ = outputs.end(token)
+                emit(.stageFinished(cycle: cycle, result: result))
+            }
+        }
+    }
+
+    public func stopChecks() async { await checks.stopAll() }
+}
+
+/// The checks running beside the cycles: one run of each stage at a time, the newest.
+actor ChecksInFlight {
+    private var running: [String: Task<Void, Never>] = [:]
+
+    func start(_ name: String, _ body: @escaping @Sendable () async -> Void) {
+        let previous = running[name]
+        previous?.cancel()
+        running[name] = Task {
+            // The earlier run's process group is gone before the next one starts.
+            await previous?.value
+            guard !Task.isCancelled else { return }
+            await body()
+        }
+    }
+
+    func stopAll() async {
+        let tasks = Array(running.values)
+        running = [:]
+        for task in tasks { task.cancel() }
+        for task in tasks { await task.value }
     }
 }

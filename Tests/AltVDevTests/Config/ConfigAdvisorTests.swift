@@ -117,14 +117,14 @@ struct ConfigAdvisorTests {
             let config = try ConfigLoader.load(file: try scaffold.write(force: false))
             #expect(config.server.onChange == .restartResources)
             #expect(config.stages.map(\.name) == ["build", "typecheck"])
-            #expect(config.stages[1].writesNothing && config.stages[1].parallel && !config.stages[0].writesNothing)
+            #expect(config.stages[1].writesNothing && !config.stages[1].gate && !config.stages[0].writesNothing)
             #expect(config.stages[1].command == .shell("tsc --noEmit -p ."))
             let example = try ConfigLoader.load(
                 file: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
                     .deletingLastPathComponent().appendingPathComponent("examples/typescript/altv-dev.toml").path)
             for (ours, theirs) in zip(config.stages, example.stages) {
                 #expect(ours.name == theirs.name && ours.command == theirs.command && ours.when == theirs.when)
-                #expect(ours.outputs == theirs.outputs && ours.parallel == theirs.parallel && ours.writesNothing == theirs.writesNothing)
+                #expect(ours.outputs == theirs.outputs && ours.parallel == theirs.parallel && ours.gate == theirs.gate && ours.writesNothing == theirs.writesNothing)
             }
             #expect(example.stages.count == 2)
         }

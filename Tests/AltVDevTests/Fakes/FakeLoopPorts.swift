@@ -142,6 +142,14 @@ final class FakeStages: StageExecuting {
             },
             resourcesWritten: written)
     }
+
+    /// Checks start and are recorded, nothing more: the executor does not wait for them.
+    func startChecks(_ checks: [StageSettings], variables: [String: String], plan: Plan.Settings, cycle: Int) async {
+        log.add("checks " + checks.map(\.name).joined(separator: " "))
+        ran.withLock { $0 += checks }
+    }
+
+    func stopChecks() async { log.add("stop checks") }
 }
 
 struct FakeClient: ClientReconnecting {

@@ -206,6 +206,22 @@ struct CycleSchedulerTests {
         #expect(changes.firstEventAt == at(1000))
     }
 
+    @Test("a stage that failed while the other resources restarted keeps only the paths it ran for")
+    func partlyAppliedCarriesItsPaths() {
+        var scheduler = idle()
+        _ = scheduler.handle(saved("/p/src/core/a.ts", "/p/src/admin/b.ts"), at: at(0))
+        _ = scheduler.handle(.debounceTimerFired, at: at(100))
+        _ = scheduler.handle(.cycleFinished(2, .partlyApplied(retry: ["/p/src/core/a.ts"])), at: at(200))
+        _ = scheduler.handle(saved("/p/src/chat/c.ts"), at: at(1000))
+        let effects = scheduler.handle(.debounceTimerFired, at: at(1100))
+        guard case .changes(let changes)? = cycles(effects).first?.1 else {
+            Issue.record("no change cycle: \(effects)")
+            return
+        }
+        #expect(changes.paths == ["/p/src/core/a.ts", "/p/src/chat/c.ts"])
+        #expect(changes.firstEventAt == at(1000))
+    }
+
     @Test("a completed cycle settles its change set: the next one has only its own")
     func completedClears() {
         var scheduler = idle()

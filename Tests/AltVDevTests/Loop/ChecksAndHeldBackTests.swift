@@ -1,0 +1,152 @@
+import Testing
+
+@testable import AltVDev
+
+/// `gate = false` stages (checks beside the cycle) and a failed stage that holds back only the
+/// resources it builds: the planner's and executor's rules, against fakes.
+@Suite("Checks and held-back resources")
+struct ChecksAndHeldBackTests {
+    /// The altv-typescript shape: esbuild per resource, tsc over everything beside it.
+    static let source = """
+        [server]
+        command = ["altv-server"]
+        on_change = "restart-resources"
+        ready_timeout = "2s"
+        [watch]
+        paths = ["src", "resources"]
+        [[stage]]
+        name = "build-core"
+        command = "esbuild core"
+        when = ["src/core/**"]
+        outputs = ["resources/core/**"]
+        [[stage]]
+        name = "build-admin"
+        command = "esbuild admin"
+        when = ["src/admin/**"]
+        outputs = ["resources/admin/**"]
+        parallel = true
+        [[stage]]
+        name = "typecheck"
+        command = "tsc --noEmit"
+        when = ["src/**", "tests/**"]
+        outputs = []
+        gate = false
+        """
+
+    static func config(_ source: String = source) throws -> Config {
+        try ConfigLoader.parse(source: source, file: "/p/altv-dev.toml")
+    }
+
+    let map = ResourceMap(resourcesDir: "/p/resources") { ["/p/resources/core", "/p/resources/admin"].contains($0) }
+    let log = CallLog()
+    let events = EventRecorder()
+
+    func plan(_ paths: [String], config: Config) -> Plan {
+        Planner.plan(
+            for: .changes(ChangeSet(paths: paths, firstEventAt: .now)), config: config, server: .running(pid: 100), resources: map,
+            graph: ResourceGraph())
+    }
+
+    func executor(_ stages: FakeStages, server: FakeServer) -> PlanExecutor {
+        PlanExecutor(server: server, stages: stages, services: nil, client: FakeClient(log: log, emit: events.emit), emit: events.emit)
+    }
+
+    @Test("gate = false is read, printed and defaults to true")
+    func configKey() throws {
+        let config = try Self.config()
+        #expect(config.stages.map(\.gate) == [true, true, false])
+        #expect(ConfigPrinter.entries(config).contains { $0 == ("stage.2.gate", "false") })
+        #expect(throws: ConfigError.self) { try Self.config(Self.source.replacingOccurrences(of: "gate = false", with: "gate = \"no\"")) }
+    }
+
+    @Test("a check starts first, beside the cycle, in no batch of its own; the restart does not wait for it")
+    func checkStartsBeside() throws {
+        let plan = plan(["/p/src/core/a.ts"], config: try Self.config())
+        #expect(plan.actions == [.startChecks(["typecheck"]), .runStages(["build-core"]), .restartResources(["core"])])
+        #expect(plan.stageNames == ["build-core"] && plan.checkNames == ["typecheck"])
+        #expect(PlanSummary(plan).checks == ["typecheck"] && PlanSummary(plan).restarts)
+    }
+
+    @Test("a change only checks care about restarts nothing, under either on_change")
+    func checksOnlyRestartsNothing() throws {
+        let plan = plan(["/p/tests/a.test.ts"], config: try Self.config())
+        #expect(plan.actions == [.startChecks(["typecheck"])])
+        #expect(!PlanSummary(plan).restarts)
+        #expect(Narrator.steps(PlanSummary(plan)) == ["nothing to restart"])
+        let restart = try Self.config(Self.source.replacingOccurrences(of: "on_change = \"restart-resources\"\n", with: ""))
+        #expect(self.plan(["/p/tests/a.test.ts"], config: restart).actions == [.startChecks(["typecheck"])])
+        // A gating stage without `when` runs for every path, so none is only the check's.
+        let everyPath = try Self.config(Self.source.replacingOccurrences(of: "when = [\"src/core/**\"]\n", with: ""))
+        #expect(self.plan(["/p/tests/a.test.ts"], config: everyPath).actions.contains(.restartResources([])) == false)
+        #expect(self.plan(["/p/tests/a.test.ts"], config: everyPath).fullRestartReason == .outsideResources("tests/a.test.ts"))
+        // A path a gating stage builds still restarts.
+        #expect(self.plan(["/p/tests/a.test.ts", "/p/src/core/a.ts"], config: restart).actions.contains(.startServer))
+    }
+
+    @Test("the executor starts the checks and goes on: the cycle's verdict is the gating stages'")
+    func executorStartsChecks() async throws {
+        let stages = FakeStages(log: log, failing: ["typecheck"])
+        let server = FakeServer(log: log, running: FakeInstance(pid: 100))
+        let outcome = await executor(stages, server: server).run(plan(["/p/src/core/a.ts"], config: try Self.config()), cycle: 2, trigger: "x")
+        #expect(outcome == .completed)
+        #expect(log.all == ["checks typecheck", "stages build-core", "restart core"])
+        #expect(events.report?.result == .done)
+        // No phase is said for starting the checks: the status line shows the build.
+        #expect(events.all.compactMap { if case .phase(_, let phase) = $0 { phase } else { nil } }.first == .building(["build-core"]))
+    }
+
+    @Test("a failed stage holds back only the resources its outputs name; the rest restarts, and only its paths are kept")
+    func heldBack() async throws {
+        let stages = FakeStages(log: log, failing: ["build-core"])
+        let server = FakeServer(log: log, running: FakeInstance(pid: 100))
+        let plan = plan(["/p/src/core/a.ts", "/p/src/admin/b.ts"], config: try Self.config())
+        #expect(plan.heldBack(byFailureOf: ["build-core"]) == ["core"])
+        let outcome = await executor(stages, server: server).run(plan, cycle: 3, trigger: "x")
+        #expect(outcome == .partlyApplied(retry: ["/p/src/core/a.ts"]))
+        #expect(log.all == ["checks typecheck", "stages build-core build-admin", "restart admin"])
+        #expect(events.all.contains(.notice(.process(.resourceHeldBack("core", stages: ["build-core"])))))
+        #expect(events.report?.result == .failed(.stageFailedHeldBack("build-core", held: ["core"])))
+        #expect(events.report?.line.hasSuffix("build-core failed; resource core keeps its old code, the rest was restarted; the next change tries again") == true)
+    }
+
+    @Test("when the failed stage's resources are all the change touched, the cycle fails as before")
+    func heldBackEverything() async throws {
+        let stages = FakeStages(log: log, failing: ["build-core"])
+        let server = FakeServer(log: log, running: FakeInstance(pid: 100))
+        let outcome = await executor(stages, server: server).run(plan(["/p/src/core/a.ts"], config: try Self.config()), cycle: 3, trigger: "x")
+        #expect(outcome == .stageFailed)
+        #expect(!log.all.contains { $0.hasPrefix("restart") })
+        #expect(events.report?.result == .failed(.stageFailed("build-core", server: .keepsRunning)))
+    }
+
+    @Test("a failed stage that may write anywhere, or a full-restart plan, holds everything back")
+    func noHoldBackWithoutKnownOutputs() throws {
+        let anywhere = try Self.config(Self.source.replacingOccurrences(of: "outputs = [\"resources/core/**\"]\n", with: ""))
+        let restartResources = plan(["/p/src/core/a.ts", "/p/src/admin/b.ts"], config: anywhere)
+        #expect(restartResources.heldBack(byFailureOf: ["build-core"]) == nil)
+        let full = try Self.config(Self.source.replacingOccurrences(of: "on_change = \"restart-resources\"\n", with: ""))
+        #expect(plan(["/p/src/core/a.ts", "/p/src/admin/b.ts"], config: full).heldBack(byFailureOf: ["build-core"]) == nil)
+    }
+
+    @Test("the idle status line says a check's verdict after the cycle's")
+    func statusLine() {
+        var model = StatusModel()
+        let start = ContinuousClock.now
+        var report = CycleReport(number: 4, trigger: "x")
+        report.saveToReady = .milliseconds(120)
+        model.apply(.cycleStarted(cycle: 4, trigger: .manualRestart, plan: nil), at: start)
+        model.apply(.cycleFinished(cycle: 4, outcome: .completed, report: report), at: start)
+        let failed = StageResult(name: "typecheck", duration: .seconds(3), outcome: .failed(.exited(2)), gate: false)
+        model.apply(.stageFinished(cycle: 4, result: failed), at: start)
+        #expect(model.text(at: start, width: 200) == "watching · ✓ #4 120ms · check typecheck ✗")
+        model.apply(.cycleStarted(cycle: 5, trigger: .manualRestart, plan: nil), at: start)
+        #expect(model.lastCheck == nil)
+    }
+
+    @Test("stage.finished says whether the stage gated its cycle")
+    func eventField() throws {
+        let result = StageResult(name: "typecheck", duration: .seconds(3), outcome: .succeeded, gate: false)
+        let record = try #require(EventRecord.json(.stageFinished(cycle: 4, result: result), time: "t", directory: "/p"))
+        #expect(record.text.contains("\"gate\":false"))
+    }
+}
