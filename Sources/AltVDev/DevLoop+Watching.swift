@@ -16,7 +16,7 @@ extension DevLoop {
     /// Starts the watcher; its first walk runs off the caller's executor.
     func startWatching(sink: AsyncStream<LoopShell.Event>.Continuation, outputs: StageOutputs, barriers: WatcherBarriers) async -> InotifyWatcher? {
         let watcher = InotifyWatcher(
-            roots: config.watch.paths, filter: Self.filter(config, eventsFile: eventLog?.path), configFile: config.file,
+            roots: config.watch.paths, filter: Self.filter(config, eventsFile: eventLog?.path), configFiles: config.filesRead,
             backend: config.watch.backend, pollInterval: config.watch.pollInterval,
             handler: watcherHandler(sink: sink, outputs: outputs, barriers: barriers))
         switch await Uncancelled.run({ Result { try watcher.start() } }) {
@@ -85,7 +85,7 @@ struct RearmableWatcher: WatcherControl {
     func rearm(for config: Config) {
         watcher.rearm(
             roots: config.watch.paths, filter: DevLoop.filter(config, eventsFile: eventsFile), backend: config.watch.backend,
-            pollInterval: config.watch.pollInterval)
+            pollInterval: config.watch.pollInterval, configFiles: config.filesRead)
     }
 
     func stop() { watcher.stop() }

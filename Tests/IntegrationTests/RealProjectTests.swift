@@ -135,4 +135,26 @@ struct RealProjectTests {
             #expect(facts.results == ["ok", "failed", "ok"])
         }
     }
+
+    /// Several templates keep their settings (database URL, the server password) in `.env`, which
+    /// nothing read: `[server] env_file` loads it for every child, and a save of it is a config save.
+    @Test("env_file = \".env\": the stages get its variables (not the password's), a save of it restarts the server with the new ones")
+    func dotEnvIsLoadedAndFollowed() async throws {
+        try await withProject { project in
+            project.write(".env", "GREETING=hello\nALTV_SERVER_PASSWORD=from-dot-env-9f3\n")
+            let report = "echo \"greeting=$GREETING password=${ALTV_SERVER_PASSWORD:-unset}\""
+            project.writeConfig(server: ["env_file": "\".env\""], reconnect: ["enabled": "false"], extra: PipelineTests.stage("build", report))
+            let watch = try project.launch(["watch"])
+            #expect(await watch.log.wait(for: "✓ #1 start"))
+            #expect(watch.log.count(containing: "[build] greeting=hello password=unset") == 1)
+            project.write(".env", "GREETING=bye\nALTV_SERVER_PASSWORD=from-dot-env-9f3\n")
+            #expect(await watch.log.wait(for: "server.env_file: GREETING changed"))
+            #expect(await watch.log.wait(for: "✓ #2 [server] config changed"))
+            #expect(watch.log.serverStarts == 2)
+            project.append("resources/chat/server/index.js", "// edit\n")
+            #expect(await watch.log.wait(for: "[build] greeting=bye password=unset"))
+            #expect(!watch.log.text.contains("from-dot-env-9f3"))
+            await project.stopAndExpectNothingLeft(watch)
+        }
+    }
 }

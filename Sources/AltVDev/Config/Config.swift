@@ -13,6 +13,9 @@ public struct Config: Equatable, Sendable {
     public var stages: [StageSettings] = []
     /// `[[service]]`, in the order written.
     public var services: [ServiceSettings] = []
+
+    /// The config file and the files it reads: a save of any of them reloads it.
+    public var filesRead: [String] { [file] + (server.envFile.map { [$0.path] } ?? []) }
 }
 
 /// `[[stage]]`: a command run before the server restarts, when the change set concerns it.
@@ -36,6 +39,11 @@ public struct StageSettings: Equatable, Sendable {
     /// `gate = false`: a check (a type check beside the build). It runs beside the cycle, which
     /// neither waits for it nor fails with it; its verdict comes when it ends.
     public var gate = true
+    /// `[server] env_file`, under `env`.
+    public var envFile: EnvFile?
+
+    /// What the stage's process gets beside altv-dev's environment.
+    public var environment: [String: String] { envFile?.under(env) ?? env }
 }
 
 /// `[[service]]`: a long-running companion started before the server and stopped after it.
@@ -49,6 +57,11 @@ public struct ServiceSettings: Equatable, Sendable {
     public var ready: String?
     public var readyTimeout: Duration
     public var output: OutputTransport = .pipe
+    /// `[server] env_file`, under `env`.
+    public var envFile: EnvFile?
+
+    /// What the service's process gets beside altv-dev's environment.
+    public var environment: [String: String] { envFile?.under(env) ?? env }
 }
 
 /// A command line: a string runs through `/bin/sh -c`, an array is executed as is.
@@ -92,6 +105,11 @@ public struct ServerSettings: Equatable, Sendable {
     /// How the server's output reaches altv-dev: a pseudo-terminal by default, since alt:V's C stdio
     /// holds back a pipe's output in 4 KiB blocks (the ready line with it).
     public var output: OutputTransport = .pty
+    /// `env_file`: read into the server's, the stages' and the services' environment, under their `env`.
+    public var envFile: EnvFile?
+
+    /// What the server's process gets beside altv-dev's environment.
+    public var environment: [String: String] { envFile?.under(env) ?? env }
 
     /// The server config this command reads: `--config FILE` in it, else `server.toml` in `cwd`.
     public var serverToml: String { ServerToml.path(command: command, cwd: cwd) }

@@ -113,7 +113,7 @@ struct ConfigSchema {
         "": ["server", "watch", "reconnect", "stage", "service"],
         "server": [
             "command", "cwd", "env", "ready", "ready_timeout", "stop_signal", "stop_timeout", "on_crash", "port", "on_change",
-            "resources_dir", "output",
+            "resources_dir", "output", "env_file",
         ],
         "watch": ["paths", "ignore", "debounce", "on_busy", "backend", "poll_interval", "gitignore"],
         "stage": ["name", "command", "cwd", "env", "when", "outputs", "timeout", "parallel", "output", "gate"],
@@ -148,13 +148,18 @@ struct ConfigSchema {
         let serverTable = problems.attempt(nil) { () throws(ConfigError) in try document.requiredTable("server") }
         let watchTable = problems.attempt(nil) { () throws(ConfigError) in try document.requiredTable("watch") }
         let reconnectTable = problems.attempt(nil) { () throws(ConfigError) in try document.optionalTable("reconnect") }
-        let (server, serverToml) = serverSettings(serverTable ?? document.empty("server"), present: serverTable != nil)
+        let (read, serverToml) = serverSettings(serverTable ?? document.empty("server"), present: serverTable != nil)
         let watch = watchSettings(watchTable ?? document.empty("watch"), required: watchTable != nil)
-        let reconnect = reconnectSettings(reconnectTable, serverToml: serverToml)
+        var server = read
+        let reconnect = reconnectSettings(reconnectTable, serverToml: serverToml, envFile: server.envFile)
+        // Children never get the password's variable from the file, as they do not get it from altv-dev's environment.
+        server.envFile?.remove(reconnect.passwordEnv)
         let stageTables = problems.attempt([]) { () throws(ConfigError) in try document.tableArray("stage") }
         let serviceTables = problems.attempt([]) { () throws(ConfigError) in try document.tableArray("service") }
-        let stages = stageTables.map(stageSettings)
-        let services = serviceTables.map(serviceSettings)
+        var stages = stageTables.map(stageSettings)
+        var services = serviceTables.map(serviceSettings)
+        for index in stages.indices { stages[index].envFile = server.envFile }
+        for index in services.indices { services[index].envFile = server.envFile }
         checkUniqueNames(stageTables, stages.map(\.name), kind: "stage")
         checkUniqueNames(serviceTables, services.map(\.name), kind: "service")
         if var first = problems.errors.first {
@@ -284,8 +289,25 @@ struct ConfigSchema {
             resourcesDir: FilePath.resolve(
                 p.attempt(nil) { () throws(ConfigError) in try table.string("resources_dir") } ?? FilePath.join(cwd, "resources"),
                 against: directory),
-            output: p.attempt(.pty) { () throws(ConfigError) in try table.choice("output", default: OutputTransport.pty) })
+            output: p.attempt(.pty) { () throws(ConfigError) in try table.choice("output", default: OutputTransport.pty) },
+            envFile: envFile(table))
         return (settings, serverToml)
+    }
+
+    /// `env_file`, read now; with `checkPaths` off (a pure parse) only its path is known.
+    private func envFile(_ table: TableReader) -> EnvFile? {
+        problems.attempt(nil) { () throws(ConfigError) -> EnvFile? in
+            guard let written = try table.string("env_file") else { return nil }
+            let path = FilePath.resolve(written, against: directory)
+            guard checkPaths else { return EnvFile(path: path) }
+            do throws(ConfigError) {
+                return try EnvFile.read(at: path)
+            } catch {
+                // The file cannot be read: said at the key that names it.
+                if error.line == nil { throw table.error(at: "env_file", "\(path): \(error.message)", fix: error.fix ?? "") }
+                throw error
+            }
+        }
     }
 
     private func watchSettings(_ table: TableReader, required: Bool) -> WatchSettings {
@@ -324,7 +346,7 @@ struct ConfigSchema {
             gitignore: p.attempt(nil) { () throws(ConfigError) in try table.bool("gitignore") } ?? true)
     }
 
-    private func reconnectSettings(_ table: TableReader?, serverToml: ServerToml) -> ReconnectSettings {
+    private func reconnectSettings(_ table: TableReader?, serverToml: ServerToml, envFile: EnvFile?) -> ReconnectSettings {
         let p = problems
         if let table { p.attempt(()) { () throws(ConfigError) in try table.allowOnly(Self.keys["reconnect"]!) } }
         let allowRemote = p.attempt(nil) { () throws(ConfigError) in try table?.bool("allow_remote") } ?? false
@@ -343,6 +365,9 @@ struct ConfigSchema {
         if let value = p.attempt(nil, { () throws(ConfigError) in try table?.string("password") }) {
             password = Secret(value)
             source = "reconnect.password in \(FilePath.name(file))"
+        } else if let value = envFile?.values[passwordEnv] {
+            password = Secret(value)
+            source = "\(passwordEnv) in \(FilePath.name(envFile?.path ?? ""))"
         } else if let value = environment[passwordEnv] {
             password = Secret(value)
             source = "$\(passwordEnv)"

@@ -18,6 +18,8 @@ public enum ConfigPrinter {
         entries.append(("server.on_change", quote(server.onChange.rawValue)))
         entries.append(("server.resources_dir", quote(server.resourcesDir)))
         entries.append(("server.output", quote(server.output.rawValue)))
+        // Its names only: a .env holds secrets.
+        if let file = server.envFile { entries.append(("server.env_file", quote(file.path) + "  # sets " + (file.keys.isEmpty ? "nothing" : file.keys.joined(separator: ", ")))) }
         entries.append(("watch.paths", array(watch.paths)))
         entries.append(("watch.ignore", array(watch.ignore)))
         entries.append(("watch.debounce", duration(watch.debounce)))
@@ -91,6 +93,9 @@ public enum ConfigPrinter {
         for (key, value) in entries(new) where before[key] != value {
             lines.append("\(key): \(before[key] ?? "(unset)") → \(value)")
         }
+        let (oldValues, newValues) = (old.server.envFile?.values ?? [:], new.server.envFile?.values ?? [:])
+        let changedValues = Set(oldValues.keys).intersection(newValues.keys).filter { oldValues[$0] != newValues[$0] }.sorted()
+        if !changedValues.isEmpty { lines.append("server.env_file: \(changedValues.joined(separator: ", ")) changed") }
         // Both masked, so the loop above cannot see a change between two passwords.
         if let before = old.reconnect.password, let after = new.reconnect.password, before != after {
             lines.append("reconnect.password: changed")

@@ -45,7 +45,8 @@ public struct ConfigConsequences: Equatable, Sendable {
 
 extension ConfigConsequences {
     public init(old: Config, new: Config) {
-        rearmWatcher = old.watch != new.watch
+        // The watcher also follows the files the config reads.
+        rearmWatcher = old.watch != new.watch || old.filesRead != new.filesRead
         reapplyServices = old.services != new.services || old.server.stopSignal != new.server.stopSignal || old.server.stopTimeout != new.server.stopTimeout
         restartServer = old.server != new.server
     }

@@ -20,6 +20,8 @@ public struct ProjectScaffold {
         public var hasSourceFolder = false
         /// Resources written in TypeScript the alt:V way: `src/<name>/resource.toml` beside `server/index.ts`.
         public var typeScriptResources: [String] = []
+        /// A `.env` beside server.toml.
+        public var dotEnv = false
 
         /// An alt:V server folder has a server.toml.
         public var isServerFolder: Bool { hasServerToml }
@@ -52,6 +54,7 @@ public struct ProjectScaffold {
         {
             found.buildScript = "npm run build"
         }
+        found.dotEnv = manager.fileExists(atPath: path(".env"))
         found.typeScript = manager.fileExists(atPath: path("tsconfig.json"))
         found.hasSourceFolder = FilePath.isDirectory(path("src"))
         if found.typeScript, found.hasSourceFolder {
@@ -78,6 +81,10 @@ public struct ProjectScaffold {
         lines.append("# Sent to the server's whole process group on restart; SIGKILL after stop_timeout.")
         lines.append("stop_signal = \"SIGINT\"")
         lines.append("stop_timeout = \"10s\"")
+        if found.dotEnv {
+            lines.append("# .env found: its variables go to the server, the stages and the services; a save of it restarts the server.")
+            lines.append("env_file = \".env\"")
+        }
         if found.buildScript == nil && !found.typeScriptResources.isEmpty {
             lines.append("# A save in src/<name>/ rebuilds that resource and types `restart <name>` into the server console:")
             lines.append("# no server restart, no reconnect. server.toml and anything else still restart the whole server.")

@@ -102,7 +102,7 @@ public actor ServerSupervisor: ServerControl {
     public func start(settings: ServerSettings, hiding hidden: [String]) throws -> any ServerInstance {
         let companion = try CompanionProcess(
             name: "server", command: settings.command, cwd: settings.cwd,
-            environment: CompanionProcess.environment(base: baseEnvironment, hiding: hidden, adding: settings.env),
+            environment: CompanionProcess.environment(base: baseEnvironment, hiding: hidden, adding: settings.environment),
             console: console, emit: emit, guardian: guardian, ready: try ReadyMatcher(pattern: settings.ready), readsConsole: true,
             output: settings.output)
         let run = ServerRun(companion: companion, settings: settings)

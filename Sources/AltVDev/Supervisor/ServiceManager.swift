@@ -74,7 +74,7 @@ public actor ServiceManager {
         do {
             let companion = try CompanionProcess(
                 name: name, command: settings.command, cwd: settings.cwd,
-                environment: CompanionProcess.environment(base: environment, hiding: hidden, adding: settings.env),
+                environment: CompanionProcess.environment(base: environment, hiding: hidden, adding: settings.environment),
                 console: console, emit: emit, guardian: guardian, ready: try settings.ready.map { try ReadyMatcher(pattern: $0) }, output: settings.output)
             running.companion = companion
             services[name] = running

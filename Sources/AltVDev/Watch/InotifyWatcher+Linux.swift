@@ -36,6 +36,7 @@ extension InotifyWatcher {
                     filter = next.filter
                     backend = next.backend
                     pollInterval = next.pollInterval
+                    configFiles = next.configFiles
                     folders.removeAll()
                     pendingMoveOut = nil
                     handler(.rearmed(watchEverything()))
@@ -68,16 +69,17 @@ extension InotifyWatcher {
         var walker = TreeWalker(watcher: self)
         walker.findBlindMounts = backend == .auto
         if backend != .poll { for root in roots { walker.watchTree(root) } }
-        let configFolder = configFile.map { FilePath.parent($0) }
-        let configBlind = configFolder.map { backend == .poll || (backend == .auto && BlindFileSystem.of($0) != nil) } ?? false
-        if let configFolder, backend != .poll, !isInTree(configFolder) { addWatch(configFolder) }
+        var configFolders: [String] = []
+        for folder in configFiles.map(FilePath.parent) where !configFolders.contains(folder) { configFolders.append(folder) }
+        let blindConfigFiles = configFiles.filter { file in backend == .poll || (backend == .auto && BlindFileSystem.of(FilePath.parent(file)) != nil) }
+        for folder in configFolders where backend != .poll && !isInTree(folder) { addWatch(folder) }
         if let barrierFolder { addWatch(barrierFolder, events: Int32(bitPattern: UInt32(IN_CLOSE_WRITE))) }
         walker.reportLimit()
         let polled = backend == .poll ? roots.map { PolledFolder(path: $0, fileSystem: nil) } : walker.blindMounts
         var poller: Poller?
-        if !polled.isEmpty || configBlind {
+        if !polled.isEmpty || !blindConfigFiles.isEmpty {
             poller = Poller(
-                roots: polled.map(\.path), filter: filter, interval: pollInterval, configFile: configBlind ? configFile : nil
+                roots: polled.map(\.path), filter: filter, interval: pollInterval, configFiles: blindConfigFiles
             ) { [weak self] output in
                 guard let self else { return }
                 if case .barrier(let id) = output { self.barrierHalfReached(id) } else { self.handler(output) }
@@ -146,7 +148,7 @@ extension InotifyWatcher {
         let path = (directory == "/" ? "" : directory) + "/" + name
         let isDirectory = has(UInt32(IN_ISDIR))
         if barrierReached(path) { return [] }
-        if path == configFile {
+        if configFiles.contains(path) {
             if let kind = fileKind(mask) { handler(.configFile(kind)) }
             return []
         }

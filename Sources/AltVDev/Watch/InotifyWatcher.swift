@@ -40,7 +40,8 @@ public final class InotifyWatcher: @unchecked Sendable {
     var filter: PathFilter
     var backend: WatchBackend
     var pollInterval: Duration
-    let configFile: String?
+    /// The config file and the files it reads (its `env_file`): a change to one is `.configFile`.
+    var configFiles: [String]
     let handler: @Sendable (WatcherOutput) -> Void
     let stopRequested = OnceFlag()
     /// What other threads touch.
@@ -59,6 +60,7 @@ public final class InotifyWatcher: @unchecked Sendable {
         var filter: PathFilter
         var backend: WatchBackend
         var pollInterval: Duration
+        var configFiles: [String]
     }
     /// Each watch's folder, kept by us: libinotifytools' own names go stale after some rename chains.
     /// Watcher thread only.
@@ -70,14 +72,14 @@ public final class InotifyWatcher: @unchecked Sendable {
     let barrierFolder: String?
 
     public init(
-        roots: [String], filter: PathFilter, configFile: String? = nil, backend: WatchBackend = .auto, pollInterval: Duration = .milliseconds(500),
+        roots: [String], filter: PathFilter, configFiles: [String] = [], backend: WatchBackend = .auto, pollInterval: Duration = .milliseconds(500),
         handler: @escaping @Sendable (WatcherOutput) -> Void
     ) {
         self.roots = roots
         self.filter = filter
         self.backend = backend
         self.pollInterval = pollInterval
-        self.configFile = configFile
+        self.configFiles = configFiles
         self.handler = handler
         var template = Array(((ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp") + "/altv-dev-barrier-XXXXXX").utf8CString)
         barrierFolder = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }.map { String(cString: $0) }
@@ -156,8 +158,12 @@ public final class InotifyWatcher: @unchecked Sendable {
 
     /// Replaces the roots and rules; applied by the watcher's thread when the marker below wakes
     /// it, then reported as `.rearmed`.
-    public func rearm(roots: [String], filter: PathFilter, backend: WatchBackend = .auto, pollInterval: Duration = .milliseconds(500)) {
-        shared.withLock { $0.pendingRearm = Rearm(roots: roots, filter: filter, backend: backend, pollInterval: pollInterval) }
+    public func rearm(
+        roots: [String], filter: PathFilter, backend: WatchBackend = .auto, pollInterval: Duration = .milliseconds(500), configFiles: [String]
+    ) {
+        shared.withLock {
+            $0.pendingRearm = Rearm(roots: roots, filter: filter, backend: backend, pollInterval: pollInterval, configFiles: configFiles)
+        }
         wakeThread()
     }
 

@@ -141,8 +141,8 @@ final class Poller: @unchecked Sendable {
     let roots: [String]
     let filter: PathFilter
     let interval: Duration
-    /// Also polled, on its own: the config file, when it lies where inotify cannot see.
-    let configFile: String?
+    /// Also polled, on their own: the config files that lie where inotify cannot see.
+    let configFiles: [String]
     private let handler: @Sendable (WatcherOutput) -> Void
     private let condition = Condition()
     private var stopped = false
@@ -154,11 +154,11 @@ final class Poller: @unchecked Sendable {
     private var waitingBarriers: [Int] = []
     private var slowSweepReported = false
 
-    init(roots: [String], filter: PathFilter, interval: Duration, configFile: String?, handler: @escaping @Sendable (WatcherOutput) -> Void) {
+    init(roots: [String], filter: PathFilter, interval: Duration, configFiles: [String], handler: @escaping @Sendable (WatcherOutput) -> Void) {
         self.roots = roots
         self.filter = filter
         self.interval = interval
-        self.configFile = configFile
+        self.configFiles = configFiles
         self.handler = handler
     }
 
@@ -169,7 +169,7 @@ final class Poller: @unchecked Sendable {
         OSThread.start(name: "altv-dev poller") { [self] in
             let tree = PolledTree(roots: roots, filter: filter)
             _ = tree.sweep()
-            let configBaseline = configFile.map(Self.statConfig) ?? nil
+            let configBaseline = configFiles.map(Self.statConfig)
             baselineTaken.signal()
             run(tree, config: configBaseline)
         }
@@ -196,7 +196,7 @@ final class Poller: @unchecked Sendable {
         }
     }
 
-    private func run(_ tree: PolledTree, config: StatEntry?) {
+    private func run(_ tree: PolledTree, config: [StatEntry?]) {
         var previousConfig = config
         while true {
             let (stop, barriers) = condition.withLock { () -> (Bool, [Int]) in
@@ -228,11 +228,9 @@ final class Poller: @unchecked Sendable {
             }
             events = events.filter { !skip.contains($0.path) }
             if !events.isEmpty { handler(.events(events)) }
-            if let configFile {
-                let now = Self.statConfig(configFile)
-                if now != previousConfig { handler(.configFile(now == nil ? .removed : .modified)) }
-                previousConfig = now
-            }
+            let now = configFiles.map(Self.statConfig)
+            for (index, stat) in now.enumerated() where stat != previousConfig[index] { handler(.configFile(stat == nil ? .removed : .modified)) }
+            previousConfig = now
             for id in barriers { handler(.barrier(id)) }
             if took > interval, !slowSweepReported {
                 slowSweepReported = true

@@ -130,6 +130,18 @@ struct ConfigAdvisorTests {
         }
     }
 
+    @Test("init: a .env beside server.toml is written as env_file, and the file loads with it")
+    func scaffoldDotEnv() throws {
+        try withFolder(["server.toml": "debug = true\n", ".env": "DB=x\n"]) { folder in
+            let config = try ConfigLoader.load(file: try ProjectScaffold(directory: folder).write(force: false))
+            #expect(config.server.envFile?.path == folder + "/.env" && config.server.envFile?.keys == ["DB"])
+        }
+        try withFolder(["server.toml": "debug = true\n"]) { folder in
+            let config = try ConfigLoader.load(file: try ProjectScaffold(directory: folder).write(force: false))
+            #expect(config.server.envFile == nil)
+        }
+    }
+
     @Test("init: with src/, the build stage reads src/**")
     func scaffoldWithSources() throws {
         try withFolder(["server.toml": "debug = true\n", "src/core/index.ts": "", "package.json": "{\"scripts\": {\"build\": \"x\"}}"]) { folder in
