@@ -157,4 +157,23 @@ struct RealProjectTests {
             await project.stopAndExpectNothingLeft(watch)
         }
     }
+
+    /// Every npm project: `esbuild`, `tsc`, `vite` are dev dependencies, on no PATH but `npm run`'s.
+    @Test("a stage and a service run a tool found only in the project's node_modules/.bin, as npm run would")
+    func nodeModulesBinOnPath() async throws {
+        try await withProject { project in
+            project.write("node_modules/.bin/fake-esbuild", "#!/bin/sh\necho \"fake-esbuild ran in $(pwd)\"\n")
+            project.write("webview/.keep", "")
+            chmod(project.path("node_modules/.bin/fake-esbuild"), 0o755)
+            project.writeConfig(
+                reconnect: ["enabled": "false"],
+                extra: PipelineTests.stage("build", "fake-esbuild")
+                    + "[[service]]\nname = \"webview\"\ncwd = \"webview\"\ncommand = \"fake-esbuild; exec sleep 600\"\nready = \"fake-esbuild ran\"\n")
+            let watch = try project.launch(["watch"])
+            #expect(await watch.log.wait(for: "✓ #1 start · build "))
+            #expect(watch.log.count(containing: "[build] fake-esbuild ran in \(project.root)") == 1)
+            #expect(watch.log.count(containing: "[webview] fake-esbuild ran in \(project.path("webview"))") == 1)
+            await project.stopAndExpectNothingLeft(watch)
+        }
+    }
 }

@@ -77,7 +77,9 @@ public struct StageRunner: Sendable {
         do {
             companion = try CompanionProcess(
                 name: stage.name, command: stage.command, cwd: stage.cwd,
-                environment: CompanionProcess.environment(base: environment, hiding: hidden, adding: stage.environment.merging(variables) { a, _ in a }),
+                environment: ProjectBin.adding(
+                    to: CompanionProcess.environment(base: environment, hiding: hidden, adding: stage.environment.merging(variables) { a, _ in a }),
+                    cwd: stage.cwd),
                 console: console, emit: emit, guardian: guardian, output: stage.output)
         } catch {
             return StageResult(name: stage.name, duration: .zero, outcome: .notStarted("\(error)"), gate: stage.gate)

@@ -74,7 +74,8 @@ public actor ServiceManager {
         do {
             let companion = try CompanionProcess(
                 name: name, command: settings.command, cwd: settings.cwd,
-                environment: CompanionProcess.environment(base: environment, hiding: hidden, adding: settings.environment),
+                environment: ProjectBin.adding(
+                    to: CompanionProcess.environment(base: environment, hiding: hidden, adding: settings.environment), cwd: settings.cwd),
                 console: console, emit: emit, guardian: guardian, ready: try settings.ready.map { try ReadyMatcher(pattern: $0) }, output: settings.output)
             running.companion = companion
             services[name] = running
