@@ -116,7 +116,7 @@ struct ConfigSchema {
             "resources_dir", "output", "env_file",
         ],
         "watch": ["paths", "ignore", "debounce", "on_busy", "backend", "poll_interval", "gitignore"],
-        "stage": ["name", "command", "cwd", "env", "when", "outputs", "timeout", "parallel", "output", "gate"],
+        "stage": ["name", "command", "cwd", "env", "when", "outputs", "timeout", "parallel", "output", "gate", "stop_server"],
         "service": ["name", "command", "cwd", "env", "ready", "ready_timeout", "output"],
         "reconnect": ["enabled", "url", "password", "password_env", "retry_interval", "timeout", "allow_remote"],
     ]
@@ -214,7 +214,8 @@ struct ConfigSchema {
             timeout: p.attempt(nil) { () throws(ConfigError) in try table.duration("timeout") } ?? .seconds(600),
             parallel: p.attempt(nil) { () throws(ConfigError) in try table.bool("parallel") } ?? false,
             output: p.attempt(.pipe) { () throws(ConfigError) in try table.choice("output", default: OutputTransport.pipe) },
-            gate: p.attempt(nil) { () throws(ConfigError) in try table.bool("gate") } ?? true)
+            gate: p.attempt(nil) { () throws(ConfigError) in try table.bool("gate") } ?? true,
+            stopsServer: p.attempt(nil) { () throws(ConfigError) in try table.bool("stop_server") } ?? false)
     }
 
     private func serviceSettings(_ table: TableReader) -> ServiceSettings {

@@ -11,17 +11,29 @@ public struct ProjectScaffold {
     /// What was found, and what the file will say about it.
     public struct Findings: Equatable, Sendable {
         public var serverBinary: String?
+        /// What a start script hands the server (`--config server-dev.toml`), and which script.
+        public var serverArguments: [String] = []
+        public var serverArgumentsFrom: String?
         public var hasServerToml = false
         public var debug = false
         public var resources: [String] = []
         public var hasResourcesFolder = false
+        public var node: NodeProject?
+        /// The command that builds the resources, and the package.json script it comes from.
         public var buildScript: String?
+        public var buildFrom: String?
         public var typeScript = false
         public var hasSourceFolder = false
+        /// Folders whose files the build reads: src/, webview folders, the build's own code.
+        public var sourceFolders: [String] = []
         /// Resources written in TypeScript the alt:V way: `src/<name>/resource.toml` beside `server/index.ts`.
         public var typeScriptResources: [String] = []
         /// A `.env` beside server.toml.
         public var dotEnv = false
+        /// A dev server with hot reload (Vite): its folder and command.
+        public var devServer: (folder: String, command: String)?
+        /// `.sln`, else `.csproj` files (relative), for `dotnet build`.
+        public var dotnetProjects: [String] = []
 
         /// An alt:V server folder has a server.toml.
         public var isServerFolder: Bool { hasServerToml }
@@ -34,7 +46,17 @@ public struct ProjectScaffold {
             if !hasResourcesFolder { missing.append("a resources/ folder") }
             return missing
         }
+
+        public static func == (a: Findings, b: Findings) -> Bool {
+            a.serverBinary == b.serverBinary && a.serverArguments == b.serverArguments && a.hasServerToml == b.hasServerToml
+                && a.resources == b.resources && a.node == b.node && a.buildScript == b.buildScript && a.sourceFolders == b.sourceFolders
+                && a.typeScriptResources == b.typeScriptResources && a.dotEnv == b.dotEnv && a.devServer?.folder == b.devServer?.folder
+                && a.devServer?.command == b.devServer?.command && a.dotnetProjects == b.dotnetProjects && a.debug == b.debug
+        }
     }
+
+    /// Folders that hold a webview's sources in the projects alt:V developers have.
+    static let webviewFolders = ["src-webviews", "webview", "webviews", "CEF", "cef", "ui"]
 
     public func findings() -> Findings {
         var found = Findings()
@@ -43,20 +65,28 @@ public struct ProjectScaffold {
             found.serverBinary = name
             break
         }
-        if case .success(let toml) = ServerToml.read(in: directory) {
+        found.node = NodeProject.read(in: directory)
+        if let arguments = found.node?.serverArguments ?? NodeProject.serverArguments(inScriptsOf: directory) {
+            (found.serverArguments, found.serverArgumentsFrom) = (arguments.arguments, arguments.script)
+        }
+        let command = CommandSpec.arguments(["./" + (found.serverBinary ?? "altv-server")] + found.serverArguments)
+        if case .success(let toml) = ServerToml.read(at: ServerToml.path(command: command, cwd: directory)) {
             found.hasServerToml = true
             found.debug = toml.debug == true
             found.resources = toml.resources
         }
         found.hasResourcesFolder = FilePath.isDirectory(path("resources"))
-        if let data = manager.contents(atPath: path("package.json")),
-            let package = try? JSONDecoder().decode(PackageJSON.self, from: data), package.scripts?["build"] != nil
-        {
-            found.buildScript = "npm run build"
+        if let node = found.node, let build = node.build {
+            (found.buildScript, found.buildFrom) = (build.command, build.script)
+            found.sourceFolders = node.buildCodeFolders(build).filter { FilePath.isDirectory(path($0)) && $0 != "resources" }
         }
         found.dotEnv = manager.fileExists(atPath: path(".env"))
         found.typeScript = manager.fileExists(atPath: path("tsconfig.json"))
         found.hasSourceFolder = FilePath.isDirectory(path("src"))
+        let sources = (found.hasSourceFolder ? ["src"] : []) + Self.webviewFolders.filter { FilePath.isDirectory(path($0)) }
+        found.sourceFolders = sources + found.sourceFolders.filter { !sources.contains($0) }
+        found.devServer = devServer(found.node)
+        found.dotnetProjects = dotnetProjects()
         if found.typeScript, found.hasSourceFolder {
             found.typeScriptResources = ((try? manager.contentsOfDirectory(atPath: path("src"))) ?? []).sorted().filter { name in
                 manager.fileExists(atPath: path("src/\(name)/resource.toml"))
@@ -66,66 +96,29 @@ public struct ProjectScaffold {
         return found
     }
 
-    /// The commented file.
-    public func render(_ found: Findings) -> String {
-        var lines = ["# altv-dev: restart altv-server on save and reconnect the game client.", "# Generated by `altv-dev init`; every key is optional but [server] command and [watch] paths.", ""]
-        lines.append("[server]")
-        if let binary = found.serverBinary {
-            lines.append("command = [\"./\(binary)\"]")
-        } else {
-            lines.append("# No altv-server binary was found here: point this at yours.")
-            lines.append("command = [\"./altv-server\"]")
+    /// A Vite dev script in a webview folder's package.json, else in the project's.
+    private func devServer(_ node: NodeProject?) -> (folder: String, command: String)? {
+        for folder in Self.webviewFolders where FilePath.isDirectory(path(folder)) {
+            if let webview = NodeProject.read(in: path(folder)), let script = webview.devServerScript {
+                // A webview without a lock file of its own is run by the project's manager.
+                let manager = webview.lockFile == nil ? (node?.manager ?? .npm) : webview.manager
+                return (folder, NodeProject(manager: manager).run(script))
+            }
         }
-        lines.append("# A line of the server's output that means it is up (a regex, ANSI codes stripped).")
-        lines.append("ready = \"Server started\"")
-        lines.append("# Sent to the server's whole process group on restart; SIGKILL after stop_timeout.")
-        lines.append("stop_signal = \"SIGINT\"")
-        lines.append("stop_timeout = \"10s\"")
-        if found.dotEnv {
-            lines.append("# .env found: its variables go to the server, the stages and the services; a save of it restarts the server.")
-            lines.append("env_file = \".env\"")
+        return node?.devServerScript.map { (".", node!.run($0)) }
+    }
+
+    /// The solution files here, else the project files here and one folder down.
+    private func dotnetProjects() -> [String] {
+        let manager = FileManager.default
+        let top = ((try? manager.contentsOfDirectory(atPath: directory)) ?? []).sorted()
+        let solutions = top.filter { $0.hasSuffix(".sln") }
+        if !solutions.isEmpty { return solutions }
+        var projects = top.filter { $0.hasSuffix(".csproj") }
+        for folder in top where !["node_modules", "resources", "bin", "obj"].contains(folder) && !folder.hasPrefix(".") && FilePath.isDirectory(path(folder)) {
+            projects += ((try? manager.contentsOfDirectory(atPath: path(folder))) ?? []).sorted().filter { $0.hasSuffix(".csproj") }.map { folder + "/" + $0 }
         }
-        if found.buildScript == nil && !found.typeScriptResources.isEmpty {
-            lines.append("# A save in src/<name>/ rebuilds that resource and types `restart <name>` into the server console:")
-            lines.append("# no server restart, no reconnect. server.toml and anything else still restart the whole server.")
-            lines.append("on_change = \"restart-resources\"")
-        }
-        lines.append("")
-        lines.append("[watch]")
-        lines.append("# The server folder: resources, server.toml (a save there restarts the whole server) and your sources.")
-        if !found.hasResourcesFolder { lines.append("# No resources/ folder was found here.") }
-        if !found.resources.isEmpty { lines.append("# server.toml loads: \(found.resources.joined(separator: ", "))") }
-        lines.append("paths = [\".\"]")
-        lines.append("# gitignore syntax, after the project's .gitignore; editor swap files and .git/ are always ignored.")
-        lines.append("# The rest is what the server writes into its own folder: its cache, crash dumps, and ipc.txt (dbg_reconnect).")
-        lines.append("ignore = [\"node_modules/\", \"*.log\", \"cache/\", \"ipc.txt\", \".server-crashes-cache/\", \"crashdumps/\"]")
-        lines.append("debounce = \"30ms\"")
-        if found.typeScript && found.buildScript == nil && found.typeScriptResources.isEmpty {
-            lines.append("# tsconfig.json found but no build script: add a [[stage]] that compiles your sources into resources/.")
-        }
-        lines.append("")
-        lines.append("[reconnect]")
-        if found.hasServerToml && !found.debug {
-            lines.append("# server.toml does not set debug = true: the client's auto-reconnect needs it (and debug = true in altv.toml).")
-        }
-        lines.append("# The game client's debug endpoint (alt:V 9.0+, debug mode).")
-        lines.append("url = \"http://127.0.0.1:9223\"")
-        lines.append("# The server password: from this variable, else `password` in server.toml. Never printed.")
-        lines.append("password_env = \"ALTV_SERVER_PASSWORD\"")
-        if let build = found.buildScript {
-            lines.append("")
-            lines.append("# package.json has a build script\(found.typeScript ? " and tsconfig.json compiles TypeScript" : ""): run it before each restart.")
-            lines.append("[[stage]]")
-            lines.append("name = \"build\"")
-            lines.append("command = \"\(build)\"")
-            lines.append("# What the build reads: only a change there runs it (gitignore-style globs, relative to this file).")
-            if !found.hasSourceFolder && !found.typeScript { lines.append("# No src/ folder was found: list where your sources are.") }
-            lines.append("when = [" + Self.sources(found).map { "\"\($0)\"" }.joined(separator: ", ") + "]")
-            lines.append("# What it writes: its own writes start no new cycle (without this, a build into resources/ restarts forever).")
-            lines.append("outputs = [\"resources/**\"]")
-        }
-        if found.buildScript == nil && !found.typeScriptResources.isEmpty { lines += Self.typeScriptStages }
-        return lines.joined(separator: "\n") + "\n"
+        return projects
     }
 
     /// esbuild for each resource's server and client code, tsc for the types, side by side.
@@ -165,19 +158,6 @@ public struct ProjectScaffold {
         outputs = []
         gate = false
         """#.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-
-    /// What a build stage reads: src/ when there is one, else the TypeScript files, and the build's own settings.
-    static func sources(_ found: Findings) -> [String] {
-        var sources = found.hasSourceFolder ? ["src/**"] : found.typeScript ? ["**/*.ts", "!resources/**"] : []
-        sources.append("package.json")
-        if found.typeScript { sources.append("tsconfig.json") }
-        return sources
-    }
-
-    /// What `init` reads of a package.json: its scripts (a build script means a build stage).
-    struct PackageJSON: Decodable {
-        var scripts: [String: String]?
-    }
 
     public struct Refusal: Error, CustomStringConvertible {
         public var description: String

@@ -8,6 +8,7 @@ extension CycleFailure: CustomStringConvertible {
                 switch server {
                 case .keepsRunning: "the running server keeps running"
                 case .stoppedForTheChange: "the server was stopped when the change came and was not started again"
+                case .stoppedForTheStage: "the server was stopped for it (stop_server = true) and was not started again"
                 case .notStarted: "the server was not started"
                 }
             return "\(stage) failed; \(kept); the next change tries again"
@@ -36,6 +37,7 @@ extension FullRestartReason: CustomStringConvertible {
         case .serverTomlChanged: "server.toml changed"
         case .outsideResources(let path): "\(path) is not inside a resource"
         case .stageWritesOutsideResources(let stage): "stage \(stage) has outputs outside the resources (or none)"
+        case .stageStopsServer(let stage): "stage \(stage) has stop_server = true"
         case .untypable(let name): "resource \"\(name)\" has white space in its name, which the server console cannot take"
         case .noResourceChanged: "no resource changed"
         case .serverNotRunning: "the server is not running"

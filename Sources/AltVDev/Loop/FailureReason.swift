@@ -20,6 +20,8 @@ public enum CycleFailure: Equatable, Sendable {
         case keepsRunning
         /// The early stop at the burst's first event had already taken it down.
         case stoppedForTheChange
+        /// The cycle stopped it for a `stop_server = true` stage.
+        case stoppedForTheStage
         case notStarted
 
         init(_ state: ServerState) {
@@ -39,6 +41,8 @@ public enum FullRestartReason: Equatable, Sendable {
     /// A changed path (relative to the config's folder) that no resource holds.
     case outsideResources(String)
     case stageWritesOutsideResources(String)
+    /// `stop_server = true`: the stage needs the server stopped.
+    case stageStopsServer(String)
     /// The console splits at white space: such a name cannot be typed.
     case untypable(String)
     case noResourceChanged

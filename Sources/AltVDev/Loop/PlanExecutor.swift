@@ -125,7 +125,7 @@ public struct PlanExecutor: Sendable {
             run.heldBack = held
             return .next
         }
-        run.report.result = .failed(.stageFailed(failed.name, server: .init(run.plan.server)))
+        run.report.result = .failed(.stageFailed(failed.name, server: run.report.stop != nil ? .stoppedForTheStage : .init(run.plan.server)))
         return .end(.stageFailed)
     }
 

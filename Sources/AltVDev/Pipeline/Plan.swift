@@ -146,31 +146,14 @@ public enum Planner {
         var plan = Plan(
             trigger: trigger, actions: [], server: server,
             settings: Plan.Settings(directory: config.directory, stages: [], server: config.server, reconnect: config.reconnect))
-        let stages: [StageSettings]
-        switch trigger {
-        case .initialStart:
-            // Like a build tool's first run: the server should not start on stale output.
-            stages = config.stages
-        case .changes(let changes):
-            stages = config.stages.filter { stage in
-                guard let when = stage.when, !changes.overflowed else { return true }
-                let globs = GlobSet(base: config.directory, patterns: when)
-                return changes.paths.contains { globs.matches($0) }
-            }
-            plan.changedPaths = changes.paths.map { PathFilter.relative($0, to: config.directory) ?? $0 }
-        case .configChanged, .crashRestart, .manualRestart:
-            stages = []
-        }
+        let stages = selectedStages(for: trigger, config: config)
+        if case .changes(let changes) = trigger { plan.changedPaths = changes.paths.map { PathFilter.relative($0, to: config.directory) ?? $0 } }
         plan.settings.stages = stages
         let (gating, checks) = (stages.filter(\.gate), stages.filter { !$0.gate })
-        var batches: [[String]] = []
-        for stage in gating {
-            if stage.parallel, !batches.isEmpty { batches[batches.count - 1].append(stage.name) } else { batches.append([stage.name]) }
-        }
-        plan.actions = (checks.isEmpty ? [] : [.startChecks(checks.map(\.name))]) + batches.map { .runStages($0) }
-
+        let stopsFirst: Bool
+        (plan.actions, stopsFirst) = stageActions(gating: gating, checks: checks, server: server)
         let fullRestart: [Plan.Action] =
-            (server.needsStop ? [.stopServer] : []) + (config.services.isEmpty ? [] : [.awaitServices])
+            (server.needsStop && !stopsFirst ? [.stopServer] : []) + (config.services.isEmpty ? [] : [.awaitServices])
             + [.startServer, .awaitReady] + (config.reconnect.enabled ? [.reconnectClient] : [])
         var touched = Touched()
         if case .changes(let changes) = trigger {
@@ -184,6 +167,7 @@ public enum Planner {
             return plan
         }
         var reason = touched.reason
+        if let stage = gating.first(where: \.stopsServer) { reason = .stageStopsServer(stage.name) }
         if !server.takesConsoleCommands { reason = server.needsStop ? .serverStoppingOrExited : .serverNotRunning }
         if let reason {
             plan.fullRestartReason = reason
@@ -197,6 +181,37 @@ public enum Planner {
             plan.fallback = fullRestart
         }
         return plan
+    }
+
+    /// The stages a trigger runs: all at the first start, those whose `when` matches for a change set.
+    static func selectedStages(for trigger: CycleTrigger, config: Config) -> [StageSettings] {
+        switch trigger {
+        case .initialStart:
+            // Like a build tool's first run: the server should not start on stale output.
+            return config.stages
+        case .changes(let changes):
+            return config.stages.filter { stage in
+                guard let when = stage.when, !changes.overflowed else { return true }
+                let globs = GlobSet(base: config.directory, patterns: when)
+                return changes.paths.contains { globs.matches($0) }
+            }
+        case .configChanged, .crashRestart, .manualRestart:
+            return []
+        }
+    }
+
+    /// The checks started first, then the gating stages in batches (a parallel one joins the batch
+    /// before it), with the server stopped before the first batch that has a `stop_server` stage.
+    static func stageActions(gating: [StageSettings], checks: [StageSettings], server: ServerState) -> (actions: [Plan.Action], stopsFirst: Bool) {
+        var batches: [[String]] = []
+        for stage in gating {
+            if stage.parallel, !batches.isEmpty { batches[batches.count - 1].append(stage.name) } else { batches.append([stage.name]) }
+        }
+        var actions: [Plan.Action] = batches.map { .runStages($0) }
+        // A stage that overwrites what the running server holds (stop_server = true) runs after the stop.
+        let stopBefore = batches.firstIndex { batch in batch.contains { name in gating.contains { $0.name == name && $0.stopsServer } } }
+        if let stopBefore, server.needsStop { actions.insert(.stopServer, at: stopBefore) }
+        return ((checks.isEmpty ? [] : [.startChecks(checks.map(\.name))]) + actions, stopBefore != nil)
     }
 
     /// What a change set touches.

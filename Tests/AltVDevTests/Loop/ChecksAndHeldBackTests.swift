@@ -149,4 +149,37 @@ struct ChecksAndHeldBackTests {
         let record = try #require(EventRecord.json(.stageFinished(cycle: 4, result: result), time: "t", directory: "/p"))
         #expect(record.text.contains("\"gate\":false"))
     }
+
+    @Test("stop_server = true: the server stops before that stage's batch, once, and a failure says it stays stopped")
+    func stopServerFirst() async throws {
+        let source = """
+            [server]
+            command = ["altv-server"]
+            on_change = "restart-resources"
+            [watch]
+            paths = ["src", "resources"]
+            [[stage]]
+            name = "lint"
+            command = "lint"
+            outputs = []
+            [[stage]]
+            name = "dotnet"
+            command = "dotnet build"
+            outputs = ["resources/core/**"]
+            stop_server = true
+            """
+        let config = try Self.config(source)
+        let plan = plan(["/p/src/core/a.cs"], config: config)
+        #expect(plan.actions == [.runStages(["lint"]), .stopServer, .runStages(["dotnet"]), .startServer, .awaitReady, .reconnectClient])
+        #expect(plan.fullRestartReason == .stageStopsServer("dotnet"))
+        let stages = FakeStages(log: log, failing: ["dotnet"])
+        let server = FakeServer(log: log, running: FakeInstance(pid: 100))
+        #expect(await executor(stages, server: server).run(plan, cycle: 2, trigger: "x") == .stageFailed)
+        #expect(log.all == ["stages lint", "stop 100", "stages dotnet"])
+        #expect(events.report?.result == .failed(.stageFailed("dotnet", server: .stoppedForTheStage)))
+        #expect(events.report?.line.hasSuffix("dotnet failed; the server was stopped for it (stop_server = true) and was not started again; the next change tries again") == true)
+        // Not running: nothing to stop first.
+        let stopped = Planner.plan(for: .changes(ChangeSet(paths: ["/p/src/core/a.cs"])), config: config, server: .notRunning, resources: map, graph: ResourceGraph())
+        #expect(stopped.actions == [.runStages(["lint"]), .runStages(["dotnet"]), .startServer, .awaitReady, .reconnectClient])
+    }
 }

@@ -1,0 +1,113 @@
+import Foundation
+import Testing
+
+@testable import AltVDev
+
+/// `init` on the shapes of the public alt:V projects it was tried on (layouts recreated, no code of theirs):
+/// what it finds, and that the file it writes loads.
+@Suite("init on real project shapes")
+struct ProjectScaffoldTests {
+    func withProject(_ files: [String: String], _ body: (String) throws -> Void) throws {
+        let folder = NSTemporaryDirectory() + "altv-dev-init-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: folder + "/resources", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        for (name, content) in files {
+            let path = folder + "/" + name
+            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try Data(content.utf8).write(to: URL(fileURLWithPath: path))
+        }
+        try body(folder)
+    }
+
+    func written(_ folder: String) throws -> (Config, String) {
+        let file = try ProjectScaffold(directory: folder).write(force: false)
+        return (try ConfigLoader.load(file: file), try String(contentsOfFile: file, encoding: .utf8))
+    }
+
+    @Test("altv-typescript: npm run build reads src/ and the build's scripts/, restarts resources, tsc as a check")
+    func altvTypeScript() throws {
+        try withProject([
+            "server.toml": "debug = true\nresources = [\"core\", \"dbg_reconnect\"]\n", "altv-server": "", "tsconfig.json": "{}",
+            "package.json": #"{"scripts": {"build": "node ./scripts/compiler.js && node ./scripts/copy.js", "linux": "npm run build && ./altv-server", "dev": "node ./scripts/watch.js"}, "devDependencies": {"typescript": "latest", "@swc/cli": "^0.1"}}"#,
+            "scripts/compiler.js": "", "src/core/resource.toml": "", "src/core/server/startup.ts": "", "README.md": "",
+        ]) { folder in
+            let (config, text) = try written(folder)
+            #expect(config.server.onChange == .restartResources)
+            #expect(config.stages.map(\.name) == ["build", "typecheck"])
+            #expect(config.stages[0].command == .shell("npm run build") && config.stages[0].outputs == ["resources/**"])
+            #expect(config.stages[0].when == ["src/**", "scripts/**", "package.json", "tsconfig.json"])
+            #expect(!config.stages[1].gate && config.stages[1].writesNothing)
+            #expect(text.contains("(no lock file → npm)"))
+            // Docs edits do nothing.
+            #expect(ConfigAdvisor.why(folder + "/README.md", config: config).contains("ignored"))
+        }
+    }
+
+    @Test("Rebar: pnpm, the build is what `start` runs before altv-server, the webview's Vite dev server is offered")
+    func rebar() throws {
+        try withProject([
+            "server.toml": "debug = true\nresources = [\"main\"]\n", "altv-server": "", "tsconfig.json": "{}", "pnpm-lock.yaml": "",
+            "package.json": #"{"scripts": {"dev": "nodemon --config ./nodemon-dev.json -x pnpm start", "start": "node ./scripts/compile.js && altv-server", "start:linux": "node ./scripts/compile.js && ./altv-server", "dev:hot": "pnpm build:docker && concurrently --raw \"nodemon\" \"altv-server\""}, "devDependencies": {"sucrase": "^3"}}"#,
+            "scripts/compile.js": "", "src/main/server/index.ts": "", "webview/package.json": #"{"scripts": {"dev": "vite . -- --port=3000", "build": "vite build ."}}"#,
+            "webview/src/App.vue": "", "docs/index.md": "",
+        ]) { folder in
+            let found = ProjectScaffold(directory: folder).findings()
+            #expect(found.node?.manager == .pnpm && found.buildFrom == "start")
+            #expect(found.devServer?.folder == "webview" && found.devServer?.command == "pnpm run dev")
+            let (config, text) = try written(folder)
+            #expect(config.stages.map(\.name) == ["build"])
+            #expect(config.stages[0].command == .shell("node ./scripts/compile.js"))
+            #expect(config.stages[0].when == ["src/**", "webview/**", "scripts/**", "package.json", "tsconfig.json"])
+            #expect(text.contains("# [[service]]") && text.contains("# command = \"pnpm run dev\"") && text.contains("# cwd = \"webview\""))
+            #expect(config.services.isEmpty)
+            #expect(ConfigAdvisor.why(folder + "/docs/index.md", config: config).contains("ignored"))
+        }
+    }
+
+    @Test("xts boilerplate: yarn, --config server-dev.toml from server-dev.bat, the build's build/ folder read")
+    func xtsBoilerplate() throws {
+        try withProject([
+            "server.toml": "debug = false\nresources = [\"decoy\"]\n", "server-dev.toml": "debug = true\nresources = [\"main\"]\n", "altv-server": "",
+            "server-dev.bat": "altv-server.exe --config server-dev.toml\n", "server-prod.bat": "altv-server.exe\n", "yarn.lock": "",
+            "package.json": #"{"scripts": {"before-any": "yarn && node build/copy", "build": "yarn before-any && concurrently \"yarn:build:*\"", "build:server": "node build/server"}, "dependencies": {"typescript": "^5", "esbuild": "^0.19"}}"#,
+            "build/copy.js": "", "src/server/main.ts": "", "tsconfig.json": "{}",
+        ]) { folder in
+            let found = ProjectScaffold(directory: folder).findings()
+            #expect(found.serverArguments == ["--config", "server-dev.toml"] && found.serverArgumentsFrom == "server-dev.bat")
+            #expect(found.resources == ["main"] && found.debug)
+            let (config, text) = try written(folder)
+            #expect(config.server.command == .arguments(["./altv-server", "--config", "server-dev.toml"]))
+            #expect(config.server.serverToml == folder + "/server-dev.toml")
+            #expect(config.stages[0].command == .shell("yarn run build"))
+            #expect(config.stages[0].when == ["src/**", "build/**", "package.json", "tsconfig.json"])
+            #expect(text.contains("# The arguments server-dev.bat starts the server with"))
+            #expect(!text.contains("does not set debug = true"))
+        }
+    }
+
+    @Test("a C# project: dotnet build with the server stopped first, bin/ and obj/ ignored, no resource restarts")
+    func csharp() throws {
+        try withProject([
+            "server.toml": "debug = true\nresources = [\"gamemode\"]\nmodules = [\"csharp-module\"]\n", "altv-server": "",
+            "Gamemode/Gamemode.csproj": "<Project/>", "Gamemode/Program.cs": "",
+        ]) { folder in
+            let (config, text) = try written(folder)
+            #expect(config.server.onChange == .restart)
+            #expect(config.stages.map(\.name) == ["dotnet"] && config.stages[0].stopsServer)
+            #expect(config.stages[0].command == .shell("dotnet build Gamemode/Gamemode.csproj --nologo -v quiet"))
+            #expect(config.watch.ignore.contains("bin/") && config.watch.ignore.contains("obj/"))
+            #expect(text.contains("a\n# loaded DLL must not be overwritten") || text.contains("loaded DLL must not be overwritten"))
+        }
+    }
+
+    @Test("package scripts: where a shell line starts altv-server, the build before it, the folders of the build's own code")
+    func scripts() {
+        #expect(NodeProject.serverStart(in: "npm run build && ./altv-server --config dev.toml")! == (1, ["--config", "dev.toml"]))
+        #expect(NodeProject.serverStart(in: "concurrently \"nodemon\" \"altv-server\"") == nil)
+        #expect(NodeProject(scripts: ["start": "tsc -p . ; node x.js && altv-server"]).build! == ("tsc -p . && node x.js", "start"))
+        #expect(NodeProject(manager: .yarn, scripts: ["build": "x"]).build! == ("yarn run build", "build"))
+        #expect(NodeProject.codeFolders(of: "node ./scripts/compile.js --out=resources/x && node build/copy \"yarn:build:*\" ../up/x.js") == ["scripts", "build"])
+        #expect(NodeProject(scripts: ["dev": "vite --port 3000"]).devServerScript == "dev")
+        #expect(NodeProject(scripts: ["dev": "vite build"]).devServerScript == nil)
+    }
+}
