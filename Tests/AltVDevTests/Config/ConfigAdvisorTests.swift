@@ -6,17 +6,7 @@ import Testing
 @Suite("check --why, warnings and init")
 struct ConfigAdvisorTests {
     /// A temp project with `resources/` and the given files; removed afterwards.
-    func withFolder(_ files: [String: String], _ body: (String) throws -> Void) throws {
-        let folder = NSTemporaryDirectory() + "altv-dev-advisor-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: folder + "/resources/core", withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        for (name, content) in files {
-            let path = folder + "/" + name
-            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            try Data(content.utf8).write(to: URL(fileURLWithPath: path))
-        }
-        try body(folder)
-    }
+    func withFolder(_ files: [String: String], _ body: (String) throws -> Void) throws { try withTemporaryFolder(files, body) }
 
     static let config = """
         [server]

@@ -7,17 +7,7 @@ import Testing
 /// what it finds, and that the file it writes loads.
 @Suite("init on real project shapes")
 struct ProjectScaffoldTests {
-    func withProject(_ files: [String: String], _ body: (String) throws -> Void) throws {
-        let folder = NSTemporaryDirectory() + "altv-dev-init-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: folder + "/resources", withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        for (name, content) in files {
-            let path = folder + "/" + name
-            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            try Data(content.utf8).write(to: URL(fileURLWithPath: path))
-        }
-        try body(folder)
-    }
+    func withProject(_ files: [String: String], _ body: (String) throws -> Void) throws { try withTemporaryFolder(files, body) }
 
     func written(_ folder: String) throws -> (Config, String) {
         let file = try ProjectScaffold(directory: folder).write(force: false)
