@@ -176,4 +176,22 @@ struct RealProjectTests {
             await project.stopAndExpectNothingLeft(watch)
         }
     }
+
+    /// Deleting or moving a resource out of resources/ left it loaded (a restart of it failed to load).
+    @Test("under restart-resources a deleted resource folder is stopped in the console, the server keeps running")
+    func deletedResourceIsStopped() async throws {
+        try await withProject { project in
+            project.writeConfig(server: ["on_change": "\"restart-resources\""], reconnect: ["enabled": "false"])
+            let watch = try project.launch(["watch"])
+            #expect(await watch.log.wait(for: "✓ #1 start"))
+            let pid = try #require(watch.log.serverPID)
+            try FileManager.default.removeItem(atPath: project.path("resources/chat"))
+            #expect(await watch.log.wait(for: "stopped resource chat (its folder is gone)"))
+            #expect(watch.log.text.contains("Stopped resource chat"))
+            #expect(watch.log.serverPID == pid && watch.log.serverStarts == 1)
+            let facts = await project.stopAndReadEvents(watch)
+            #expect(facts.named("resources.stopped").map { $0["resources"] as? [String] } == [["chat"]])
+            #expect(facts.named("server.stopped").isEmpty && facts.results == ["ok", "ok"])
+        }
+    }
 }

@@ -15,6 +15,8 @@ public struct CycleReport: Equatable, Sendable {
     public var startToReady: Duration?
     /// Resources restarted through the server console instead of a full restart.
     public var resourcesRestarted: ResourceRestartSummary?
+    /// Resources whose folders are gone, stopped through the console.
+    public var resourcesStopped: [String] = []
     /// From the first file event of the change set to the ready line.
     public var saveToReady: Duration?
     /// "Failed to load resource" lines the server printed before its ready line.
@@ -37,6 +39,7 @@ public struct CycleReport: Equatable, Sendable {
         for stage in stages { parts.append("\(stage.name) \(stage.duration.humanReadable)") }
         if let stop { parts.append("stop \(stop.humanReadable)") }
         if let startToReady { parts.append("start→ready \(startToReady.humanReadable)") }
+        if !resourcesStopped.isEmpty { parts.append("stopped resource\(resourcesStopped.count == 1 ? "" : "s") \(resourcesStopped.joined(separator: ", ")) (its folder is gone)") }
         if let restarted = resourcesRestarted { parts.append(restarted.text) }
         if let saveToReady { parts.append("save→ready \(saveToReady.humanReadable)") }
         if !failedResources.isEmpty { parts.append("failed to load resource \(failedResources.joined(separator: ", "))") }

@@ -37,6 +37,7 @@ extension Narrator {
         case .stagesChangedNoResource: ("the stages changed no resource: nothing to restart", .info)
         case .resourceNotLoaded(let name, let serverToml):
             ("resource \(name) changed, but resources in \(serverToml) does not list it: the server does not load it, so it is not restarted", .info)
+        case .resourceStopFailed(let reason): ("resource stop failed: \(reason); restarting the whole server", .warning)
         case .resourceHeldBack(let name, let stages):
             ("resource \(name) is not restarted: stage \(stages.joined(separator: ", ")) failed, so it keeps its old code", .info)
         }

@@ -83,6 +83,7 @@ extension ResourceRestartFailure: CustomStringConvertible {
         case .consoleClosed: "the server's console is closed"
         case .exitedDuring(let status, let command): "the server \(status) during `\(command)`"
         case .noLoadedLine(let name, let within, let command): "no \"Loaded resource \(name)\" within \(within.humanReadable) of `\(command)`"
+        case .noStoppedLine(let name, let within, let command): "no \"Stopped resource \(name)\" within \(within.humanReadable) of `\(command)`"
         case .didNotLoad(let failed): failed.map { "\($0.name) \($0.kind.rawValue)" }.joined(separator: ", ")
         }
     }

@@ -76,14 +76,15 @@ public final class Narrator: Sendable {
 
     static func steps(_ plan: PlanSummary) -> [String] {
         var steps = plan.stages.isEmpty ? [] : ["stage" + (plan.stages.count == 1 ? " " : "s ") + plan.stages.joined(separator: ", ")]
+        if !plan.stops.isEmpty { steps.append("stopping resource\(plan.stops.count == 1 ? "" : "s") \(plan.stops.joined(separator: ", ")) (folder gone)") }
         if !plan.restarts {
             steps.append("nothing to restart")
-        } else if let named = plan.resources {
+        } else if let named = plan.resources, !named.isEmpty || plan.stops.isEmpty || !plan.stages.isEmpty {
             steps.append(
                 plan.stages.isEmpty || !named.isEmpty
                     ? "restarting resource\(named.count == 1 ? "" : "s") \(named.joined(separator: ", "))"
                     : "restarting the resources the stages change")
-        } else {
+        } else if plan.resources == nil {
             steps.append("restarting the server" + (plan.fullRestartReason.map { " (\($0))" } ?? ""))
         }
         return steps

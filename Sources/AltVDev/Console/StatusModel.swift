@@ -66,6 +66,7 @@ public struct StatusModel: Equatable, Sendable {
         case .waitingForServices: "waiting for services"
         case .restartingResources(let names):
             names.isEmpty ? "restarting resources" : "restarting resource\(names.count == 1 ? "" : "s") " + names.joined(separator: ", ")
+        case .stoppingResources(let names): "stopping resource\(names.count == 1 ? "" : "s") " + names.joined(separator: ", ")
         case .stopping: "stopping"
         case .starting: "starting"
         case .waitingForReady: "waiting for ready"

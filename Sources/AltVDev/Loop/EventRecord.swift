@@ -97,6 +97,8 @@ public enum EventRecord {
             return ("server.started", [("pid", .int(Int64(pid)))])
         case .serverReady(_, let pid, let after):
             return ("server.ready", [("pid", .int(Int64(pid))), ("after_ms", ms(after))])
+        case .resourcesStopped(_, let names, let duration):
+            return ("resources.stopped", [("resources", .array(names.map(JSONValue.string))), ("duration_ms", ms(duration))])
         case .resourceFailed(_, let resource):
             return ("resource.failed", [
                 ("resource", .string(resource.name)), ("reason", .string(resource.kind.rawValue)), ("lines", .array(resource.lines.map(JSONValue.string))),

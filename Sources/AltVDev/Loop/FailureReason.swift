@@ -87,6 +87,7 @@ public enum ResourceRestartFailure: Equatable, Sendable {
     case consoleClosed
     case exitedDuring(ExitStatus, command: String)
     case noLoadedLine(String, within: Duration, command: String)
+    case noStoppedLine(String, within: Duration, command: String)
     /// The console did it, but these resources did not come back (said with each one's kind).
     case didNotLoad([FailedResource])
 }

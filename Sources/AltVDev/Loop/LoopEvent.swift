@@ -30,6 +30,8 @@ public enum LoopEvent: Equatable, Sendable {
     case serverReady(cycle: Int, pid: Int32, after: Duration)
     /// `fallsBack`: the console could not do it, so the whole server restarts.
     case resourcesRestarted(cycle: Int, resources: [String], ok: Bool, duration: Duration, failure: ResourceRestartFailure?, fallsBack: Bool)
+    /// Resources whose folders are gone, stopped through the console (dependents the server stopped with them included).
+    case resourcesStopped(cycle: Int, resources: [String], duration: Duration)
     /// A resource that did not load (at start or at a restart), with the server's lines for it.
     case resourceFailed(cycle: Int, FailedResource)
     case clientReconnected(cycle: Int?, was: String, duration: Duration)
@@ -59,7 +61,7 @@ public enum LoopEvent: Equatable, Sendable {
     public var cycle: Int? {
         switch self {
         case .cycleStarted(let cycle, _, _), .stageFinished(let cycle, _), .serverStopped(let cycle, _, _, _),
-            .serverStarted(let cycle, _), .serverReady(let cycle, _, _), .resourcesRestarted(let cycle, _, _, _, _, _),
+            .serverStarted(let cycle, _), .serverReady(let cycle, _, _), .resourcesRestarted(let cycle, _, _, _, _, _), .resourcesStopped(let cycle, _, _),
             .cycleFinished(let cycle, _, _), .resourceFailed(let cycle, _):
             cycle
         case .clientReconnected(let cycle, _, _), .clientFailed(let cycle, _, _, _): cycle
@@ -81,6 +83,7 @@ public enum CyclePhase: Equatable, Sendable {
     case building([String])
     case waitingForServices
     case restartingResources([String])
+    case stoppingResources([String])
     case stopping
     case starting
     case waitingForReady
@@ -94,6 +97,8 @@ public struct PlanSummary: Equatable, Sendable {
     public var checks: [String]
     /// False when only checks care about the change: nothing is restarted.
     public var restarts: Bool
+    /// Resources whose folders are gone, stopped through the console.
+    public var stops: [String]
     /// Resources restarted in the server's console; nil for a full restart.
     public var resources: [String]?
     public var fullRestartReason: FullRestartReason?
@@ -101,6 +106,10 @@ public struct PlanSummary: Equatable, Sendable {
     init(_ plan: Plan) {
         stages = plan.stageNames
         checks = plan.checkNames
+        stops = plan.actions.lazy.compactMap { action -> [String]? in
+            if case .stopResources(let names) = action { return names }
+            return nil
+        }.first ?? []
         restarts = plan.actions.contains { $0 == .startServer || $0.isResourceRestart }
         fullRestartReason = plan.fullRestartReason
         resources = plan.fallback.isEmpty ? nil : plan.resourcesToRestart

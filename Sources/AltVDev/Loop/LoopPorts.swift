@@ -45,6 +45,17 @@ public protocol ServerControl: Sendable {
     /// Restarts (or starts) each of `roots` through the console, one at a time, each with the
     /// dependents the server reloads with it; `graph` names the dependents to start again after a root that was not loaded.
     func restartResources(_ roots: [String], graph: ResourceGraph, timeout: Duration) async -> ResourceRestartOutcome
+    /// `stop <name>` through the console for each the server has loaded.
+    func stopResources(_ names: [String], timeout: Duration) async -> ResourceStopOutcome
+}
+
+/// What became of `stop <name>` typed for resources whose folders are gone.
+public enum ResourceStopOutcome: Equatable, Sendable {
+    /// What the server stopped, dependents included; empty when none was loaded.
+    case stopped([String])
+    /// The console did not do it: a full restart may.
+    case failed(ResourceRestartFailure)
+    case cancelled
 }
 
 /// What became of `restart <name>` (or `start <name>`) typed into the server's console.

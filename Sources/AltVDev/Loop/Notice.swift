@@ -25,6 +25,8 @@ public enum ProcessNotice: Equatable, Sendable {
     case stagesChangedNoResource
     /// A changed resource that server.toml's `resources` does not list.
     case resourceNotLoaded(String, serverToml: String)
+    /// `stop` for a resource whose folder is gone did not work: the whole server restarts.
+    case resourceStopFailed(ResourceRestartFailure)
     /// A resource whose stage failed: the console restart leaves it out.
     case resourceHeldBack(String, stages: [String])
 }

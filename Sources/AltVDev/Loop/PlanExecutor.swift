@@ -84,6 +84,8 @@ public struct PlanExecutor: Sendable {
                 step = .next
             case .restartResources(let planned):
                 step = await restartResources(planned, &run, fallback: &actions)
+            case .stopResources(let names):
+                step = await stopResources(names, &run, fallback: &actions)
             case .stopServer: step = await stopServer(&run)
             case .startServer: step = await startServer(&run)
             case .awaitReady: step = await awaitReady(&run)
@@ -101,6 +103,7 @@ public struct PlanExecutor: Sendable {
         case .runStages(let names): .building(names)
         case .awaitServices: .waitingForServices
         case .restartResources(let names): .restartingResources(names)
+        case .stopResources(let names): .stoppingResources(names)
         case .stopServer: .stopping
         case .startServer: .starting
         case .awaitReady: .waitingForReady
@@ -173,6 +176,24 @@ public struct PlanExecutor: Sendable {
         case .failed(let reason):
             emit(.resourcesRestarted(cycle: run.number, resources: names, ok: false, duration: duration, failure: reason, fallsBack: true))
             fallback = run.plan.fallback[...] + fallback
+            return .next
+        case .cancelled:
+            return .end(.cancelled)
+        }
+    }
+
+    /// Resources whose folders are gone: `stop` in the console; a console that cannot do it means a full restart.
+    private func stopResources(_ names: [String], _ run: inout Run, fallback: inout ArraySlice<Plan.Action>) async -> Run.Step {
+        let started = now()
+        switch await server.stopResources(names, timeout: run.plan.settings.server.readyTimeout) {
+        case .stopped(let stopped):
+            emit(.resourcesStopped(cycle: run.number, resources: stopped, duration: now() - started))
+            run.report.resourcesStopped = stopped
+            return .next
+        case .failed(let reason):
+            emit(.notice(.process(.resourceStopFailed(reason))))
+            // The full restart replaces what is left of the plan: the restart of the other resources too.
+            fallback = run.plan.fallback[...]
             return .next
         case .cancelled:
             return .end(.cancelled)

@@ -26,6 +26,8 @@ public struct Plan: Equatable, Sendable {
         /// `restart <name>` in the server's console for each, waiting for its loaded line; the
         /// resources the stages were seen writing are added when it runs.
         case restartResources([String])
+        /// `stop <name>` for resources whose folders are gone (deleted or moved away).
+        case stopResources([String])
     }
 
     public var trigger: CycleTrigger
@@ -122,14 +124,17 @@ public struct Plan: Equatable, Sendable {
 
 extension Plan.Action {
     var isResourceRestart: Bool {
-        if case .restartResources = self { true } else { false }
+        switch self {
+        case .restartResources, .stopResources: true
+        default: false
+        }
     }
 
     /// Once a cycle starts the server or restarts resources it is not cut off by a change: a start
     /// must reach its ready line and reconnect, a console restart its loaded lines.
     public var commitsTheCycle: Bool {
         switch self {
-        case .startServer, .restartResources: true
+        case .startServer, .restartResources, .stopResources: true
         case .startChecks, .runStages, .awaitServices, .stopServer, .awaitReady, .reconnectClient: false
         }
     }
@@ -175,9 +180,12 @@ public enum Planner {
         } else {
             plan.resourceGraph = graph ?? ResourceGraph.read(resourcesDir: config.server.resourcesDir)
             if case .success(let toml) = ServerToml.read(at: config.server.serverToml), !toml.resources.contains("*") { plan.serverLoads = toml.resources }
-            plan.actions.append(.restartResources(plan.resourceGraph.roots(of: touched.restart)))
+            // A resource whose folder is gone is stopped, not restarted (a restart would fail to load it).
+            let gone = touched.restart.filter(map.isGone)
+            if !gone.isEmpty { plan.actions.append(.stopResources(gone)) }
+            plan.actions.append(.restartResources(plan.resourceGraph.roots(of: touched.restart.filter { !gone.contains($0) })))
             plan.resourcesOfStage = touched.ofStage
-            plan.restartCandidates = touched.restart
+            plan.restartCandidates = touched.restart.filter { !gone.contains($0) }
             plan.fallback = fullRestart
         }
         return plan
@@ -263,12 +271,15 @@ public enum Planner {
                 reason = reason ?? .serverTomlChanged
                 continue
             }
-            if let name = map.resource(containing: path) {
+            if let name = map.resource(containing: path) ?? map.resource(ofTopFolder: path) {
                 add(name)
                 continue
             }
-            for name in relative.split(separator: "/").dropLast().map(String.init) where resourceNames.contains(name) && !named.contains(name) {
-                named.append(name)
+            let folders = relative.split(separator: "/").dropLast().map(String.init)
+            for (depth, name) in folders.enumerated() where !named.contains(name) {
+                // A new src/<name>/ with its resource.toml names a resource that has no folder in resources/ yet.
+                let isSource = map.isResourceSource(config.directory + "/" + folders[...depth].joined(separator: "/"))
+                if resourceNames.contains(name) || isSource { named.append(name) }
             }
             let handled = whenGlobs.filter { $0.1.matches(path) }.map(\.0)
             // A gating stage without `when` runs for every path: none is only a check's.

@@ -5,11 +5,15 @@
 public struct ResourceCommandWatch: Equatable, Sendable {
     public enum Verb: String, Equatable, Sendable {
         case restart, start
+        /// For a resource whose folder is gone: the server stops its dependents with it, and they stay stopped.
+        case stop
     }
 
     public enum Verdict: Equatable, Sendable {
         /// Every resource concerned loaded or failed; `loaded` in the order the server loaded them.
         case done(loaded: [String], failed: [String])
+        /// `stop`: every resource the server was seen stopping has stopped, in the order seen.
+        case stopped([String])
         /// `No such resource X is loaded`: X is not loaded (a failed load unloads it); `start` it instead.
         case notLoaded
         /// `Resource already loaded`: X runs; `restart` it instead.
@@ -24,6 +28,7 @@ public struct ResourceCommandWatch: Equatable, Sendable {
     public private(set) var expected: [String]
     public private(set) var loaded: [String] = []
     public private(set) var failed: [String] = []
+    public private(set) var stopped: [String] = []
 
     public init(_ verb: Verb, _ target: String) {
         self.verb = verb
@@ -39,6 +44,9 @@ public struct ResourceCommandWatch: Equatable, Sendable {
         switch line {
         case .stopping(let name):
             if !expected.contains(name) { expected.append(name) }
+        case .stopped(let name) where verb == .stop && expected.contains(name):
+            if !stopped.contains(name) { stopped.append(name) }
+            return expected.allSatisfy(stopped.contains) ? .stopped(stopped) : nil
         case .loaded(let name) where expected.contains(name):
             if !loaded.contains(name) { loaded.append(name) }
             failed.removeAll { $0 == name }
@@ -46,7 +54,7 @@ public struct ResourceCommandWatch: Equatable, Sendable {
             if !failed.contains(name) { failed.append(name) }
             // With the target gone its dependents have nothing to load against: done now.
             if name == target { return .done(loaded: loaded, failed: failed) }
-        case .notLoaded(let name) where name == target && verb == .restart:
+        case .notLoaded(let name) where name == target && verb != .start:
             return .notLoaded
         case .alreadyLoaded where verb == .start:
             return .alreadyLoaded
@@ -55,6 +63,7 @@ public struct ResourceCommandWatch: Equatable, Sendable {
         default:
             return nil
         }
+        guard verb != .stop else { return nil }
         let settled = expected.allSatisfy { loaded.contains($0) || failed.contains($0) }
         return settled ? .done(loaded: loaded, failed: failed) : nil
     }

@@ -205,6 +205,26 @@ public actor ServerSupervisor: ServerControl {
         return failed.isEmpty ? .restarted(restarted) : .loadFailed(restarted: restarted, failed: failed)
     }
 
+    /// `stop <name>` for each that the server has loaded (a resource whose folder is gone); what it
+    /// stopped, dependents included (they stay stopped, as the server leaves them).
+    public func stopResources(_ names: [String], timeout: Duration) async -> ResourceStopOutcome {
+        guard let run = current, run.process.exit.current == nil else { return .failed(.serverNotRunning) }
+        if let untypable = names.first(where: { !ResourceName.canBeTyped($0) }) { return .failed(.untypable(untypable)) }
+        var stopped: [String] = []
+        for name in names where !stopped.contains(name) && run.output.loadedResources.isLoaded(name) {
+            switch await type(ResourceCommandWatch(.stop, name), in: run, timeout: timeout) {
+            case .verdict(.stopped(let names), _): stopped += names.filter { !stopped.contains($0) }
+            case .verdict(.usage(let text), let watch): return .failed(.usage(text, command: watch.command))
+            case .verdict: continue
+            case .consoleClosed: return .failed(.consoleClosed)
+            case .cancelled: return .cancelled
+            case .exited(let status, let watch): return .failed(.exitedDuring(status, command: watch.command))
+            case .timedOut(let watch): return .failed(.noStoppedLine(name, within: timeout, command: watch.command))
+            }
+        }
+        return .stopped(stopped)
+    }
+
     private enum CommandResult {
         /// The server answered; what it loaded, failed, or did not bring back.
         case answered(ResourceCommandWatch)
@@ -217,7 +237,7 @@ public actor ServerSupervisor: ServerControl {
         var verb: ResourceCommandWatch.Verb = loaded ? .restart : .start
         for attempt in 0..<2 {
             switch await type(ResourceCommandWatch(verb, name), in: run, timeout: timeout) {
-            case .verdict(.done, let watch): return .answered(watch)
+            case .verdict(.done, let watch), .verdict(.stopped, let watch): return .answered(watch)
             case .verdict(.notLoaded, _) where attempt == 0: verb = .start
             case .verdict(.alreadyLoaded, _) where attempt == 0: verb = .restart
             case .verdict(.usage(let text), let watch): return .failed(.usage(text, command: watch.command))

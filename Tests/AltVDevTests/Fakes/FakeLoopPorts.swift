@@ -107,6 +107,11 @@ actor FakeServer: ServerConsole {
 
     func killNow() { log.add("kill now") }
 
+    func stopResources(_ names: [String], timeout: Duration) -> ResourceStopOutcome {
+        log.add("stop resources \(names.joined(separator: " "))")
+        return .stopped(names)
+    }
+
     func restartResources(_ names: [String], graph: ResourceGraph, timeout: Duration) -> ResourceRestartOutcome {
         log.add("restart \(names.joined(separator: " "))")
         graphs.append(graph)

@@ -182,4 +182,29 @@ struct ChecksAndHeldBackTests {
         let stopped = Planner.plan(for: .changes(ChangeSet(paths: ["/p/src/core/a.cs"])), config: config, server: .notRunning, resources: map, graph: ResourceGraph())
         #expect(stopped.actions == [.runStages(["lint"]), .runStages(["dotnet"]), .startServer, .awaitReady, .reconnectClient])
     }
+
+    @Test("a resource folder that is gone is stopped, not restarted; a new src/<name>/ with its resource.toml names only that resource")
+    func goneAndNewResources() async throws {
+        let gone = ResourceMap(
+            resourcesDir: "/p/resources", hasManifest: { ["/p/resources/core", "/p/src/fresh"].contains($0) }, folderExists: { $0 == "/p/resources/core" })
+        let source = Self.source.replacingOccurrences(of: "when = [\"src/core/**\"]", with: "when = [\"src/**\"]")
+        let config = try Self.config(source)
+        let plan = Planner.plan(
+            for: .changes(ChangeSet(paths: ["/p/resources/old/server.js", "/p/resources/core/a.js"])), config: config, server: .running(pid: 100),
+            resources: gone, graph: ResourceGraph())
+        #expect(plan.actions.contains(.stopResources(["old"])))
+        #expect(plan.resourcesToRestart == ["core"])
+        #expect(Narrator.steps(PlanSummary(plan)).contains("stopping resource old (folder gone)"))
+        let server = FakeServer(log: log, running: FakeInstance(pid: 100))
+        _ = await executor(FakeStages(log: log), server: server).run(plan, cycle: 4, trigger: "x")
+        #expect(log.all.suffix(2) == ["stop resources old", "restart core"])
+        #expect(events.report?.line.contains("stopped resource old (its folder is gone)") == true)
+        let record = try #require(events.all.compactMap { EventRecord.json($0, time: "t", directory: "/p") }.first { $0.text.contains("resources.stopped") })
+        #expect(record.text.contains("\"resources\":[\"old\"]"))
+        // ALTV_DEV_RESOURCES for a new source folder names it (beside what the stage's outputs name), though resources/fresh does not exist yet.
+        let fresh = Planner.plan(
+            for: .changes(ChangeSet(paths: ["/p/src/fresh/server/index.ts"])), config: config, server: .running(pid: 100), resources: gone,
+            graph: ResourceGraph())
+        #expect(fresh.resources == ["core", "fresh"])
+    }
 }

@@ -97,4 +97,17 @@ struct ResourceLineTests {
         #expect(withDependency.observe(.loaded("other")) == nil)
         #expect(withDependency.observe(.loaded("dependent")) == .done(loaded: ["dependent"], failed: []))
     }
+
+    @Test("`stop other` (its folder is gone): done once other and the dependents the server stopped with it have stopped")
+    func stopWithDependents() {
+        var watch = ResourceCommandWatch(.stop, "other")
+        #expect(watch.command == "stop other")
+        #expect(watch.observe(.stopping("other")) == nil)
+        #expect(watch.observe(.stopping("dependent")) == nil)
+        #expect(watch.observe(.stopped("dependent")) == nil)
+        #expect(watch.observe(.loaded("other")) == nil)
+        #expect(watch.observe(.stopped("other")) == .stopped(["dependent", "other"]))
+        var unknown = ResourceCommandWatch(.stop, "gone")
+        #expect(unknown.observe(.notLoaded("gone")) == .notLoaded)
+    }
 }
