@@ -16,29 +16,53 @@ public struct DoctorFinding: Equatable, Sendable, CustomStringConvertible {
 
 /// `check`'s alt:V doctor: reads `server.toml` and the resources folder the way the server will.
 public struct AltVDoctor {
-    let config: Config
+    /// What the doctor reads of the config: a plan's settings carry the same.
+    struct Project {
+        var directory: String
+        var server: ServerSettings
+        var stages: [StageSettings]
+    }
+
+    let config: Project
     let serverToml: String
     let table: TOMLTable
     let resourcesDir: String
+    /// The stages have run: a file their outputs name that is not there was not built, and is said.
+    var afterBuild = false
+    /// altv-dev reconnects the client: a resource that does it too is said.
+    var reconnectEnabled = false
 
     /// Nil when there is no readable, valid `server.toml` (`check` says so on its own).
     public init?(config: Config) {
-        serverToml = config.server.serverToml
+        self.init(directory: config.directory, server: config.server, stages: config.stages)
+        reconnectEnabled = config.reconnect.enabled
+    }
+
+    public init?(directory: String, server: ServerSettings, stages: [StageSettings]) {
+        serverToml = server.serverToml
         guard let text = try? String(contentsOfFile: serverToml, encoding: .utf8), let table = try? TOMLParser.parse(text) else { return nil }
-        self.config = config
+        config = Project(directory: directory, server: server, stages: stages)
         self.table = table
-        resourcesDir = config.server.resourcesDir
+        resourcesDir = server.resourcesDir
     }
 
     public static func findings(for config: Config) -> [DoctorFinding] {
         AltVDoctor(config: config)?.findings() ?? []
     }
 
+    /// Once the first build ran: each `main` or `client-main` its stages should have written and did not
+    /// (MSBuild named the DLL otherwise, say). Before it, those are left unsaid.
+    public static func unbuiltEntryFiles(directory: String, server: ServerSettings, stages: [StageSettings]) -> [DoctorFinding] {
+        guard var doctor = AltVDoctor(directory: directory, server: server, stages: stages) else { return [] }
+        doctor.afterBuild = true
+        return doctor.missingEntryFiles(doctor.loadedManifests()).filter { $0.message.contains("was not written by stage") }
+    }
+
     public func findings() -> [DoctorFinding] {
         let manifests = loadedManifests()
         let all: [[DoctorFinding]] = [
             debugMode(), unlistedResources(), listedWithoutFolder(), missingEntryFiles(manifests), moduleMismatches(manifests), dependencies(),
-            containerizer(), cdn(), modules(),
+            containerizer(), cdn(), modules(), ownReconnects(manifests), sourceMaps(manifests),
         ]
         return all.flatMap { $0 }
     }
@@ -89,19 +113,25 @@ public struct AltVDoctor {
     }
 
     /// Paths a stage writes (its outputs): there once the first build ran, so not missing before it.
-    func builtByStage(_ path: String) -> Bool {
-        config.stages.contains { !$0.outputs.isEmpty && GlobSet(base: config.directory, patterns: $0.outputs).matches(path) }
+    func stageBuilding(_ path: String) -> String? {
+        config.stages.first { !$0.outputs.isEmpty && GlobSet(base: config.directory, patterns: $0.outputs).matches(path) }?.name
     }
 
     func listedWithoutFolder() -> [DoctorFinding] {
         listed.filter { name, _ in
             let manifest = resourcesDir + "/" + name + "/resource.toml"
-            return name != "*" && !FileManager.default.fileExists(atPath: manifest) && !builtByStage(manifest)
+            return name != "*" && !FileManager.default.fileExists(atPath: manifest) && stageBuilding(manifest) == nil
                 && !isRPFOnly(resourcesDir + "/" + name)
         }.map { name, node in
-            finding(
+            let folder = resourcesDir + "/" + name
+            if FileManager.default.fileExists(atPath: folder + "/resource.cfg") {
+                return finding(
+                    node, in: serverToml, "resource \(name) has a resource.cfg, alt:V's manifest before v13, and no resource.toml: this server reads only resource.toml",
+                    fix: "write \(shown(folder))/resource.toml with the same keys in TOML (type = \"js\", main = \"…\")")
+            }
+            return finding(
                 node, in: serverToml, "resource \(name) has no folder with a resource.toml in \(shown(resourcesDir)): the server will not start with it",
-                fix: "create \(shown(resourcesDir + "/" + name))/resource.toml, or remove \"\(name)\" from resources")
+                fix: "create \(shown(folder))/resource.toml, or remove \"\(name)\" from resources")
         }
     }
 
@@ -172,8 +202,15 @@ public struct AltVDoctor {
             for key in ["main", "client-main"] {
                 guard let node = resource[key], let file = node.value.string else { continue }
                 let path = FilePath.resolve(file, against: folder)
-                // A stage writes it: it is there once the first build ran.
-                if FileManager.default.fileExists(atPath: path) || builtByStage(path) { continue }
+                if FileManager.default.fileExists(atPath: path) { continue }
+                // A stage writes it: it is there once the first build ran, and said only if it is not.
+                if let stage = stageBuilding(path) {
+                    guard afterBuild else { continue }
+                    findings.append(finding(
+                        node, in: manifest.path, "\(key) = \"\(file)\": no such file in \(shown(folder)); it was not written by stage \(stage), which ran",
+                        fix: "make \(stage) write \(shown(path)) (see what it wrote there), or point \(key) at the file it builds"))
+                    continue
+                }
                 findings.append(finding(
                     node, in: manifest.path, "\(key) = \"\(file)\": no such file in \(shown(folder))",
                     fix: "fix the path, or add a stage that builds it (its outputs naming \(shown(path)))"))

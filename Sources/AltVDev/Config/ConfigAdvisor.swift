@@ -23,6 +23,10 @@ public enum ConfigAdvisor {
             if let mismatch = passwordMismatch(config, serverToml: toml) { warnings.append(mismatch) }
         case .failure(.invalid):
             break  // An error, not a warning: `serverConfigError`.
+        case .failure(.unreadable) where FileManager.default.fileExists(atPath: FilePath.join(config.server.cwd, "server.cfg")):
+            warnings.append(
+                "\(serverToml) is not there, but server.cfg is: that is alt:V's config from before v13, which this server no longer reads; "
+                    + "write server.toml with the same settings in TOML (resources = [...], debug = true)")
         case .failure(.unreadable):
             if config.reconnect.enabled {
                 warnings.append("\(serverToml) is not readable; altv-dev cannot check debug = true or read the password from it")

@@ -78,6 +78,7 @@ extension Narrator {
 
     static func words(for notice: LoopNotice) -> (String, Console.Level) {
         switch notice {
+        case .notBuilt(let finding): (finding.description, .placedWarning)
         case .notStarted(let error): (error, .error)
         case .noGuardian(let error):
             ("could not start the guardian process (\(error)); if altv-dev is killed with SIGKILL the server stays", .warning)

@@ -74,6 +74,8 @@ public enum LoopNotice: Equatable, Sendable {
     case reconnectCommand
     /// The `--events` file could not be written (its reader went away, say).
     case eventsFileWarning(String)
+    /// The alt:V doctor's finding after the first build: an entry file the stages should have written.
+    case notBuilt(DoctorFinding)
 }
 
 public enum ReconnectCommandNotice: Equatable, Sendable {

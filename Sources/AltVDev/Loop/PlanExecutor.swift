@@ -79,6 +79,12 @@ public struct PlanExecutor: Sendable {
                     plan: run.plan.settings, cycle: run.number)
                 step = .next
             case .runStages(let names): step = await runStages(names, &run)
+            case .checkBuiltFiles:
+                let settings = run.plan.settings
+                for finding in AltVDoctor.unbuiltEntryFiles(directory: settings.directory, server: settings.server, stages: settings.stages) {
+                    emit(.notice(.loop(.notBuilt(finding))))
+                }
+                step = .next
             case .awaitServices:
                 await services?.waitUntilReady()
                 step = .next
@@ -99,7 +105,7 @@ public struct PlanExecutor: Sendable {
     /// Nil for a step that takes no time of the cycle's.
     static func phase(of action: Plan.Action) -> CyclePhase? {
         switch action {
-        case .startChecks: nil
+        case .startChecks, .checkBuiltFiles: nil
         case .runStages(let names): .building(names)
         case .awaitServices: .waitingForServices
         case .restartResources(let names): .restartingResources(names)

@@ -28,6 +28,8 @@ public struct Plan: Equatable, Sendable {
         case restartResources([String])
         /// `stop <name>` for resources whose folders are gone (deleted or moved away).
         case stopResources([String])
+        /// After the first start's stages: the entry files (`main`) they should have written and did not.
+        case checkBuiltFiles
     }
 
     public var trigger: CycleTrigger
@@ -135,7 +137,7 @@ extension Plan.Action {
     public var commitsTheCycle: Bool {
         switch self {
         case .startServer, .restartResources, .stopResources: true
-        case .startChecks, .runStages, .awaitServices, .stopServer, .awaitReady, .reconnectClient: false
+        case .startChecks, .runStages, .checkBuiltFiles, .awaitServices, .stopServer, .awaitReady, .reconnectClient: false
         }
     }
 }
@@ -157,6 +159,8 @@ public enum Planner {
         let (gating, checks) = (stages.filter(\.gate), stages.filter { !$0.gate })
         let stopsFirst: Bool
         (plan.actions, stopsFirst) = stageActions(gating: gating, checks: checks, server: server)
+        // The doctor left out what the stages write; once they ran, what they did not write is said.
+        if trigger == .initialStart, gating.contains(where: { !$0.outputs.isEmpty }) { plan.actions.append(.checkBuiltFiles) }
         let fullRestart: [Plan.Action] =
             (server.needsStop && !stopsFirst ? [.stopServer] : []) + (config.services.isEmpty ? [] : [.awaitServices])
             + [.startServer, .awaitReady] + (config.reconnect.enabled ? [.reconnectClient] : [])

@@ -154,4 +154,71 @@ struct AltVDoctorTests {
         #expect(found.contains { $0.hasPrefix("client-type = \"jsb\" needs js-bytecode-module") })
         #expect(found.filter { $0.contains(" needs ") }.count == 2, "\(found)")
     }
+
+    /// Two C# projects: MSBuild named the DLL after the project, resource.toml named another; the stage's
+    /// outputs hid that for good.
+    @Test("a main a stage should build: unsaid before the build, said with the stage once it ran and wrote something else")
+    func mainNotBuilt() throws {
+        let folder = NSTemporaryDirectory() + "altv-dev-doctor-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let files = [
+            "server.toml": "debug = true\nresources = [\"gamemode\"]\nmodules = [\"csharp-module\"]\n",
+            "resources/gamemode/resource.toml": "type = \"csharp\"\nmain = \"Gamemode.dll\"\n", "resources/gamemode/Other.dll": "",
+            "altv-dev.toml": "[server]\ncommand = [\"x\"]\n[watch]\npaths = [\".\"]\n[[stage]]\nname = \"dotnet\"\ncommand = \"dotnet build\"\noutputs = [\"resources/gamemode/**\"]\n",
+        ]
+        for (name, content) in files {
+            let path = folder + "/" + name
+            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try Data(content.utf8).write(to: URL(fileURLWithPath: path))
+        }
+        let config = try ConfigLoader.load(file: folder + "/altv-dev.toml")
+        #expect(!AltVDoctor.findings(for: config).contains { $0.message.contains("Gamemode.dll") })
+        let after = AltVDoctor.unbuiltEntryFiles(directory: config.directory, server: config.server, stages: config.stages)
+        #expect(after == [DoctorFinding(
+            file: folder + "/resources/gamemode/resource.toml", line: 2, column: 1,
+            message: "main = \"Gamemode.dll\": no such file in resources/gamemode; it was not written by stage dotnet, which ran",
+            fix: "make dotnet write resources/gamemode/Gamemode.dll (see what it wrote there), or point main at the file it builds")])
+        // The initial start's plan checks once its stages ran; a change's plan does not.
+        #expect(Planner.plan(for: .initialStart, config: config, server: .notRunning).actions.prefix(2) == [.runStages(["dotnet"]), .checkBuiltFiles])
+        #expect(!Planner.plan(for: .changes(ChangeSet(paths: [folder + "/x.cs"])), config: config, server: .notRunning).actions.contains(.checkBuiltFiles))
+    }
+
+    @Test("a resource that POSTs /reconnect itself (altv-typescript's dbg_reconnect) is named at its entry, unless altv-dev's reconnect is off")
+    func ownReconnect() throws {
+        var files = Self.healthy
+        files["server.toml"] = "debug = true\nresources = [\"core\", \"maps/island\", \"dbg_reconnect\"]\n"
+        files["resources/dbg_reconnect/resource.toml"] = "type = \"js\"\nmain = \"server/startup.js\"\n"
+        files["resources/dbg_reconnect/server/startup.js"] = "import './reconnect.js';\n"
+        files["resources/dbg_reconnect/server/reconnect.js"] = "const DEBUG_PORT = 9223;\nawait fetch(`http://127.0.0.1:${DEBUG_PORT}/reconnect`, { method: 'POST' });\n"
+        let (folder, found) = try findings(files)
+        #expect(found == [DoctorFinding(
+            file: folder + "/server.toml", line: 2, column: 37,
+            message: "resource dbg_reconnect reconnects the game client itself (resources/dbg_reconnect/server/reconnect.js calls /reconnect on port 9223): with altv-dev's reconnect the client gets two",
+            fix: "remove \"dbg_reconnect\" from resources while you use altv-dev, or set [reconnect] enabled = false in altv-dev.toml")])
+        let off = try findings(files.merging(["altv-dev.toml": "[server]\ncommand = [\"x\"]\n[watch]\npaths = [\".\"]\n[reconnect]\nenabled = false\n"]) { $1 })
+        #expect(off.findings.isEmpty)
+    }
+
+    @Test("source maps beside the built code with [js-module] source-maps off: suggested at [js-module]; on: nothing")
+    func sourceMaps() throws {
+        var files = Self.healthy
+        files["resources/core/server/index.js.map"] = "{}"
+        files["server.toml"] = "debug = true\nresources = [\"core\", \"maps/island\"]\n[js-module]\nextra-cli-args = []\n"
+        let (folder, found) = try findings(files)
+        #expect(found == [DoctorFinding(
+            file: folder + "/server.toml", line: 3, column: 1,
+            message: "the build writes source maps (resources/core/server/index.js.map), but [js-module] source-maps is not true: errors point into the built file",
+            fix: "add source-maps = true under [js-module] in server.toml")])
+        files["server.toml"] = "debug = true\nresources = [\"core\", \"maps/island\"]\n[js-module]\nsource-maps = true\n"
+        #expect(try findings(files).findings.isEmpty)
+    }
+
+    @Test("a resource with only resource.cfg (before v13) is said as such")
+    func resourceCfg() throws {
+        var files = Self.healthy
+        files["server.toml"] = "debug = true\nresources = [\"core\", \"maps/island\", \"legacy\"]\n"
+        files["resources/legacy/resource.cfg"] = "type: js,\nmain: server.js\n"
+        let found = try findings(files).findings
+        #expect(found.count == 1 && found[0].message.hasPrefix("resource legacy has a resource.cfg, alt:V's manifest before v13"))
+    }
 }

@@ -66,6 +66,14 @@ struct ConfigAdvisorTests {
         }
     }
 
+    @Test("server.cfg without server.toml: said to be the config from before v13")
+    func serverCfg() throws {
+        try withFolder(["altv-dev.toml": Self.config, "server.cfg": "name: 'x',\nresources: [core]\n"]) { folder in
+            let warnings = ConfigAdvisor.warnings(for: try ConfigLoader.load(file: folder + "/altv-dev.toml"), environment: [:])
+            #expect(warnings.contains { $0.hasPrefix("\(folder)/server.toml is not there, but server.cfg is: that is alt:V's config from before v13") })
+        }
+    }
+
     @Test("init: what it finds is in the file, the file loads, and it does not overwrite")
     func scaffold() throws {
         try withFolder([
