@@ -194,4 +194,29 @@ struct RealProjectTests {
             #expect(facts.named("server.stopped").isEmpty && facts.results == ["ok", "ok"])
         }
     }
+
+    /// The C# + TS template and several starters keep the server in a folder of its own with the
+    /// sources beside it: `when = ["../src/**"]` could not say so.
+    @Test("sources beside the server folder: [watch] paths and when climb out with ../, the stage runs for them")
+    func sourcesBesideTheServerFolder() async throws {
+        try await withProject { project in
+            let sources = project.root + "-src"
+            try FileManager.default.createDirectory(atPath: sources + "/core", withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(atPath: sources) }
+            let name = FilePath.name(sources)
+            try "export {}\n".write(toFile: sources + "/core/index.ts", atomically: true, encoding: .utf8)
+            project.writeConfig(
+                watch: ["paths": "[\"resources\", \"../\(name)\"]"], reconnect: ["enabled": "false"],
+                extra: PipelineTests.stage("build", "echo \"built $ALTV_DEV_CHANGED\"", when: ["../\(name)/**/*.ts"]))
+            let watch = try project.launch(["watch"])
+            #expect(await watch.log.wait(for: "✓ #1 start · build "))
+            let edit = try FileHandle(forWritingTo: URL(fileURLWithPath: sources + "/core/index.ts"))
+            edit.seekToEndOfFile()
+            edit.write(Data("// edit\n".utf8))
+            try edit.close()
+            #expect(await watch.log.wait(for: "[build] built \(sources)/core/index.ts"))
+            #expect(await watch.log.wait(for: "✓ #2 \(sources)/core/index.ts · build "))
+            await project.stopAndExpectNothingLeft(watch)
+        }
+    }
 }
