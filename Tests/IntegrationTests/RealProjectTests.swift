@@ -219,4 +219,31 @@ struct RealProjectTests {
             await project.stopAndExpectNothingLeft(watch)
         }
     }
+
+    /// The two C# projects: `dotnet build` rewrote the DLL the server had loaded (coreclr-module #164).
+    @Test("stop_first = true under restart-resources: the resource is stopped before the build and started after it, the server stays")
+    func stopFirstAroundTheBuild() async throws {
+        try await withProject { project in
+            project.write("src/core.js", "// core\n")
+            project.writeConfig(
+                server: ["on_change": "\"restart-resources\""], watch: ["paths": "[\"resources\", \"src\"]"], reconnect: ["enabled": "false"],
+                extra: PipelineTests.stage(
+                    "dotnet", "echo building-now; cp src/core.js resources/core/server/index.js", when: ["src/**"], outputs: ["resources/core/**"],
+                    extra: "stop_first = true"))
+            let watch = try project.launch(["watch"])
+            #expect(await watch.log.wait(for: "✓ #1 start"))
+            let pid = try #require(watch.log.serverPID)
+            project.append("src/core.js", "// edit\n")
+            #expect(await watch.log.wait(for: "✓ #2 src/core.js · dotnet "))
+            let lines = watch.log.lines
+            let stopped = try #require(lines.lastIndex { $0.hasSuffix("Stopped resource core") })
+            let built = try #require(lines.lastIndex { $0.contains("[dotnet] building-now") })
+            let loaded = try #require(lines.lastIndex { $0.hasSuffix("Loaded resource core") })
+            #expect(stopped < built && built < loaded, "\(lines)")
+            #expect(watch.log.serverPID == pid && watch.log.serverStarts == 1)
+            let facts = await project.stopAndReadEvents(watch)
+            #expect(facts.named("resources.stopped").map { $0["resources"] as? [String] } == [["core"]])
+            #expect(facts.named("resources.restarted").last?["resources"] as? [String] == ["core"])
+        }
+    }
 }

@@ -39,9 +39,9 @@ public struct StageSettings: Equatable, Sendable {
     /// `gate = false`: a check (a type check beside the build). It runs beside the cycle, which
     /// neither waits for it nor fails with it; its verdict comes when it ends.
     public var gate = true
-    /// `stop_server = true`: the server is stopped before the stage runs (it overwrites what the
+    /// `stop_first = true`: the server is stopped before the stage runs (it overwrites what the
     /// running server holds open, such as a loaded DLL) and started after it.
-    public var stopsServer = false
+    public var stopsFirst = false
     /// `[server] env_file`, under `env`.
     public var envFile: EnvFile?
 

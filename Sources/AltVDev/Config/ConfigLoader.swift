@@ -116,7 +116,7 @@ struct ConfigSchema {
             "resources_dir", "output", "env_file",
         ],
         "watch": ["paths", "ignore", "debounce", "on_busy", "backend", "poll_interval", "gitignore"],
-        "stage": ["name", "command", "cwd", "env", "when", "outputs", "timeout", "parallel", "output", "gate", "stop_server"],
+        "stage": ["name", "command", "cwd", "env", "when", "outputs", "timeout", "parallel", "output", "gate", "stop_first"],
         "service": ["name", "command", "cwd", "env", "ready", "ready_timeout", "output"],
         "reconnect": ["enabled", "url", "password", "password_env", "retry_interval", "timeout", "allow_remote"],
     ]
@@ -215,7 +215,7 @@ struct ConfigSchema {
             parallel: p.attempt(nil) { () throws(ConfigError) in try table.bool("parallel") } ?? false,
             output: p.attempt(.pipe) { () throws(ConfigError) in try table.choice("output", default: OutputTransport.pipe) },
             gate: p.attempt(nil) { () throws(ConfigError) in try table.bool("gate") } ?? true,
-            stopsServer: p.attempt(nil) { () throws(ConfigError) in try table.bool("stop_server") } ?? false)
+            stopsFirst: p.attempt(nil) { () throws(ConfigError) in try table.bool("stop_first") } ?? false)
     }
 
     private func serviceSettings(_ table: TableReader) -> ServiceSettings {

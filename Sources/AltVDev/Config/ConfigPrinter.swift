@@ -47,7 +47,7 @@ public enum ConfigPrinter {
             entries.append((key + "parallel", stage.parallel ? "true" : "false"))
             entries.append((key + "output", quote(stage.output.rawValue)))
             entries.append((key + "gate", stage.gate ? "true" : "false"))
-            entries.append((key + "stop_server", stage.stopsServer ? "true" : "false"))
+            entries.append((key + "stop_first", stage.stopsFirst ? "true" : "false"))
         }
         for (index, service) in config.services.enumerated() {
             let key = "service.\(index)."

@@ -118,7 +118,7 @@ extension ProjectScaffold {
             "", "# \(project) found\(others): dotnet build before each restart. bin/ and obj/ are ignored above; a",
             "# loaded DLL must not be overwritten while the server runs, so the server is stopped before the build.",
             "[[stage]]", "name = \"dotnet\"", "command = " + ConfigPrinter.quote("dotnet build \(project) --nologo -v quiet"),
-            "when = [\"**/*.cs\", \"**/*.csproj\", \"**/*.sln\", \"!resources/**\"]", "stop_server = true",
+            "when = [\"**/*.cs\", \"**/*.csproj\", \"**/*.sln\", \"!resources/**\"]", "stop_first = true",
         ]
     }
 

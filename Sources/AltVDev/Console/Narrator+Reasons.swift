@@ -8,10 +8,15 @@ extension CycleFailure: CustomStringConvertible {
                 switch server {
                 case .keepsRunning: "the running server keeps running"
                 case .stoppedForTheChange: "the server was stopped when the change came and was not started again"
-                case .stoppedForTheStage: "the server was stopped for it (stop_server = true) and was not started again"
+                case .stoppedForTheStage: "the server was stopped for it (stop_first = true) and was not started again"
+                case .runsWithout(let names):
+                    "the server runs without resource\(names.count == 1 ? "" : "s") \(names.joined(separator: ", ")), stopped for it (stop_first = true)"
                 case .notStarted: "the server was not started"
                 }
             return "\(stage) failed; \(kept); the next change tries again"
+        case .stageFailedResourcesStopped(let stage, let stopped):
+            let names = stopped.joined(separator: ", ")
+            return "\(stage) failed; resource\(stopped.count == 1 ? "" : "s") \(names) \(stopped.count == 1 ? "stays" : "stay") stopped (stop_first = true), the rest was restarted; the next change tries again"
         case .stageFailedHeldBack(let stage, let held):
             let names = held.joined(separator: ", ")
             return "\(stage) failed; resource\(held.count == 1 ? "" : "s") \(names) \(held.count == 1 ? "keeps its" : "keep their") old code, the rest was restarted; the next change tries again"
@@ -37,7 +42,7 @@ extension FullRestartReason: CustomStringConvertible {
         case .serverTomlChanged: "server.toml changed"
         case .outsideResources(let path): "\(path) is not inside a resource"
         case .stageWritesOutsideResources(let stage): "stage \(stage) has outputs outside the resources (or none)"
-        case .stageStopsServer(let stage): "stage \(stage) has stop_server = true"
+        case .stageStopsFirst(let stage): "stage \(stage) has stop_first = true"
         case .untypable(let name): "resource \"\(name)\" has white space in its name, which the server console cannot take"
         case .noResourceChanged: "no resource changed"
         case .serverNotRunning: "the server is not running"

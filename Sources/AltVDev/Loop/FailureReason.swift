@@ -5,6 +5,8 @@ public enum CycleFailure: Equatable, Sendable {
     case stageFailed(String, server: ServerAfterStageFailure)
     /// A stage failed; the resources it builds kept their old code, the rest of the change was restarted.
     case stageFailedHeldBack(String, held: [String])
+    /// A `stop_first` stage failed after its resources were stopped: they stay stopped, the rest was restarted.
+    case stageFailedResourcesStopped(String, stopped: [String])
     /// A console restart's resources did not load; the server runs on.
     case resourcesFailedToLoad(count: Int)
     case portHeld(port: Int, holder: String?)
@@ -20,8 +22,10 @@ public enum CycleFailure: Equatable, Sendable {
         case keepsRunning
         /// The early stop at the burst's first event had already taken it down.
         case stoppedForTheChange
-        /// The cycle stopped it for a `stop_server = true` stage.
+        /// The cycle stopped it for a `stop_first = true` stage.
         case stoppedForTheStage
+        /// The cycle stopped these resources for a `stop_first = true` stage; the server runs on without them.
+        case runsWithout([String])
         case notStarted
 
         init(_ state: ServerState) {
@@ -41,8 +45,8 @@ public enum FullRestartReason: Equatable, Sendable {
     /// A changed path (relative to the config's folder) that no resource holds.
     case outsideResources(String)
     case stageWritesOutsideResources(String)
-    /// `stop_server = true`: the stage needs the server stopped.
-    case stageStopsServer(String)
+    /// `stop_first = true`: the stage needs the server stopped.
+    case stageStopsFirst(String)
     /// The console splits at white space: such a name cannot be typed.
     case untypable(String)
     case noResourceChanged

@@ -51,7 +51,9 @@ public struct PlanExecutor: Sendable {
         if outcome == .completed, let stage = run.failedStages.first {
             // The stage's failure was said with its lines; the verdict says what it held back, unless something worse happened.
             if run.report.result == .done || run.report.result == .clientNotConnected {
-                run.report.result = .failed(.stageFailedHeldBack(stage, held: run.heldBack))
+                let stopped = run.heldBack.filter(run.plan.resourcesStoppedFirst.contains)
+                run.report.result = .failed(
+                    stopped.isEmpty ? .stageFailedHeldBack(stage, held: run.heldBack) : .stageFailedResourcesStopped(stage, stopped: stopped))
             }
             outcome = .partlyApplied(retry: plan.changedPaths(for: run.failedStages))
         }
@@ -156,7 +158,8 @@ public struct PlanExecutor: Sendable {
         guard !names.isEmpty else {
             if let stage = run.failedStages.first {
                 // Everything the change touched is held back: the cycle failed as the stage did.
-                run.report.result = .failed(.stageFailed(stage, server: .init(run.plan.server)))
+                let stopped = run.heldBack.filter(run.plan.resourcesStoppedFirst.contains)
+                run.report.result = .failed(.stageFailed(stage, server: stopped.isEmpty ? .init(run.plan.server) : .runsWithout(stopped)))
                 return .end(.stageFailed)
             }
             if touched.isEmpty { emit(.notice(.process(.stagesChangedNoResource))) }
@@ -194,7 +197,8 @@ public struct PlanExecutor: Sendable {
         switch await server.stopResources(names, timeout: run.plan.settings.server.readyTimeout) {
         case .stopped(let stopped):
             emit(.resourcesStopped(cycle: run.number, resources: stopped, duration: now() - started))
-            run.report.resourcesStopped = stopped
+            // Those a stop_first stage needed stopped come back with the restart; the rest are gone.
+            if names != run.plan.resourcesStoppedFirst { run.report.resourcesStopped = stopped }
             return .next
         case .failed(let reason):
             emit(.notice(.process(.resourceStopFailed(reason))))

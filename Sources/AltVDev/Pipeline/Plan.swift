@@ -55,6 +55,8 @@ public struct Plan: Equatable, Sendable {
     /// Under a resource restart: the resources each stage's `outputs` name, for the stages whose
     /// outputs all lie in the resources folder. A failure of such a stage holds back only these.
     public var resourcesOfStage: [String: [String]] = [:]
+    /// Under a resource restart: the resources a `stop_first` stage's outputs name, stopped before it ran.
+    public var resourcesStoppedFirst: [String] = []
     /// Under a resource restart: the resources to restart before their roots are taken.
     public var restartCandidates: [String] = []
 
@@ -157,42 +159,55 @@ public enum Planner {
         if case .changes(let changes) = trigger { plan.changedPaths = changes.paths.map { PathFilter.relative($0, to: config.directory) ?? $0 } }
         plan.settings.stages = stages
         let (gating, checks) = (stages.filter(\.gate), stages.filter { !$0.gate })
-        let stopsFirst: Bool
-        (plan.actions, stopsFirst) = stageActions(gating: gating, checks: checks, server: server)
-        // The doctor left out what the stages write; once they ran, what they did not write is said.
-        if trigger == .initialStart, gating.contains(where: { !$0.outputs.isEmpty }) { plan.actions.append(.checkBuiltFiles) }
-        let fullRestart: [Plan.Action] =
-            (server.needsStop && !stopsFirst ? [.stopServer] : []) + (config.services.isEmpty ? [] : [.awaitServices])
-            + [.startServer, .awaitReady] + (config.reconnect.enabled ? [.reconnectClient] : [])
         var touched = Touched()
         if case .changes(let changes) = trigger {
             touched = resourcesTouched(by: changes, stages: gating, checks: checks, config: config, map: map)
             plan.resources = touched.all
         }
+        let isChange: Bool = if case .changes = trigger { true } else { false }
+        let consoleRestart = config.server.onChange == .restartResources && isChange
+        let reason = consoleRestart ? restartReason(touched, gating: gating, server: server) : nil
+        // What a stop_first stage overwrites is stopped before it: its resources in the console, else the server.
+        let stopFirstResources = consoleRestart && reason == nil ? gating.first(where: \.stopsFirst).flatMap { touched.ofStage[$0.name] } : nil
+        let stopFirst: Plan.Action? = stopFirstResources.map { .stopResources($0) } ?? (server.needsStop ? .stopServer : nil)
+        let stopsServerFirst: Bool
+        (plan.actions, stopsServerFirst) = stageActions(gating: gating, checks: checks, stop: stopFirst)
+        // The doctor left out what the stages write; once they ran, what they did not write is said.
+        if trigger == .initialStart, gating.contains(where: { !$0.outputs.isEmpty }) { plan.actions.append(.checkBuiltFiles) }
+        let start: [Plan.Action] = (config.services.isEmpty ? [] : [.awaitServices]) + [.startServer, .awaitReady] + (config.reconnect.enabled ? [.reconnectClient] : [])
+        let fullRestart = (server.needsStop && !stopsServerFirst ? [.stopServer] : []) + start
         // Only checks care about the change (a test file, a README a linter reads): nothing is restarted.
         if touched.checksOnly { return plan }
-        guard config.server.onChange == .restartResources, case .changes = trigger else {
+        guard consoleRestart else {
             plan.actions += fullRestart
             return plan
         }
-        var reason = touched.reason
-        if let stage = gating.first(where: \.stopsServer) { reason = .stageStopsServer(stage.name) }
-        if !server.takesConsoleCommands { reason = server.needsStop ? .serverStoppingOrExited : .serverNotRunning }
         if let reason {
             plan.fullRestartReason = reason
             plan.actions += fullRestart
-        } else {
-            plan.resourceGraph = graph ?? ResourceGraph.read(resourcesDir: config.server.resourcesDir)
-            if case .success(let toml) = ServerToml.read(at: config.server.serverToml), !toml.resources.contains("*") { plan.serverLoads = toml.resources }
-            // A resource whose folder is gone is stopped, not restarted (a restart would fail to load it).
-            let gone = touched.restart.filter(map.isGone)
-            if !gone.isEmpty { plan.actions.append(.stopResources(gone)) }
-            plan.actions.append(.restartResources(plan.resourceGraph.roots(of: touched.restart.filter { !gone.contains($0) })))
-            plan.resourcesOfStage = touched.ofStage
-            plan.restartCandidates = touched.restart.filter { !gone.contains($0) }
-            plan.fallback = fullRestart
+            return plan
         }
+        plan.resourceGraph = graph ?? ResourceGraph.read(resourcesDir: config.server.resourcesDir)
+        if case .success(let toml) = ServerToml.read(at: config.server.serverToml), !toml.resources.contains("*") { plan.serverLoads = toml.resources }
+        // A resource whose folder is gone is stopped, not restarted (a restart would fail to load it).
+        let gone = touched.restart.filter(map.isGone)
+        if !gone.isEmpty { plan.actions.append(.stopResources(gone)) }
+        plan.restartCandidates = touched.restart.filter { !gone.contains($0) }
+        plan.actions.append(.restartResources(plan.resourceGraph.roots(of: plan.restartCandidates)))
+        plan.resourcesOfStage = touched.ofStage
+        plan.resourcesStoppedFirst = stopFirstResources ?? []
+        // Falling back means the whole server: stopped first if the plan did not stop it yet.
+        plan.fallback = (server.needsStop ? [.stopServer] : []) + start
         return plan
+    }
+
+    /// Why a change set under restart-resources needs the whole server restarted (nil when the console can do it).
+    static func restartReason(_ touched: Touched, gating: [StageSettings], server: ServerState) -> FullRestartReason? {
+        if !server.takesConsoleCommands { return server.needsStop ? .serverStoppingOrExited : .serverNotRunning }
+        if let reason = touched.reason { return reason }
+        // A stop_first stage whose outputs name no resource may overwrite anything: the server stops.
+        if let stage = gating.first(where: { $0.stopsFirst && touched.ofStage[$0.name] == nil }) { return .stageStopsFirst(stage.name) }
+        return nil
     }
 
     /// The stages a trigger runs: all at the first start, those whose `when` matches for a change set.
@@ -213,17 +228,17 @@ public enum Planner {
     }
 
     /// The checks started first, then the gating stages in batches (a parallel one joins the batch
-    /// before it), with the server stopped before the first batch that has a `stop_server` stage.
-    static func stageActions(gating: [StageSettings], checks: [StageSettings], server: ServerState) -> (actions: [Plan.Action], stopsFirst: Bool) {
+    /// before it), with the server stopped before the first batch that has a `stop_first` stage.
+    static func stageActions(gating: [StageSettings], checks: [StageSettings], stop: Plan.Action?) -> (actions: [Plan.Action], stopsServer: Bool) {
         var batches: [[String]] = []
         for stage in gating {
             if stage.parallel, !batches.isEmpty { batches[batches.count - 1].append(stage.name) } else { batches.append([stage.name]) }
         }
         var actions: [Plan.Action] = batches.map { .runStages($0) }
-        // A stage that overwrites what the running server holds (stop_server = true) runs after the stop.
-        let stopBefore = batches.firstIndex { batch in batch.contains { name in gating.contains { $0.name == name && $0.stopsServer } } }
-        if let stopBefore, server.needsStop { actions.insert(.stopServer, at: stopBefore) }
-        return ((checks.isEmpty ? [] : [.startChecks(checks.map(\.name))]) + actions, stopBefore != nil)
+        // A stage that overwrites what the running server holds (stop_first = true) runs after the stop.
+        let stopBefore = batches.firstIndex { batch in batch.contains { name in gating.contains { $0.name == name && $0.stopsFirst } } }
+        if let stopBefore, let stop { actions.insert(stop, at: stopBefore) }
+        return ((checks.isEmpty ? [] : [.startChecks(checks.map(\.name))]) + actions, stopBefore != nil && stop == .stopServer)
     }
 
     /// What a change set touches.

@@ -83,7 +83,7 @@ struct ProjectScaffoldTests {
         ]) { folder in
             let (config, text) = try written(folder)
             #expect(config.server.onChange == .restart)
-            #expect(config.stages.map(\.name) == ["dotnet"] && config.stages[0].stopsServer)
+            #expect(config.stages.map(\.name) == ["dotnet"] && config.stages[0].stopsFirst)
             #expect(config.stages[0].command == .shell("dotnet build Gamemode/Gamemode.csproj --nologo -v quiet"))
             #expect(config.watch.ignore.contains("bin/") && config.watch.ignore.contains("obj/"))
             #expect(text.contains("a\n# loaded DLL must not be overwritten") || text.contains("loaded DLL must not be overwritten"))

@@ -227,6 +227,12 @@ final class EventRecorder: Sendable {
         for case .cycleFinished(_, _, let report) in all { return report }
         return nil
     }
+
+    /// The report of the last cycle that finished.
+    var lastReport: CycleReport? {
+        for case .cycleFinished(_, _, let report) in all.reversed() { return report }
+        return nil
+    }
 }
 
 /// The fake client's reconnect running on its own, shared by its copies.

@@ -150,34 +150,55 @@ struct ChecksAndHeldBackTests {
         #expect(record.text.contains("\"gate\":false"))
     }
 
-    @Test("stop_server = true: the server stops before that stage's batch, once, and a failure says it stays stopped")
-    func stopServerFirst() async throws {
-        let source = """
-            [server]
-            command = ["altv-server"]
-            on_change = "restart-resources"
-            [watch]
-            paths = ["src", "resources"]
-            [[stage]]
-            name = "lint"
-            command = "lint"
-            outputs = []
-            [[stage]]
-            name = "dotnet"
-            command = "dotnet build"
-            outputs = ["resources/core/**"]
-            stop_server = true
-            """
-        let config = try Self.config(source)
+    static let dotnetSource = """
+        [server]
+        command = ["altv-server"]
+        on_change = "restart-resources"
+        [watch]
+        paths = ["src", "resources"]
+        [[stage]]
+        name = "lint"
+        command = "lint"
+        when = ["src/**"]
+        outputs = []
+        [[stage]]
+        name = "dotnet"
+        command = "dotnet build"
+        when = ["src/**"]
+        outputs = ["resources/core/**"]
+        stop_first = true
+        """
+
+    @Test("stop_first = true under restart-resources: its resources are stopped before it and started after; a failure leaves them stopped, said so")
+    func stopFirstResources() async throws {
+        let config = try Self.config(Self.dotnetSource)
+        let plan = plan(["/p/src/core/a.cs"], config: config)
+        #expect(plan.actions == [.runStages(["lint"]), .stopResources(["core"]), .runStages(["dotnet"]), .restartResources(["core"])])
+        #expect(plan.fallback.first == .stopServer)
+        let server = FakeServer(log: log, running: FakeInstance(pid: 100))
+        #expect(await executor(FakeStages(log: log), server: server).run(plan, cycle: 2, trigger: "x") == .completed)
+        #expect(log.all == ["stages lint", "stop resources core", "stages dotnet", "restart core"])
+        // Stopped to be built, not gone: the verdict names the restart only.
+        #expect(events.report?.line.contains("stopped resource") == false && events.report?.result == .done)
+        let failing = FakeStages(log: log, failing: ["dotnet"])
+        _ = await executor(failing, server: server).run(plan, cycle: 3, trigger: "x")
+        #expect(events.lastReport?.result == .failed(.stageFailed("dotnet", server: .runsWithout(["core"]))))
+        #expect(events.lastReport?.line.hasSuffix("dotnet failed; the server runs without resource core, stopped for it (stop_first = true); the next change tries again") == true)
+    }
+
+    @Test("stop_first = true with a full restart (on_change = restart, or outputs that name no resource): the server stops before that stage's batch")
+    func stopFirstServer() async throws {
+        let config = try Self.config(Self.dotnetSource.replacingOccurrences(of: "on_change = \"restart-resources\"\n", with: ""))
         let plan = plan(["/p/src/core/a.cs"], config: config)
         #expect(plan.actions == [.runStages(["lint"]), .stopServer, .runStages(["dotnet"]), .startServer, .awaitReady, .reconnectClient])
-        #expect(plan.fullRestartReason == .stageStopsServer("dotnet"))
         let stages = FakeStages(log: log, failing: ["dotnet"])
         let server = FakeServer(log: log, running: FakeInstance(pid: 100))
         #expect(await executor(stages, server: server).run(plan, cycle: 2, trigger: "x") == .stageFailed)
         #expect(log.all == ["stages lint", "stop 100", "stages dotnet"])
-        #expect(events.report?.result == .failed(.stageFailed("dotnet", server: .stoppedForTheStage)))
-        #expect(events.report?.line.hasSuffix("dotnet failed; the server was stopped for it (stop_server = true) and was not started again; the next change tries again") == true)
+        #expect(events.report?.line.hasSuffix("dotnet failed; the server was stopped for it (stop_first = true) and was not started again; the next change tries again") == true)
+        let anywhere = try Self.config(Self.dotnetSource.replacingOccurrences(of: "outputs = [\"resources/core/**\"]\n", with: ""))
+        let full = self.plan(["/p/src/core/a.cs"], config: anywhere)
+        #expect(full.fullRestartReason == .stageWritesOutsideResources("dotnet") && full.actions.firstIndex(of: .stopServer) == 1)
         // Not running: nothing to stop first.
         let stopped = Planner.plan(for: .changes(ChangeSet(paths: ["/p/src/core/a.cs"])), config: config, server: .notRunning, resources: map, graph: ResourceGraph())
         #expect(stopped.actions == [.runStages(["lint"]), .runStages(["dotnet"]), .startServer, .awaitReady, .reconnectClient])
