@@ -12,6 +12,8 @@ public enum EndpointError: Error, Equatable, Sendable, CustomStringConvertible {
     case timedOut
     /// An HTTP answer that is not a success.
     case httpStatus(Int, String)
+    /// The answer went on past `HTTPDebugEndpoint.answerLimit` bytes: no alt:V client's does.
+    case answerTooLarge(Int)
 
     /// The same error with the client's words masked.
     public func masked(by redactor: Redactor) -> EndpointError {
@@ -19,6 +21,7 @@ public enum EndpointError: Error, Equatable, Sendable, CustomStringConvertible {
         case .unreachable(let reason): .unreachable(redactor.redact(reason))
         case .timedOut: .timedOut
         case .httpStatus(let code, let body): .httpStatus(code, redactor.redact(body))
+        case .answerTooLarge(let limit): .answerTooLarge(limit)
         }
     }
 
@@ -27,6 +30,7 @@ public enum EndpointError: Error, Equatable, Sendable, CustomStringConvertible {
         case .unreachable(let reason): "not reachable (\(reason))"
         case .timedOut: "did not answer in time"
         case .httpStatus(let code, let body): body.isEmpty ? "answered HTTP \(code)" : "answered HTTP \(code): \(ClientStatus.shown(body))"
+        case .answerTooLarge(let limit): "answered with more than \(limit / 1024) KiB, which no alt:V client does (is something else listening there?)"
         }
     }
 }
@@ -74,6 +78,10 @@ public struct HTTPDebugEndpoint: DebugEndpoint {
     }
 
     /// One request on a connection of its own: head, body, end; then the answer until its end.
+    /// `/status` answers a word and `/reconnect` nothing: an answer past this is no client's, and
+    /// is not kept (a stream without end would grow altv-dev without bound).
+    public static let answerLimit = 64 * 1024
+
     static func exchange(
         _ method: HTTPMethod, _ target: HTTPTarget, _ path: String, _ body: [UInt8], timeout: Duration
     ) async throws -> (status: Int, body: [UInt8]) {
@@ -131,7 +139,9 @@ public struct HTTPDebugEndpoint: DebugEndpoint {
             for try await part in inbound {
                 switch part {
                 case .head(let head): status = Int(head.status.code)
-                case .body(let chunk): received += chunk.readableBytesView
+                case .body(let chunk):
+                    guard received.count + chunk.readableBytes <= answerLimit else { throw EndpointError.answerTooLarge(answerLimit) }
+                    received += chunk.readableBytesView
                 case .end: return (status, received)
                 }
             }
