@@ -64,6 +64,22 @@ struct PipelineTests {
         }
     }
 
+    @Test("parallel stages end each on its own: the fast one's stage.finished comes first, with its own time (esbuild beside a slow tsc)")
+    func parallelStagesEndOnTheirOwn() async throws {
+        try await withProject { project in
+            // `slow` ends only once the fast one's event is in the file: ordered by the event, not by a sleep.
+            let slow = "while ! grep -q '\"stage\":\"fast\"' '\(project.eventsFile)' 2>/dev/null; do sleep 0.02; done; echo slow-done"
+            project.writeConfig(reconnect: ["enabled": "false"], extra: Self.stage("fast", "echo fast-done") + Self.stage("slow", slow, extra: "parallel = true"))
+            let watch = try project.launch(["watch"])
+            #expect(await watch.log.wait(for: "✓ #1 start · fast "))
+            let facts = await project.stopAndReadEvents(watch)
+            let stages = facts.named("stage.finished")
+            #expect(stages.compactMap { $0["stage"] as? String } == ["fast", "slow"])
+            let (fast, slowTime) = (stages.first?["duration_ms"] as? Int ?? .max, stages.last?["duration_ms"] as? Int ?? 0)
+            #expect(fast <= slowTime, "fast \(fast) ms, slow \(slowTime) ms")
+        }
+    }
+
     @Test("a stage that writes into the watched folders without outputs: the loop is stopped after three cycles and named")
     func selfRestartingBuild() async throws {
         try await withProject { project in

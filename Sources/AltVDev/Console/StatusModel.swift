@@ -22,8 +22,10 @@ public struct StatusModel: Equatable, Sendable {
             (cycle, phase, phaseSince, cycleSince, failedStage, lastCheck) = (number, nil, now, now, nil, nil)
         case .phase(let number, let new) where number == cycle:
             (phase, phaseSince) = (new, now)
-        case .stageFinished(let number, let result) where number == cycle && result.gate && result.outcome != .succeeded && result.outcome != .cancelled:
-            failedStage = failedStage ?? result.name
+        case .stageFinished(let number, let result) where number == cycle && result.gate:
+            if result.outcome != .succeeded && result.outcome != .cancelled { failedStage = failedStage ?? result.name }
+            // A batch's stage that ended leaves the line; the batch's timer goes on.
+            if case .building(let names) = phase, names.count > 1 { phase = .building(names.filter { $0 != result.name }) }
         case .stageFinished(_, let result) where !result.gate && cycle == nil && result.outcome != .cancelled:
             // A check ends after its cycle's verdict: the idle line says it beside that verdict.
             lastCheck = "check \(result.name) " + (result.outcome == .succeeded ? "✓" : "✗")

@@ -104,7 +104,9 @@ public struct StageBatchResult: Equatable, Sendable {
 }
 
 public protocol StageExecuting: Sendable {
-    func run(batch: [StageSettings], variables: [String: String], plan: Plan.Settings) async -> StageBatchResult
+    /// Runs one batch at the same time; `finished` hears each stage's result the moment it ends.
+    func run(batch: [StageSettings], variables: [String: String], plan: Plan.Settings, finished: @escaping @Sendable (StageResult) -> Void) async
+        -> StageBatchResult
     /// Starts `gate = false` stages beside `cycle` and returns: each tells its end as `.stageFinished`.
     /// A run of the same stage still going (an earlier cycle's) is stopped first.
     func startChecks(_ checks: [StageSettings], variables: [String: String], plan: Plan.Settings, cycle: Int) async

@@ -120,12 +120,13 @@ public struct PlanExecutor: Sendable {
     }
 
     private func runStages(_ names: [String], _ run: inout Run) async -> Run.Step {
+        let (emit, number) = (emit, run.number)
         let batch = await stages.run(
             batch: run.plan.stages(named: names),
-            variables: StageRunner.variables(changed: run.plan.changedPaths, resources: run.plan.resources), plan: run.plan.settings)
+            variables: StageRunner.variables(changed: run.plan.changedPaths, resources: run.plan.resources), plan: run.plan.settings,
+            finished: { emit(.stageFinished(cycle: number, result: $0)) })
         run.resourcesWritten += batch.resourcesWritten.filter { !run.resourcesWritten.contains($0) }
         for result in batch.results {
-            emit(.stageFinished(cycle: run.number, result: result))
             if result.outcome == .succeeded { run.report.stages.append((result.name, result.duration)) }
         }
         if batch.results.contains(where: { $0.outcome == .cancelled }) { return .end(.cancelled) }

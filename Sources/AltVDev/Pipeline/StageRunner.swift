@@ -59,14 +59,20 @@ public struct StageRunner: Sendable {
         ["ALTV_DEV_CHANGED": changed.joined(separator: "\n"), "ALTV_DEV_RESOURCES": resources.joined(separator: " ")]
     }
 
-    /// Runs the stages of one batch at the same time; results in the batch's order.
-    public func run(batch: [StageSettings], variables: [String: String]) async -> [StageResult] {
+    /// Runs the stages of one batch at the same time; results in the batch's order, each also told
+    /// to `finished` as it ends (a fast esbuild's end is not the slow tsc's).
+    public func run(batch: [StageSettings], variables: [String: String], finished: @escaping @Sendable (StageResult) -> Void = { _ in }) async
+        -> [StageResult]
+    {
         await withTaskGroup(of: (Int, StageResult).self) { group in
             for (index, stage) in batch.enumerated() {
                 group.addTask { (index, await self.run(stage, variables: variables)) }
             }
             var results: [(Int, StageResult)] = []
-            for await result in group { results.append(result) }
+            for await result in group {
+                finished(result.1)
+                results.append(result)
+            }
             return results.sorted { $0.0 < $1.0 }.map(\.1)
         }
     }
@@ -126,14 +132,16 @@ public struct StageBatchRunner: StageExecuting {
         self.watcherCaughtUp = watcherCaughtUp
     }
 
-    public func run(batch: [StageSettings], variables: [String: String], plan: Plan.Settings) async -> StageBatchResult {
+    public func run(
+        batch: [StageSettings], variables: [String: String], plan: Plan.Settings, finished: @escaping @Sendable (StageResult) -> Void
+    ) async -> StageBatchResult {
         let token = outputs.begin(batch, plan: plan)
         let names = batch.map(\.name)
         emit(.notice(.process(.stagesRunning(names))))
         let runner = StageRunner(
             console: console, emit: emit, guardian: guardian, environment: environment, hidden: [plan.reconnect.passwordEnv],
             stopTimeout: plan.server.stopTimeout)
-        let results = await runner.run(batch: batch, variables: variables)
+        let results = await runner.run(batch: batch, variables: variables, finished: finished)
         await Uncancelled.run { await watcherCaughtUp() }
         return StageBatchResult(results: results, resourcesWritten: outputs.end(token))
     }

@@ -135,17 +135,21 @@ final class FakeStages: StageExecuting {
         self.gate = gate
     }
 
-    func run(batch: [StageSettings], variables: [String: String], plan: Plan.Settings) async -> StageBatchResult {
+    func run(
+        batch: [StageSettings], variables: [String: String], plan: Plan.Settings, finished: @escaping @Sendable (StageResult) -> Void
+    ) async -> StageBatchResult {
         log.add("stages " + batch.map(\.name).joined(separator: " "))
         ran.withLock { $0 += batch }
+        let results: [StageResult]
         if let gate, await gate.wait() == nil {
-            return StageBatchResult(results: batch.map { StageResult(name: $0.name, duration: .zero, outcome: .cancelled) })
-        }
-        return StageBatchResult(
-            results: batch.map { stage in
+            results = batch.map { StageResult(name: $0.name, duration: .zero, outcome: .cancelled) }
+        } else {
+            results = batch.map { stage in
                 StageResult(name: stage.name, duration: .milliseconds(5), outcome: failing.contains(stage.name) ? .failed(.exited(2)) : .succeeded)
-            },
-            resourcesWritten: written)
+            }
+        }
+        results.forEach(finished)
+        return StageBatchResult(results: results, resourcesWritten: written)
     }
 
     /// Checks start and are recorded, nothing more: the executor does not wait for them.

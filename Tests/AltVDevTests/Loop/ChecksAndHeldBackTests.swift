@@ -228,4 +228,14 @@ struct ChecksAndHeldBackTests {
             graph: ResourceGraph())
         #expect(fresh.resources == ["core", "fresh"])
     }
+
+    @Test("a parallel batch's stage that ends leaves the status line; the slower one stays with the batch's timer")
+    func batchPhaseShrinks() {
+        var model = StatusModel()
+        let start = ContinuousClock.now
+        model.apply(.cycleStarted(cycle: 2, trigger: .manualRestart, plan: nil), at: start)
+        model.apply(.phase(cycle: 2, .building(["build", "typecheck"])), at: start)
+        model.apply(.stageFinished(cycle: 2, result: StageResult(name: "build", duration: .milliseconds(40), outcome: .succeeded)), at: start + .milliseconds(40))
+        #expect(model.text(at: start + .seconds(2), width: 200) == "#2 running typecheck 2.0s")
+    }
 }
