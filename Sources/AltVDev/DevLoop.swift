@@ -50,7 +50,7 @@ public struct DevLoop: Sendable {
 
     /// Runs until SIGINT, SIGTERM, SIGHUP or `:q`; returns the process exit code.
     public func run() async -> Int32 {
-        console.setSecrets([config.reconnect.password?.value].compactMap { $0 })
+        console.setSecrets(config.secrets)
         if let warning = Redactor.weakSecretWarning(config.reconnect.password) { tell(.notice(.watch(.weakPassword(warning)))) }
         if case .success(let toml) = ServerToml.read(at: config.server.serverToml), let mismatch = ConfigAdvisor.passwordMismatch(config, serverToml: toml) {
             tell(.notice(.watch(.passwordMismatch(mismatch))))
@@ -88,7 +88,7 @@ public struct DevLoop: Sendable {
 
     private func startGuardian() -> Guardian? {
         do {
-            return try Guardian(executable: options.executable)
+            return try Guardian(executable: options.executable, hiding: config.reconnect.secretVariables)
         } catch {
             tell(.notice(.loop(.noGuardian(error: "\(error)"))))
             return nil
@@ -113,7 +113,7 @@ public struct DevLoop: Sendable {
             server: supervisor, stages: stages, services: ServiceManager(console: console, guardian: guardian, environment: environment, emit: tell),
             client: ClientReconnector(emit: tell), watcher: RearmableWatcher(watcher: watcher, eventsFile: eventLog?.path),
             readConfig: { ConfigReload.read(current: $0, environment: environment) },
-            secretsChanged: { console.setSecrets([$0.reconnect.password?.value].compactMap { $0 }) },
+            secretsChanged: { console.addSecrets($0.secrets) },
             killEverything: { _ = guardian?.killAllNow() })
     }
 

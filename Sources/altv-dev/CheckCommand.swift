@@ -24,14 +24,17 @@ struct CheckCommand: ParsableCommand {
 
     func run() throws {
         guard let config = try configOptions.load(required: true) else { return }
+        // A command or value that names a password (`${ALTV_SERVER_PASSWORD}`) is printed masked.
+        let redactor = Redactor(secrets: config.secrets)
+        let print = { (text: String) in Swift.print(redactor.redact(text)) }
         if !why.isEmpty {
             for path in why { print(ConfigAdvisor.why(path, config: config)) }
             return
         }
         print("# \(config.file): valid")
-        print(ConfigPrinter.toml(config), terminator: "")
+        print(String(ConfigPrinter.toml(config).dropLast()))
         for warning in ConfigAdvisor.warnings(for: config) { print("warning: \(warning)") }
-        for finding in AltVDoctor.findings(for: config) { print(finding) }
+        for finding in AltVDoctor.findings(for: config) { print("\(finding)") }
         for note in ConfigAdvisor.notes(for: config) { print("note: \(note)") }
         if let error = ConfigAdvisor.serverConfigError(for: config) {
             print("error: \(error)")

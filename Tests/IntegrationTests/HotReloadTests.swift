@@ -133,4 +133,47 @@ struct HotReloadTests {
             #expect(!watch.log.text.contains("second-secret"))
         }
     }
+
+    @Test("every password altv-dev knows is masked: a command naming it (check, the start line, --verbose), server.toml's beside the configured one, the old one after a reload")
+    func everyPasswordMasked() async throws {
+        try await withProject { project in
+            project.write("server.toml", "password = \"toml-secret-77\"\nresources = [\"core\", \"chat\"]\n")
+            let echo = "echo \"said ${ALTV_SERVER_PASSWORD} toml-secret-77 old-secret-55\""
+            project.writeConfig(reconnect: ["enabled": "false", "password": "\"old-secret-55\""], extra: PipelineTests.stage("build", echo))
+            let environment = ["ALTV_SERVER_PASSWORD": "env-secret-99"]
+            let check = try project.launch(["check"], environment: environment)
+            #expect(await check.waitForExit() == .exited(0))
+            #expect(check.log.text.contains("echo \\\"said ******** ******** ********\\\""), "\(check.log.text)")
+            let watch = try project.launch(["watch", "--verbose"], environment: environment)
+            #expect(await watch.log.wait(for: "[build] said ******** ******** ********"))
+            project.write("altv-dev.toml", try edit(project, "old-secret-55\"", "new-secret-33\""))
+            #expect(await watch.log.wait(for: "reconnect.password: changed"))
+            project.append("resources/chat/server/index.js", "// edit\n")
+            #expect(await watch.log.wait(for: "[build] said ******** ******** ********", count: 2))
+            await project.stopAndExpectNothingLeft(watch)
+            for secret in ["env-secret-99", "toml-secret-77", "old-secret-55", "new-secret-33"] {
+                #expect(!watch.log.text.contains(secret) && !check.log.text.contains(secret), "\(secret) was printed")
+            }
+        }
+    }
+
+    @Test("no secret in any process altv-dev started: the guardian, the server, a stage and a service hold neither password_env nor a variable password = \"${MY_SECRET}\" names")
+    func noSecretInChildren() async throws {
+        try await withProject { project in
+            project.writeConfig(
+                reconnect: ["enabled": "false", "password": "\"${MY_SECRET}\""],
+                extra: PipelineTests.stage("build", "echo \"stage sees [$MY_SECRET] [$ALTV_SERVER_PASSWORD]\"")
+                    + "[[service]]\nname = \"svc\"\ncommand = \"exec sleep 600\"\n")
+            let watch = try project.launch(["watch"], environment: ["MY_SECRET": "my-secret-value-1", "ALTV_SERVER_PASSWORD": "env-secret-value-2"])
+            #expect(await watch.log.wait(for: "✓ #1 start"))
+            #expect(watch.log.count(containing: "[build] stage sees [] []") == 1)
+            let ours = project.survivors().filter { $0 != watch.pid }
+            #expect(ours.count >= 3, "the guardian, the server and the service: \(ours)")
+            for pid in ours {
+                let environ = String(decoding: ProcFile.read("/proc/\(pid)/environ") ?? [], as: UTF8.self)
+                #expect(!environ.contains("my-secret-value-1") && !environ.contains("env-secret-value-2"), "pid \(pid) holds a secret")
+            }
+            await project.stopAndExpectNothingLeft(watch)
+        }
+    }
 }

@@ -14,6 +14,15 @@ public struct Config: Equatable, Sendable {
     /// `[[service]]`, in the order written.
     public var services: [ServiceSettings] = []
 
+    /// Every password altv-dev knows (the reconnect password, server.toml's): masked wherever they would be printed.
+    public var secrets: [String] {
+        var secrets: [String] = []
+        for secret in ([reconnect.password].compactMap { $0 } + reconnect.otherPasswords).map(\.value) where !secrets.contains(secret) {
+            secrets.append(secret)
+        }
+        return secrets
+    }
+
     /// The config file and the files it reads: a save of any of them reloads it.
     public var filesRead: [String] { [file] + (server.envFile.map { [$0.path] } ?? []) }
 }
@@ -187,6 +196,12 @@ public struct ReconnectSettings: Equatable, Sendable {
     public var timeout: Duration
     /// Allow a non-loopback `url` (a server in WSL2 reaching the client on the Windows host).
     public var allowRemote: Bool
+    /// The other passwords altv-dev knows (server.toml's, `$password_env`'s, the env file's), also when
+    /// another one is used: masked as well.
+    public var otherPasswords: [Secret] = []
+    /// What the server, stages and services do not inherit from altv-dev's environment: `password_env`,
+    /// and every variable whose value is a password altv-dev knows (`password = "${MY_SECRET}"`).
+    public var secretVariables: [String] = []
 }
 
 /// A value that never shows itself: printing it prints a mask.

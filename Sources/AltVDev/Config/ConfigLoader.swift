@@ -347,6 +347,12 @@ struct ConfigSchema {
             gitignore: p.attempt(nil) { () throws(ConfigError) in try table.bool("gitignore") } ?? true)
     }
 
+    /// `password_env`, then the variables holding a password (too short a one matches ordinary values, so not those).
+    static func secretVariables(in environment: [String: String], passwordEnv: String, passwords: [String?]) -> [String] {
+        let known = Set(passwords.compactMap { $0 }.filter { $0.utf8.count >= Redactor.minimumLength })
+        return [passwordEnv] + environment.filter { $0.key != passwordEnv && known.contains($0.value) }.keys.sorted()
+    }
+
     private func reconnectSettings(_ table: TableReader?, serverToml: ServerToml, envFile: EnvFile?) -> ReconnectSettings {
         let p = problems
         if let table { p.attempt(()) { () throws(ConfigError) in try table.allowOnly(Self.keys["reconnect"]!) } }
@@ -384,7 +390,9 @@ struct ConfigSchema {
             passwordEnv: passwordEnv,
             retryInterval: p.attempt(nil) { () throws(ConfigError) in try table?.duration("retry_interval") } ?? .milliseconds(2500),
             timeout: p.attempt(nil) { () throws(ConfigError) in try table?.duration("timeout") } ?? .seconds(60),
-            allowRemote: allowRemote)
+            allowRemote: allowRemote,
+            otherPasswords: [serverToml.password, envFile?.values[passwordEnv], environment[passwordEnv]].compactMap { $0 }.map(Secret.init),
+            secretVariables: Self.secretVariables(in: environment, passwordEnv: passwordEnv, passwords: [password?.value, serverToml.password]))
     }
 }
 

@@ -61,9 +61,15 @@ public final class Console: Sendable {
         isatty(descriptor) == 1 && environment["NO_COLOR"] == nil && environment["TERM"] != "dumb"
     }
 
-    /// Secrets to mask in what the server, stages and services print from now on.
+    /// Secrets to mask in what the server, stages, services and altv-dev print from now on.
     public func setSecrets(_ secrets: [String]) {
         state.withLock { $0.redactor = Redactor(secrets: secrets) }
+    }
+
+    /// More secrets to mask, beside those already masked: after a reload the running server still
+    /// knows the old password (and may print it).
+    public func addSecrets(_ secrets: [String]) {
+        state.withLock { state in state.redactor = Redactor(secrets: state.redactor.secretTexts + secrets) }
     }
 
     public var currentRedactor: Redactor { state.withLock { $0.redactor } }
@@ -81,7 +87,7 @@ public final class Console: Sendable {
         case .debug: label = "debug: "
         }
         var text = colors ? ANSI.wrap("[altv-dev]", .magenta) + " " : "[altv-dev] "
-        let body = label + Self.escapingControls(message)
+        let body = label + Self.escapingControls(currentRedactor.redact(message))
         if colors {
             switch level {
             case .info: text += body

@@ -5,17 +5,29 @@
 /// letters, digits, `_` or non-ASCII characters, so `pw=hunter22` is masked and `hunter220` is not.
 /// Secrets shorter than `minimumLength` are not masked at all: masking "pw" or "altv" would turn
 /// ordinary words and paths into asterisks and give the password away by its context.
-/// altv-dev's own lines are never passed through it: they do not contain the password by construction.
+/// altv-dev's own lines pass through it too: a command that names the password (`${ALTV_SERVER_PASSWORD}`)
+/// is printed masked. A secret with a line break is masked line by line (output is read a line at a time).
 public struct Redactor: Sendable {
     public static let mask = "********"
     public static let minimumLength = 6
     private let secrets: [[UInt8]]
 
     public init(secrets: [String]) {
-        self.secrets = secrets.filter { $0.utf8.count >= Self.minimumLength }.map { Array($0.utf8) }
+        var parts: [[UInt8]] = []
+        for secret in secrets {
+            let lines = secret.split(whereSeparator: { $0 == "\n" || $0 == "\r" || $0 == "\r\n" }).map { Array($0.utf8) }
+            for part in [Array(secret.utf8)] + (lines.count > 1 ? lines : []) where part.count >= Self.minimumLength && !parts.contains(part) {
+                parts.append(part)
+            }
+        }
+        // Longest first: a secret that contains another is masked whole.
+        self.secrets = parts.sorted { $0.count > $1.count }
     }
 
     public var isEmpty: Bool { secrets.isEmpty }
+
+    /// The secrets as text, to build a redactor with more.
+    public var secretTexts: [String] { secrets.map { String(decoding: $0, as: UTF8.self) } }
 
     /// False only when no secret occurs anywhere in `bytes`: then they pass as they are.
     public func mayMask(in bytes: UnsafeRawBufferPointer) -> Bool {

@@ -79,7 +79,7 @@ public actor LoopShell {
         let executor = PlanExecutor(
             server: ports.server, stages: ports.stages, services: ports.services, client: ports.client, emit: emit,
             commit: { [weak self] number in await self?.committed(number) })
-        await ports.services.apply(config.services, server: config.server, hiding: [config.reconnect.passwordEnv])
+        await ports.services.apply(config.services, server: config.server, hiding: config.reconnect.secretVariables)
         // Discarding: a finished timer or cycle leaves nothing behind in a loop that runs for days.
         await withDiscardingTaskGroup { group in
             perform(scheduler.handle(.started, at: .now), executor, &group)
@@ -200,7 +200,7 @@ public actor LoopShell {
             let consequences = ConfigConsequences(old: config, new: new)
             config = new
             if consequences.rearmWatcher { ports.watcher?.rearm(for: new) }
-            if consequences.reapplyServices { await ports.services.apply(new.services, server: new.server, hiding: [new.reconnect.passwordEnv]) }
+            if consequences.reapplyServices { await ports.services.apply(new.services, server: new.server, hiding: new.reconnect.secretVariables) }
             sink.yield(.input(.configApplied(.init(new), restartServer: consequences.restartServer)))
         }
     }

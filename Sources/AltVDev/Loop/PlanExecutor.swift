@@ -230,7 +230,7 @@ public struct PlanExecutor: Sendable {
             return .end(.completed)
         }
         do {
-            let instance = try await server.start(settings: settings, hiding: [run.plan.settings.reconnect.passwordEnv])
+            let instance = try await server.start(settings: settings, hiding: run.plan.settings.reconnect.secretVariables)
             run.instance = instance
             emit(.serverStarted(cycle: run.number, pid: instance.pid))
             return .next

@@ -139,7 +139,7 @@ public struct StageBatchRunner: StageExecuting {
         let names = batch.map(\.name)
         emit(.notice(.process(.stagesRunning(names))))
         let runner = StageRunner(
-            console: console, emit: emit, guardian: guardian, environment: environment, hidden: [plan.reconnect.passwordEnv],
+            console: console, emit: emit, guardian: guardian, environment: environment, hidden: plan.reconnect.secretVariables,
             stopTimeout: plan.server.stopTimeout)
         let results = await runner.run(batch: batch, variables: variables, finished: finished)
         await Uncancelled.run { await watcherCaughtUp() }
@@ -148,7 +148,7 @@ public struct StageBatchRunner: StageExecuting {
 
     public func startChecks(_ stages: [StageSettings], variables: [String: String], plan: Plan.Settings, cycle: Int) async {
         let runner = StageRunner(
-            console: console, emit: emit, guardian: guardian, environment: environment, hidden: [plan.reconnect.passwordEnv],
+            console: console, emit: emit, guardian: guardian, environment: environment, hidden: plan.reconnect.secretVariables,
             stopTimeout: plan.server.stopTimeout)
         let (outputs, emit, watcherCaughtUp) = (outputs, emit, watcherCaughtUp)
         for stage in stages {

@@ -13,9 +13,9 @@ public final class Guardian: Sendable {
     /// The groups registered now, mirrored here so a second Ctrl+C can kill them all at once.
     private let live = Mutex<Set<pid_t>>([])
 
-    /// Starts `executable __guardian`.
-    public init(executable: String) throws {
-        var options = ChildProcess.Options(argv: [executable, "__guardian"])
+    /// Starts `executable __guardian`, without the variables in `hiding`: /proc/PID/environ of it holds no secret.
+    public init(executable: String, hiding hidden: [String] = []) throws {
+        var options = ChildProcess.Options(argv: [executable, "__guardian"], environment: ProcessInfo.processInfo.environment.filter { !hidden.contains($0.key) })
         options.newSession = true
         process = try ChildProcess(options)
         close(process.outputDescriptor)

@@ -27,6 +27,15 @@ struct ConsoleTextTests {
         #expect(Redactor(secrets: []).redact("hunter2") == "hunter2")
     }
 
+    @Test("a password with a line break is masked line by line; a longer secret that holds a shorter one is masked whole")
+    func multiLine() {
+        let redactor = Redactor(secrets: ["first-line\nsecond-line", "hunter2", "hunter2-longer"])
+        #expect(redactor.redact("[server] first-line") == "[server] ********")
+        #expect(redactor.redact("second-line!") == "********!")
+        #expect(redactor.redact("x hunter2-longer y") == "x ******** y")
+        #expect(Redactor(secrets: ["ab\ncd"]).redact("ab cd") == "ab cd")
+    }
+
     @Test("inside a longer word it is another word, not the secret", arguments: [
         ("hunter22", "hunter22"), ("xhunter2", "xhunter2"), ("hunter2_x", "hunter2_x"), ("éhunter2", "éhunter2"),
         ("hunter2-x", "********-x"), ("[hunter2]", "[********]"), ("hunter2", "********"),
