@@ -65,6 +65,8 @@ extension DevLoop {
             sources.append(source)
         }
         Glibc.signal(SIGPIPE, SIG_IGN)
+        // A file size limit (ulimit -f) reached by --events is an error to say, not the end of altv-dev.
+        Glibc.signal(SIGXFSZ, SIG_IGN)
         if let status = options.statusLine {
             let resize = DispatchSource.makeSignalSource(signal: SIGWINCH, queue: .global())
             resize.setEventHandler { status.resized(to: StatusLine.width()) }

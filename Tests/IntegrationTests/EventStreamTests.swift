@@ -135,6 +135,27 @@ struct EventStreamTests {
         }
     }
 
+    @Test("a disk that fills in the middle of a line (a 4 KiB file size limit): the line is cut off again, every line in the file is whole JSON")
+    func fullDiskMidLine() async throws {
+        try await withProject { project in
+            project.writeConfig(reconnect: ["enabled": "false"])
+            let events = project.path("limited.ndjson")
+            let watch = try project.launch(["watch", "--events", events], through: ["/bin/sh", "-c", "ulimit -f 8; exec \"$0\" \"$@\""])
+            #expect(await watch.log.wait(for: "✓ #1 start"))
+            for round in 1...12 {
+                project.append("resources/core/server/index.js", "// edit \(round)\n")
+                #expect(await watch.log.wait(for: "✓ #\(round + 1) "))
+            }
+            #expect(watch.log.count(containing: "--events \(events): File too large") == 1)
+            await project.stopAndExpectNothingLeft(watch)
+            let text = try String(contentsOfFile: events, encoding: .utf8)
+            #expect(text.utf8.count <= 4096 && text.hasSuffix("\n"))
+            for line in text.split(separator: "\n") {
+                #expect((try? JSONSerialization.jsonObject(with: Data(line.utf8))) != nil, "a cut line: \(line)")
+            }
+        }
+    }
+
     @Test("an events path that cannot be opened: the error names it, and watch does not start")
     func unwritable() async throws {
         try await withProject { project in

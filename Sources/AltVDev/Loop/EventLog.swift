@@ -80,10 +80,15 @@ public final class EventLog: Sendable {
 
     private func write(_ line: [UInt8]) {
         let descriptor = state.withLock { $0.descriptor }
+        // A file's end before the line: a line the disk had room for only in part is cut off again,
+        // so the next one does not glue onto it (a FIFO has no end: -1).
+        let end = lseek(descriptor, 0, SEEK_END)
         if FileDescriptorWriter.writeAll(descriptor, line) {
             state.withLock { $0.failure = nil }
         } else {
-            failed(errno)
+            let code = errno
+            if end >= 0 { _ = ftruncate(descriptor, end) }
+            failed(code)
         }
     }
 

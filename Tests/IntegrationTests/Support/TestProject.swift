@@ -164,10 +164,11 @@ final class TestProject: @unchecked Sendable {
         return (client, "http://\(address)")
     }
 
-    /// Starts `altv-dev ARGS` in the project, tagged with the marker.
+    /// Starts `altv-dev ARGS` in the project, tagged with the marker; `through` runs it by way of another
+    /// program that execs it (a shell setting a limit).
     func launch(
         _ arguments: [String], environment extra: [String: String] = [:], keepLines: Int = .max, standardInput: Int32? = nil,
-        terminal: Terminal? = nil, keepColors: Bool = false
+        terminal: Terminal? = nil, keepColors: Bool = false, through wrapper: [String] = []
     ) throws -> Launched {
         var environment = ProcessInfo.processInfo.environment
         environment.removeValue(forKey: "ALTV_SERVER_PASSWORD")
@@ -179,7 +180,7 @@ final class TestProject: @unchecked Sendable {
         if keepColors { environment.removeValue(forKey: "NO_COLOR") } else { environment["NO_COLOR"] = "1" }
         environment.merge(extra) { _, new in new }
         let process = try Launched(
-            [Binary.path] + arguments, cwd: root, environment: environment, keepLines: keepLines, standardInput: standardInput,
+            wrapper + [Binary.path] + arguments, cwd: root, environment: environment, keepLines: keepLines, standardInput: standardInput,
             terminal: terminal)
         track(process)
         return process
