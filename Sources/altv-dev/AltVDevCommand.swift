@@ -1,6 +1,7 @@
 import AltVDev
 import ArgumentParser
 import FoundationEssentials
+import Glibc
 
 @main
 struct AltVDevCommand: AsyncParsableCommand {
@@ -17,7 +18,30 @@ struct AltVDevCommand: AsyncParsableCommand {
             GuardianCommand.self,
         ],
         defaultSubcommand: nil)
+
+    /// One set of exit codes for every command (README, "Exit codes"): a usage mistake is bad input,
+    /// 2, like a bad config; ArgumentParser's own 64 is not used.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var command = command as? any AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            guard exitCode(for: error) == .validationFailure else { exit(withError: error) }
+            let suggestion = CommandSuggestion.didYouMean(CommandLine.arguments.dropFirst().first, among: Self.publicNames)
+            StandardError.write(fullMessage(for: error) + (suggestion.map { "\n\($0)" } ?? "") + "\n")
+            Glibc.exit(2)
+        }
+    }
+
+    static var publicNames: [String] {
+        configuration.subcommands.map { $0.configuration.commandName ?? "" }.filter { !$0.isEmpty && !$0.hasPrefix("_") }
+    }
 }
+
 
 /// Options shared by the commands that read altv-dev.toml.
 struct ConfigOptions: ParsableArguments {

@@ -69,8 +69,12 @@ struct CommandTests {
             #expect(folder.log.count(containing: "fix: pass the file: --config \(project.root)/altv-dev.toml") == 1)
 
             let none = try project.launch(["check"])
-            #expect(await none.waitForExit() == .exited(64))
+            // Bad input is 2 for every command, a missing config and a mistyped subcommand too.
+            #expect(await none.waitForExit() == .exited(2))
             #expect(none.log.count(containing: "run `altv-dev init` in your alt:V server folder") == 1)
+            let typo = try project.launch(["chekc"])
+            #expect(await typo.waitForExit() == .exited(2))
+            #expect(typo.log.count(containing: "did you mean `altv-dev check`?") == 1)
 
             let (client, url) = try await project.startClient()
             let unset = try project.launch(["reconnect", "--url", url, "--password-env", "NOT_SET_ANYWHERE"])
