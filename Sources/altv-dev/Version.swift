@@ -1,3 +1,3 @@
-/// `altv-dev --version`. `scripts/dist` writes the release's `git describe` here for its build
-/// and puts this line back afterwards; a build from source says so.
-let altvDevVersion = "0.2.0-dev (built from source)"
+/// `altv-dev --version`: VERSION's, marked as a build from source. `scripts/dist` writes the
+/// release's version (scripts/version) here for its build and puts this line back afterwards.
+let altvDevVersion = "0.3.0-dev (built from source)"
