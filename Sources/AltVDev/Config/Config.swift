@@ -119,6 +119,8 @@ public struct ServerSettings: Equatable, Sendable {
     public var output: OutputTransport = .pty
     /// `env_file`: read into the server's, the stages' and the services' environment, under their `env`.
     public var envFile: EnvFile?
+    /// Set by `ci --fail-on`, no config key: server lines that count as errors.
+    public var errorPattern: String?
 
     /// What the server's process gets beside altv-dev's environment.
     public var environment: [String: String] { envFile?.under(env) ?? env }

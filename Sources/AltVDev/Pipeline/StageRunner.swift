@@ -163,6 +163,9 @@ public struct StageBatchRunner: StageExecuting {
     }
 
     public func stopChecks() async { await checks.stopAll() }
+
+    /// Waits for the checks still running to end by themselves (`ci` wants their verdicts).
+    public func waitForChecks() async { await checks.waitAll() }
 }
 
 /// The checks running beside the cycles: one run of each stage at a time, the newest.
@@ -178,6 +181,10 @@ actor ChecksInFlight {
             guard !Task.isCancelled else { return }
             await body()
         }
+    }
+
+    func waitAll() async {
+        for task in running.values { await task.value }
     }
 
     func stopAll() async {

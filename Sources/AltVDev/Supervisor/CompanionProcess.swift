@@ -11,7 +11,8 @@ public final class CompanionProcess: Sendable {
 
     public init(
         name: String, command: CommandSpec, cwd: String, environment: [String: String],
-        console: Console, emit: @escaping @Sendable (LoopEvent) -> Void, guardian: Guardian?, ready: ReadyMatcher? = nil, readsConsole: Bool = false, output transport: OutputTransport = .pipe
+        console: Console, emit: @escaping @Sendable (LoopEvent) -> Void, guardian: Guardian?, ready: ReadyMatcher? = nil, readsConsole: Bool = false, output transport: OutputTransport = .pipe,
+        errors: ReadyMatcher? = nil
     ) throws {
         var options = ChildProcess.Options(argv: command.argv, cwd: cwd, environment: environment)
         options.newSession = true
@@ -23,7 +24,7 @@ public final class CompanionProcess: Sendable {
         self.emit = emit
         self.guardian = guardian
         guardian?.protect(process.processGroup)
-        output = ServerOutput(console: console, name: name, matcher: ready, tracksResources: readsConsole)
+        output = ServerOutput(console: console, name: name, matcher: ready, tracksResources: readsConsole, errorMatcher: errors)
         OutputPump.start(descriptor: process.outputDescriptor, name: name, handler: output)
     }
 

@@ -14,6 +14,8 @@ public final class ServerOutput: LineHandler, @unchecked Sendable {
     private let ownPrefix: [UInt8]
     private let redactor: Redactor
     private let matcher: ReadyMatcher?
+    /// `ci` only: lines that count as the server's errors. Nil in `watch`, where no line is looked at for it.
+    private let errorMatcher: ReadyMatcher?
     private var batch: [UInt8] = []
 
     /// What other threads read or add to.
@@ -27,6 +29,8 @@ public final class ServerOutput: LineHandler, @unchecked Sendable {
         /// Listeners for resource lines during a console `restart`.
         var resourceListeners: [Int: @Sendable (ResourceLine) -> Void] = [:]
         var nextListener = 0
+        /// Lines `errorMatcher` matched (`ci`'s `--fail-on`), as the terminal shows them; the first ones kept.
+        var errorLines: [String] = []
     }
     private let shared = Mutex(Shared())
     private static let tailBytes = 16 * 1024
@@ -44,7 +48,10 @@ public final class ServerOutput: LineHandler, @unchecked Sendable {
 
     /// Without a `matcher` nothing is ever "ready" (a stage's output, a service without `ready`);
     /// `tracksResources` for the server's output: its resource lines are read all the time.
-    public init(console: Console, name: String, matcher: ReadyMatcher?, tracksResources: Bool = false) {
+    public static let keptErrorLines = 50
+
+    public init(console: Console, name: String, matcher: ReadyMatcher?, tracksResources: Bool = false, errorMatcher: ReadyMatcher? = nil) {
+        self.errorMatcher = errorMatcher
         self.console = console
         self.prefix = console.prefix(for: name)
         self.ownPrefix = Array("[\(name)] ".utf8)
@@ -58,6 +65,7 @@ public final class ServerOutput: LineHandler, @unchecked Sendable {
     /// memmem over the read instead of one per line: what lets output pass at disk speed).
     private var chunkMayBeReady = true
     private var chunkMayNameResource = true
+    private var chunkMayBeError = false
 
     public func startOfChunk(_ chunk: UnsafeRawBufferPointer) {
         if !readySeen, let matcher {
@@ -66,6 +74,7 @@ public final class ServerOutput: LineHandler, @unchecked Sendable {
         }
         // The marker words are plain text even where the server colours the name after them.
         if tracksResources { chunkMayNameResource = chunk.contains(bytes: Self.resourceWord) }
+        if let errorMatcher { chunkMayBeError = (chunk.count > 0 && memchr(chunk.baseAddress!, 0x1B, chunk.count) != nil) || errorMatcher.mayMatch(in: chunk) }
     }
 
     private static let resourceWord = Array("resource ".utf8)
@@ -74,7 +83,7 @@ public final class ServerOutput: LineHandler, @unchecked Sendable {
     /// can be in it, no resource is loading, no secret, no `\r`, no line already prefixed): prefixes
     /// copied in with memcpy, no work per byte. This is what keeps a flood of output at disk speed.
     public func handle(lines: UnsafeRawBufferPointer) -> Bool {
-        guard readySeen || matcher == nil || !chunkMayBeReady, !tracksResources || (!chunkMayNameResource && !capturingLoad),
+        guard readySeen || matcher == nil || !chunkMayBeReady, !tracksResources || (!chunkMayNameResource && !capturingLoad), !chunkMayBeError,
             listenerCount.load(ordering: .relaxed) == 0, let base = lines.baseAddress,
             memchr(base, 0x0D, lines.count) == nil, !lines.contains(bytes: ownPrefix), !redactor.mayMask(in: lines)
         else { return false }
@@ -110,6 +119,7 @@ public final class ServerOutput: LineHandler, @unchecked Sendable {
         redactor.redact(ownPrefixed ? UnsafeRawBufferPointer(rebasing: line[ownPrefix.count...]) : line, into: &batch)
         batch.append(UInt8(ascii: "\n"))
         if tracksResources || listenerCount.load(ordering: .relaxed) > 0 { observeResources(in: line) }
+        if chunkMayBeError, let errorMatcher, errorMatcher.matches(line) { recordError(line) }
         guard !readySeen, let matcher else { return }
         if chunkMayBeReady, matcher.matches(line) {
             readySeen = true
@@ -144,6 +154,14 @@ public final class ServerOutput: LineHandler, @unchecked Sendable {
         endOfChunk()
         for listener in listeners { listener(parsed) }
     }
+
+    private func recordError(_ line: UnsafeRawBufferPointer) {
+        let text = ANSI.strip(UnsafeRawBufferPointer(rebasing: line.prefix(400))).withUnsafeBytes { String(decoding: redactor.redact($0), as: UTF8.self) }
+        shared.withLock { if $0.errorLines.count < Self.keptErrorLines { $0.errorLines.append(text) } }
+    }
+
+    /// The lines `errorMatcher` matched so far (the first `keptErrorLines`).
+    public var errorLines: [String] { shared.withLock { $0.errorLines } }
 
     public func endOfChunk() {
         guard !batch.isEmpty else { return }
