@@ -64,6 +64,20 @@ struct ConfigOptions: ParsableArguments {
     }
 }
 
+/// `--events FILE`, opened (a FIFO waits for its reader in the background); one that cannot be opened is bad input.
+func openEventLog(_ path: String?, config: Config, console: Console) throws -> EventLog? {
+    guard let path else { return nil }
+    let narrator = Narrator(console: console, directory: config.directory)
+    do {
+        return try EventLog(
+            path: path, directory: config.directory, redactor: { console.currentRedactor },
+            warn: { narrator.tell(.notice(.loop(.eventsFileWarning($0)))) })
+    } catch {
+        narrator.tell(.notice(.loop(.notStarted(error: "\(error)"))))
+        throw ExitCode(2)
+    }
+}
+
 /// This executable's own path, for helper processes that re-run it.
 func executablePath() -> String {
     (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]

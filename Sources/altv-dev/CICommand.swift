@@ -36,18 +36,7 @@ struct CICommand: AsyncParsableCommand {
         do { _ = try Regex(failOn) } catch { throw ValidationError("--fail-on \(failOn): not a regular expression: \(error)") }
         guard let config = try configOptions.load(required: true) else { return }
         let console = Console(verbose: verbose)
-        let narrator = Narrator(console: console, directory: config.directory)
-        var eventLog: EventLog?
-        if let events {
-            do {
-                eventLog = try EventLog(
-                    path: events, directory: config.directory, redactor: { console.currentRedactor },
-                    warn: { narrator.tell(.notice(.loop(.eventsFileWarning($0)))) })
-            } catch {
-                narrator.tell(.notice(.loop(.notStarted(error: "\(error)"))))
-                throw ExitCode(2)
-            }
-        }
+        let eventLog = try openEventLog(events, config: config, console: console)
         OrphanAdoption.begin()
         let options = CIRun.Options(
             executable: executablePath(), environment: ProcessInfo.processInfo.environment, watchFor: duration, failOn: failOn, junit: junit)

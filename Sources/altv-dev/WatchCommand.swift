@@ -38,18 +38,7 @@ struct WatchCommand: AsyncParsableCommand {
     func run() async throws {
         guard let config = try configOptions.load(required: true) else { return }
         let console = Console(verbose: verbose)
-        let narrator = Narrator(console: console, directory: config.directory)
-        var eventLog: EventLog?
-        if let events {
-            do {
-                eventLog = try EventLog(
-                    path: events, directory: config.directory, redactor: { console.currentRedactor },
-                    warn: { narrator.tell(.notice(.loop(.eventsFileWarning($0)))) })
-            } catch {
-                narrator.tell(.notice(.loop(.notStarted(error: "\(error)"))))
-                throw ExitCode(2)
-            }
-        }
+        let eventLog = try openEventLog(events, config: config, console: console)
         let environment = ProcessInfo.processInfo.environment
         let status = StatusLine.isWanted(environment: environment, disabled: noStatus) ? StatusLine(console: console, width: StatusLine.width()) : nil
         let options = DevLoop.Options(
