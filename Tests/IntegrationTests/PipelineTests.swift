@@ -172,6 +172,8 @@ struct PipelineTests {
             #expect(await watch.log.wait(for: "slow started for [resources/core/server/index.js]"))
             project.append("resources/chat/server/index.js", "// two\n")
             #expect(await watch.log.wait(for: "stage slow stopped: a newer change set came in"))
+            // The superseded cycle's number is said once, not skipped in silence.
+            #expect(await watch.log.wait(for: "[altv-dev] #2 stopped: a newer change set came in"))
             #expect(await watch.log.wait(for: "slow started for [resources/core/server/index.js,resources/chat/server/index.js]"))
             project.write("release", "")
             #expect(await watch.log.wait(for: "✓ #3 resources/core/server/index.js (+1 more) · slow "))

@@ -86,6 +86,7 @@ extension Narrator {
             ("standard input closed (Ctrl+D): typed lines and : commands are no longer read; Ctrl+C stops altv-dev", .warning)
         case .commandsHint: ("type :help for altv-dev's commands; other lines go to the server's console", .debug)
         case .stoppingEarly: ("stopping the server while the changes settle", .debug)
+        case .cycleSkipped(let number): ("#\(number) skipped: a newer change set came in before it began", .info)
         case .help: (ConsoleCommand.helpText, .info)
         case .unknownCommand(let text): ("unknown command \(text); :help lists altv-dev's commands", .warning)
         case .notSent(let text): ("no server is running: `\(text)` was not sent", .warning)

@@ -106,7 +106,11 @@ public final class Narrator: Sendable {
     }
 
     private func cycleFinished(_ outcome: CycleOutcome, _ report: CycleReport) {
-        guard outcome != .cancelled else { return }
+        // One line, no ✓ or ✗: nothing was decided, and an editor's task stays busy for the cycle that follows.
+        guard outcome != .cancelled else {
+            console.say("#\(report.number) stopped: " + (stopping.withLock { $0 } ? "altv-dev is stopping" : "a newer change set came in"))
+            return
+        }
         switch report.result {
         case .done: console.say(report.line, .success)
         case .clientNotConnected: console.say(report.line, .warning)

@@ -151,6 +151,7 @@ public actor LoopShell {
             await Self.run(handle) {
                 // Superseded before it began: it never started, so nothing is said of it.
                 guard !Task.isCancelled else {
+                    emit(.notice(.loop(.cycleSkipped(number))))
                     sink.yield(.input(.cycleFinished(number, .cancelled)))
                     return
                 }

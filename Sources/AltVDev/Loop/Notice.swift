@@ -67,6 +67,8 @@ public enum LoopNotice: Equatable, Sendable {
     case standardInputClosed
     case commandsHint
     case stoppingEarly
+    /// A cycle a newer change set replaced before it began: its number is not silently skipped.
+    case cycleSkipped(Int)
     case help
     case unknownCommand(String)
     case notSent(String)
