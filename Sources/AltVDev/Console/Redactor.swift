@@ -1,3 +1,5 @@
+import Glibc
+
 /// Masks the server password in what others print (the server, stages, services, the client's
 /// answers) on its way to the terminal.
 ///
@@ -66,6 +68,31 @@ public struct Redactor: Sendable {
         }
     }
 
+    /// Whether the byte at `last` ends an escape sequence (`ESC [ parameters final`).
+    static func escapeEnds(at last: Int, in bytes: UnsafeRawBufferPointer) -> Bool {
+        guard (0x40...0x7E).contains(bytes[last]) else { return false }
+        var k = last - 1
+        while k >= 1, last - k < 32, (0x20...0x3F).contains(bytes[k]) { k -= 1 }
+        return k >= 1 && bytes[k] == UInt8(ascii: "[") && bytes[k - 1] == 0x1B
+    }
+
+    /// How many bytes at the end of `bytes` could be the start of a secret: a piece of a line passed
+    /// on before its end keeps them back until more comes, so a secret split across reads is masked.
+    public func partialSecretLength(atEndOf bytes: UnsafeRawBufferPointer) -> Int {
+        var longest = 0
+        for secret in secrets {
+            var length = min(secret.count - 1, bytes.count)
+            while length > longest {
+                if memcmp(bytes.baseAddress! + bytes.count - length, secret, length) == 0 {
+                    longest = length
+                    break
+                }
+                length -= 1
+            }
+        }
+        return longest
+    }
+
     /// Appends the bytes to `output` with every whole-token occurrence of a secret masked.
     public func redact(_ bytes: UnsafeRawBufferPointer, into output: inout [UInt8]) {
         guard !secrets.isEmpty else {
@@ -85,7 +112,8 @@ public struct Redactor: Sendable {
                 guard matches else { continue }
                 // \b semantics: a word character at the secret's edge must not continue outside it.
                 let end = i + secret.count
-                if Self.isWordByte(secret[0]), i > 0, Self.isWordByte(bytes[i - 1]) { continue }
+                // A colour code right before it (`\u{1B}[31m`) ends in a letter, but is no part of the word.
+                if Self.isWordByte(secret[0]), i > 0, Self.isWordByte(bytes[i - 1]), !Self.escapeEnds(at: i - 1, in: bytes) { continue }
                 if Self.isWordByte(secret[secret.count - 1]), end < n, Self.isWordByte(bytes[end]) { continue }
                 // Copy the clean run before the secret in one go, then the mask.
                 output.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[runStart..<i]))

@@ -13,11 +13,15 @@ public protocol LineHandler: AnyObject, Sendable {
     func endOfChunk()
     /// End of file: the child closed its output.
     func finished()
+    /// How many bytes at the end of a piece passed on before its line ends to keep back for the next
+    /// read (the start of a secret, which must be masked whole).
+    func keptBack(atEndOf piece: UnsafeRawBufferPointer) -> Int
 }
 
 extension LineHandler {
     public func startOfChunk(_ chunk: UnsafeRawBufferPointer) {}
     public func handle(lines: UnsafeRawBufferPointer) -> Bool { false }
+    public func keptBack(atEndOf piece: UnsafeRawBufferPointer) -> Int { 0 }
 }
 
 /// Reads a descriptor on a dedicated thread and splits it into lines, with bounded memory.
@@ -70,20 +74,31 @@ public enum OutputPump {
             }
             pending = end - lineStart
             if pending >= maximumLineLength {
-                handler.handle(line: UnsafeRawBufferPointer(rebasing: buffer[lineStart..<end]))
-                pending = 0
+                pending = passPiece(buffer, from: lineStart, to: end, handler)
             } else if lineStart > 0, pending > 0 {
                 buffer.baseAddress!.copyMemory(from: buffer.baseAddress! + lineStart, byteCount: pending)
             }
             handler.endOfChunk()
             if pending > 0, !moreOutputComes(descriptor, within: partialLineDelay) {
-                handler.handle(line: UnsafeRawBufferPointer(rebasing: buffer[0..<pending]))
+                pending = passPiece(buffer, from: 0, to: pending, handler)
                 handler.endOfChunk()
-                pending = 0
             }
         }
         if pending > 0 { handler.handle(line: UnsafeRawBufferPointer(rebasing: buffer[0..<pending])) }
         handler.endOfChunk()
+    }
+
+    /// Passes `buffer[from..<to]` on as a piece of a line, but for what the handler keeps back, which
+    /// moves to the buffer's start; returns how many bytes are pending now.
+    static func passPiece(_ buffer: UnsafeMutableRawBufferPointer, from: Int, to: Int, _ handler: LineHandler) -> Int {
+        let kept = handler.keptBack(atEndOf: UnsafeRawBufferPointer(rebasing: buffer[from..<to]))
+        guard kept < to - from else {
+            if from > 0 { buffer.baseAddress!.copyMemory(from: buffer.baseAddress! + from, byteCount: kept) }
+            return kept
+        }
+        handler.handle(line: UnsafeRawBufferPointer(rebasing: buffer[from..<(to - kept)]))
+        buffer.baseAddress!.copyMemory(from: buffer.baseAddress! + to - kept, byteCount: kept)
+        return kept
     }
 
     /// Whether the descriptor becomes readable (data or end of file) within `milliseconds`.

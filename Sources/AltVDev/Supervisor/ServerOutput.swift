@@ -202,6 +202,10 @@ public final class ServerOutput: LineHandler, @unchecked Sendable {
         closed.fulfill(())
     }
 
+    public func keptBack(atEndOf piece: UnsafeRawBufferPointer) -> Int {
+        redactor.isEmpty ? 0 : redactor.partialSecretLength(atEndOf: piece)
+    }
+
     /// The last lines printed (each cut at 400 bytes), without their prefix, escapes stripped and secrets masked.
     public var lastLines: [String] {
         let bytes = shared.withLock { $0.tail }

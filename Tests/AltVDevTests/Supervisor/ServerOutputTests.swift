@@ -1,3 +1,4 @@
+import Foundation
 import Glibc
 import Testing
 
@@ -69,5 +70,50 @@ struct ServerOutputTests {
         _ = content.utf8CString.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count - 1) }
         lseek(descriptor, 0, SEEK_SET)
         return descriptor
+    }
+
+    /// Pumps `descriptor` into a ServerOutput masking `secret`; what the terminal got.
+    func pumped(_ descriptor: Int32, secret: String) throws -> String {
+        let sink = try temporaryFile("")
+        defer { close(sink) }
+        let console = Console(descriptor: sink, colors: false)
+        console.setSecrets([secret])
+        OutputPump.pump(descriptor: descriptor, handler: ServerOutput(console: console, name: "server", matcher: nil))
+        lseek(sink, 0, SEEK_SET)
+        var written: [UInt8] = [], buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while case let count = read(sink, &buffer, buffer.count), count > 0 { written += buffer.prefix(count) }
+        return String(decoding: written, as: UTF8.self)
+    }
+
+    @Test("a password in colour, across the 64 KiB piece of a long line, and across two writes far apart is masked")
+    func secretAcrossEscapesAndReads() throws {
+        let redactor = Redactor(secrets: ["hunter22"])
+        #expect(redactor.redact("pw \u{1B}[31mhunter22\u{1B}[0m!") == "pw \u{1B}[31m********\u{1B}[0m!")
+        #expect(redactor.redact("\u{1B}[1;31mhunter22") == "\u{1B}[1;31m********")
+        #expect(Array("pw=hunt".utf8).withUnsafeBytes { redactor.partialSecretLength(atEndOf: $0) } == 4)
+        #expect(Array("pw=hunter22".utf8).withUnsafeBytes { redactor.partialSecretLength(atEndOf: $0) } == 0)
+
+        // A line longer than the pump's piece, the secret starting 3 bytes before the cut.
+        let head = String(repeating: "a", count: OutputPump.maximumLineLength - 4) + " "
+        let long = try temporaryFile(head + "hunter22 tail\n")
+        defer { close(long) }
+        let shown = try pumped(long, secret: "hunter22")
+        #expect(shown.contains("******** tail") && !shown.contains("hun"), "\(shown.suffix(40))")
+
+        // Two writes 400 ms apart: the first is flushed as a partial line after 150 ms, but not its last bytes.
+        var fds: [Int32] = [0, 0]
+        _ = pipe(&fds)
+        let writer = fds[1]
+        let thread = Thread {
+            _ = "pw=hunt".withCString { write(writer, $0, 7) }
+            Thread.sleep(forTimeInterval: 0.4)
+            _ = "er22 done\n".withCString { write(writer, $0, 10) }
+            close(writer)
+        }
+        thread.start()
+        let split = try pumped(fds[0], secret: "hunter22")
+        close(fds[0])
+        #expect(split.contains("********") && !split.contains("hunt") && !split.contains("er22"), "\(split)")
+        #expect(split.hasSuffix("******** done\n"))
     }
 }
