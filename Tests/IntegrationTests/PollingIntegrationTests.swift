@@ -42,8 +42,46 @@ final class BlindMount: Sendable {
     }
 }
 
+/// A user namespace of its own has its own inotify watch limit (`/proc/sys/user/max_inotify_watches`),
+/// writable there: the kernel's real ENOSPC, without touching the machine's limit.
+enum UserNamespace {
+    static let available: Bool = {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/unshare")
+        process.arguments = ["-Ur", "sh", "-c", "echo 5 > /proc/sys/user/max_inotify_watches"]
+        guard (try? process.run()) != nil else { return false }
+        process.waitUntilExit()
+        return process.terminationStatus == 0
+    }()
+
+    /// `watches`: how many inotify watches the program run through it may hold.
+    static func limited(to watches: Int) -> [String] {
+        ["/usr/bin/unshare", "-Ur", "sh", "-c", "echo \(watches) > /proc/sys/user/max_inotify_watches && exec \"$0\" \"$@\""]
+    }
+}
+
 @Suite("Polling where inotify is blind")
 struct PollingIntegrationTests {
+    @Test(
+        "over the inotify watch limit: the limit and the largest subtrees left out are said with both fixes, and those are polled, not unseen",
+        .enabled(if: UserNamespace.available, "needs unprivileged user namespaces (unshare -Ur) to lower the watch limit for one process"))
+    func watchLimit() async throws {
+        try await withProject { project in
+            for index in 0..<40 { project.write("resources/core/big/folder\(index)/file.js", "// \(index)\n") }
+            project.writeConfig(watch: ["poll_interval": "\"100ms\""], reconnect: ["enabled": "false"])
+            let watch = try project.launch(["watch"], through: UserNamespace.limited(to: 12))
+            #expect(await watch.log.wait(for: "inotify watch limit reached (fs.inotify.max_user_watches = "))
+            #expect(watch.log.text.contains("are not; the largest left out: resources/core/big ("))
+            #expect(watch.log.text.contains("sudo sysctl fs.inotify.max_user_watches=524288") && watch.log.text.contains("/etc/sysctl.d/"))
+            #expect(await watch.log.wait(for: ": over the inotify watch limit, polled every 100ms"))
+            #expect(await watch.log.wait(for: "✓ #1 start"))
+            // A save in a folder inotify could not watch is seen by the poller.
+            project.append("resources/core/big/folder39/file.js", "// edit\n")
+            #expect(await watch.log.wait(for: "✓ #2 resources/core/big/folder39/file.js"))
+            await project.stopAndExpectNothingLeft(watch)
+        }
+    }
+
     @Test(
         "on a FUSE mount inotify misses writes from the other side; the default backend polls them and restarts",
         .enabled(if: BlindMount.available, "needs /dev/fuse, bindfs and fuse3 (scripts/ensure-deps installs bindfs and fuse3)"))

@@ -25,6 +25,10 @@ extension Narrator {
         for folder in summary.polled {
             let shown = PathFilter.relative(folder.path, to: directory).map { $0.isEmpty ? "." : $0 } ?? folder.path
             let every = "polled every \(pollInterval.humanReadable)"
+            if folder.overLimit {
+                console.say("\(shown): over the inotify watch limit, \(every)")
+                continue
+            }
             console.say(folder.fileSystem.map { "\(shown) is on \($0): \(every)" } ?? "\(shown): \(every) (backend = \"poll\")")
         }
     }

@@ -75,7 +75,9 @@ extension InotifyWatcher {
         for folder in configFolders where backend != .poll && !isInTree(folder) { addWatch(folder) }
         if let barrierFolder { addWatch(barrierFolder, events: Int32(bitPattern: UInt32(IN_CLOSE_WRITE))) }
         walker.reportLimit()
-        let polled = backend == .poll ? roots.map { PolledFolder(path: $0, fileSystem: nil) } : walker.blindMounts
+        // Over the limit, the folders left out are polled rather than not seen at all.
+        let overLimit = walker.limitReached ? WatchLimit.roots(of: walker.failed).map { PolledFolder(path: $0.path, overLimit: true) } : []
+        let polled = backend == .poll ? roots.map { PolledFolder(path: $0, fileSystem: nil) } : walker.blindMounts + overLimit
         var poller: Poller?
         if !polled.isEmpty || !blindConfigFiles.isEmpty {
             poller = Poller(
@@ -268,12 +270,10 @@ struct TreeWalker {
             }
             return
         }
-        let limit = ProcFile.text("/proc/sys/fs/inotify/max_user_watches")?
-            .trimmingWhitespace() ?? "unknown"
-        watcher.handler(.warning(
-            "inotify watch limit reached (fs.inotify.max_user_watches = \(limit)): \(failed.count) folder(s) are not watched, first: \(failed[0]). "
-                + "Raise it with: sudo sysctl fs.inotify.max_user_watches=524288 (add it to /etc/sysctl.conf to keep it), "
-                + "or ignore large folders in [watch] ignore."))
+        let limit = ProcFile.text("/proc/sys/fs/inotify/max_user_watches")?.trimmingWhitespace() ?? "unknown"
+        let base = watcher.roots.first ?? "/"
+        watcher.handler(.warning(WatchLimit.message(
+            limit: limit, watched: folders, roots: WatchLimit.roots(of: failed), shown: { PathFilter.relative($0, to: FilePath.parent(base)) ?? $0 })))
     }
 }
 

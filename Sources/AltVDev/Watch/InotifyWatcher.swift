@@ -26,6 +26,8 @@ public struct WatchSummary: Sendable, Equatable {
 public struct PolledFolder: Sendable, Equatable {
     public var path: String
     public var fileSystem: BlindFileSystem?
+    /// Polled because inotify's watch limit left it out.
+    public var overLimit = false
 }
 
 /// Watches folders recursively with inotify, skipping ignored folders entirely, plus the
