@@ -322,8 +322,15 @@ struct ConfigSchema {
             if paths.isEmpty {
                 throw table.error(at: "paths", "paths is empty: nothing would be watched", fix: "list at least one folder, e.g. [\"resources\"]")
             }
-            for (offset, path) in paths.enumerated() where checkPaths {
+            for (offset, path) in paths.enumerated() {
                 let absolute = FilePath.resolve(path, against: directory)
+                // As air refuses: every file of the machine (or of the user) would be walked and watched.
+                if absolute == "/" || absolute == environment["HOME"].map({ FilePath.standardized($0) }) {
+                    throw table.error(
+                        at: "paths.\(offset)", "\(absolute) is \(absolute == "/" ? "the whole file system" : "your home folder"): far too much to watch",
+                        fix: "watch your server folder and sources, e.g. paths = [\".\"] with altv-dev.toml in the server folder")
+                }
+                guard checkPaths else { continue }
                 guard FilePath.isDirectory(absolute) else {
                     throw table.error(
                         at: "paths.\(offset)", "\(absolute) is not a folder", fix: "create it, or fix the path (relative to \(directory))")

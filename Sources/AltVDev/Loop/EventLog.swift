@@ -1,4 +1,5 @@
 import Dispatch
+import FoundationEssentials
 import Glibc
 import Synchronization
 
@@ -30,7 +31,9 @@ public final class EventLog: Sendable {
         self.directory = directory
         self.redactor = redactor
         self.warn = warn
-        let descriptor = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NONBLOCK, 0o644)
+        // Through a link the events would land in whatever it points at: said, and refused.
+        if let target = try? FileManager.default.destinationOfSymbolicLink(atPath: path) { throw EventLogError(path: path, code: 0, linkTarget: target) }
+        let descriptor = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NONBLOCK | O_NOFOLLOW, 0o644)
         if descriptor >= 0 {
             state.withLock { $0.descriptor = Self.blocking(descriptor) }
         } else if errno == ENXIO {
@@ -120,8 +123,11 @@ public final class EventLog: Sendable {
 public struct EventLogError: Error, CustomStringConvertible, Sendable {
     public var path: String
     public var code: Int32
+    /// The path is a symbolic link to this.
+    public var linkTarget: String?
 
     public var description: String {
-        "--events \(path): \(String(cString: strerror(code))); fix: give a path in a folder that exists and that you may write to"
+        if let linkTarget { return "--events \(path): is a symbolic link to \(linkTarget); fix: pass that path itself, if the events are meant to go there" }
+        return "--events \(path): \(String(cString: strerror(code))); fix: give a path in a folder that exists and that you may write to"
     }
 }

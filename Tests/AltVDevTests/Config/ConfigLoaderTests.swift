@@ -394,4 +394,17 @@ struct ConfigLoaderTests {
             #expect(error.description.hasPrefix("/project/altv-dev.toml:3:1: error: server.redy: unknown key"))
         }
     }
+
+    @Test("paths = [\"/\"] or the home folder is refused at its place, as air does")
+    func tooMuchToWatch() {
+        for (path, words) in [("/", "the whole file system"), ("/home/dev", "your home folder"), ("/home/dev/", "your home folder")] {
+            let source = "[server]\ncommand = [\"x\"]\n[watch]\npaths = [\"\(path)\"]\n"
+            do {
+                _ = try ConfigLoader.parse(source: source, file: "/p/altv-dev.toml", environment: ["HOME": "/home/dev"])
+                Issue.record("\(path) accepted")
+            } catch {
+                #expect(error.line == 4 && error.message.contains(words) && error.fix?.contains("paths = [\".\"]") == true, "\(error)")
+            }
+        }
+    }
 }

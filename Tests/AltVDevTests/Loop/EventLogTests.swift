@@ -32,4 +32,19 @@ struct EventLogTests {
         }
         #expect(lines == 4000)
     }
+
+    @Test("an events path that is a symbolic link is refused, naming where it points")
+    func symlinkRefused() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("altv-dev-eventlog-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try FileManager.default.createSymbolicLink(atPath: folder + "/events", withDestinationPath: folder + "/elsewhere.ndjson")
+        do {
+            _ = try EventLog(path: folder + "/events", directory: folder, redactor: { Redactor(secrets: []) }, warn: { _ in })
+            Issue.record("a link was opened")
+        } catch {
+            #expect("\(error)" == "--events \(folder)/events: is a symbolic link to \(folder)/elsewhere.ndjson; fix: pass that path itself, if the events are meant to go there")
+        }
+        #expect(!FileManager.default.fileExists(atPath: folder + "/elsewhere.ndjson"))
+    }
 }
