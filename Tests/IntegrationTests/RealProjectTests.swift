@@ -246,4 +246,20 @@ struct RealProjectTests {
             #expect(facts.named("resources.restarted").last?["resources"] as? [String] == ["core"])
         }
     }
+
+    /// A Vite or webpack dev server that ignores SIGINT held altv-dev's exit for the whole stop_timeout in silence.
+    @Test("a service that ignores its stop signal: altv-dev says what it waits for, then SIGKILLs the group at stop_timeout")
+    func stubbornServiceIsNamed() async throws {
+        try await withProject { project in
+            project.writeConfig(
+                server: ["stop_timeout": "\"2s\""], reconnect: ["enabled": "false"],
+                extra: "[[service]]\nname = \"devserver\"\ncommand = \"trap '' INT TERM; echo up; while :; do sleep 0.05; done\"\nready = \"up\"\n")
+            let watch = try project.launch(["watch"])
+            #expect(await watch.log.wait(for: "✓ #1 start"))
+            kill(watch.pid, SIGINT)
+            #expect(await watch.log.wait(for: "waiting for service devserver to stop after SIGINT; its process group gets SIGKILL 2.00s after the signal"))
+            #expect(await watch.log.wait(for: "devserver did not stop within 2.00s of SIGINT: killed its process group with SIGKILL"))
+            await project.stopAndExpectNothingLeft(watch)
+        }
+    }
 }

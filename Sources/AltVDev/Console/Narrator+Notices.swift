@@ -56,6 +56,8 @@ extension Narrator {
             )
         case .restarting(let name, let delay): ("restarting service \(name) in \(delay.humanReadable)", .warning)
         case .stopped(let name, let duration): ("service \(name) stopped in \(duration.humanReadable)", .debug)
+        case .stillStopping(let name, let signal, let timeout):
+            ("waiting for service \(name) to stop after \(signal); its process group gets SIGKILL \(timeout.humanReadable) after the signal", .info)
         case .awaited(let name, let pattern): ("waiting for service \(name) to be ready (/\(pattern)/)", .debug)
         case .notReady(let name, let pattern, let timeout):
             ("service \(name) printed nothing matching /\(pattern)/ within \(timeout.humanReadable); starting the server anyway", .warning)

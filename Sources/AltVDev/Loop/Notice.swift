@@ -39,6 +39,8 @@ public enum ServiceNotice: Equatable, Sendable {
     case gaveUp(name: String, failures: Int, within: Duration)
     case restarting(name: String, in: Duration)
     case stopped(name: String, after: Duration)
+    /// Its signal went out a while ago and it still runs: what altv-dev waits for, and until when.
+    case stillStopping(name: String, signal: String, timeout: Duration)
     case awaited(name: String, pattern: String)
     case notReady(name: String, pattern: String, within: Duration)
 }

@@ -152,7 +152,22 @@ public actor ServiceManager {
         running.companion = nil
         services[name] = running
         if let companion {
-            let report = await companion.stop(signal: stopSignal, timeout: stopTimeout)
+            let (signal, timeout, emit) = (stopSignal, stopTimeout, emit)
+            let report = await withTaskGroup(of: Teardown.Report?.self) { group -> Teardown.Report in
+                group.addTask { await companion.stop(signal: signal, timeout: timeout) }
+                group.addTask {
+                    // Only words: the stop goes on either way.
+                    guard (try? await Task.sleep(for: Timings.slowStopNotice)) != nil else { return nil }
+                    emit(.notice(.service(.stillStopping(name: name, signal: "\(signal)", timeout: timeout))))
+                    return nil
+                }
+                var report: Teardown.Report?
+                for await result in group where result != nil {
+                    report = result
+                    group.cancelAll()
+                }
+                return report!
+            }
             emit(.notice(.service(.stopped(name: name, after: report.duration))))
         }
     }

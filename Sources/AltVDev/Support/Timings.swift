@@ -22,6 +22,8 @@ public enum Timings {
     /// At exit, how long the `--events` file's last lines may take to be written: a FIFO whose
     /// reader stopped reading would block the write for good.
     public static let eventLogFlush: Duration = .seconds(2)
+    /// A service that has not stopped this long after its signal is said to be waited for (not 15 s of silence).
+    public static let slowStopNotice: Duration = .seconds(1)
     /// Between looks at whether a process group is gone (no event tells it).
     public static let processGroupPoll: Duration = .milliseconds(5)
     /// Between looks at whether a port was freed (no event tells it).

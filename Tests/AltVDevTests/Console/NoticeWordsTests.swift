@@ -29,6 +29,7 @@ struct NoticeWordsTests {
         (.service(.gaveUp(name: "db", failures: 5, within: .seconds(60))), "failed 5 times"),
         (.service(.restarting(name: "db", in: .seconds(1))), "restarting service db in 1.00s"),
         (.service(.stopped(name: "db", after: .milliseconds(3))), "service db stopped"),
+        (.service(.stillStopping(name: "db", signal: "SIGINT", timeout: .seconds(10))), "waiting for service db to stop after SIGINT; its process group gets SIGKILL 10.00s"),
         (.service(.awaited(name: "db", pattern: "ready")), "/ready/"),
         (.service(.notReady(name: "db", pattern: "ready", within: .seconds(5))), "starting the server anyway"),
         (.watch(.watching(WatchSummary(folders: 4, failed: []), pollInterval: .seconds(1))), "watching 4 folder(s)"),
