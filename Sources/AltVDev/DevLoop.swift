@@ -29,6 +29,8 @@ public struct DevLoop: Sendable {
     let options: Options
     let narrator: Narrator
     let eventLog: EventLog?
+    /// What `altv-dev send status` and `wait` are told, kept from the events.
+    let control = ControlState()
 
     public init(config: Config, console: Console, options: Options, eventLog: EventLog? = nil) {
         self.config = config
@@ -40,11 +42,12 @@ public struct DevLoop: Sendable {
 
     /// Every event goes to the narrator, the event log and the status line.
     var tell: @Sendable (LoopEvent) -> Void {
-        { [narrator, eventLog, console, status = options.statusLine, clear = options.clearScreen] event in
+        { [narrator, eventLog, console, control, status = options.statusLine, clear = options.clearScreen] event in
             if clear, case .cycleStarted = event { console.clearScreen() }
             narrator.tell(event)
             eventLog?.record(event)
             status?.apply(event)
+            control.apply(event)
         }
     }
 
@@ -63,6 +66,8 @@ public struct DevLoop: Sendable {
             return 1
         }
         let (events, sink) = AsyncStream.makeStream(of: LoopShell.Event.self)
+        let controlSocket = openControlSocket(sink)
+        defer { controlSocket?.close() }
         let signals = installSignalHandlers(sink)
         let guardian = startGuardian()
         let stageOutputs = StageOutputs()
@@ -84,6 +89,17 @@ public struct DevLoop: Sendable {
         options.statusLine?.finish()
         withExtendedLifetime(instanceLock) {}
         return code
+    }
+
+    /// The control socket for `send` and `wait`; without it (a folder not ours, say) the loop runs, and says why.
+    private func openControlSocket(_ sink: AsyncStream<LoopShell.Event>.Continuation) -> ControlSocket? {
+        let path = ControlSocketPath.path(for: config.file, environment: options.environment)
+        do {
+            return try ControlSocket(path: path, handler: ControlCommands(control: control, resourcesDir: config.server.resourcesDir, sink: sink).answer)
+        } catch {
+            tell(.notice(.loop(.noControlSocket(error: error.message))))
+            return nil
+        }
     }
 
     private func startGuardian() -> Guardian? {

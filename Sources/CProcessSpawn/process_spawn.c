@@ -1,4 +1,5 @@
 #define _GNU_SOURCE
+#include <sys/socket.h>
 #include "process_spawn.h"
 #include <fcntl.h>
 #include <signal.h>
@@ -142,4 +143,13 @@ int altv_signals_to_pipe(const int *signals, int count) {
     action.sa_flags = SA_RESTART;
     for (int i = 0; i < count; i++) sigaction(signals[i], &action, NULL);
     return fds[0];
+}
+
+int altv_accept_cloexec(int listener) { return accept4(listener, NULL, NULL, SOCK_CLOEXEC); }
+
+long long altv_peer_uid(int connection) {
+    struct ucred credentials;
+    socklen_t length = sizeof credentials;
+    if (getsockopt(connection, SOL_SOCKET, SO_PEERCRED, &credentials, &length) != 0) return -1;
+    return (long long)credentials.uid;
 }

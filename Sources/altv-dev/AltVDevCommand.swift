@@ -14,7 +14,7 @@ struct AltVDevCommand: AsyncParsableCommand {
             """,
         version: altvDevVersion,
         subcommands: [
-            WatchCommand.self, CICommand.self, CheckCommand.self, InitCommand.self, ReconnectCommand.self, StatusCommand.self, SimulateCommand.self,
+            WatchCommand.self, CICommand.self, SendCommand.self, WaitCommand.self, CheckCommand.self, InitCommand.self, ReconnectCommand.self, StatusCommand.self, SimulateCommand.self,
             GuardianCommand.self,
         ],
         defaultSubcommand: nil)

@@ -5,6 +5,8 @@ import Glibc
 /// line for the server's console.
 public enum ConsoleCommand: Equatable, Sendable {
     case restart
+    /// From the control socket (`send restart-resource NAME`); typed, `restart NAME` goes to the console.
+    case restartResource(String)
     case reconnect
     case quit
     case help
@@ -14,6 +16,11 @@ public enum ConsoleCommand: Equatable, Sendable {
     public init?(line: String) {
         let trimmed = line.trimmingWhitespace()
         guard !trimmed.isEmpty else { return nil }
+        // nodemon's habit: `rs` alone restarts (no server console command is called rs).
+        if trimmed == "rs" {
+            self = .restart
+            return
+        }
         guard trimmed.hasPrefix(":") else {
             self = .server(trimmed)
             return
@@ -29,7 +36,7 @@ public enum ConsoleCommand: Equatable, Sendable {
 
     public static let helpText = """
         lines you type go to the server's console (e.g. `restart core`); altv-dev's own commands:
-          :r     restart the server now
+          :r     restart the server now (rs does too, as in nodemon)
           :rc    make the game client reconnect now
           :q     stop the server and quit
           :help  this list

@@ -57,6 +57,7 @@ extension CycleReport {
         case .initialStart: "start"
         case .changes(let changes): changes.summary(relativeTo: directory)
         case .manualRestart: ":r"
+        case .resourceRestart(let names): "restart-resource \(names.joined(separator: ", "))"
         case .configChanged: "[server] config changed"
         case .crashRestart: "restart after a crash"
         }

@@ -93,6 +93,8 @@ extension Narrator {
         case .unknownCommand(let text): ("unknown command \(text); :help lists altv-dev's commands", .warning)
         case .notSent(let text): ("no server is running: `\(text)` was not sent", .warning)
         case .restartCommand: (":r → restarting the server", .info)
+        case .noControlSocket(let error): ("no control socket (altv-dev send and wait cannot reach this watch): \(error)", .warning)
+        case .resourceRestartCommand(let name): ("restart-resource \(name) (control socket) → restarting it", .info)
         case .reconnectCommand: (":rc → reconnecting the game client", .info)
         case .eventsFileWarning(let message): (message, .warning)
         }

@@ -70,7 +70,7 @@ public final class Narrator: Sendable {
             let checks = plan.checks.isEmpty ? "" : " (check\(plan.checks.count == 1 ? "" : "s") \(plan.checks.joined(separator: ", ")) beside)"
             console.say("change: \(changes.summary(relativeTo: directory)) → " + Self.steps(plan).joined(separator: ", then ") + checks)
         case .configChanged: console.say("[server] changed → restarting the server")
-        case .initialStart, .crashRestart, .manualRestart: break
+        case .initialStart, .crashRestart, .manualRestart, .resourceRestart: break
         }
     }
 

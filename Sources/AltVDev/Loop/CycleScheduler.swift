@@ -202,6 +202,7 @@ public struct CycleScheduler: Sendable {
     private mutating func typed(_ command: ConsoleCommand, at now: ContinuousClock.Instant) -> [Effect] {
         switch command {
         case .restart: [.emit(.notice(.loop(.restartCommand)))] + startCycle(.manualRestart)
+        case .restartResource(let name): [.emit(.notice(.loop(.resourceRestartCommand(name))))] + startCycle(.resourceRestart([name]))
         case .reconnect: [.emit(.notice(.loop(.reconnectCommand))), .reconnectClient]
         case .quit: stop(.quit, at: now)
         case .help: [.emit(.notice(.loop(.help)))]
@@ -238,7 +239,8 @@ public struct CycleScheduler: Sendable {
             case .changes(let changes): trigger = .changes(carried.merging(changes))
             // A restart must not drop a change set whose stages have not run yet.
             case .configChanged, .manualRestart: trigger = .changes(carried)
-            case .initialStart, .crashRestart: break
+            // What was asked for runs; the carried set stays carried into the next change.
+            case .initialStart, .crashRestart, .resourceRestart: break
             }
         }
         if case .changes(let changes) = trigger {

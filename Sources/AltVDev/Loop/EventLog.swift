@@ -21,6 +21,8 @@ public final class EventLog: Sendable {
         var descriptor: Int32 = -1
         var pending: [[UInt8]] = []
         var failure: Int32?
+        /// The kinds of failure said already: a disk that has room for short lines only fails on and off.
+        var said: Set<Int32> = []
     }
 
     /// Opens (creating) `path` for appending; throws a message naming the path when it cannot.
@@ -98,8 +100,8 @@ public final class EventLog: Sendable {
     /// Said once per kind of failure; later events are tried again (a disk may get space back).
     private func failed(_ code: Int32) {
         let first = state.withLock { state in
-            defer { state.failure = code }
-            return state.failure != code
+            state.failure = code
+            return state.said.insert(code).inserted
         }
         guard first else { return }
         let what = code == EPIPE ? "its reader closed it" : String(cString: strerror(code))

@@ -1,6 +1,6 @@
 /// Why a cycle started, as the event stream names it.
 public enum TriggerKind: String, Sendable, Equatable {
-    case start, change, manual, config, crash
+    case start, change, manual, config, crash, resource
 
     init(_ trigger: CycleTrigger) {
         switch trigger {
@@ -9,6 +9,7 @@ public enum TriggerKind: String, Sendable, Equatable {
         case .manualRestart: self = .manual
         case .configChanged: self = .config
         case .crashRestart: self = .crash
+        case .resourceRestart: self = .resource
         }
     }
 }

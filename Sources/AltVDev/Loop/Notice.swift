@@ -75,6 +75,9 @@ public enum LoopNotice: Equatable, Sendable {
     case unknownCommand(String)
     case notSent(String)
     case restartCommand
+    /// `send` and `wait` cannot reach this watch: why.
+    case noControlSocket(error: String)
+    case resourceRestartCommand(String)
     case reconnectCommand
     /// The `--events` file could not be written (its reader went away, say).
     case eventsFileWarning(String)

@@ -8,6 +8,8 @@ public enum CycleTrigger: Equatable, Sendable {
     case crashRestart
     /// `:r` typed at altv-dev's console.
     case manualRestart
+    /// `altv-dev send restart-resource NAME`: these resources, through the server's console.
+    case resourceRestart([String])
 }
 
 /// What one cycle will do, in order: the planner's answer to a trigger.
@@ -164,6 +166,7 @@ public enum Planner {
             touched = resourcesTouched(by: changes, stages: gating, checks: checks, config: config, map: map)
             plan.resources = touched.all
         }
+        if case .resourceRestart(let names) = trigger { return resourceRestartPlan(names, plan, config: config, server: server, graph: graph) }
         let isChange: Bool = if case .changes = trigger { true } else { false }
         let consoleRestart = config.server.onChange == .restartResources && isChange
         let reason = consoleRestart ? restartReason(touched, gating: gating, server: server) : nil
@@ -201,6 +204,24 @@ public enum Planner {
         return plan
     }
 
+    /// A resource restarted on request: through the console when it takes commands, else the whole server.
+    static func resourceRestartPlan(_ names: [String], _ plan: Plan, config: Config, server: ServerState, graph: ResourceGraph?) -> Plan {
+        var plan = plan
+        let start: [Plan.Action] = (config.services.isEmpty ? [] : [.awaitServices]) + [.startServer, .awaitReady] + (config.reconnect.enabled ? [.reconnectClient] : [])
+        let fullRestart = (server.needsStop ? [.stopServer] : []) + start
+        guard server.takesConsoleCommands else {
+            plan.fullRestartReason = server.needsStop ? .serverStoppingOrExited : .serverNotRunning
+            plan.actions = fullRestart
+            return plan
+        }
+        plan.resourceGraph = graph ?? ResourceGraph.read(resourcesDir: config.server.resourcesDir)
+        plan.resources = names
+        plan.restartCandidates = names
+        plan.actions = [.restartResources(plan.resourceGraph.roots(of: names))]
+        plan.fallback = fullRestart
+        return plan
+    }
+
     /// Why a change set under restart-resources needs the whole server restarted (nil when the console can do it).
     static func restartReason(_ touched: Touched, gating: [StageSettings], server: ServerState) -> FullRestartReason? {
         if !server.takesConsoleCommands { return server.needsStop ? .serverStoppingOrExited : .serverNotRunning }
@@ -222,7 +243,7 @@ public enum Planner {
                 let globs = GlobSet(base: config.directory, patterns: when)
                 return changes.paths.contains { globs.matches($0) }
             }
-        case .configChanged, .crashRestart, .manualRestart:
+        case .configChanged, .crashRestart, .manualRestart, .resourceRestart:
             return []
         }
     }

@@ -13,13 +13,18 @@ public final class InstanceLock: Sendable {
     }
 
     public static func path(for configFile: String, environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        let folder = environment["XDG_RUNTIME_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+        return FilePath.join(folder, "altv-dev-\(hash(configFile)).lock")
+    }
+
+    /// FNV-1a of the config file's path, in hex: one name per project for the lock and the control socket.
+    static func hash(_ configFile: String) -> String {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in configFile.utf8 {
             hash ^= UInt64(byte)
             hash = hash &* 0x100_0000_01b3
         }
-        let folder = environment["XDG_RUNTIME_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
-        return FilePath.join(folder, "altv-dev-\(String(hash, radix: 16)).lock")
+        return String(hash, radix: 16)
     }
 
     public init(configFile: String) throws {

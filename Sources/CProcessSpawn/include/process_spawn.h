@@ -14,6 +14,12 @@ int altv_become_subreaper(void);
 /// pipe2(fds, O_CLOEXEC): a pipe no child inherits by accident.
 int altv_pipe_cloexec(int fds[2]);
 
+/// accept4(listener, NULL, NULL, SOCK_CLOEXEC): a connection no child inherits.
+int altv_accept_cloexec(int listener);
+
+/// The user id of the process at the other end of a Unix socket (SO_PEERCRED); -1 when unknown.
+long long altv_peer_uid(int connection);
+
 #include <stddef.h>
 
 /// memmem: whether `needle` occurs in `haystack` (GNU, so not visible to Swift's Glibc module).
