@@ -13,10 +13,13 @@ public struct DevLoop: Sendable {
         public var statusLine: StatusLine?
         /// `--clear`: the screen is cleared at the start of each cycle.
         public var clearScreen = false
+        /// altv-dev's version, for `watch.started`.
+        public var version = "unknown"
         public init(
             executable: String, environment: [String: String] = ProcessInfo.processInfo.environment, statusLine: StatusLine? = nil,
-            clearScreen: Bool = false
+            clearScreen: Bool = false, version: String = "unknown"
         ) {
+            self.version = version
             self.executable = executable
             self.environment = environment
             self.statusLine = statusLine
@@ -68,6 +71,7 @@ public struct DevLoop: Sendable {
         let (events, sink) = AsyncStream.makeStream(of: LoopShell.Event.self)
         let controlSocket = openControlSocket(sink)
         defer { controlSocket?.close() }
+        tell(.watchStarted(version: options.version, config: config.file, platform: "altv"))
         let signals = installSignalHandlers(sink)
         let guardian = startGuardian()
         let stageOutputs = StageOutputs()
@@ -85,6 +89,7 @@ public struct DevLoop: Sendable {
         let code = await shell.run()
         signals.forEach { $0.cancel() }
         await guardian?.dismiss()
+        tell(.watchStopped(exitCode: code))
         eventLog?.flush(within: Timings.eventLogFlush)
         options.statusLine?.finish()
         withExtendedLifetime(instanceLock) {}

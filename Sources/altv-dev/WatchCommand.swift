@@ -42,7 +42,8 @@ struct WatchCommand: AsyncParsableCommand {
         let environment = ProcessInfo.processInfo.environment
         let status = StatusLine.isWanted(environment: environment, disabled: noStatus) ? StatusLine(console: console, width: StatusLine.width()) : nil
         let options = DevLoop.Options(
-            executable: executablePath(), environment: environment, statusLine: status, clearScreen: clear && isatty(STDOUT_FILENO) == 1)
+            executable: executablePath(), environment: environment, statusLine: status, clearScreen: clear && isatty(STDOUT_FILENO) == 1,
+            version: altvDevVersion)
         OrphanAdoption.begin()
         let loop = DevLoop(config: config, console: console, options: options, eventLog: eventLog)
         let code = await loop.run()

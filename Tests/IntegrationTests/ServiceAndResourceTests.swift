@@ -315,6 +315,18 @@ struct TypeScriptExampleTests {
             #expect(await watch.log.wait(for: "config not applied"))
             await project.stopAndExpectNothingLeft(watch)
             try checkTaskMatchers(watch.log.lines, project: project)
+
+            // The same problems as diagnostic events, at the place the editor needs (esbuild's column made 1-based).
+            let diagnostics = project.events().filter { $0["event"] as? String == "diagnostic" }
+            let typeError = diagnostics.first { $0["source"] as? String == "typecheck" && $0["code"] as? String == "TS2322" }
+            #expect(typeError?["file"] as? String == "src/core/server/index.ts" && typeError?["line"] as? Int == 22 && typeError?["column"] as? Int == 7)
+            #expect(typeError?["resource"] as? String == "core" && typeError?["severity"] as? String == "error")
+            #expect(typeError?["message"] as? String == "Type 'number' is not assignable to type 'string'.")
+            let printed = try #require(watch.log.lines.first { $0.hasPrefix("[build]") && $0.contains("src/chat/server/index.ts:") })
+            let printedColumn = Int(printed.dropLast().split(separator: ":").last ?? "") ?? -1
+            let syntax = diagnostics.first { $0["source"] as? String == "build" && $0["file"] as? String == "src/chat/server/index.ts" }
+            #expect(syntax?["column"] as? Int == printedColumn + 1 && syntax?["code"] is NSNull && syntax?["resource"] as? String == "chat")
+            #expect((syntax?["message"] as? String)?.hasPrefix("Expected \";\"") == true)
         }
     }
 

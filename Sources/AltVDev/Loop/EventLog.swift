@@ -23,6 +23,8 @@ public final class EventLog: Sendable {
         var failure: Int32?
         /// The kinds of failure said already: a disk that has room for short lines only fails on and off.
         var said: Set<Int32> = []
+        /// The last line's `seq`: 1 is the schema line.
+        var seq: Int64 = 0
     }
 
     /// Opens (creating) `path` for appending; throws a message naming the path when it cannot.
@@ -48,6 +50,7 @@ public final class EventLog: Sendable {
         } else {
             throw EventLogError(path: path, code: errno)
         }
+        append(EventRecord.schemaLine(time: EventRecord.timestamp()))
     }
 
     private static func blocking(_ descriptor: Int32) -> Int32 {
@@ -69,8 +72,22 @@ public final class EventLog: Sendable {
         // What others said (a stage's reason, a client's answer) is masked; the contract's own names never are.
         let redactor = redactor()
         let masked = json.mapStrings(except: ["event", "time", "trigger", "result"]) { redactor.redact($0) }
-        let line = Array((masked.text + "\n").utf8)
+        append(masked)
+    }
+
+    /// Numbers the line in the order lines are written (`seq`, after `event` and `time`) and queues it.
+    private func append(_ json: JSONValue) {
         queue.async { [self] in
+            let seq = state.withLock { state in
+                state.seq += 1
+                return state.seq
+            }
+            var numbered = json
+            if case .object(var members) = json {
+                members.insert(("seq", .int(seq)), at: min(2, members.count))
+                numbered = .object(members)
+            }
+            let line = Array((numbered.text + "\n").utf8)
             let waiting = state.withLock { state in
                 if state.descriptor < 0, state.failure == nil {
                     // Bounded: a reader that never comes must not cost memory without end.

@@ -89,6 +89,14 @@ public enum EventRecord {
             let paths: [String]
             if case .changes(let changes) = trigger { paths = changes.paths.map { PathFilter.relative($0, to: directory) ?? $0 } } else { paths = [] }
             return ("cycle.started", [("trigger", .string(TriggerKind(trigger).rawValue)), ("paths", .array(paths.map(JSONValue.string)))])
+        case .stageStarted(_, let stage, let gate):
+            return ("stage.started", [("stage", .string(stage)), ("gate", .bool(gate))])
+        case .diagnostic(_, let diagnostic):
+            return ("diagnostic", diagnosticFields(diagnostic, directory: directory))
+        case .watchStarted(let version, let config, let platform):
+            return ("watch.started", [("version", .string(version)), ("config", .string(config)), ("platform", .string(platform))])
+        case .watchStopped(let code):
+            return ("watch.stopped", [("exit_code", .int(Int64(code)))])
         case .stageFinished(_, let result):
             return ("stage.finished", stageFields(result))
         case .serverStopped(_, let pid, let duration, let killed):
@@ -125,6 +133,25 @@ public enum EventRecord {
         default:
             return nil
         }
+    }
+
+    /// Every key always there, null when the tool did not say; the file relative to the config's folder.
+    static func diagnosticFields(_ diagnostic: Diagnostic, directory: String) -> [(String, JSONValue)] {
+        let optional = { (text: String?) in text.map(JSONValue.string) ?? .null }
+        let number = { (value: Int?) in value.map { JSONValue.int(Int64($0)) } ?? .null }
+        let file = diagnostic.file.map { PathFilter.relative($0, to: directory) ?? $0 }
+        return [
+            ("source", .string(diagnostic.source)), ("resource", optional(diagnostic.resource)), ("file", optional(file)),
+            ("line", number(diagnostic.line)), ("column", number(diagnostic.column)), ("severity", .string(diagnostic.severity.rawValue)),
+            ("message", .string(diagnostic.message)), ("code", optional(diagnostic.code)),
+        ]
+    }
+
+    /// The stream's first line: which version of the contract the lines that follow keep.
+    public static let schemaVersion: Int64 = 1
+
+    public static func schemaLine(time: String) -> JSONValue {
+        .object([("event", .string("schema")), ("time", .string(time)), ("version", .int(schemaVersion))])
     }
 
     /// `status`: the exit code, or null when a signal ended it (then `signal` names it).

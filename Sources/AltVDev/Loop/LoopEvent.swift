@@ -25,7 +25,13 @@ public enum AfterExit: Equatable, Sendable {
 public enum LoopEvent: Equatable, Sendable {
     // The `--events` contract (schemas/altv-dev.events.schema.json).
     case cycleStarted(cycle: Int, trigger: CycleTrigger, plan: PlanSummary?)
+    case stageStarted(cycle: Int, stage: String, gate: Bool)
+    /// A problem a stage's tool printed (before its `stageFinished`); later, the server's.
+    case diagnostic(cycle: Int?, Diagnostic)
     case stageFinished(cycle: Int, result: StageResult)
+    /// The first and last events of a `watch`: what runs, and how it ended.
+    case watchStarted(version: String, config: String, platform: String)
+    case watchStopped(exitCode: Int32)
     case serverStopped(cycle: Int, pid: Int32, duration: Duration, killed: Bool)
     case serverStarted(cycle: Int, pid: Int32)
     case serverReady(cycle: Int, pid: Int32, after: Duration)
@@ -66,6 +72,8 @@ public enum LoopEvent: Equatable, Sendable {
             .cycleFinished(let cycle, _, _), .resourceFailed(let cycle, _):
             cycle
         case .clientReconnected(let cycle, _, _), .clientFailed(let cycle, _, _, _): cycle
+        case .stageStarted(let cycle, _, _): cycle
+        case .diagnostic(let cycle, _): cycle
         default: nil
         }
     }
@@ -126,4 +134,11 @@ public enum CycleOutcome: Equatable, Sendable {
     /// changed paths it ran for, absolute) is kept for the next cycle.
     case partlyApplied(retry: [String])
     case cancelled
+}
+
+extension LoopEvent {
+    /// A stage's end: its diagnostics, then its verdict.
+    static func stageEnded(cycle: Int, _ result: StageResult) -> [LoopEvent] {
+        result.diagnostics.map { .diagnostic(cycle: cycle, $0) } + [.stageFinished(cycle: cycle, result: result)]
+    }
 }

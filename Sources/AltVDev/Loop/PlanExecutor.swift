@@ -121,10 +121,11 @@ public struct PlanExecutor: Sendable {
 
     private func runStages(_ names: [String], _ run: inout Run) async -> Run.Step {
         let (emit, number) = (emit, run.number)
+        for name in names { emit(.stageStarted(cycle: number, stage: name, gate: true)) }
         let batch = await stages.run(
             batch: run.plan.stages(named: names),
             variables: StageRunner.variables(changed: run.plan.changedPaths, resources: run.plan.resources), plan: run.plan.settings,
-            finished: { emit(.stageFinished(cycle: number, result: $0)) })
+            finished: { LoopEvent.stageEnded(cycle: number, $0).forEach(emit) })
         run.resourcesWritten += batch.resourcesWritten.filter { !run.resourcesWritten.contains($0) }
         for result in batch.results {
             if result.outcome == .succeeded { run.report.stages.append((result.name, result.duration)) }

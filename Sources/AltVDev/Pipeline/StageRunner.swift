@@ -1,4 +1,5 @@
 import FoundationEssentials
+import Synchronization
 import Glibc
 
 /// How one stage ended.
@@ -17,6 +18,8 @@ public struct StageResult: Equatable, Sendable {
     public var lastLines: [String] = []
     /// False for a check (`gate = false`): the cycle did not wait for it.
     public var gate = true
+    /// What tsc, esbuild or the C# compiler said in its output, files absolute.
+    public var diagnostics: [Diagnostic] = []
 
     /// For the failure report: `build-core exited with status 2 after 1.2s`.
     public var summary: String {
@@ -42,10 +45,14 @@ public struct StageRunner: Sendable {
     /// How a stage is stopped: the server's stop rules, with SIGTERM (a build has no console to finish).
     public let stopTimeout: Duration
 
+    /// For a diagnostic's resource: the folder its file lies in.
+    public let resourcesDir: String?
+
     public init(
         console: Console, emit: @escaping @Sendable (LoopEvent) -> Void, guardian: Guardian?, environment: [String: String], hidden: [String],
-        stopTimeout: Duration
+        stopTimeout: Duration, resourcesDir: String? = nil
     ) {
+        self.resourcesDir = resourcesDir
         self.console = console
         self.emit = emit
         self.guardian = guardian
@@ -79,6 +86,7 @@ public struct StageRunner: Sendable {
 
     public func run(_ stage: StageSettings, variables: [String: String]) async -> StageResult {
         let started = ContinuousClock.now
+        let diagnostics = Mutex(ToolDiagnostics(source: stage.name))
         let companion: CompanionProcess
         do {
             companion = try CompanionProcess(
@@ -86,7 +94,8 @@ public struct StageRunner: Sendable {
                 environment: ProjectBin.adding(
                     to: CompanionProcess.environment(base: environment, hiding: hidden, adding: stage.environment.merging(variables) { a, _ in a }),
                     cwd: stage.cwd),
-                console: console, emit: emit, guardian: guardian, output: stage.output)
+                console: console, emit: emit, guardian: guardian, output: stage.output,
+                lineObserver: { line in diagnostics.withLock { $0.read(line) } })
         } catch {
             return StageResult(name: stage.name, duration: .zero, outcome: .notStarted("\(error)"), gate: stage.gate)
         }
@@ -103,8 +112,28 @@ public struct StageRunner: Sendable {
         let duration = ContinuousClock.now - started
         // Its last lines are on the terminal before the verdict; a lingering grandchild may hold the pipe, so briefly.
         _ = await Uncancelled.run { await companion.output.closed.wait(timeout: Timings.outputDrain) }
-        return StageResult(
+        var result = StageResult(
             name: stage.name, duration: duration, outcome: outcome, lastLines: outcome == .succeeded ? [] : companion.output.lastLines, gate: stage.gate)
+        let found = diagnostics.withLock { parser in
+            parser.finish()
+            return parser.found
+        }
+        let map = resourcesDir.map { ResourceMap(resourcesDir: $0) }
+        let names = found.isEmpty ? [] : Set(map?.resourceNames() ?? [])
+        result.diagnostics = found.map { placed($0, cwd: stage.cwd, map: map, names: names) }
+        return result
+    }
+
+    /// The file made absolute from the stage's folder, and the resource it lies in.
+    /// A file in no resource's folder belongs to the resource a folder on its path is named after (`src/core/…`).
+    private func placed(_ diagnostic: Diagnostic, cwd: String, map: ResourceMap?, names: Set<String>) -> Diagnostic {
+        var diagnostic = diagnostic
+        guard let file = diagnostic.file else { return diagnostic }
+        let absolute = FilePath.standardized(file.hasPrefix("/") ? file : FilePath.join(cwd, file))
+        diagnostic.file = absolute
+        let folders = absolute.split(separator: "/").dropLast().map(String.init)
+        diagnostic.resource = map?.resource(containing: absolute) ?? folders.last(where: names.contains)
+        return diagnostic
     }
 }
 
@@ -140,7 +169,7 @@ public struct StageBatchRunner: StageExecuting {
         emit(.notice(.process(.stagesRunning(names))))
         let runner = StageRunner(
             console: console, emit: emit, guardian: guardian, environment: environment, hidden: plan.reconnect.secretVariables,
-            stopTimeout: plan.server.stopTimeout)
+            stopTimeout: plan.server.stopTimeout, resourcesDir: plan.server.resourcesDir)
         let results = await runner.run(batch: batch, variables: variables, finished: finished)
         await Uncancelled.run { await watcherCaughtUp() }
         return StageBatchResult(results: results, resourcesWritten: outputs.end(token))
@@ -149,15 +178,16 @@ public struct StageBatchRunner: StageExecuting {
     public func startChecks(_ stages: [StageSettings], variables: [String: String], plan: Plan.Settings, cycle: Int) async {
         let runner = StageRunner(
             console: console, emit: emit, guardian: guardian, environment: environment, hidden: plan.reconnect.secretVariables,
-            stopTimeout: plan.server.stopTimeout)
+            stopTimeout: plan.server.stopTimeout, resourcesDir: plan.server.resourcesDir)
         let (outputs, emit, watcherCaughtUp) = (outputs, emit, watcherCaughtUp)
         for stage in stages {
             await checks.start(stage.name) {
                 let token = outputs.begin([stage], plan: plan)
+                emit(.stageStarted(cycle: cycle, stage: stage.name, gate: false))
                 let result = await runner.run(stage, variables: variables)
                 await Uncancelled.run { await watcherCaughtUp() }
                 _ = outputs.end(token)
-                emit(.stageFinished(cycle: cycle, result: result))
+                LoopEvent.stageEnded(cycle: cycle, result).forEach(emit)
             }
         }
     }

@@ -16,6 +16,8 @@ public final class ServerOutput: LineHandler, @unchecked Sendable {
     private let matcher: ReadyMatcher?
     /// `ci` only: lines that count as the server's errors. Nil in `watch`, where no line is looked at for it.
     private let errorMatcher: ReadyMatcher?
+    /// A stage's output: each line, escapes stripped, for its diagnostics. Never the server's (its lines pass at disk speed).
+    private let lineObserver: (@Sendable (String) -> Void)?
     private var batch: [UInt8] = []
 
     /// What other threads read or add to.
@@ -50,8 +52,12 @@ public final class ServerOutput: LineHandler, @unchecked Sendable {
     /// `tracksResources` for the server's output: its resource lines are read all the time.
     public static let keptErrorLines = 50
 
-    public init(console: Console, name: String, matcher: ReadyMatcher?, tracksResources: Bool = false, errorMatcher: ReadyMatcher? = nil) {
+    public init(
+        console: Console, name: String, matcher: ReadyMatcher?, tracksResources: Bool = false, errorMatcher: ReadyMatcher? = nil,
+        lineObserver: (@Sendable (String) -> Void)? = nil
+    ) {
         self.errorMatcher = errorMatcher
+        self.lineObserver = lineObserver
         self.console = console
         self.prefix = console.prefix(for: name)
         self.ownPrefix = Array("[\(name)] ".utf8)
@@ -83,7 +89,7 @@ public final class ServerOutput: LineHandler, @unchecked Sendable {
     /// can be in it, no resource is loading, no secret, no `\r`, no line already prefixed): prefixes
     /// copied in with memcpy, no work per byte. This is what keeps a flood of output at disk speed.
     public func handle(lines: UnsafeRawBufferPointer) -> Bool {
-        guard readySeen || matcher == nil || !chunkMayBeReady, !tracksResources || (!chunkMayNameResource && !capturingLoad), !chunkMayBeError,
+        guard lineObserver == nil, readySeen || matcher == nil || !chunkMayBeReady, !tracksResources || (!chunkMayNameResource && !capturingLoad), !chunkMayBeError,
             listenerCount.load(ordering: .relaxed) == 0, let base = lines.baseAddress,
             memchr(base, 0x0D, lines.count) == nil, !lines.contains(bytes: ownPrefix), !redactor.mayMask(in: lines)
         else { return false }
@@ -120,6 +126,7 @@ public final class ServerOutput: LineHandler, @unchecked Sendable {
         batch.append(UInt8(ascii: "\n"))
         if tracksResources || listenerCount.load(ordering: .relaxed) > 0 { observeResources(in: line) }
         if chunkMayBeError, let errorMatcher, errorMatcher.matches(line) { recordError(line) }
+        if let lineObserver { lineObserver(String(decoding: ANSI.strip(line), as: UTF8.self)) }
         guard !readySeen, let matcher else { return }
         if chunkMayBeReady, matcher.matches(line) {
             readySeen = true

@@ -43,7 +43,7 @@ struct PlanExecutorTests {
         #expect(outcome == .completed)
         #expect(log.all == ["stages build", "stop 100", "start 200", "reconnect"])
         // The cycle ended before the client answered: its verdict does not wait for the game.
-        #expect(events.names == ["stage.finished", "server.stopped", "server.started", "server.ready", "cycle.finished"])
+        #expect(events.names == ["stage.started", "stage.finished", "server.stopped", "server.started", "server.ready", "cycle.finished"])
         let line = try #require(events.report).line
         #expect(line.hasPrefix("✓ #2 src/a.ts · build 5ms · stop 30ms · start→ready 40ms · save→ready"))
         await client.backgroundFinished()
