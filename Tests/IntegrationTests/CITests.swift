@@ -33,9 +33,9 @@ struct CITests {
             project.write("resources/chat/server/index.js", "throw new Error(\"chat is broken\");\n")
             project.writeConfig(
                 reconnect: ["enabled": "false"],
-                extra: PipelineTests.stage("typecheck", "echo 'src/a.ts(1,1): error TS2322'; exit 2", outputs: [], extra: "outputs = []\ngate = false"))
+                extra: PipelineTests.stage("typecheck", "echo 'src/a.ts(1,1): error TS2322: Type number is not assignable to type string.'; exit 2", outputs: [], extra: "outputs = []\ngate = false"))
             let junit = project.path("report.xml")
-            let ci = try project.launch(["ci", "--junit", junit])
+            let ci = try project.launch(["ci", "--junit", junit, "--events", project.eventsFile])
             #expect(await ci.waitForExit() == .exited(1))
             #expect(ci.log.count(containing: "✗ stage typecheck exited with status 2 after ") == 1)
             #expect(ci.log.count(containing: "✗ chat failed to load") == 1)
@@ -45,6 +45,14 @@ struct CITests {
             let xml = try String(contentsOfFile: junit, encoding: .utf8)
             #expect(xml.contains("<testcase classname=\"resources\" name=\"chat\">\n      <failure message=\"chat failed to load\">"))
             #expect(xml.contains("<failure message=\"stage typecheck exited with status 2"))
+            // Each problem as a diagnostic at its place: the stage's from tsc's line, the server's from Node's block.
+            let diagnostics = project.events().filter { $0["event"] as? String == "diagnostic" }
+            let fromStage = try #require(diagnostics.first { $0["source"] as? String == "typecheck" })
+            #expect(fromStage["file"] as? String == "src/a.ts" && fromStage["line"] as? Int == 1 && fromStage["code"] as? String == "TS2322")
+            let thrown = try #require(diagnostics.first { $0["message"] as? String == "Error: chat is broken" })
+            #expect(thrown["source"] as? String == "server" && thrown["resource"] as? String == "chat")
+            #expect(thrown["file"] as? String == "resources/chat/server/index.js" && thrown["line"] as? Int == 1 && thrown["column"] as? Int == 1)
+            #expect(diagnostics.contains { $0["message"] as? String == "Failed to load resource chat" && $0["resource"] as? String == "chat" })
             #expect(await project.waitForNoSurvivors().isEmpty)
         }
     }

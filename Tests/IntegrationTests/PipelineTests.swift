@@ -68,7 +68,7 @@ struct PipelineTests {
     func parallelStagesEndOnTheirOwn() async throws {
         try await withProject { project in
             // `slow` ends only once the fast one's event is in the file: ordered by the event, not by a sleep.
-            let slow = "while ! grep -q '\"stage\":\"fast\"' '\(project.eventsFile)' 2>/dev/null; do sleep 0.02; done; echo slow-done"
+            let slow = "while ! grep -q '\"event\":\"stage.finished\".*\"stage\":\"fast\"' '\(project.eventsFile)' 2>/dev/null; do sleep 0.02; done; echo slow-done"
             project.writeConfig(reconnect: ["enabled": "false"], extra: Self.stage("fast", "echo fast-done") + Self.stage("slow", slow, extra: "parallel = true"))
             let watch = try project.launch(["watch"])
             #expect(await watch.log.wait(for: "✓ #1 start · fast "))

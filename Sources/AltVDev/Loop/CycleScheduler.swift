@@ -150,6 +150,9 @@ public struct CycleScheduler: Sendable {
         case .cycleCommitted(let number):
             if state == .running(number) { committed = true }
             return []
+        case .server(.diagnostic(let diagnostic)):
+            // Said in the cycle in flight, or the last one: a runtime error belongs to what that cycle started.
+            return [.emit(.diagnostic(cycle: cycleNumber > 0 ? cycleNumber : nil, diagnostic))]
         case .server(let report):
             guard server.apply(report, at: now), case .exited(let pid, let status, let uptime, let lines) = report else { return [] }
             return serverExited(pid: pid, status: status, uptime: uptime, lastLines: lines, at: now)

@@ -12,7 +12,8 @@ public final class CompanionProcess: Sendable {
     public init(
         name: String, command: CommandSpec, cwd: String, environment: [String: String],
         console: Console, emit: @escaping @Sendable (LoopEvent) -> Void, guardian: Guardian?, ready: ReadyMatcher? = nil, readsConsole: Bool = false, output transport: OutputTransport = .pipe,
-        errors: ReadyMatcher? = nil, lineObserver: (@Sendable (String) -> Void)? = nil
+        errors: ReadyMatcher? = nil, lineObserver: (@Sendable (String) -> Void)? = nil,
+        onDiagnostic: (@Sendable (Diagnostic) -> Void)? = nil
     ) throws {
         var options = ChildProcess.Options(argv: command.argv, cwd: cwd, environment: environment)
         options.newSession = true
@@ -24,7 +25,8 @@ public final class CompanionProcess: Sendable {
         self.emit = emit
         self.guardian = guardian
         guardian?.protect(process.processGroup)
-        output = ServerOutput(console: console, name: name, matcher: ready, tracksResources: readsConsole, errorMatcher: errors, lineObserver: lineObserver)
+        output = ServerOutput(console: console, name: name, matcher: ready, tracksResources: readsConsole, errorMatcher: errors, lineObserver: lineObserver,
+            onDiagnostic: onDiagnostic)
         OutputPump.start(descriptor: process.outputDescriptor, name: name, handler: output)
     }
 

@@ -18,6 +18,10 @@ public final class ServerOutput: LineHandler, @unchecked Sendable {
     private let errorMatcher: ReadyMatcher?
     /// A stage's output: each line, escapes stripped, for its diagnostics. Never the server's (its lines pass at disk speed).
     private let lineObserver: (@Sendable (String) -> Void)?
+    /// The server's output: each problem it prints (`[Error]` lines, JS error blocks), masked.
+    private let onDiagnostic: (@Sendable (Diagnostic) -> Void)?
+    /// Pump thread only.
+    private var diagnostics = ServerDiagnostics()
     private var batch: [UInt8] = []
 
     /// What other threads read or add to.
@@ -54,9 +58,10 @@ public final class ServerOutput: LineHandler, @unchecked Sendable {
 
     public init(
         console: Console, name: String, matcher: ReadyMatcher?, tracksResources: Bool = false, errorMatcher: ReadyMatcher? = nil,
-        lineObserver: (@Sendable (String) -> Void)? = nil
+        lineObserver: (@Sendable (String) -> Void)? = nil, onDiagnostic: (@Sendable (Diagnostic) -> Void)? = nil
     ) {
         self.errorMatcher = errorMatcher
+        self.onDiagnostic = onDiagnostic
         self.lineObserver = lineObserver
         self.console = console
         self.prefix = console.prefix(for: name)
@@ -72,6 +77,7 @@ public final class ServerOutput: LineHandler, @unchecked Sendable {
     private var chunkMayBeReady = true
     private var chunkMayNameResource = true
     private var chunkMayBeError = false
+    private var chunkMayBeDiagnostic = false
 
     public func startOfChunk(_ chunk: UnsafeRawBufferPointer) {
         if !readySeen, let matcher {
@@ -80,16 +86,22 @@ public final class ServerOutput: LineHandler, @unchecked Sendable {
         }
         // The marker words are plain text even where the server colours the name after them.
         if tracksResources { chunkMayNameResource = chunk.contains(bytes: Self.resourceWord) }
+        if onDiagnostic != nil { chunkMayBeDiagnostic = chunk.contains(bytes: Self.errorWord) }
         if let errorMatcher { chunkMayBeError = (chunk.count > 0 && memchr(chunk.baseAddress!, 0x1B, chunk.count) != nil) || errorMatcher.mayMatch(in: chunk) }
     }
 
     private static let resourceWord = Array("resource ".utf8)
+    /// In every line a diagnostic starts at: `[Error]`, `Error:`, `TypeError:`.
+    private static let errorWord = Array("Error".utf8)
+
+    /// Whether this line must be read for the server's diagnostics: a block's frames carry no `Error`.
+    private var readsDiagnostics: Bool { onDiagnostic != nil && (chunkMayBeDiagnostic || diagnostics.isInBlock) }
 
     /// The whole read at once when no line in it needs a look of its own (no ready or resource line
     /// can be in it, no resource is loading, no secret, no `\r`, no line already prefixed): prefixes
     /// copied in with memcpy, no work per byte. This is what keeps a flood of output at disk speed.
     public func handle(lines: UnsafeRawBufferPointer) -> Bool {
-        guard lineObserver == nil, readySeen || matcher == nil || !chunkMayBeReady, !tracksResources || (!chunkMayNameResource && !capturingLoad), !chunkMayBeError,
+        guard lineObserver == nil, !readsDiagnostics, readySeen || matcher == nil || !chunkMayBeReady, !tracksResources || (!chunkMayNameResource && !capturingLoad), !chunkMayBeError,
             listenerCount.load(ordering: .relaxed) == 0, let base = lines.baseAddress,
             memchr(base, 0x0D, lines.count) == nil, !lines.contains(bytes: ownPrefix), !redactor.mayMask(in: lines)
         else { return false }
@@ -127,6 +139,10 @@ public final class ServerOutput: LineHandler, @unchecked Sendable {
         if tracksResources || listenerCount.load(ordering: .relaxed) > 0 { observeResources(in: line) }
         if chunkMayBeError, let errorMatcher, errorMatcher.matches(line) { recordError(line) }
         if let lineObserver { lineObserver(String(decoding: ANSI.strip(line), as: UTF8.self)) }
+        if readsDiagnostics, let onDiagnostic {
+            let text = ANSI.strip(line).withUnsafeBytes { String(decoding: redactor.redact($0), as: UTF8.self) }
+            for diagnostic in diagnostics.read(text) { onDiagnostic(diagnostic) }
+        }
         guard !readySeen, let matcher else { return }
         if chunkMayBeReady, matcher.matches(line) {
             readySeen = true
@@ -206,6 +222,7 @@ public final class ServerOutput: LineHandler, @unchecked Sendable {
     }
 
     public func finished() {
+        if let onDiagnostic { for diagnostic in diagnostics.finish() { onDiagnostic(diagnostic) } }
         closed.fulfill(())
     }
 

@@ -66,6 +66,8 @@ public enum ServerState: Equatable, Sendable {
         case .stopped(let pid):
             guard self.pid == pid else { return false }
             self = stoppedForTheChange ? .stoppedEarly(pid: pid) : .notRunning
+        case .diagnostic:
+            break
         }
         return false
     }
@@ -88,4 +90,6 @@ public enum ServerReport: Equatable, Sendable {
     case exited(pid: Int32, status: ExitStatus, uptime: Duration, lastLines: [String])
     /// Its stop is over: the group is gone and its output drained.
     case stopped(pid: Int32)
+    /// A problem it printed: an `[Error]` line or a JS error block.
+    case diagnostic(Diagnostic)
 }

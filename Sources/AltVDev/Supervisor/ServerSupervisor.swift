@@ -104,7 +104,8 @@ public actor ServerSupervisor: ServerControl {
             name: "server", command: settings.command, cwd: settings.cwd,
             environment: CompanionProcess.environment(base: baseEnvironment, hiding: hidden, adding: settings.environment),
             console: console, emit: emit, guardian: guardian, ready: try ReadyMatcher(pattern: settings.ready), readsConsole: true,
-            output: settings.output, errors: try settings.errorPattern.map { try ReadyMatcher(pattern: $0) })
+            output: settings.output, errors: try settings.errorPattern.map { try ReadyMatcher(pattern: $0) },
+            onDiagnostic: { [reports] in reports(.diagnostic($0)) })
         let run = ServerRun(companion: companion, settings: settings)
         current = run
         (teardown, stopClaimed) = (nil, false)

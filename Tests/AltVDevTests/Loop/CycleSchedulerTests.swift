@@ -50,6 +50,19 @@ struct CycleSchedulerTests {
         #expect(scheduler.state == .running(1))
     }
 
+    @Test("the server's diagnostic is said in the cycle in flight or the last one, and changes nothing else")
+    func serverDiagnostic() {
+        let thrown = Diagnostic(source: "server", resource: "core", severity: .error, message: "Error: boom")
+        var scheduler = idle()
+        #expect(scheduler.handle(.server(.diagnostic(thrown)), at: at(10)) == [.emit(.diagnostic(cycle: 1, thrown))])
+        #expect(scheduler.server == .running(pid: 100) && scheduler.state == .idle)
+        _ = scheduler.handle(saved("/p/resources/core/a.js"), at: at(20))
+        _ = scheduler.handle(.debounceTimerFired, at: at(200))
+        #expect(scheduler.handle(.server(.diagnostic(thrown)), at: at(210)) == [.emit(.diagnostic(cycle: 2, thrown))])
+        var fresh = CycleScheduler(settings: Self.settings())
+        #expect(fresh.handle(.server(.diagnostic(thrown)), at: at(0)) == [.emit(.diagnostic(cycle: nil, thrown))])
+    }
+
     @Test("a burst of saves is one change set, due when the debounce has been quiet")
     func burstIsOneChangeSet() {
         var scheduler = idle()

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import Synchronization
 import Testing
 
 @testable import AltVDev
@@ -115,5 +116,36 @@ struct ServerOutputTests {
         close(fds[0])
         #expect(split.contains("********") && !split.contains("hunt") && !split.contains("er22"), "\(split)")
         #expect(split.hasSuffix("******** done\n"))
+    }
+
+    @Test("the server's diagnostics: a read with Error goes line by line, and so does the next while its block is open; then whole reads again; the password masked")
+    func diagnosticsAcrossReads() throws {
+        let sink = try temporaryFile("")
+        defer { close(sink) }
+        let console = Console(descriptor: sink, colors: false)
+        console.setSecrets(["hunter22"])
+        let found = Mutex<[Diagnostic]>([])
+        let output = ServerOutput(
+            console: console, name: "server", matcher: nil, tracksResources: true, onDiagnostic: { diagnostic in found.withLock { $0.append(diagnostic) } })
+        func read(_ text: String) -> Bool {
+            Array(text.utf8).withUnsafeBytes { chunk in
+                output.startOfChunk(chunk)
+                defer { output.endOfChunk() }
+                if output.handle(lines: chunk) { return true }
+                for line in chunk.split(separator: UInt8(ascii: "\n")) { output.handle(line: UnsafeRawBufferPointer(rebasing: line)) }
+                return false
+            }
+        }
+        #expect(read("plain\n") == true)
+        #expect(read("Error: bad password hunter22\n") == false)
+        #expect(read("    at node:internal/x:1:2\n    at f (file:///srv/resources/core/server.js:3:7)\n") == false)
+        #expect(read("the block ended\n") == false)
+        #expect(read("plain again\n") == true)
+        output.finished()
+        #expect(found.withLock { $0 } == [
+            Diagnostic(
+                source: "server", resource: "core", file: "/srv/resources/core/server.js", line: 3, column: 7, severity: .error,
+                message: "Error: bad password \(Redactor.mask)")
+        ])
     }
 }

@@ -23,6 +23,7 @@ struct ServerSupervisorTests {
                     case .stopping: "stopping"
                     case .exited: "exited"
                     case .stopped: "stopped"
+                    case .diagnostic: "diagnostic"
                     }
                 }
             }
