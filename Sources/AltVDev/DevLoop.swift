@@ -121,7 +121,7 @@ public struct DevLoop: Sendable {
         _ barriers: WatcherBarriers
     ) -> LoopShell.Ports {
         let (environment, tell, console) = (options.environment, self.tell, self.console)
-        let supervisor = ServerSupervisor(console: console, guardian: guardian, environment: environment, emit: tell) { report in
+        let supervisor = ServerSupervisor(console: console, guardian: guardian, environment: environment, directory: config.directory, emit: tell) { report in
             sink.yield(.input(.server(report)))
         }
         let stages = StageBatchRunner(

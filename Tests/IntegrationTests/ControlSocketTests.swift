@@ -48,6 +48,9 @@ struct ControlSocketTests {
             let (readyExit, ready) = try await run(project, ["wait"])
             #expect(readyExit == .exited(0) && answer(ready)["last_cycle"] as? Int == 3)
             #expect(watch.log.text.contains("✓ #3 :r") && watch.log.serverPID != pidBefore)
+            // The VS Code task is busy for each cycle the socket started, and idle between them.
+            let (cycles, mistakes) = try TaskMatchers().busyCycles(in: watch.log.lines)
+            #expect(cycles == 3 && mistakes.isEmpty, "\(mistakes)")
 
             let (quitExit, _) = try await run(project, ["send", "quit"])
             #expect(quitExit == .exited(0))

@@ -20,6 +20,11 @@ struct ReliabilityTests {
             let delays = watch.log.lines.filter { $0.contains("restarting in") }.prefix(3).map { $0.split(separator: " ").last(where: { $0.hasSuffix("ms") || $0.hasSuffix("s") }).map(String.init) ?? "" }
             #expect(delays == ["500ms", "1.00s", "2.00s"])
             #expect(watch.log.serverStarts >= 3)
+            // Each restart after the crash is a busy period of the VS Code task, from its begin to its verdict.
+            let matchers = try TaskMatchers()
+            let lines = Array(watch.log.lines.prefix { !$0.contains("restarting in 2.00s") })
+            let (cycles, mistakes) = matchers.busyCycles(in: lines)
+            #expect(cycles >= 2 && mistakes.filter { $0 != "busy at the end" }.isEmpty, "\(cycles) \(mistakes)")
             await project.stopAndExpectNothingLeft(watch)
         }
     }

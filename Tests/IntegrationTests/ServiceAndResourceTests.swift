@@ -307,9 +307,15 @@ struct TypeScriptExampleTests {
                 "\(watch.log.lines.filter { $0.contains("TS") })")
             #expect(watch.log.serverPID == pid && watch.log.serverStarts == 1)
 
+            // A throw at load: the server's frame in the bundle is shown at its .ts line (esbuild wrote the map).
+            project.append("example/src/core/server/index.ts", "throw new Error(\"thrown in core\");\n")
+            #expect(await watch.log.wait(for: "✗ #4 src/core/server/index.ts · "))
+            let frame = watch.log.lines.first { $0.hasPrefix("[server]") && $0.contains("resources/core/server.js:") }
+            #expect(frame?.hasSuffix(" → src/core/server/index.ts:23:1") == true, "\(frame ?? "no frame")")
+
             // A syntax error: esbuild's own message and place fail the build; and a broken altv-dev.toml save.
             project.append("example/src/chat/server/index.ts", "const x y = 1;\n")
-            #expect(await watch.log.wait(for: "✗ #4 src/chat/server/index.ts · build failed; the running server keeps running"))
+            #expect(await watch.log.wait(for: "✗ #5 src/chat/server/index.ts · build failed; the running server keeps running"))
             let saved = try String(contentsOfFile: project.path("example/altv-dev.toml"), encoding: .utf8)
             project.write("example/altv-dev.toml", saved.replacingOccurrences(of: "debounce = \"30ms\"", with: "debounce = 30ms"))
             #expect(await watch.log.wait(for: "config not applied"))
@@ -327,6 +333,10 @@ struct TypeScriptExampleTests {
             let syntax = diagnostics.first { $0["source"] as? String == "build" && $0["file"] as? String == "src/chat/server/index.ts" }
             #expect(syntax?["column"] as? Int == printedColumn + 1 && syntax?["code"] is NSNull && syntax?["resource"] as? String == "chat")
             #expect((syntax?["message"] as? String)?.hasPrefix("Expected \";\"") == true)
+            // The throw, reported at its source place, not the bundle's.
+            let thrown = diagnostics.first { $0["source"] as? String == "server" && $0["message"] as? String == "Error: thrown in core" }
+            #expect(thrown?["file"] as? String == "src/core/server/index.ts" && thrown?["line"] as? Int == 23 && thrown?["column"] as? Int == 1, "\(thrown ?? [:])")
+            #expect(thrown?["resource"] as? String == "core" && thrown?["cycle"] as? Int == 4)
         }
     }
 
@@ -338,29 +348,17 @@ struct TypeScriptExampleTests {
             source: "tsc", file: "src/core/server/index.ts", line: 22, column: 7, message: "Type 'number' is not assignable to type 'string'.")))
         #expect(problems.contains { $0.source == "esbuild" && $0.file == "src/chat/server/index.ts" && $0.line == 11 && $0.message.hasPrefix("Expected \";\"") })
         #expect(problems.contains { $0.source == "altv-dev" && $0.file == project.path("example/altv-dev.toml") && $0.line > 0 })
+        // The thrown error at its .ts place (through the map), and not again at the bundle's.
+        #expect(problems.filter { $0.source == "server" } == [
+            TaskMatchers.Problem(source: "server", file: "src/core/server/index.ts", line: 23, column: 1, message: "Error: thrown in core")
+        ])
         // One problem for each time a tool said it: the quoted last lines of a failed stage are not problems again.
         #expect(problems.filter { $0.source == "tsc" }.count == lines.filter { $0.hasPrefix("[typecheck] ") && $0.contains("error TS") }.count)
         #expect(problems.filter { $0.source == "esbuild" }.count == lines.filter { $0.hasPrefix("[build] ✘ [ERROR]") }.count)
         #expect(!problems.isEmpty && lines.contains { $0.contains("│ src/core/server/index.ts(22,7)") })
 
         // Busy from a change to its cycle's ✓/✗ line; the first start is busy from the beginning (activeBegin).
-        let (begins, ends) = matchers.background
-        var busy = true
-        var cycles = 0
-        for line in lines {
-            if TaskMatchers.groups(begins, line) != nil {
-                #expect(!busy, "a begin while busy: \(line)")
-                busy = true
-            }
-            if TaskMatchers.groups(ends, line) != nil {
-                #expect(busy, "an end while idle: \(line)")
-                busy = false
-                cycles += 1
-            }
-            if line.hasPrefix("[server]") || line.hasPrefix("[client]") || line.hasPrefix("[build]") {
-                #expect(TaskMatchers.groups(begins, line) == nil && TaskMatchers.groups(ends, line) == nil, "\(line)")
-            }
-        }
-        #expect(cycles == 4 && !busy)
+        let (cycles, mistakes) = matchers.busyCycles(in: lines)
+        #expect(cycles == 5 && mistakes.isEmpty, "\(mistakes)")
     }
 }

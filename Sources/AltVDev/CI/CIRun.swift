@@ -54,7 +54,7 @@ public struct CIRun: Sendable {
             }
         }
         let guardian = try? Guardian(executable: options.executable, hiding: config.reconnect.secretVariables)
-        let supervisor = ServerSupervisor(console: console, guardian: guardian, environment: options.environment, emit: tell) { report in
+        let supervisor = ServerSupervisor(console: console, guardian: guardian, environment: options.environment, directory: config.directory, emit: tell) { report in
             if case .diagnostic(let diagnostic) = report { tell(.diagnostic(cycle: 1, diagnostic)) }
         }
         let stages = StageBatchRunner(

@@ -127,6 +127,7 @@ public struct ProjectScaffold {
         # src/<name>/ is TypeScript (found: src/*/resource.toml with server/index.ts, client/index.ts).
         # esbuild (npm i -D esbuild, or Debian's esbuild) bundles each resource into resources/<name>/:
         # the resources the change touched (ALTV_DEV_RESOURCES), all of them at the first start.
+        # --sourcemap writes a .map beside each bundle: a stack frame in it is shown at its .ts line.
         [[stage]]
         name = "build"
         command = '''
@@ -138,11 +139,11 @@ public struct ProjectScaffold {
           mkdir -p "resources/$r" && cp "src/$r/resource.toml" "resources/$r/" || exit 1
           if [ -f "src/$r/server/index.ts" ]; then
             esbuild "src/$r/server/index.ts" --bundle --format=esm --platform=node --external:alt-server --external:alt-shared \
-              --outfile="resources/$r/server.js" --log-level=warning || exit 1
+              --outfile="resources/$r/server.js" --sourcemap --log-level=warning || exit 1
           fi
           if [ -f "src/$r/client/index.ts" ]; then
             esbuild "src/$r/client/index.ts" --bundle --format=esm --platform=neutral --external:alt-client --external:alt-shared \
-              --external:natives --outfile="resources/$r/client.js" --log-level=warning || exit 1
+              --external:natives --outfile="resources/$r/client.js" --sourcemap --log-level=warning || exit 1
           fi
         done'''
         when = ["src/**", "types/**", "tsconfig.json"]

@@ -40,6 +40,7 @@ extension Narrator {
         case .resourceStopFailed(let reason): ("resource stop failed: \(reason); restarting the whole server", .warning)
         case .resourceHeldBack(let name, let stages):
             ("resource \(name) is not restarted: stage \(stages.joined(separator: ", ")) failed, so it keeps its old code", .info)
+        case .sourceMapIgnored(let file, let reason): ("source map \(file) \(reason): its frames are shown as the server printed them", .warning)
         }
     }
 

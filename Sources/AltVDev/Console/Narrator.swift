@@ -70,7 +70,9 @@ public final class Narrator: Sendable {
             let checks = plan.checks.isEmpty ? "" : " (check\(plan.checks.count == 1 ? "" : "s") \(plan.checks.joined(separator: ", ")) beside)"
             console.say("change: \(changes.summary(relativeTo: directory)) → " + Self.steps(plan).joined(separator: ", then ") + checks)
         case .configChanged: console.say("[server] changed → restarting the server")
-        case .initialStart, .crashRestart, .manualRestart, .resourceRestart: break
+        // A line of its own, which editors' task matchers take as the start of a cycle.
+        case .crashRestart: console.say("crash → restarting the server")
+        case .initialStart, .manualRestart, .resourceRestart: break
         }
     }
 

@@ -5,6 +5,8 @@ public struct ServerDiagnostics: Sendable {
     /// An error block waiting for a frame with a place, and whether it has had one.
     private var open: (diagnostic: Diagnostic, placed: Bool)?
     public private(set) var count = 0
+    /// The place of the frame the last line was, in a block: where a source map's place is shown.
+    public private(set) var lastFrame: (file: String, line: Int, column: Int)?
 
     /// No server run reports more than this many (`Master server connect failed` comes every 10 s).
     public static let limit = 200
@@ -16,9 +18,12 @@ public struct ServerDiagnostics: Sendable {
 
     /// Feeds one line; answers what it completes.
     public mutating func read(_ line: String) -> [Diagnostic] {
+        lastFrame = nil
         guard line.utf8.count <= ToolDiagnostics.lineLimit else { return closeBlock(failedResource: nil) }
         if open != nil, let frame = Self.frame(line) {
-            guard open?.placed == false, let (file, number, column) = frame else { return [] }
+            guard let (file, number, column) = frame else { return [] }
+            lastFrame = (file, number, column)
+            guard open?.placed == false else { return [] }
             open!.placed = true
             var diagnostic = open!.diagnostic
             (diagnostic.file, diagnostic.line, diagnostic.column) = (file, number, column)

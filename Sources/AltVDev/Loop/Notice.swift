@@ -29,6 +29,8 @@ public enum ProcessNotice: Equatable, Sendable {
     case resourceStopFailed(ResourceRestartFailure)
     /// A resource whose stage failed: the console restart leaves it out.
     case resourceHeldBack(String, stages: [String])
+    /// A bundled file's source map could not be read: its frames are shown as the server printed them.
+    case sourceMapIgnored(file: String, reason: String)
 }
 
 public enum ServiceNotice: Equatable, Sendable {

@@ -13,7 +13,7 @@ public final class CompanionProcess: Sendable {
         name: String, command: CommandSpec, cwd: String, environment: [String: String],
         console: Console, emit: @escaping @Sendable (LoopEvent) -> Void, guardian: Guardian?, ready: ReadyMatcher? = nil, readsConsole: Bool = false, output transport: OutputTransport = .pipe,
         errors: ReadyMatcher? = nil, lineObserver: (@Sendable (String) -> Void)? = nil,
-        onDiagnostic: (@Sendable (Diagnostic) -> Void)? = nil
+        onDiagnostic: (@Sendable (Diagnostic) -> Void)? = nil, sourceMaps: SourceMapLookup? = nil
     ) throws {
         var options = ChildProcess.Options(argv: command.argv, cwd: cwd, environment: environment)
         options.newSession = true
@@ -26,7 +26,7 @@ public final class CompanionProcess: Sendable {
         self.guardian = guardian
         guardian?.protect(process.processGroup)
         output = ServerOutput(console: console, name: name, matcher: ready, tracksResources: readsConsole, errorMatcher: errors, lineObserver: lineObserver,
-            onDiagnostic: onDiagnostic)
+            onDiagnostic: onDiagnostic, sourceMaps: sourceMaps)
         OutputPump.start(descriptor: process.outputDescriptor, name: name, handler: output)
     }
 

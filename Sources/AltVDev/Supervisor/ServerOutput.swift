@@ -22,6 +22,8 @@ public final class ServerOutput: LineHandler, @unchecked Sendable {
     private let onDiagnostic: (@Sendable (Diagnostic) -> Void)?
     /// Pump thread only.
     private var diagnostics = ServerDiagnostics()
+    /// Frames in bundled files, mapped to their sources.
+    private let sourceMaps: SourceMapLookup?
     private var batch: [UInt8] = []
 
     /// What other threads read or add to.
@@ -58,10 +60,12 @@ public final class ServerOutput: LineHandler, @unchecked Sendable {
 
     public init(
         console: Console, name: String, matcher: ReadyMatcher?, tracksResources: Bool = false, errorMatcher: ReadyMatcher? = nil,
-        lineObserver: (@Sendable (String) -> Void)? = nil, onDiagnostic: (@Sendable (Diagnostic) -> Void)? = nil
+        lineObserver: (@Sendable (String) -> Void)? = nil, onDiagnostic: (@Sendable (Diagnostic) -> Void)? = nil,
+        sourceMaps: SourceMapLookup? = nil
     ) {
         self.errorMatcher = errorMatcher
         self.onDiagnostic = onDiagnostic
+        self.sourceMaps = sourceMaps
         self.lineObserver = lineObserver
         self.console = console
         self.prefix = console.prefix(for: name)
@@ -135,14 +139,11 @@ public final class ServerOutput: LineHandler, @unchecked Sendable {
         batch.append(contentsOf: prefix)
         let ownPrefixed = line.count >= ownPrefix.count && memcmp(line.baseAddress!, ownPrefix, ownPrefix.count) == 0
         redactor.redact(ownPrefixed ? UnsafeRawBufferPointer(rebasing: line[ownPrefix.count...]) : line, into: &batch)
+        if readsDiagnostics { readDiagnostics(in: line) }
         batch.append(UInt8(ascii: "\n"))
         if tracksResources || listenerCount.load(ordering: .relaxed) > 0 { observeResources(in: line) }
         if chunkMayBeError, let errorMatcher, errorMatcher.matches(line) { recordError(line) }
         if let lineObserver { lineObserver(String(decoding: ANSI.strip(line), as: UTF8.self)) }
-        if readsDiagnostics, let onDiagnostic {
-            let text = ANSI.strip(line).withUnsafeBytes { String(decoding: redactor.redact($0), as: UTF8.self) }
-            for diagnostic in diagnostics.read(text) { onDiagnostic(diagnostic) }
-        }
         guard !readySeen, let matcher else { return }
         if chunkMayBeReady, matcher.matches(line) {
             readySeen = true
@@ -176,6 +177,28 @@ public final class ServerOutput: LineHandler, @unchecked Sendable {
         // What the server printed before the answer is on the terminal before anyone acts on it.
         endOfChunk()
         for listener in listeners { listener(parsed) }
+    }
+
+    /// Each problem the line completes, at its source place where a map has one; a frame in a bundle
+    /// is shown with its source place after it (`… server.js:1:48211 → src/core/server/index.ts:22:7`).
+    private func readDiagnostics(in line: UnsafeRawBufferPointer) {
+        let text = ANSI.strip(line).withUnsafeBytes { String(decoding: redactor.redact($0), as: UTF8.self) }
+        deliver(diagnostics.read(text))
+        if let frame = diagnostics.lastFrame, let sourceMaps, let place = sourceMaps.place(file: frame.file, line: frame.line, column: frame.column) {
+            batch.append(contentsOf: Array(" → \(sourceMaps.shown(place))".utf8))
+        }
+    }
+
+    private func deliver(_ found: [Diagnostic]) {
+        guard let onDiagnostic else { return }
+        for var diagnostic in found {
+            if let file = diagnostic.file, let line = diagnostic.line, let column = diagnostic.column,
+                let place = sourceMaps?.place(file: file, line: line, column: column)
+            {
+                (diagnostic.file, diagnostic.line, diagnostic.column) = (place.source, place.line, place.column)
+            }
+            onDiagnostic(diagnostic)
+        }
     }
 
     private func recordError(_ line: UnsafeRawBufferPointer) {
@@ -222,7 +245,7 @@ public final class ServerOutput: LineHandler, @unchecked Sendable {
     }
 
     public func finished() {
-        if let onDiagnostic { for diagnostic in diagnostics.finish() { onDiagnostic(diagnostic) } }
+        deliver(diagnostics.finish())
         closed.fulfill(())
     }
 

@@ -81,6 +81,8 @@ public actor ServerSupervisor: ServerControl {
     private let baseEnvironment: [String: String]
     private let reports: @Sendable (ServerReport) -> Void
     private let emit: @Sendable (LoopEvent) -> Void
+    /// The config's folder: source places in the server's output are shown relative to it.
+    private let directory: String?
     public private(set) var current: ServerRun?
     /// The last server's stop (begun early or by `stop()`), until the next start: a `stop()` waits for it.
     private var teardown: Task<ServerStop?, Never>?
@@ -89,9 +91,10 @@ public actor ServerSupervisor: ServerControl {
 
     public init(
         console: Console, guardian: Guardian?, environment: [String: String] = ProcessInfo.processInfo.environment,
-        emit: @escaping @Sendable (LoopEvent) -> Void, reports: @escaping @Sendable (ServerReport) -> Void
+        directory: String? = nil, emit: @escaping @Sendable (LoopEvent) -> Void, reports: @escaping @Sendable (ServerReport) -> Void
     ) {
         self.emit = emit
+        self.directory = directory
         self.console = console
         self.guardian = guardian
         self.baseEnvironment = environment
@@ -105,7 +108,8 @@ public actor ServerSupervisor: ServerControl {
             environment: CompanionProcess.environment(base: baseEnvironment, hiding: hidden, adding: settings.environment),
             console: console, emit: emit, guardian: guardian, ready: try ReadyMatcher(pattern: settings.ready), readsConsole: true,
             output: settings.output, errors: try settings.errorPattern.map { try ReadyMatcher(pattern: $0) },
-            onDiagnostic: { [reports] in reports(.diagnostic($0)) })
+            onDiagnostic: { [reports] in reports(.diagnostic($0)) },
+            sourceMaps: SourceMapLookup(directory: directory) { [emit] file, reason in emit(.notice(.process(.sourceMapIgnored(file: file, reason: reason)))) })
         let run = ServerRun(companion: companion, settings: settings)
         current = run
         (teardown, stopClaimed) = (nil, false)

@@ -117,6 +117,8 @@ struct ConfigAdvisorTests {
             #expect(config.stages.map(\.name) == ["build", "typecheck"])
             #expect(config.stages[1].writesNothing && !config.stages[1].gate && !config.stages[0].writesNothing)
             #expect(config.stages[1].command == .shell("tsc --noEmit -p ."))
+            // Bundles with maps: a stack frame in one is shown at its .ts line.
+            #expect("\(config.stages[0].command)".components(separatedBy: "--sourcemap").count == 3)
             let example = try ConfigLoader.load(
                 file: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
                     .deletingLastPathComponent().appendingPathComponent("examples/typescript/altv-dev.toml").path)

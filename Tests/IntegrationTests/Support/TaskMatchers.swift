@@ -63,4 +63,26 @@ struct TaskMatchers {
         }
         return found
     }
+
+    /// The task's busy periods in `lines`: a begin starts one, a cycle's verdict ends it; the first
+    /// start is busy from the beginning (activeBegin). How many ended, and what broke the rhythm.
+    func busyCycles(in lines: [String]) -> (cycles: Int, mistakes: [String]) {
+        let (begins, ends) = background
+        var (busy, cycles, mistakes) = (true, 0, [String]())
+        for line in lines {
+            let begin = Self.groups(begins, line) != nil, end = Self.groups(ends, line) != nil
+            if (begin || end) && (line.hasPrefix("[server]") || line.hasPrefix("[client]") || line.hasPrefix("[build]")) { mistakes.append("a child's line: \(line)") }
+            if begin {
+                if busy { mistakes.append("a begin while busy: \(line)") }
+                busy = true
+            }
+            if end {
+                if !busy { mistakes.append("an end while idle: \(line)") }
+                busy = false
+                cycles += 1
+            }
+        }
+        if busy { mistakes.append("busy at the end") }
+        return (cycles, mistakes)
+    }
 }
