@@ -34,6 +34,7 @@ public struct DevLoop: Sendable {
     let eventLog: EventLog?
     /// What `altv-dev send status` and `wait` are told, kept from the events.
     let control = ControlState()
+    let notifier: Notifier
 
     public init(config: Config, console: Console, options: Options, eventLog: EventLog? = nil) {
         self.config = config
@@ -41,16 +42,18 @@ public struct DevLoop: Sendable {
         self.options = options
         self.eventLog = eventLog
         narrator = Narrator(console: console, directory: config.directory)
+        notifier = Notifier(console: console, settings: config.notify, directory: config.directory, environment: options.environment)
     }
 
     /// Every event goes to the narrator, the event log and the status line.
     var tell: @Sendable (LoopEvent) -> Void {
-        { [narrator, eventLog, console, control, status = options.statusLine, clear = options.clearScreen] event in
+        { [narrator, eventLog, console, control, notifier, status = options.statusLine, clear = options.clearScreen] event in
             if clear, case .cycleStarted = event { console.clearScreen() }
             narrator.tell(event)
             eventLog?.record(event)
             status?.apply(event)
             control.apply(event)
+            notifier.tell(event)
         }
     }
 
@@ -134,7 +137,10 @@ public struct DevLoop: Sendable {
             server: supervisor, stages: stages, services: ServiceManager(console: console, guardian: guardian, environment: environment, emit: tell),
             client: ClientReconnector(emit: tell), watcher: RearmableWatcher(watcher: watcher, eventsFile: eventLog?.path),
             readConfig: { ConfigReload.read(current: $0, environment: environment) },
-            secretsChanged: { console.addSecrets($0.secrets) },
+            secretsChanged: { [notifier] in
+                console.addSecrets($0.secrets)
+                notifier.apply($0.notify)
+            },
             killEverything: { _ = guardian?.killAllNow() })
     }
 

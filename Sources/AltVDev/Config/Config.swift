@@ -13,6 +13,8 @@ public struct Config: Equatable, Sendable {
     public var stages: [StageSettings] = []
     /// `[[service]]`, in the order written.
     public var services: [ServiceSettings] = []
+    /// `[notify]`: which verdicts ring the bell and reach the desktop.
+    public var notify = NotifySettings()
 
     /// Every password altv-dev knows (the reconnect password, server.toml's): masked wherever they would be printed.
     public var secrets: [String] {
@@ -233,4 +235,15 @@ public struct StopSignal: Equatable, Sendable, CustomStringConvertible {
     }
 
     public var description: String { name }
+}
+
+/// `[notify] on = ["failed"]` (or `["failed", "ok"]`): the verdicts told to a developer who looks away.
+public struct NotifySettings: Equatable, Sendable {
+    public enum Verdict: String, CaseIterable, Sendable {
+        case failed, ok
+    }
+
+    public var on: [Verdict] = []
+
+    public init(on: [Verdict] = []) { self.on = on }
 }

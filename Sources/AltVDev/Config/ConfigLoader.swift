@@ -110,7 +110,7 @@ public enum ConfigLoader {
 struct ConfigSchema {
     /// The keys each table accepts; the JSON Schema and the example file are tested against this.
     static let keys: [String: [String]] = [
-        "": ["server", "watch", "reconnect", "stage", "service"],
+        "": ["server", "watch", "reconnect", "stage", "service", "notify"],
         "server": [
             "command", "cwd", "env", "ready", "ready_timeout", "stop_signal", "stop_timeout", "on_crash", "port", "on_change",
             "resources_dir", "output", "env_file",
@@ -119,6 +119,7 @@ struct ConfigSchema {
         "stage": ["name", "command", "cwd", "env", "when", "outputs", "timeout", "parallel", "output", "gate", "stop_first"],
         "service": ["name", "command", "cwd", "env", "ready", "ready_timeout", "output"],
         "reconnect": ["enabled", "url", "password", "password_env", "retry_interval", "timeout", "allow_remote"],
+        "notify": ["on"],
     ]
 
     let document: TableReader
@@ -148,6 +149,7 @@ struct ConfigSchema {
         let serverTable = problems.attempt(nil) { () throws(ConfigError) in try document.requiredTable("server") }
         let watchTable = problems.attempt(nil) { () throws(ConfigError) in try document.requiredTable("watch") }
         let reconnectTable = problems.attempt(nil) { () throws(ConfigError) in try document.optionalTable("reconnect") }
+        let notifyTable = problems.attempt(nil) { () throws(ConfigError) in try document.optionalTable("notify") }
         let (read, serverToml) = serverSettings(serverTable ?? document.empty("server"), present: serverTable != nil)
         let watch = watchSettings(watchTable ?? document.empty("watch"), required: watchTable != nil)
         var server = read
@@ -162,12 +164,14 @@ struct ConfigSchema {
         for index in services.indices { services[index].envFile = server.envFile }
         checkUniqueNames(stageTables, stages.map(\.name), kind: "stage")
         checkUniqueNames(serviceTables, services.map(\.name), kind: "service")
+        let notify = notifySettings(notifyTable)
         if var first = problems.errors.first {
             first.additional = Array(problems.errors.dropFirst())
             throw first
         }
         return Config(
-            file: file, directory: directory, server: server, watch: watch, reconnect: reconnect, stages: stages, services: services)
+            file: file, directory: directory, server: server, watch: watch, reconnect: reconnect, stages: stages, services: services,
+            notify: notify)
     }
 
     /// `name` is how output, reports and hot reload tell stages (or services) apart: it must be unique.
@@ -358,6 +362,21 @@ struct ConfigSchema {
     static func secretVariables(in environment: [String: String], passwordEnv: String, passwords: [String?]) -> [String] {
         let known = Set(passwords.compactMap { $0 }.filter { $0.utf8.count >= Redactor.minimumLength })
         return [passwordEnv] + environment.filter { $0.key != passwordEnv && known.contains($0.value) }.keys.sorted()
+    }
+
+    private func notifySettings(_ table: TableReader?) -> NotifySettings {
+        guard let table else { return NotifySettings() }
+        problems.attempt(()) { () throws(ConfigError) in try table.allowOnly(Self.keys["notify"]!) }
+        return problems.attempt(NotifySettings()) { () throws(ConfigError) in
+            var verdicts: [NotifySettings.Verdict] = []
+            for (offset, word) in (try table.stringArray("on") ?? []).enumerated() {
+                guard let verdict = NotifySettings.Verdict(rawValue: word) else {
+                    throw table.error(at: "on.\(offset)", "\(ConfigPrinter.quote(word)) is not a verdict to notify", fix: "write on = [\"failed\"] or on = [\"failed\", \"ok\"]")
+                }
+                if !verdicts.contains(verdict) { verdicts.append(verdict) }
+            }
+            return NotifySettings(on: verdicts)
+        }
     }
 
     private func reconnectSettings(_ table: TableReader?, serverToml: ServerToml, envFile: EnvFile?) -> ReconnectSettings {

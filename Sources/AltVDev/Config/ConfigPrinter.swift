@@ -34,6 +34,7 @@ public enum ConfigPrinter {
         entries.append(("reconnect.retry_interval", duration(reconnect.retryInterval)))
         entries.append(("reconnect.timeout", duration(reconnect.timeout)))
         entries.append(("reconnect.allow_remote", reconnect.allowRemote ? "true" : "false"))
+        entries.append(("notify.on", array(config.notify.on.map(\.rawValue))))
         for (index, stage) in config.stages.enumerated() {
             let key = "stage.\(index)."
             entries.append((key + "name", quote(stage.name)))

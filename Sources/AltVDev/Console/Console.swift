@@ -149,6 +149,12 @@ public final class Console: Sendable {
         }
     }
 
+    /// The terminal bell (`[notify]`): on a terminal only, where it is a sound and not a byte in a log.
+    public func ringBell() {
+        guard isatty(descriptor) == 1 else { return }
+        state.withLock { _ in _ = FileDescriptorWriter.writeAll(descriptor, [0x07]) }
+    }
+
     /// Clears the screen and puts the cursor home (`watch --clear`, at the start of each cycle).
     public func clearScreen() {
         state.withLock { state in

@@ -10,7 +10,7 @@ public actor LoopShell {
         public var watcher: (any WatcherControl)?
         /// Reads the config file again and compares it with the one given.
         public var readConfig: @Sendable (Config) -> ConfigReload
-        /// A new config is applied: its secrets are masked from then on.
+        /// A new config is applied: its secrets are masked from then on, its `[notify]` followed.
         public var secretsChanged: @Sendable (Config) -> Void
         /// SIGKILL to every process group altv-dev started (a second Ctrl+C).
         public var killEverything: @Sendable () -> Void

@@ -48,6 +48,9 @@ final class Launched: Sendable {
 
     var pid: pid_t { process.pid }
 
+    /// Every byte the terminal got, as it came.
+    var terminalOutput: [UInt8] { terminalBytes.withLock { $0 } }
+
     /// What the terminal shows now.
     var screen: ScreenModel { ScreenModel(String(decoding: terminalBytes.withLock { $0 }, as: UTF8.self)) }
 
