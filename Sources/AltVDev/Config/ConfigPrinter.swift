@@ -35,6 +35,12 @@ public enum ConfigPrinter {
         entries.append(("reconnect.timeout", duration(reconnect.timeout)))
         entries.append(("reconnect.allow_remote", reconnect.allowRemote ? "true" : "false"))
         entries.append(("notify.on", array(config.notify.on.map(\.rawValue))))
+        return entries + stageAndServiceEntries(config)
+    }
+
+    /// `stage.0.name`, `service.0.command`, …: each element of [[stage]] and [[service]].
+    private static func stageAndServiceEntries(_ config: Config) -> [(key: String, value: String)] {
+        var entries: [(String, String)] = []
         for (index, stage) in config.stages.enumerated() {
             let key = "stage.\(index)."
             entries.append((key + "name", quote(stage.name)))

@@ -150,12 +150,8 @@ public struct CycleScheduler: Sendable {
         case .cycleCommitted(let number):
             if state == .running(number) { committed = true }
             return []
-        case .server(.diagnostic(let diagnostic)):
-            // Said in the cycle in flight, or the last one: a runtime error belongs to what that cycle started.
-            return [.emit(.diagnostic(cycle: cycleNumber > 0 ? cycleNumber : nil, diagnostic))]
         case .server(let report):
-            guard server.apply(report, at: now), case .exited(let pid, let status, let uptime, let lines) = report else { return [] }
-            return serverExited(pid: pid, status: status, uptime: uptime, lastLines: lines, at: now)
+            return reported(report, at: now)
         case .crashTimerFired:
             guard let due = crashRestartDue, now >= due else { return [] }
             crashRestartDue = nil
@@ -183,6 +179,13 @@ public struct CycleScheduler: Sendable {
     }
 
     public static var repeatedSignal: Duration { Timings.repeatedSignal }
+
+    private mutating func reported(_ report: ServerReport, at now: ContinuousClock.Instant) -> [Effect] {
+        // Said in the cycle in flight, or the last one: a runtime error belongs to what that cycle started.
+        if case .diagnostic(let diagnostic) = report { return [.emit(.diagnostic(cycle: cycleNumber > 0 ? cycleNumber : nil, diagnostic))] }
+        guard server.apply(report, at: now), case .exited(let pid, let status, let uptime, let lines) = report else { return [] }
+        return serverExited(pid: pid, status: status, uptime: uptime, lastLines: lines, at: now)
+    }
 
     /// Once stopping, only a second signal does anything: it kills at once.
     private mutating func whileStopping(_ input: Input, at now: ContinuousClock.Instant) -> [Effect] {
