@@ -57,6 +57,22 @@ int altv_contains(const void *haystack, size_t haystack_length, const void *need
     return memmem(haystack, haystack_length, needle, needle_length) != NULL;
 }
 
+/* The same, by memchr on the needle's first byte: several times memmem's speed where that byte is
+   rare in the text ('E' of "Error" in log lines), as memchr is vectorised and memmem is not. */
+int altv_contains_rare_first(const void *haystack, size_t haystack_length, const void *needle, size_t needle_length) {
+    if (needle_length == 0) return 1;
+    const unsigned char *cursor = haystack, *first = needle;
+    size_t left = haystack_length;
+    while (left >= needle_length) {
+        const unsigned char *found = memchr(cursor, first[0], left - needle_length + 1);
+        if (found == NULL) return 0;
+        if (memcmp(found, first, needle_length) == 0) return 1;
+        left -= (size_t)(found + 1 - cursor);
+        cursor = found + 1;
+    }
+    return 0;
+}
+
 int altv_open_terminal(int *primary, int *replica) {
     int p = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
     if (p < 0) return errno;

@@ -90,7 +90,8 @@ public final class ServerOutput: LineHandler, @unchecked Sendable {
         }
         // The marker words are plain text even where the server colours the name after them.
         if tracksResources { chunkMayNameResource = chunk.contains(bytes: Self.resourceWord) }
-        if onDiagnostic != nil { chunkMayBeDiagnostic = chunk.contains(bytes: Self.errorWord) }
+        // Every read of the server's output is looked at for this: memchr on the rare `E`, not memmem.
+        if onDiagnostic != nil { chunkMayBeDiagnostic = chunk.contains(rareFirst: Self.errorWord) }
         if let errorMatcher { chunkMayBeError = (chunk.count > 0 && memchr(chunk.baseAddress!, 0x1B, chunk.count) != nil) || errorMatcher.mayMatch(in: chunk) }
     }
 

@@ -24,6 +24,7 @@ long long altv_peer_uid(int connection);
 
 /// memmem: whether `needle` occurs in `haystack` (GNU, so not visible to Swift's Glibc module).
 int altv_contains(const void *haystack, size_t haystack_length, const void *needle, size_t needle_length);
+int altv_contains_rare_first(const void *haystack, size_t haystack_length, const void *needle, size_t needle_length);
 
 /// A pseudo-terminal pair with echo off (the test harness types into `primary`; a child reads
 /// `replica` as a terminal). Both close-on-exec. Returns 0 or an errno value.
