@@ -208,7 +208,7 @@ struct ConfigCommandTests {
             let command = try project.launch(["check", "--why", "resources/core/server/index.js", "resources/x/node_modules/y.js", "server.toml"])
             #expect(await command.waitForExit() == .exited(0))
             #expect(command.log.lines == [
-                "resources/core/server/index.js: watched: a save restarts the server",
+                "resources/core/server/index.js: watched: a save → restarting the server",
                 "resources/x/node_modules/y.js: ignored by altv-dev.toml [watch] ignore #1: node_modules/ (its folder resources/x/node_modules/ is ignored)",
                 "server.toml: not watched: outside [watch] paths (resources)",
             ])
@@ -229,7 +229,7 @@ struct ConfigCommandTests {
             #expect(await forced.waitForExit() == .exited(0))
             let why = try project.launch(["check", "--why", "server.toml"])
             #expect(await why.waitForExit() == .exited(0))
-            #expect(why.log.lines == ["server.toml: watched: a save restarts the server"])
+            #expect(why.log.lines == ["server.toml: watched: a save → restarting the server"])
         }
     }
 

@@ -88,10 +88,14 @@ public enum ConfigAdvisor {
             return "\(path): ignored by \(origin(of: rule)): \(rule.pattern)\(via)"
         }
         let how = noticing(absolute, config: config)
-        if let rule = verdict.rule {
-            return "\(path): \(how) (re-included by \(origin(of: rule)): \(rule.pattern)): a save restarts the server"
-        }
-        return "\(path): \(how): a save restarts the server"
+        let reincluded = verdict.rule.map { " (re-included by \(origin(of: $0)): \($0.pattern))" } ?? ""
+        return "\(path): \(how)\(reincluded): a save → \(consequence(of: absolute, config: config))"
+    }
+
+    /// What the loop would do for a save of `path` with the server running, in the words of its `change:` line.
+    static func consequence(of path: String, config: Config) -> String {
+        let plan = Planner.plan(for: .changes(ChangeSet(paths: [path], firstEventAt: .now)), config: config, server: .running(pid: 1))
+        return Narrator.consequence(PlanSummary(plan))
     }
 
     /// Where a rule was written: a built-in, the project's `.gitignore` (by line), or `[watch] ignore` (by entry).

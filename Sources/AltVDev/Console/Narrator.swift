@@ -67,13 +67,18 @@ public final class Narrator: Sendable {
         switch trigger {
         case .changes(let changes):
             guard let plan else { return }
-            let checks = plan.checks.isEmpty ? "" : " (check\(plan.checks.count == 1 ? "" : "s") \(plan.checks.joined(separator: ", ")) beside)"
-            console.say("change: \(changes.summary(relativeTo: directory)) → " + Self.steps(plan).joined(separator: ", then ") + checks)
+            console.say("change: \(changes.summary(relativeTo: directory)) → " + Self.consequence(plan))
         case .configChanged: console.say("[server] changed → restarting the server")
         // A line of its own, which editors' task matchers take as the start of a cycle.
         case .crashRestart: console.say("crash → restarting the server")
         case .initialStart, .manualRestart, .resourceRestart: break
         }
+    }
+
+    /// What a plan does, as the `change:` line and `check --why` say it.
+    static func consequence(_ plan: PlanSummary) -> String {
+        let checks = plan.checks.isEmpty ? "" : " (check\(plan.checks.count == 1 ? "" : "s") \(plan.checks.joined(separator: ", ")) beside)"
+        return steps(plan).joined(separator: ", then ") + checks
     }
 
     static func steps(_ plan: PlanSummary) -> [String] {

@@ -65,7 +65,8 @@ public struct ReconnectFlow<C: Clock>: Sendable where C.Duration == Duration {
                 if Task.isCancelled { return .cancelled }
                 let error = error.masked(by: redactor)
                 // Something answered /status, and not as the client does (a 404 page): no use waiting for it.
-                if case .httpStatus = error { return .notAClient("\(error)") }
+                // Said after "GET /status answered": the words without their own "answered".
+                if case .httpStatus(let code, let body) = error { return .notAClient("HTTP \(code)" + (body.isEmpty ? "" : ": \(ClientStatus.shown(body))")) }
                 last = "client \(error)"
                 report(.unreachable(error))
             }

@@ -21,10 +21,10 @@ struct ConfigAdvisorTests {
         try withFolder(["altv-dev.toml": Self.config]) { folder in
             let config = try ConfigLoader.load(file: folder + "/altv-dev.toml")
             let cases: [(String, String)] = [
-                ("resources/core/index.js", "watched: a save restarts the server"),
+                ("resources/core/index.js", "watched: a save → restarting the server"),
                 ("resources/core/node_modules/a/b.js", "ignored by altv-dev.toml [watch] ignore #1: node_modules/ (its folder resources/core/node_modules/ is ignored)"),
                 ("resources/core/server.log", "ignored by altv-dev.toml [watch] ignore #2: *.log"),
-                ("resources/core/keep.log", "watched (re-included by altv-dev.toml [watch] ignore #3: !keep.log): a save restarts the server"),
+                ("resources/core/keep.log", "watched (re-included by altv-dev.toml [watch] ignore #3: !keep.log): a save → restarting the server"),
                 ("resources/core/dist/x.js", "ignored by altv-dev.toml [watch] ignore #4: /resources/core/dist/ (its folder resources/core/dist/ is ignored)"),
                 ("resources/core/.x.js.swp", "ignored by built-in rule #4: *.swp"),
                 ("server.toml", "not watched: outside [watch] paths (resources)"),
@@ -33,6 +33,34 @@ struct ConfigAdvisorTests {
             for (path, expected) in cases {
                 #expect(ConfigAdvisor.why(folder + "/" + path, config: config) == folder + "/" + path + ": " + expected)
             }
+        }
+    }
+
+    @Test("why names what a save would run: the stage its when matches, the resource restarted, a check beside")
+    func whyNamesTheStages() throws {
+        let text = """
+            [server]
+            command = ["./altv-server"]
+            on_change = "restart-resources"
+            [watch]
+            paths = ["src", "resources"]
+            [[stage]]
+            name = "build"
+            command = "x"
+            when = ["src/**"]
+            outputs = ["resources/**"]
+            [[stage]]
+            name = "typecheck"
+            command = "tsc"
+            when = ["src/**"]
+            outputs = []
+            gate = false
+            """
+        try withFolder(["altv-dev.toml": text, "src/core/a.ts": "", "resources/core/resource.toml": "type = \"js\"\n"]) { folder in
+            let config = try ConfigLoader.load(file: folder + "/altv-dev.toml")
+            #expect(ConfigAdvisor.why(folder + "/src/core/a.ts", config: config).hasSuffix(
+                ": watched: a save → stage build, then restarting the resources the stages change (check typecheck beside)"))
+            #expect(ConfigAdvisor.why(folder + "/resources/core/a.js", config: config).hasSuffix(": watched: a save → restarting resource core"))
         }
     }
 

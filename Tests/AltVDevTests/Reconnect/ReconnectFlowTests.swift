@@ -88,7 +88,7 @@ struct ReconnectFlowTests {
         let endpoint = FakeDebugEndpoint(statuses: [.failure(.httpStatus(404, "<html><title>404 Not Found</title></html>"))])
         let clock = ImmediateClock()
         let outcome = await flow(endpoint, clock: clock).run()
-        #expect(outcome == .notAClient("answered HTTP 404: an HTML page (\"404 Not Found\")"))
+        #expect(outcome == .notAClient("HTTP 404: an HTML page (\"404 Not Found\")"))
         #expect(endpoint.requests == ["GET /status"] && clock.sleeps.isEmpty)
     }
 
