@@ -224,6 +224,26 @@ struct ReliabilityTests {
         }
     }
 
+    @Test("a folder link out of the watched folders: watch restarts on a save behind it, and check --why says so, by either path")
+    func linkOutOfTheTree() async throws {
+        try await withProject { project in
+            project.write("shared-lib/util.js", "// shared\n")
+            try FileManager.default.createSymbolicLink(atPath: project.path("resources/shared"), withDestinationPath: "../shared-lib")
+            project.writeConfig(reconnect: ["enabled": "false"])
+            let why = try project.launch(["check", "--why", "shared-lib/util.js", "resources/shared/util.js"])
+            #expect(await why.waitForExit() == .exited(0))
+            #expect(why.log.lines == [
+                "shared-lib/util.js: watched (through the symbolic link resources/shared, as resources/shared/util.js): a save → restarting the server",
+                "resources/shared/util.js: watched: a save → restarting the server",
+            ])
+            let watch = try project.launch(["watch"])
+            #expect(await watch.log.wait(for: "✓ #1"))
+            project.append("shared-lib/util.js", "// edited where it really is\n")
+            #expect(await watch.log.wait(for: "✓ #2 resources/shared/util.js ·"))
+            await project.stopAndExpectNothingLeft(watch)
+        }
+    }
+
     @Test("editor saves are one cycle each, naming the real file", arguments: EditorSave.allCases.filter { $0 != .realVim })
     func editorSave(_ editor: EditorSave) async throws {
         try await editor.isOneCycle()

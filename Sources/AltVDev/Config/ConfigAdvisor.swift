@@ -75,21 +75,28 @@ public enum ConfigAdvisor {
     /// What a save at `path` would do, like `git check-ignore -v`: watched, ignored (by which
     /// rule, from which source) or outside the watched folders.
     public static func why(_ path: String, config: Config) -> String {
-        let absolute = FilePath.absolute(path)
-        if absolute == config.file { return "\(path): the config file: a save reloads it" }
-        guard config.watch.paths.contains(where: { absolute == $0 || absolute.hasPrefix($0 + "/") }) else {
-            let watched = config.watch.paths.map { PathFilter.relative($0, to: config.directory) ?? $0 }.joined(separator: ", ")
-            return "\(path): not watched: outside [watch] paths (\(watched))"
+        if FilePath.absolute(path) == config.file { return "\(path): the config file: a save reloads it" }
+        let shown = { (path: String) in PathFilter.relative(path, to: config.directory) ?? path }
+        let cwd = FileManager.default.currentDirectoryPath
+        guard let (absolute, link) = WatchedPath.find(path, roots: config.watch.paths, filter: config.ignoreFilter, cwd: cwd) else {
+            return "\(path): not watched: outside [watch] paths (\(config.watch.paths.map(shown).joined(separator: ", ")))"
         }
+        // The watcher names it by the link it reaches it through; so do the ignore rules and the plan.
+        let through = link.map { " (through the symbolic link \(shown($0)), as \(shown(absolute)))" } ?? ""
+        return "\(path): " + whyWatched(absolute, through: through, config: config)
+    }
+
+    /// A path under the watched folders: ignored by which rule, or watched and what a save runs.
+    private static func whyWatched(_ absolute: String, through: String, config: Config) -> String {
         let verdict = config.ignoreFilter.verdict(for: absolute, isDirectory: FilePath.isDirectory(absolute))
         let relative = PathFilter.relative(absolute, to: config.directory) ?? absolute
         if verdict.ignored, let rule = verdict.rule {
             let via = verdict.matched.map { $0 == relative ? "" : " (its folder \($0)/ is ignored)" } ?? ""
-            return "\(path): ignored by \(origin(of: rule)): \(rule.pattern)\(via)"
+            return "ignored by \(origin(of: rule)): \(rule.pattern)\(via)\(through)"
         }
         let how = noticing(absolute, config: config)
         let reincluded = verdict.rule.map { " (re-included by \(origin(of: $0)): \($0.pattern))" } ?? ""
-        return "\(path): \(how)\(reincluded): a save → \(consequence(of: absolute, config: config))"
+        return "\(how)\(through)\(reincluded): a save → \(consequence(of: absolute, config: config))"
     }
 
     /// What the loop would do for a save of `path` with the server running, in the words of its `change:` line.
