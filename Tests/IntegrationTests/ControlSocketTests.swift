@@ -47,7 +47,8 @@ struct ControlSocketTests {
             #expect(restartExit == .exited(0) && answer(restart)["cycle"] as? Int == 3)
             let (readyExit, ready) = try await run(project, ["wait"])
             #expect(readyExit == .exited(0) && answer(ready)["last_cycle"] as? Int == 3)
-            #expect(watch.log.text.contains("✓ #3 :r") && watch.log.serverPID != pidBefore)
+            // The line may still be on its way through the pipe the test reads when wait answers.
+            #expect(await watch.log.wait(for: "✓ #3 :r") && watch.log.serverPID != pidBefore)
             // The VS Code task is busy for each cycle the socket started, and idle between them.
             let (cycles, mistakes) = try TaskMatchers().busyCycles(in: watch.log.lines)
             #expect(cycles == 3 && mistakes.isEmpty, "\(mistakes)")

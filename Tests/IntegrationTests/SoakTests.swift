@@ -57,4 +57,32 @@ struct SoakTests {
             await project.stopAndExpectNothingLeft(watch)
         }
     }
+
+    // Before cancelled timeouts let go of their timers this grew ~0.8 KB a cycle (830 KB from cycle 200 to 1,000).
+    @Test("1,000 save → restart-resource cycles: resident memory grows ≤ 512 KB after warm-up, descriptors constant, no thread a cycle")
+    func thousandResourceRestarts() async throws {
+        try await withProject { project in
+            project.writeConfig(
+                serverFlags: ["--startup-delay", "0ms"], server: ["on_change": "\"restart-resources\""], watch: ["debounce": "\"1ms\""],
+                reconnect: ["enabled": "false"])
+            let watch = try project.launch(["watch"], keepLines: 400)
+            #expect(await watch.log.wait(for: "✓ #1 start"))
+            var warm: Holdings?
+            var marks: [String] = []
+            for cycle in 2...1000 {
+                project.append("resources/core/server/index.js", "// \(cycle)\n")
+                guard await watch.log.wait(for: "✓ #\(cycle) ", timeout: .seconds(60)) else { break }
+                if cycle == 200 { warm = Holdings(watch.pid) }
+                if cycle % 300 == 0 { marks.append("cycle \(cycle): \(Holdings(watch.pid))") }
+            }
+            let end = Holdings(watch.pid)
+            let start = try #require(warm)
+            print("soak (resources): cycle 200: \(start); \(marks.joined(separator: "; ")); cycle 1000: \(end)")
+            #expect(end.residentKB - start.residentKB <= 512, "cycle 200: \(start); cycle 1000: \(end)")
+            // Dispatch may add a worker to its pool while the machine is loaded (a whole suite beside):
+            // a thread a cycle would be hundreds; one or two is the pool, not a leak.
+            #expect(end.descriptors == start.descriptors && end.threads <= start.threads + 2, "cycle 200: \(start); cycle 1000: \(end)")
+            await project.stopAndExpectNothingLeft(watch)
+        }
+    }
 }

@@ -120,7 +120,7 @@ public final class ControlState: Sendable {
             group.addTask { await self.enqueue(.cycleAfter(before), id: id) }
             group.addTask {
                 // Cancelled once the cycle started: then there is nothing to give up on.
-                guard (try? await Task.sleep(for: timeout)) != nil else { return nil }
+                guard await CancellableSleep.for(timeout) else { return nil }
                 self.abandon(id)
                 return nil
             }

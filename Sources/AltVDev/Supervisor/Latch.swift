@@ -58,7 +58,7 @@ public final class Latch<Value: Sendable>: Sendable {
         return await withTaskGroup(of: Value?.self) { race in
             race.addTask { await self.wait() }
             race.addTask {
-                try? await Task.sleep(until: deadline, clock: .continuous)
+                await CancellableSleep.until(deadline)
                 return nil
             }
             let first = await race.next() ?? nil

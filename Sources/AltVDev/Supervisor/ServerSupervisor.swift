@@ -54,12 +54,7 @@ public final class ServerRun: ServerInstance {
                 return .exited(status, readyAfter: self.output.ready.current.map { $0 - started })
             }
             group.addTask {
-                do {
-                    try await Task.sleep(until: started + timeout, clock: .continuous)
-                    return .timedOut
-                } catch {
-                    return nil
-                }
+                await CancellableSleep.until(started + timeout) ? .timedOut : nil
             }
             for await outcome in group {
                 if let outcome {

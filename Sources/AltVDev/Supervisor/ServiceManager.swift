@@ -157,7 +157,7 @@ public actor ServiceManager {
                 group.addTask { await companion.stop(signal: signal, timeout: timeout) }
                 group.addTask {
                     // Only words: the stop goes on either way.
-                    guard (try? await Task.sleep(for: Timings.slowStopNotice)) != nil else { return nil }
+                    guard await CancellableSleep.for(Timings.slowStopNotice) else { return nil }
                     emit(.notice(.service(.stillStopping(name: name, signal: "\(signal)", timeout: timeout))))
                     return nil
                 }
