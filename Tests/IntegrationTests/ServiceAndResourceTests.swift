@@ -312,6 +312,9 @@ struct TypeScriptExampleTests {
             #expect(await watch.log.wait(for: "✗ #4 src/core/server/index.ts · "))
             let frame = watch.log.lines.first { $0.hasPrefix("[server]") && $0.contains("resources/core/server.js:") }
             #expect(frame?.hasSuffix(" → src/core/server/index.ts:23:1") == true, "\(frame ?? "no frame")")
+            // And so it is quoted under the failed load.
+            #expect(await watch.log.wait(for: "│     at file://"))
+            #expect(watch.log.lines.contains { $0.contains("│     at file://") && $0.hasSuffix("server.js:31:1 → src/core/server/index.ts:23:1") })
 
             // A syntax error: esbuild's own message and place fail the build; and a broken altv-dev.toml save.
             project.append("example/src/chat/server/index.ts", "const x y = 1;\n")

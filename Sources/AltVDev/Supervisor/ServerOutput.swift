@@ -22,6 +22,8 @@ public final class ServerOutput: LineHandler, @unchecked Sendable {
     private let onDiagnostic: (@Sendable (Diagnostic) -> Void)?
     /// Pump thread only.
     private var diagnostics = ServerDiagnostics()
+    /// Pump thread only: the source place shown after this line, for the failed load's quoted lines too.
+    private var mappedPlace: String?
     /// Frames in bundled files, mapped to their sources.
     private let sourceMaps: SourceMapLookup?
     private var batch: [UInt8] = []
@@ -140,6 +142,7 @@ public final class ServerOutput: LineHandler, @unchecked Sendable {
         batch.append(contentsOf: prefix)
         let ownPrefixed = line.count >= ownPrefix.count && memcmp(line.baseAddress!, ownPrefix, ownPrefix.count) == 0
         redactor.redact(ownPrefixed ? UnsafeRawBufferPointer(rebasing: line[ownPrefix.count...]) : line, into: &batch)
+        mappedPlace = nil
         if readsDiagnostics { readDiagnostics(in: line) }
         batch.append(UInt8(ascii: "\n"))
         if tracksResources || listenerCount.load(ordering: .relaxed) > 0 { observeResources(in: line) }
@@ -161,7 +164,7 @@ public final class ServerOutput: LineHandler, @unchecked Sendable {
         guard parsed != nil || capturingLoad else { return }
         // Error lines are kept as the terminal shows them: no escapes, secrets masked.
         let text = parsed != nil ? nil : ANSI.strip(UnsafeRawBufferPointer(rebasing: line.prefix(400))).withUnsafeBytes {
-            String(decoding: redactor.redact($0), as: UTF8.self)
+            String(decoding: redactor.redact($0), as: UTF8.self) + (mappedPlace ?? "")
         }
         let beforeReady = !readySeen
         let (listeners, loading) = shared.withLock { shared -> ([@Sendable (ResourceLine) -> Void], Bool) in
@@ -186,7 +189,8 @@ public final class ServerOutput: LineHandler, @unchecked Sendable {
         let text = ANSI.strip(line).withUnsafeBytes { String(decoding: redactor.redact($0), as: UTF8.self) }
         deliver(diagnostics.read(text))
         if let frame = diagnostics.lastFrame, let sourceMaps, let place = sourceMaps.place(file: frame.file, line: frame.line, column: frame.column) {
-            batch.append(contentsOf: Array(" → \(sourceMaps.shown(place))".utf8))
+            mappedPlace = " → \(sourceMaps.shown(place))"
+            batch.append(contentsOf: Array(mappedPlace!.utf8))
         }
     }
 
