@@ -45,7 +45,7 @@ struct AltVDevCommand: AsyncParsableCommand {
 
 /// Options shared by the commands that read altv-dev.toml.
 struct ConfigOptions: ParsableArguments {
-    @Option(name: .long, help: "The config file (default: ./altv-dev.toml, else the nearest one in a parent folder).")
+    @Option(name: .long, help: "The config file (default: ./altv-dev.toml, else the nearest one in a parent folder).", completion: .file(extensions: ["toml"]))
     var config: String?
 
     /// Loads the config, or exits non-zero with the error placed at file, line and column.

@@ -22,10 +22,10 @@ struct CICommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Server lines that count as errors (a regex, matched with escapes stripped).", valueName: "REGEX"))
     var failOn = #"\[Error\]"#
 
-    @Option(name: .long, help: ArgumentHelp("Write JUnit XML to FILE: a test case per stage, per resource and for the server's start.", valueName: "FILE"))
+    @Option(name: .long, help: ArgumentHelp("Write JUnit XML to FILE: a test case per stage, per resource and for the server's start.", valueName: "FILE"), completion: .file())
     var junit: String?
 
-    @Option(name: .long, help: ArgumentHelp("Also write the run's events to FILE as NDJSON (see schemas/altv-dev.events.schema.json).", valueName: "FILE"))
+    @Option(name: .long, help: ArgumentHelp("Also write the run's events to FILE as NDJSON (see schemas/altv-dev.events.schema.json).", valueName: "FILE"), completion: .file())
     var events: String?
 
     @Flag(name: [.short, .long], help: "Also print each step (never the password).")

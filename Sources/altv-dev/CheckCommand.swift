@@ -19,7 +19,7 @@ struct CheckCommand: ParsableCommand {
 
     @OptionGroup var configOptions: ConfigOptions
 
-    @Option(name: .customLong("why"), parsing: .upToNextOption, help: "Paths to explain.")
+    @Option(name: .customLong("why"), parsing: .upToNextOption, help: "Paths to explain.", completion: .file())
     var why: [String] = []
 
     func run() throws {

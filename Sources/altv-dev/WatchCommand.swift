@@ -26,7 +26,7 @@ struct WatchCommand: AsyncParsableCommand {
     @Option(
         name: .long, help: ArgumentHelp(
             "Also write the loop's events to FILE as NDJSON, one object a line (appended; FILE may be a FIFO).",
-            discussion: "The events are described in schemas/altv-dev.events.schema.json.", valueName: "FILE"))
+            discussion: "The events are described in schemas/altv-dev.events.schema.json (in the tarball and the npm package; /usr/share/doc/altv-dev/schemas/ from the .deb).", valueName: "FILE"), completion: .file())
     var events: String?
 
     @Flag(name: .long, help: "No live status line at the bottom of the terminal (it is never drawn when stdout is not a terminal, or with NO_COLOR or TERM=dumb).")

@@ -255,6 +255,13 @@ struct ConfigCommandTests {
             #expect(command.log.text.contains("watch"))
             #expect(command.log.text.contains("config"))
             #expect(!command.log.text.contains("__guardian"))
+            // --config completes .toml files; --why, --events and --junit any file name.
+            let files: [String] = switch shell {
+            case "bash": ["'--config')\n        __altv-dev_add_completions -o plusdirs -fX '!*.@(toml)'", "'--why')\n        __altv-dev_add_completions -f"]
+            case "zsh": [#":config:_files -g '\''*.toml'\''"#, ":FILE:_files"]
+            default: ["-l 'why' -d 'Paths to explain.' -rF", #"-l 'events' -d 'Also write the loop\'s events"#]
+            }
+            for marker in files { #expect(command.log.text.contains(marker), "\(shell): \(marker)") }
         }
     }
 }

@@ -70,9 +70,11 @@ public struct ReconnectFlow<C: Clock>: Sendable where C.Duration == Duration {
                 last = "client \(error)"
                 report(.unreachable(error))
             }
-            if start.duration(to: clock.now) + retryInterval > timeout { return .gaveUp(last: last) }
+            // Tried until the timeout itself: the last wait is cut to it, so "gave up after 5s" is 5 s.
+            let elapsed = start.duration(to: clock.now)
+            guard elapsed < timeout else { return .gaveUp(last: last) }
             do {
-                try await clock.sleep(for: retryInterval)
+                try await clock.sleep(for: min(retryInterval, timeout - elapsed))
             } catch {
                 return .cancelled
             }

@@ -9,6 +9,8 @@ final class FakeDebugEndpoint: DebugEndpoint, @unchecked Sendable {
     private let reconnectResult: Result<Void, EndpointError>
     private(set) var requests: [String] = []
     private(set) var passwords: [String?] = []
+    /// Each GET takes this long on `clock` (a refusal that is not instant).
+    var requestTime: (clock: ImmediateClock, duration: Duration)?
 
     /// The last status repeats once the list is used up.
     init(statuses: [Result<ClientStatus, EndpointError>], reconnect: Result<Void, EndpointError> = .success(())) {
@@ -21,6 +23,7 @@ final class FakeDebugEndpoint: DebugEndpoint, @unchecked Sendable {
             requests.append("GET /status")
             return statuses.count > 1 ? statuses.removeFirst() : statuses[0]
         }
+        if let (clock, duration) = requestTime { clock.advance(by: duration) }
         return try next.get()
     }
 
@@ -49,6 +52,8 @@ final class ImmediateClock: Clock, @unchecked Sendable {
 
     var now: Instant { lock.withLock { current } }
     var minimumResolution: Duration { .zero }
+
+    func advance(by duration: Duration) { lock.withLock { current = current.advanced(by: duration) } }
 
     func sleep(until deadline: Instant, tolerance: Duration?) async throws {
         try Task.checkCancellation()

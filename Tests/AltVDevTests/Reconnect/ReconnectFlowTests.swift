@@ -32,6 +32,21 @@ struct ReconnectFlowTests {
         #expect(progress == [.waiting(.loading), .waiting(.connecting), .sendingReconnect(.inGame)])
     }
 
+    @Test("requests that take time: tried until the timeout itself, the last wait cut to it (--timeout 5s gave up at 2.6 s)")
+    func triesUntilTheTimeout() async {
+        let endpoint = FakeDebugEndpoint(statuses: [.failure(.unreachable("connection refused"))])
+        let clock = ImmediateClock()
+        endpoint.requestTime = (clock, .milliseconds(100))
+        let flow = ReconnectFlow(endpoint: endpoint, password: nil, retryInterval: .milliseconds(2500), timeout: .seconds(5), clock: clock)
+        guard case .gaveUp = await flow.run() else {
+            Issue.record("expected to give up")
+            return
+        }
+        // Asked at 0, 2.6 s and 5 s: the last wait is 2.3 s, to the timeout, not skipped.
+        #expect(clock.sleeps == [.milliseconds(2500), .milliseconds(2300)])
+        #expect(endpoint.requests.count == 3 && clock.now.offset >= .seconds(5))
+    }
+
     @Test("an unreachable client is reported once, then the flow gives up at the timeout")
     func unreachable() async {
         let endpoint = FakeDebugEndpoint(statuses: [.failure(.unreachable("Couldn't connect to server"))])
