@@ -67,8 +67,9 @@ struct PipelineTests {
     @Test("parallel stages end each on its own: the fast one's stage.finished comes first, with its own time (esbuild beside a slow tsc)")
     func parallelStagesEndOnTheirOwn() async throws {
         try await withProject { project in
-            // `slow` ends only once the fast one's event is in the file: ordered by the event, not by a sleep.
-            let slow = "while ! grep -q '\"event\":\"stage.finished\".*\"stage\":\"fast\"' '\(project.eventsFile)' 2>/dev/null; do sleep 0.02; done; echo slow-done"
+            // `slow` ends only once the fast one's event is in the file: ordered by the event, not by a sleep;
+            // then it works 300 ms more, so its time is its own and plainly longer (it may start after fast).
+            let slow = "while ! grep -q '\"event\":\"stage.finished\".*\"stage\":\"fast\"' '\(project.eventsFile)' 2>/dev/null; do sleep 0.02; done; sleep 0.3; echo slow-done"
             project.writeConfig(reconnect: ["enabled": "false"], extra: Self.stage("fast", "echo fast-done") + Self.stage("slow", slow, extra: "parallel = true"))
             let watch = try project.launch(["watch"])
             #expect(await watch.log.wait(for: "✓ #1 start · fast "))

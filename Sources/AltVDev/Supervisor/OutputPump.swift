@@ -5,6 +5,9 @@ import Glibc
 public protocol LineHandler: AnyObject, Sendable {
     /// One line without its newline; `truncated` when it was cut at the length limit.
     func handle(line: UnsafeRawBufferPointer)
+    /// A piece of a line not ended yet (it waited 150 ms, or is longer than the limit): the next
+    /// piece or line continues it.
+    func handle(piece: UnsafeRawBufferPointer)
     /// One read's bytes, before its lines are handed over one by one (a chance to look at all of them at once).
     func startOfChunk(_ chunk: UnsafeRawBufferPointer)
     /// Every complete line of one read together, each ending in `\n`; false to have them one by one instead.
@@ -22,6 +25,7 @@ extension LineHandler {
     public func startOfChunk(_ chunk: UnsafeRawBufferPointer) {}
     public func handle(lines: UnsafeRawBufferPointer) -> Bool { false }
     public func keptBack(atEndOf piece: UnsafeRawBufferPointer) -> Int { 0 }
+    public func handle(piece: UnsafeRawBufferPointer) { handle(line: piece) }
 }
 
 /// Reads a descriptor on a dedicated thread and splits it into lines, with bounded memory.
@@ -96,7 +100,7 @@ public enum OutputPump {
             if from > 0 { buffer.baseAddress!.copyMemory(from: buffer.baseAddress! + from, byteCount: kept) }
             return kept
         }
-        handler.handle(line: UnsafeRawBufferPointer(rebasing: buffer[from..<(to - kept)]))
+        handler.handle(piece: UnsafeRawBufferPointer(rebasing: buffer[from..<(to - kept)]))
         buffer.baseAddress!.copyMemory(from: buffer.baseAddress! + to - kept, byteCount: kept)
         return kept
     }

@@ -27,6 +27,10 @@ public final class ServerOutput: LineHandler, @unchecked Sendable {
     /// Frames in bundled files, mapped to their sources.
     private let sourceMaps: SourceMapLookup?
     private var batch: [UInt8] = []
+    /// Pump thread only: the pieces of a line shown before it ended (a ready line written in two
+    /// parts far apart), so the whole line is matched once it ends. No line worth matching is longer.
+    private var carried: [UInt8] = []
+    static let carriedLimit = 4096
 
     /// What other threads read or add to.
     private struct Shared {
@@ -86,6 +90,12 @@ public final class ServerOutput: LineHandler, @unchecked Sendable {
     private var chunkMayBeDiagnostic = false
 
     public func startOfChunk(_ chunk: UnsafeRawBufferPointer) {
+        // The line a carried piece begins ends in this read: what it may be is not in these bytes alone.
+        guard carried.isEmpty else {
+            (chunkMayBeReady, chunkMayNameResource, chunkMayBeDiagnostic) = (true, true, onDiagnostic != nil)
+            if errorMatcher != nil { chunkMayBeError = true }
+            return
+        }
         if !readySeen, let matcher {
             let escapes = chunk.count > 0 && memchr(chunk.baseAddress!, 0x1B, chunk.count) != nil
             chunkMayBeReady = escapes || matcher.mayMatch(in: chunk)
@@ -108,7 +118,7 @@ public final class ServerOutput: LineHandler, @unchecked Sendable {
     /// can be in it, no resource is loading, no secret, no `\r`, no line already prefixed): prefixes
     /// copied in with memcpy, no work per byte. This is what keeps a flood of output at disk speed.
     public func handle(lines: UnsafeRawBufferPointer) -> Bool {
-        guard lineObserver == nil, !readsDiagnostics, readySeen || matcher == nil || !chunkMayBeReady, !tracksResources || (!chunkMayNameResource && !capturingLoad), !chunkMayBeError,
+        guard carried.isEmpty, lineObserver == nil, !readsDiagnostics, readySeen || matcher == nil || !chunkMayBeReady, !tracksResources || (!chunkMayNameResource && !capturingLoad), !chunkMayBeError,
             listenerCount.load(ordering: .relaxed) == 0, let base = lines.baseAddress,
             memchr(base, 0x0D, lines.count) == nil, !lines.contains(bytes: ownPrefix), !redactor.mayMask(in: lines)
         else { return false }
@@ -138,10 +148,33 @@ public final class ServerOutput: LineHandler, @unchecked Sendable {
         return true
     }
 
-    public func handle(line: UnsafeRawBufferPointer) {
+    /// Shown as a line of its own (it waited long enough), and kept to be matched with the rest. A
+    /// ready line may end without a newline (then the server goes quiet): what has come is tried.
+    public func handle(piece: UnsafeRawBufferPointer) {
+        show(piece)
+        batch.append(UInt8(ascii: "\n"))
+        if carried.count + piece.count <= Self.carriedLimit { carried.append(contentsOf: piece) } else { carried.removeAll() }
+        if !readySeen, let matcher, carried.withUnsafeBytes({ matcher.matches($0) }) { seeReady() }
+    }
+
+    public func handle(line piece: UnsafeRawBufferPointer) {
+        show(piece)
+        guard !carried.isEmpty else { return examine(piece) }
+        // The line is whole now: its rules see all of it, once.
+        carried.append(contentsOf: piece)
+        let whole = carried
+        carried.removeAll(keepingCapacity: true)
+        whole.withUnsafeBytes { examine($0) }
+    }
+
+    private func show(_ piece: UnsafeRawBufferPointer) {
         batch.append(contentsOf: prefix)
-        let ownPrefixed = line.count >= ownPrefix.count && memcmp(line.baseAddress!, ownPrefix, ownPrefix.count) == 0
-        redactor.redact(ownPrefixed ? UnsafeRawBufferPointer(rebasing: line[ownPrefix.count...]) : line, into: &batch)
+        let ownPrefixed = piece.count >= ownPrefix.count && memcmp(piece.baseAddress!, ownPrefix, ownPrefix.count) == 0
+        redactor.redact(ownPrefixed ? UnsafeRawBufferPointer(rebasing: piece[ownPrefix.count...]) : piece, into: &batch)
+    }
+
+    /// A whole line, already shown but for its newline: its diagnostics, resource line, error and ready line.
+    private func examine(_ line: UnsafeRawBufferPointer) {
         mappedPlace = nil
         if readsDiagnostics { readDiagnostics(in: line) }
         batch.append(UInt8(ascii: "\n"))
@@ -149,12 +182,14 @@ public final class ServerOutput: LineHandler, @unchecked Sendable {
         if chunkMayBeError, let errorMatcher, errorMatcher.matches(line) { recordError(line) }
         if let lineObserver { lineObserver(String(decoding: ANSI.strip(line), as: UTF8.self)) }
         guard !readySeen, let matcher else { return }
-        if chunkMayBeReady, matcher.matches(line) {
-            readySeen = true
-            // The ready line reaches the terminal before anyone hears that it was seen.
-            endOfChunk()
-            ready.fulfill(.now)
-        }
+        if chunkMayBeReady, matcher.matches(line) { seeReady() }
+    }
+
+    private func seeReady() {
+        readySeen = true
+        // The ready line reaches the terminal before anyone hears that it was seen.
+        endOfChunk()
+        ready.fulfill(.now)
     }
 
     /// Keeps the loaded resources (and a failing one's error lines) and tells the listeners.

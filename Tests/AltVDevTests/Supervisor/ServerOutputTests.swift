@@ -148,4 +148,32 @@ struct ServerOutputTests {
                 message: "Error: bad password \(Redactor.mask)")
         ])
     }
+
+    @Test("a ready line written in two parts far apart: each part is shown when it comes, the whole line is matched once it ends")
+    func readyLineInTwoWrites() throws {
+        var fds: [Int32] = [0, 0]
+        _ = pipe(&fds)
+        let writer = fds[1]
+        let sink = try temporaryFile("")
+        defer { close(sink) }
+        let output = ServerOutput(console: Console(descriptor: sink, colors: false), name: "server", matcher: try ReadyMatcher(pattern: "Server started"), tracksResources: true)
+        let thread = Thread {
+            _ = "[12:00:00] Loaded resource co".withCString { write(writer, $0, strlen($0)) }
+            Thread.sleep(forTimeInterval: 0.4)
+            _ = "re\n[12:00:01] Server st".withCString { write(writer, $0, strlen($0)) }
+            Thread.sleep(forTimeInterval: 0.4)
+            _ = "arted\n".withCString { write(writer, $0, strlen($0)) }
+            close(writer)
+        }
+        thread.start()
+        OutputPump.pump(descriptor: fds[0], handler: output)
+        close(fds[0])
+        #expect(output.ready.current != nil)
+        #expect(output.loadedResources.loaded == ["core"])
+        lseek(sink, 0, SEEK_SET)
+        var bytes = [UInt8](repeating: 0, count: 4096)
+        let count = read(sink, &bytes, bytes.count)
+        #expect(String(decoding: bytes.prefix(max(0, count)), as: UTF8.self)
+            == "[server] [12:00:00] Loaded resource co\n[server] re\n[server] [12:00:01] Server st\n[server] arted\n")
+    }
 }
