@@ -148,6 +148,7 @@ public struct DevLoop: Sendable {
         let tell = self.tell
         let started = ConsoleInput.start(
             onLine: { line in if let command = ConsoleCommand(line: line) { sink.yield(.input(.command(command))) } },
+            onEndOfInput: { tell(.notice(.loop(.endOfInputTyped))) },
             onClose: { tell(.notice(.loop(.standardInputClosed))) })
         if started { tell(.notice(.loop(.commandsHint))) }
     }

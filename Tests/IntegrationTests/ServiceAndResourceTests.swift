@@ -2,6 +2,7 @@ import AltVDev
 import CProcessSpawn
 import Foundation
 import Glibc
+import Synchronization
 import Testing
 
 /// `[[service]]`, resource-level restarts and the server console, on the real binary.
@@ -156,7 +157,7 @@ struct ServiceAndResourceTests {
         }
     }
 
-    @Test("Ctrl+D at the terminal is said, not ignored silently")
+    @Test("Ctrl+D at the terminal is said, not ignored silently, and :q typed after it still quits")
     func endOfInput() async throws {
         try await withProject { project in
             let terminal = try Terminal()
@@ -165,7 +166,28 @@ struct ServiceAndResourceTests {
             terminal.closeReplica()
             #expect(await watch.log.wait(for: "✓ #1 start"))
             terminal.endOfInput()
-            #expect(await watch.log.wait(for: "standard input closed (Ctrl+D): typed lines and : commands are no longer read; Ctrl+C stops altv-dev"))
+            #expect(await watch.log.wait(for: "Ctrl+D does not stop altv-dev: type :q (or press Ctrl+C) to stop it"))
+            // The terminal is still there, and so is the reading: :q after Ctrl+D quits.
+            terminal.type(":q")
+            #expect(await watch.waitForExit() == .exited(0))
+            #expect(!watch.log.text.contains("standard input closed"))
+            await project.stopAndExpectNothingLeft(watch)
+        }
+    }
+
+    @Test("a terminal that goes away ends the reading, said once; the loop runs on")
+    func terminalGone() async throws {
+        try await withProject { project in
+            let terminal = try Terminal()
+            project.writeConfig(reconnect: ["enabled": "false"])
+            let watch = try project.launch(["watch"], standardInput: terminal.replica)
+            terminal.closeReplica()
+            #expect(await watch.log.wait(for: "✓ #1 start"))
+            terminal.hangUp()
+            #expect(await watch.log.wait(for: "standard input closed: typed lines and : commands are no longer read"))
+            project.append("resources/core/server/index.js", "// after the terminal went\n")
+            #expect(await watch.log.wait(for: "✓ #2 "))
+            #expect(watch.log.count(containing: "standard input closed") == 1 && watch.log.count(containing: "Ctrl+D does not stop") == 0)
             await project.stopAndExpectNothingLeft(watch)
         }
     }
@@ -237,6 +259,7 @@ struct ServiceAndResourceTests {
 final class Terminal: Sendable {
     let primary: Int32
     let replica: Int32
+    private let primaryClosed = Atomic<Bool>(false)
 
     init() throws {
         var primary: Int32 = -1
@@ -265,7 +288,12 @@ final class Terminal: Sendable {
         _ = write(primary, &eof, 1)
     }
 
-    deinit { close(primary) }
+    /// The terminal goes away (its window closed): the program's side reads end of input for good.
+    func hangUp() {
+        if !primaryClosed.exchange(true, ordering: .relaxed) { close(primary) }
+    }
+
+    deinit { hangUp() }
 }
 
 @Suite("examples/typescript: esbuild and tsc")

@@ -46,9 +46,11 @@ public enum ConsoleCommand: Equatable, Sendable {
 /// Reads altv-dev's standard input line by line on its own thread, only when it is a terminal:
 /// piped or redirected input (CI, `watch < /dev/null`) is left alone.
 public enum ConsoleInput {
-    /// `onClose` is called once when input ends (Ctrl+D, or the terminal went away).
+    /// `onEndOfInput` is called at each Ctrl+D at a terminal that is still there: reading goes on, so
+    /// `:q` still works after it. `onClose` once when the terminal went away (hung up) or input ended.
     public static func start(
-        descriptor: Int32 = STDIN_FILENO, onLine: @escaping @Sendable (String) -> Void, onClose: @escaping @Sendable () -> Void = {}
+        descriptor: Int32 = STDIN_FILENO, onLine: @escaping @Sendable (String) -> Void, onEndOfInput: @escaping @Sendable () -> Void = {},
+        onClose: @escaping @Sendable () -> Void = {}
     ) -> Bool {
         guard isatty(descriptor) == 1 else { return false }
         OSThread.start(name: "altv-dev console") {
@@ -57,6 +59,11 @@ public enum ConsoleInput {
             while true {
                 let count = read(descriptor, &buffer, buffer.count)
                 if count < 0, errno == EINTR { continue }
+                // Ctrl+D ends one read at a terminal, not the terminal: the next read waits for typing again.
+                if count == 0, !hungUp(descriptor) {
+                    onEndOfInput()
+                    continue
+                }
                 if count <= 0 {
                     onClose()
                     return
@@ -71,5 +78,11 @@ public enum ConsoleInput {
             }
         }
         return true
+    }
+
+    /// The terminal is gone (its other side closed): reads would end at once, forever.
+    static func hungUp(_ descriptor: Int32) -> Bool {
+        var request = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+        return poll(&request, 1, 0) > 0 && request.revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0
     }
 }

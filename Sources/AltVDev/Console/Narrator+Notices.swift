@@ -86,7 +86,8 @@ extension Narrator {
         case .noGuardian(let error):
             ("could not start the guardian process (\(error)); if altv-dev is killed with SIGKILL the server stays", .warning)
         case .standardInputClosed:
-            ("standard input closed (Ctrl+D): typed lines and : commands are no longer read; Ctrl+C stops altv-dev", .warning)
+            ("standard input closed: typed lines and : commands are no longer read; Ctrl+C stops altv-dev", .warning)
+        case .endOfInputTyped: ("Ctrl+D does not stop altv-dev: type :q (or press Ctrl+C) to stop it", .info)
         case .commandsHint: ("type :help for altv-dev's commands; other lines go to the server's console", .debug)
         case .stoppingEarly: ("stopping the server while the changes settle", .debug)
         case .cycleSkipped(let number): ("#\(number) skipped: a newer change set came in before it began", .info)

@@ -69,6 +69,8 @@ public enum LoopNotice: Equatable, Sendable {
     case notStarted(error: String)
     case noGuardian(error: String)
     case standardInputClosed
+    /// Ctrl+D at a terminal that is still there: said, and reading goes on.
+    case endOfInputTyped
     case commandsHint
     case stoppingEarly
     /// A cycle a newer change set replaced before it began: its number is not silently skipped.

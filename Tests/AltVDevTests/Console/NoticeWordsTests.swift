@@ -45,7 +45,7 @@ struct NoticeWordsTests {
         (.watch(.passwordMismatch("differs from server.toml")), "server.toml"),
         (.loop(.notStarted(error: "another altv-dev watches this")), "another altv-dev"),
         (.loop(.noGuardian(error: "EPERM")), "guardian"),
-        (.loop(.standardInputClosed), "Ctrl+D"),
+        (.loop(.standardInputClosed), "no longer read"), (.loop(.endOfInputTyped), "type :q"),
         (.loop(.commandsHint), ":help"),
         (.loop(.stoppingEarly), "while the changes settle"),
         (.loop(.help), ":rc"),
