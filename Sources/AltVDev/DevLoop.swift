@@ -42,7 +42,7 @@ public struct DevLoop: Sendable {
         self.options = options
         self.eventLog = eventLog
         narrator = Narrator(console: console, directory: config.directory)
-        notifier = Notifier(console: console, settings: config.notify, directory: config.directory, environment: options.environment)
+        notifier = Notifier(console: console, config: config, environment: options.environment)
     }
 
     /// Every event goes to the narrator, the event log and the status line.
@@ -139,7 +139,7 @@ public struct DevLoop: Sendable {
             readConfig: { ConfigReload.read(current: $0, environment: environment) },
             secretsChanged: { [notifier] in
                 console.addSecrets($0.secrets)
-                notifier.apply($0.notify)
+                notifier.apply($0)
             },
             killEverything: { _ = guardian?.killAllNow() })
     }

@@ -11,7 +11,9 @@ struct NotifyTests {
         try await withProject { project in
             let calls = project.path("notify-calls")
             // A stand-in for notify-send: each call one line, its arguments separated by |.
-            project.write("bin/notify-send", "#!/bin/sh\nfor a in \"$@\"; do printf '%s|' \"$a\"; done >> '\(calls)'\necho >> '\(calls)'\n")
+            let environ = project.path("notify-environ")
+            project.write(
+                "bin/notify-send", "#!/bin/sh\nenv >> '\(environ)'\nfor a in \"$@\"; do printf '%s|' \"$a\"; done >> '\(calls)'\necho >> '\(calls)'\n")
             chmod(project.path("bin/notify-send"), 0o755)
             // The stage fails while a file named with the password is there: its name is in the ✗ line.
             let failing = "resources/core/fail-Secret-Pw-77.js"
@@ -19,7 +21,9 @@ struct NotifyTests {
             func config(_ on: String) { project.writeConfig(reconnect: ["enabled": "false", "password": "\"Secret-Pw-77\""], extra: stage + "[notify]\non = \(on)\n") }
             config("[\"failed\"]")
             let terminal = try Terminal()
-            let environment = ["PATH": project.path("bin") + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? ""), "DISPLAY": ":99", "WAYLAND_DISPLAY": ""]
+            let environment = ["PATH": project.path("bin") + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? ""), "DISPLAY": ":99", "WAYLAND_DISPLAY": "",
+                // The password's variable too: notify-send, like every child, must not get it.
+                "ALTV_SERVER_PASSWORD": "Secret-Pw-77"]
             let watch = try project.launch(["watch"], environment: environment, terminal: terminal)
             terminal.closeReplica()
             #expect(await watch.log.wait(for: "✓ #1 start"))
@@ -40,6 +44,8 @@ struct NotifyTests {
             #expect(told.first?.hasPrefix("--app-name=altv-dev|--urgency=critical|\(title)|✗ #2 resources/core/fail-\(Redactor.mask).js · ") == true, "\(told)")
             #expect(told.last?.hasPrefix("--app-name=altv-dev|--urgency=normal|\(title)|✓ #3 ") == true, "\(told)")
             #expect(!told.joined().contains("Secret-Pw-77"))
+            let seen = try String(contentsOfFile: environ, encoding: .utf8)
+            #expect(seen.contains("DISPLAY=:99") && !seen.contains("Secret-Pw-77") && !seen.contains("ALTV_SERVER_PASSWORD"))
             // One bell per verdict told: the ✗ and the ✓ (not the first start's, before ok was asked for).
             #expect(watch.terminalOutput.filter { $0 == 0x07 }.count == 2)
         }
