@@ -18,6 +18,13 @@ public struct Diagnostic: Equatable, Sendable {
     /// The tool's code: `TS2322`, `CS1002`.
     public var code: String?
 
+    /// `path:line:column` at the end of `text` (a path may hold colons): the numbers as written, unchecked.
+    static func trailingPlace(_ text: Substring) -> (file: String, line: Int, column: Int)? {
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count >= 3, let column = Int(parts[parts.count - 1]), let line = Int(parts[parts.count - 2]) else { return nil }
+        return (parts.dropLast(2).joined(separator: ":"), line, column)
+    }
+
     public init(
         source: String, resource: String? = nil, file: String? = nil, line: Int? = nil, column: Int? = nil, severity: Severity, message: String,
         code: String? = nil

@@ -90,21 +90,16 @@ public struct ServerDiagnostics: Sendable {
         guard trimmed.count < line.count, trimmed.hasPrefix("at ") else { return nil }
         var place = trimmed.dropFirst(3)
         if place.hasSuffix(")"), let open = place.lastIndex(of: "(") { place = place[place.index(after: open)..<place.index(before: place.endIndex)] }
-        let parts = place.split(separator: ":", omittingEmptySubsequences: false)
-        guard parts.count >= 3, let column = Int(parts[parts.count - 1]), let number = Int(parts[parts.count - 2]), number >= 1, column >= 1 else {
-            return .some(nil)
-        }
-        var path = parts.dropLast(2).joined(separator: ":")
+        guard case (var path, let number, let column)? = Diagnostic.trailingPlace(place), number >= 1, column >= 1 else { return .some(nil) }
         if path.hasPrefix("file://") { path = percentDecoded(String(path.dropFirst("file://".count))) }
         return path.hasPrefix("/") ? .some((path, number, column)) : .some(nil)
     }
 
     /// `Failed to load resource X` / `No such resource X is loaded`: the resource the line names.
     static func failedResource(_ message: String) -> String? {
-        let text = message
         for (before, after) in [("Failed to load resource ", nil as String?), ("No such resource ", " is loaded")] {
-            guard let found = text.firstRange(of: before) else { continue }
-            var name = text[found.upperBound...]
+            guard let found = message.firstRange(of: before) else { continue }
+            var name = message[found.upperBound...]
             if let after, let end = name.firstRange(of: after) { name = name[..<end.lowerBound] }
             let word = name.prefix { $0 != " " }
             return word.isEmpty ? nil : String(word)

@@ -67,9 +67,7 @@ public struct ToolDiagnostics: Sendable {
     /// `    src/b.ts:2:6:` (esbuild's place line, its column 0-based).
     static func esbuildPlace(_ line: String) -> (String, Int, Int)? {
         guard line.hasPrefix(" "), line.hasSuffix(":") else { return nil }
-        let parts = line.trimmingWhitespace().dropLast().split(separator: ":", omittingEmptySubsequences: false)
-        guard parts.count >= 3, let column = Int(parts[parts.count - 1]), let number = Int(parts[parts.count - 2]), number >= 1, column >= 0 else { return nil }
-        let file = parts.dropLast(2).joined(separator: ":")
+        guard let (file, number, column) = Diagnostic.trailingPlace(line.trimmingWhitespace().dropLast()), number >= 1, column >= 0 else { return nil }
         return file.isEmpty ? nil : (file, number, column)
     }
 
@@ -85,9 +83,8 @@ public struct ToolDiagnostics: Sendable {
                 return finish(file: String(head[..<open]), number, column, severity, rest: line[found.upperBound...], source: source)
             }
             if let found = line.firstRange(of: " - \(severity.rawValue) ") {
-                let parts = line[..<found.lowerBound].split(separator: ":", omittingEmptySubsequences: false)
-                guard parts.count >= 3, let column = Int(parts[parts.count - 1]), let number = Int(parts[parts.count - 2]) else { continue }
-                return finish(file: parts.dropLast(2).joined(separator: ":"), number, column, severity, rest: line[found.upperBound...], source: source)
+                guard let (file, number, column) = Diagnostic.trailingPlace(line[..<found.lowerBound]) else { continue }
+                return finish(file: file, number, column, severity, rest: line[found.upperBound...], source: source)
             }
         }
         return nil

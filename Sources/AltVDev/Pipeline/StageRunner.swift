@@ -1,6 +1,6 @@
 import FoundationEssentials
-import Synchronization
 import Glibc
+import Synchronization
 
 /// How one stage ended.
 public struct StageResult: Equatable, Sendable {

@@ -222,21 +222,20 @@ public final class ServerOutput: LineHandler, @unchecked Sendable {
     /// is shown with its source place after it (`… server.js:1:48211 → src/core/server/index.ts:22:7`).
     private func readDiagnostics(in line: UnsafeRawBufferPointer) {
         let text = ANSI.strip(line).withUnsafeBytes { String(decoding: redactor.redact($0), as: UTF8.self) }
-        deliver(diagnostics.read(text))
-        if let frame = diagnostics.lastFrame, let sourceMaps, let place = sourceMaps.place(file: frame.file, line: frame.line, column: frame.column) {
+        let found = diagnostics.read(text)
+        let place = diagnostics.lastFrame.flatMap { sourceMaps?.place(file: $0.file, line: $0.line, column: $0.column) }
+        if let place, let sourceMaps {
             mappedPlace = " → \(sourceMaps.shown(place))"
             batch.append(contentsOf: Array(mappedPlace!.utf8))
         }
+        deliver(found, mappedTo: place)
     }
 
-    private func deliver(_ found: [Diagnostic]) {
+    /// Only a frame line places a diagnostic, at that frame: `place` is its source place, when a map has one.
+    private func deliver(_ found: [Diagnostic], mappedTo place: SourceMap.Place? = nil) {
         guard let onDiagnostic else { return }
         for var diagnostic in found {
-            if let file = diagnostic.file, let line = diagnostic.line, let column = diagnostic.column,
-                let place = sourceMaps?.place(file: file, line: line, column: column)
-            {
-                (diagnostic.file, diagnostic.line, diagnostic.column) = (place.source, place.line, place.column)
-            }
+            if diagnostic.file != nil, let place { (diagnostic.file, diagnostic.line, diagnostic.column) = (place.source, place.line, place.column) }
             onDiagnostic(diagnostic)
         }
     }
