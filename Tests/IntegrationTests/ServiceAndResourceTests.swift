@@ -157,14 +157,20 @@ struct ServiceAndResourceTests {
         }
     }
 
+    /// A watch whose standard input is a terminal the test types into, its first start done.
+    func watchTyping(in project: TestProject) async throws -> (Launched, Terminal) {
+        let terminal = try Terminal()
+        project.writeConfig(reconnect: ["enabled": "false"])
+        let watch = try project.launch(["watch"], standardInput: terminal.replica)
+        terminal.closeReplica()
+        #expect(await watch.log.wait(for: "✓ #1 start"))
+        return (watch, terminal)
+    }
+
     @Test("Ctrl+D at the terminal is said, not ignored silently, and :q typed after it still quits")
     func endOfInput() async throws {
         try await withProject { project in
-            let terminal = try Terminal()
-            project.writeConfig(reconnect: ["enabled": "false"])
-            let watch = try project.launch(["watch"], standardInput: terminal.replica)
-            terminal.closeReplica()
-            #expect(await watch.log.wait(for: "✓ #1 start"))
+            let (watch, terminal) = try await watchTyping(in: project)
             terminal.endOfInput()
             #expect(await watch.log.wait(for: "Ctrl+D does not stop altv-dev: type :q (or press Ctrl+C) to stop it"))
             // The terminal is still there, and so is the reading: :q after Ctrl+D quits.
@@ -178,11 +184,7 @@ struct ServiceAndResourceTests {
     @Test("a terminal that goes away ends the reading, said once; the loop runs on")
     func terminalGone() async throws {
         try await withProject { project in
-            let terminal = try Terminal()
-            project.writeConfig(reconnect: ["enabled": "false"])
-            let watch = try project.launch(["watch"], standardInput: terminal.replica)
-            terminal.closeReplica()
-            #expect(await watch.log.wait(for: "✓ #1 start"))
+            let (watch, terminal) = try await watchTyping(in: project)
             terminal.hangUp()
             #expect(await watch.log.wait(for: "standard input closed: typed lines and : commands are no longer read"))
             project.append("resources/core/server/index.js", "// after the terminal went\n")

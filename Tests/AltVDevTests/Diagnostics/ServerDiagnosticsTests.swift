@@ -92,15 +92,8 @@ struct ServerDiagnosticsTests {
 
     @Test("fuzzed server output never crashes the reader, and what it finds has a place or none, never half of one")
     func fuzz() {
-        let seed = Array("Error: boom\n    at f (file:///s/resources/r/a.js:3:7)\n[1][Error] Failed to load resource r\nTypeError: x\n    at node:internal/x:1:2\n".utf8)
-        var random = SeededRandom(seed: 20_261_204)
-        for _ in 0..<5000 {
-            let text = String(decoding: ByteMutator.mutate(seed, using: &random), as: UTF8.self)
-            for diagnostic in read(text) {
-                #expect((diagnostic.file == nil) == (diagnostic.line == nil) && (diagnostic.line == nil) == (diagnostic.column == nil))
-                #expect((diagnostic.line ?? 1) >= 1 && (diagnostic.column ?? 1) >= 1, "\(diagnostic)")
-                #expect(diagnostic.file.map { $0.hasPrefix("/") } ?? true)
-            }
-        }
+        fuzzDiagnostics(
+            seed: "Error: boom\n    at f (file:///s/resources/r/a.js:3:7)\n[1][Error] Failed to load resource r\nTypeError: x\n    at node:internal/x:1:2\n",
+            randomSeed: 20_261_204, read: read, also: { $0.file.map { $0.hasPrefix("/") } ?? true })
     }
 }

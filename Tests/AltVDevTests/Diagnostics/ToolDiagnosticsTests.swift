@@ -77,14 +77,6 @@ struct ToolDiagnosticsTests {
 
     @Test("fuzzed tool output never crashes the reader, and what it finds has a place or none, never half of one")
     func fuzz() {
-        let seed = Array("src/a.ts(1,5): error TS2322: T.\n✘ [ERROR] E\n\n    src/b.ts:2:6:\nsrc/a.ts:1:5 - warning TS1: W\n".utf8)
-        var random = SeededRandom(seed: 20_261_203)
-        for _ in 0..<5000 {
-            let text = String(decoding: ByteMutator.mutate(seed, using: &random), as: UTF8.self)
-            for diagnostic in read(text) {
-                #expect((diagnostic.file == nil) == (diagnostic.line == nil) && (diagnostic.line == nil) == (diagnostic.column == nil))
-                #expect((diagnostic.line ?? 1) >= 1 && (diagnostic.column ?? 1) >= 1, "\(diagnostic)")
-            }
-        }
+        fuzzDiagnostics(seed: "src/a.ts(1,5): error TS2322: T.\n✘ [ERROR] E\n\n    src/b.ts:2:6:\nsrc/a.ts:1:5 - warning TS1: W\n", randomSeed: 20_261_203, read: read)
     }
 }
