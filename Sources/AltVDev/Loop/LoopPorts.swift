@@ -149,6 +149,8 @@ public protocol ServerConsole: ServerControl {
 public protocol ServiceControl: ServiceReadiness {
     /// Makes the running services match `settings`.
     func apply(_ settings: [ServiceSettings], server: ServerSettings, hiding: [String]) async
+    /// altv-dev is stopping: none is restarted from now on, whatever ends it.
+    func stopRestarting() async
     func stopAll() async
 }
 

@@ -209,6 +209,7 @@ public actor LoopShell {
     /// Stops the cycle, the server, the services; then ends `run()`.
     private func shutdown() async {
         ports.watcher?.stop()
+        await ports.services.stopRestarting()
         for handle in [cycle, typedReconnect] { handle?.cancel.fulfill(()) }
         for handle in [cycle, typedReconnect] { _ = await handle?.done.wait() }
         await ports.client.cancelBackground()

@@ -194,9 +194,15 @@ public actor ServiceManager {
         }
     }
 
+    /// altv-dev is stopping: a service that ends from now on (a second Ctrl+C kills it) stays down.
+    public func stopRestarting() {
+        stopping = true
+        for name in order { services[name]?.restart?.cancel() }
+    }
+
     /// Stops every service, last written first; none restarts after this.
     public func stopAll() async {
-        stopping = true
+        stopRestarting()
         for name in order.reversed() { await stop(name) }
     }
 }

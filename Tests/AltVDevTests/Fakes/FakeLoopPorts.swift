@@ -254,6 +254,7 @@ actor FakeServices: ServiceControl {
         self.stopGate = stopGate
     }
     func apply(_ settings: [ServiceSettings], server: ServerSettings, hiding: [String]) { log.add("services \(settings.map(\.name))") }
+    func stopRestarting() { log.add("services stay down") }
     func stopAll() async {
         _ = await stopGate?.wait()
         log.add("services stopped")

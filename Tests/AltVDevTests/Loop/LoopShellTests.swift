@@ -48,7 +48,7 @@ struct LoopShellTests {
         sink.yield(.input(.signal(SIGTERM)))
         #expect(await running.value == 0)
         // No stage: the stop begins at the change's first event, and the cycle's stop reports it. Checks stop before the server.
-        #expect(log.all == ["services []", "start 200", "begin stop 200", "stop 200", "start 201", "watcher stopped", "stop checks", "stop 201", "services stopped"])
+        #expect(log.all == ["services []", "start 200", "begin stop 200", "stop 200", "start 201", "watcher stopped", "services stay down", "stop checks", "stop 201", "services stopped"])
         #expect(told.all.contains(.notice(.process(.serverStoppedAtExit(.milliseconds(30))))))
     }
 
