@@ -242,9 +242,16 @@ public struct CycleScheduler: Sendable {
         var trigger = requested
         if let carried {
             switch requested {
-            case .changes(let changes): trigger = .changes(carried.merging(changes))
-            // A restart must not drop a change set whose stages have not run yet.
-            case .configChanged, .manualRestart: trigger = .changes(carried)
+            case .changes(let changes):
+                // "save → ready" counts from the save that started this cycle, not from the carried set's.
+                var merged = carried.merging(changes)
+                merged.firstEventAt = changes.firstEventAt
+                trigger = .changes(merged)
+            // A restart must not drop a change set whose stages have not run yet; no save started it.
+            case .configChanged, .manualRestart:
+                var kept = carried
+                kept.firstEventAt = nil
+                trigger = .changes(kept)
             // What was asked for runs; the carried set stays carried into the next change.
             case .initialStart, .crashRestart, .resourceRestart: break
             }

@@ -145,6 +145,35 @@ struct CycleSchedulerTests {
         #expect(scheduler.server == .starting(pid: 101))
     }
 
+    @Test("a cycle that took over a cancelled one's change set counts save→ready from the save that started it")
+    func supersedingCountsFromItsOwnSave() {
+        var scheduler = idle()
+        _ = scheduler.handle(saved("/p/a.js"), at: at(0))
+        _ = scheduler.handle(.debounceTimerFired, at: at(100))
+        _ = scheduler.handle(saved("/p/b.js"), at: at(150))
+        _ = scheduler.handle(.debounceTimerFired, at: at(250))
+        guard case .startCycle(3, .changes(let changes), _)? = scheduler.handle(.cycleFinished(2, .cancelled), at: at(300)).first else {
+            Issue.record("no change cycle")
+            return
+        }
+        #expect(changes.paths == ["/p/a.js", "/p/b.js"])
+        #expect(changes.firstEventAt == at(150))
+    }
+
+    @Test("a typed restart that takes over a cycle's change set counts no save→ready: no save started it")
+    func restartOfCarriedSetHasNoSave() {
+        var scheduler = idle()
+        _ = scheduler.handle(saved("/p/src/a.ts"), at: at(0))
+        _ = scheduler.handle(.debounceTimerFired, at: at(100))
+        _ = scheduler.handle(.command(.restart), at: at(150))
+        guard case .startCycle(3, .changes(let changes), _)? = scheduler.handle(.cycleFinished(2, .cancelled), at: at(200)).first else {
+            Issue.record("no change cycle")
+            return
+        }
+        #expect(changes.paths == ["/p/src/a.ts"])
+        #expect(changes.firstEventAt == nil)
+    }
+
     @Test("a change during a cycle that stops the server: the next plan is made from the state that stop left")
     func planFromStateAfterCancel() {
         var scheduler = idle()
