@@ -52,6 +52,25 @@ struct StatusLineTests {
         }
     }
 
+    @Test("while altv-dev stops, the line says what it waits for: the server, then a service that ignores its signal, with the SIGKILL's countdown")
+    func stoppingLine() async throws {
+        try await withProject { project in
+            let terminal = try Terminal()
+            project.writeConfig(
+                server: ["stop_timeout": "\"2s\""], reconnect: ["enabled": "false"],
+                extra: "[[service]]\nname = \"devserver\"\ncommand = \"trap '' INT TERM; echo up; while :; do sleep 0.05; done\"\nready = \"up\"\n")
+            let watch = try project.launch(["watch"], environment: ["TERM": "xterm-256color"], terminal: terminal, keepColors: true)
+            terminal.closeReplica()
+            #expect(await watch.log.wait(for: "watching · ✓ #1 "))
+            watch.signal(SIGINT)
+            #expect(await watch.log.wait(for: "\u{1B}[2Kstopping: the server "))
+            #expect(await watch.log.wait(for: "\u{1B}[2Kstopping: service devserver, which ignores SIGINT · SIGKILL in 0."))
+            #expect(await watch.waitForExit() == .exited(0))
+            #expect(await project.waitForNoSurvivors() == [])
+            #expect(watch.screen.currentLine.isEmpty)
+        }
+    }
+
     @Test("not a terminal, NO_COLOR, TERM=dumb or --no-status: no \\r and no cursor codes")
     func notDrawn() async throws {
         try await withProject { project in

@@ -27,14 +27,12 @@ public final class StatusLine: Sendable {
     }
 
     public func apply(_ event: LoopEvent) {
-        let busy = state.withLock { state in
+        let (busy, changed) = state.withLock { state in
+            let before = state.model
             state.model.apply(event, at: .now)
-            return state.model.isBusy
+            return (state.model.isBusy, state.model != before)
         }
-        switch event {
-        case .cycleStarted, .phase, .stageFinished, .cycleFinished: break
-        default: return
-        }
+        guard changed else { return }
         redraw()
         busy ? startTicking() : stopTicking()
     }

@@ -10,11 +10,20 @@ public struct StatusModel: Equatable, Sendable {
     public private(set) var lastResult: String?
     /// The last check (`gate = false`) that ended while idle: `check typecheck ✗`.
     public private(set) var lastCheck: String?
+    /// altv-dev is stopping: what it waits for, said in place of everything else.
+    private var exit: Exit?
+
+    /// What a stopping altv-dev waits for, and since when (or until its SIGKILL).
+    private struct Exit: Equatable {
+        var waitingFor: String
+        var since: ContinuousClock.Instant
+        var killAt: ContinuousClock.Instant?
+    }
 
     public init() {}
 
-    /// A cycle is running: the line shows a timer, so it is redrawn while this lasts.
-    public var isBusy: Bool { cycle != nil }
+    /// A cycle is running or altv-dev is stopping: the line shows a timer, so it is redrawn while this lasts.
+    public var isBusy: Bool { cycle != nil || exit != nil }
 
     public mutating func apply(_ event: LoopEvent, at now: ContinuousClock.Instant) {
         switch event {
@@ -33,7 +42,19 @@ public struct StatusModel: Equatable, Sendable {
             if outcome != .cancelled { lastResult = Self.result(number, report, took: cycleSince.map { now - $0 }, failedStage: failedStage) }
             (cycle, phase, phaseSince, cycleSince) = (nil, nil, nil, nil)
         default:
-            break
+            applyExit(event, at: now)
+        }
+    }
+
+    private mutating func applyExit(_ event: LoopEvent, at now: ContinuousClock.Instant) {
+        switch event {
+        case .stopping: exit = Exit(waitingFor: "the server", since: now)
+        case .notice(.process(.serverStoppedAtExit)) where exit != nil: exit = Exit(waitingFor: "services", since: now)
+        case .notice(.service(.stillStopping(let name, let signal, let timeout))) where exit != nil:
+            // Said a while after the signal: the SIGKILL comes `timeout` after the signal itself.
+            exit = Exit(waitingFor: "service \(name), which ignores \(signal)", since: now, killAt: now - Timings.slowStopNotice + timeout)
+        case .notice(.service(.stopped)) where exit != nil: exit = Exit(waitingFor: "services", since: now)
+        default: break
         }
     }
 
@@ -50,7 +71,10 @@ public struct StatusModel: Equatable, Sendable {
     /// The line at `now`, cut to fit `width` columns (one is left free, so the terminal never wraps it).
     public func text(at now: ContinuousClock.Instant, width: Int) -> String {
         var line: String
-        if let cycle {
+        if let exit {
+            line = "stopping: " + exit.waitingFor + " "
+            line += exit.killAt.map { "· SIGKILL in " + Self.seconds($0 - now) } ?? Self.seconds(now - exit.since)
+        } else if let cycle {
             line = "#\(cycle) " + Self.words(phase)
             if let phaseSince, phase != nil { line += " " + Self.seconds(now - phaseSince) }
         } else {

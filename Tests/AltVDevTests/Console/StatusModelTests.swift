@@ -49,6 +49,32 @@ struct StatusModelTests {
         #expect(model.text(at: at(30), width: 80) == "watching")
     }
 
+    @Test("stopping: what altv-dev waits for, in place of the last result, with the SIGKILL's countdown for a service that ignores its signal")
+    func stopping() {
+        var model = StatusModel()
+        var report = CycleReport(number: 3, trigger: "x")
+        report.saveToReady = .milliseconds(745)
+        model.apply(.cycleStarted(cycle: 3, trigger: .initialStart, plan: nil), at: at(0))
+        model.apply(.cycleFinished(cycle: 3, outcome: .completed, report: report), at: at(900))
+        model.apply(.stopping(.signal(2)), at: at(1000))
+        #expect(model.isBusy)
+        #expect(model.text(at: at(1300), width: 80) == "stopping: the server 0.3s")
+        model.apply(.notice(.process(.serverStoppedAtExit(.milliseconds(400)))), at: at(1400))
+        #expect(model.text(at: at(1400), width: 80) == "stopping: services 0.0s")
+        model.apply(.notice(.service(.stillStopping(name: "web", signal: "SIGTERM", timeout: .seconds(10)))), at: at(2400))
+        #expect(model.text(at: at(4400), width: 80) == "stopping: service web, which ignores SIGTERM · SIGKILL in 7.0s")
+        model.apply(.notice(.service(.stopped(name: "web", after: .seconds(10)))), at: at(11400))
+        #expect(model.text(at: at(11400), width: 80) == "stopping: services 0.0s")
+    }
+
+    @Test("a service slow to stop while altv-dev goes on (its settings changed) leaves the line as it was")
+    func serviceStopWhileRunning() {
+        var model = StatusModel()
+        model.apply(.notice(.service(.stillStopping(name: "web", signal: "SIGTERM", timeout: .seconds(10)))), at: at(0))
+        #expect(model.text(at: at(100), width: 80) == "watching")
+        #expect(!model.isBusy)
+    }
+
     @Test("cut to the width with an ellipsis, one column left free so the terminal never wraps it")
     func width() {
         var model = StatusModel()
