@@ -85,7 +85,7 @@ struct RealProjectTests {
             project.write("release-check", "")
             #expect(await watch.log.wait(for: "✗ check stage typecheck exited with status 2 after "))
             #expect(watch.log.text.contains("(gate = false: the server runs the new code anyway)"))
-            #expect(watch.log.count(containing: "│ src/core/index.ts(3,7): error TS2322") == 1)
+            #expect(watch.log.showsFailureOnce("src/core/index.ts(3,7): error TS2322", of: "typecheck", verdict: "✗ check stage typecheck exited"))
             let pid = try #require(watch.log.serverPID)
             // A save starts the check again beside the next restart; said in the change line.
             project.append("src/core/index.ts", "// edit\n")

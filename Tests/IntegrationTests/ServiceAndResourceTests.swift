@@ -385,10 +385,10 @@ struct TypeScriptExampleTests {
         #expect(problems.filter { $0.source == "server" } == [
             TaskMatchers.Problem(source: "server", file: "src/core/server/index.ts", line: 23, column: 1, message: "Error: thrown in core")
         ])
-        // One problem for each time a tool said it: the quoted last lines of a failed stage are not problems again.
+        // One problem for each time a tool said it: last lines quoted under a failure (when other lines came between) are not problems again.
         #expect(problems.filter { $0.source == "tsc" }.count == lines.filter { $0.hasPrefix("[typecheck] ") && $0.contains("error TS") }.count)
         #expect(problems.filter { $0.source == "esbuild" }.count == lines.filter { $0.hasPrefix("[build] ✘ [ERROR]") }.count)
-        #expect(!problems.isEmpty && lines.contains { $0.contains("│ src/core/server/index.ts(22,7)") })
+        #expect(!problems.isEmpty)
 
         // Busy from a change to its cycle's ✓/✗ line; the first start is busy from the beginning (activeBegin).
         let (cycles, mistakes) = matchers.busyCycles(in: lines)

@@ -202,8 +202,8 @@ struct WatchLoopTests {
             let watch = try project.launch(["watch"])
             #expect(await watch.log.wait(for: "waiting for a change to start it again"))
             #expect(await watch.log.wait(for: "✗ #1"))
-            #expect(watch.log.count(containing: "│ [") >= 3)
-            #expect(watch.log.count(containing: "Aborted (core dumped)") == 2)
+            #expect(watch.log.showsFailureOnce("Aborted (core dumped)", of: "server", verdict: "error: server "))
+            #expect(watch.log.count(containing: "Aborted (core dumped)") == 1)
             #expect(watch.log.serverStarts == 1)
             project.append("resources/core/server/index.js", "// fix attempt\n")
             #expect(await watch.log.wait(for: "✗ #2"))
@@ -373,4 +373,14 @@ struct PasswordMaskingTests {
 extension OutputLog {
     /// How many times the server printed its first line.
     var serverStarts: Int { lines.filter { $0.hasPrefix("[server]") && $0.contains("alt:V Server, build") }.count }
+
+    /// A failure's `needle` line is shown once beside the last `verdict`: in `writer`'s lines right
+    /// above it, or quoted under it (when other lines came between), never both.
+    func showsFailureOnce(_ needle: String, of writer: String, verdict: String) -> Bool {
+        let lines = self.lines
+        guard let at = lines.lastIndex(where: { $0.contains(verdict) }) else { return false }
+        let above = lines[..<at].reversed().prefix { $0.hasPrefix("[\(writer)] ") }.contains { $0.contains(needle) }
+        let quoted = lines[(at + 1)...].prefix { $0.hasPrefix("    ") }.contains { $0.contains("│ ") && $0.contains(needle) }
+        return above != quoted
+    }
 }

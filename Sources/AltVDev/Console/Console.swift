@@ -20,6 +20,8 @@ public final class Console: Sendable {
         var closedReported = false
         /// The live status line's bytes while it is shown: every write clears it first and draws it again after.
         var status: [UInt8]?
+        /// Whose output the last lines written are (a child's name), nil for altv-dev's own.
+        var lastWriter: String?
     }
 
     /// Back to the line's start, and clear it: the status line's space, before anything else is written.
@@ -38,8 +40,9 @@ public final class Console: Sendable {
     }
 
     /// One write under the lock; notices a closed reader.
-    private func emit(_ bytes: [UInt8]) {
+    private func emit(_ bytes: [UInt8], from writer: String?) {
         state.withLock { state in
+            state.lastWriter = writer
             let output = state.status.map { Self.clearLine + bytes + $0 } ?? bytes
             guard !FileDescriptorWriter.writeAll(descriptor, output), errno == EPIPE, !state.closedReported,
                 let handler = state.outputClosed
@@ -101,7 +104,7 @@ public final class Console: Sendable {
         }
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         let output = lines.enumerated().map { $0.offset == 0 ? String($0.element) : "    " + $0.element }.joined(separator: "\n") + "\n"
-        emit(Array(output.utf8))
+        emit(Array(output.utf8), from: nil)
     }
 
     /// Control characters shown as `\x1b`, never sent: a file named with escape sequences must not
@@ -124,10 +127,16 @@ public final class Console: Sendable {
         (scalar.value < 0x20 && scalar != "\n" && scalar != "\t") || (0x7F...0x9F).contains(scalar.value)
     }
 
-    /// Already-prefixed and redacted bytes, written as one block.
-    public func write(raw bytes: [UInt8]) {
+    /// Already-prefixed and redacted bytes of `writer`'s output (its name), written as one block.
+    public func write(raw bytes: [UInt8], from writer: String) {
         guard !bytes.isEmpty else { return }
-        emit(bytes)
+        emit(bytes, from: writer)
+    }
+
+    /// True when the last lines on the screen are `writer`'s output: a failure's last lines are right
+    /// above and are not quoted again.
+    public func lastWrote(_ writer: String) -> Bool {
+        state.withLock { $0.lastWriter == writer }
     }
 
     /// Shows `text` as the bottom line, in place, under everything written before and after.

@@ -36,7 +36,7 @@ public final class Narrator: Sendable {
         case .serverExited(_, let status, let uptime, let lastLines, let then): serverExited(status, uptime, lastLines, then)
         case .serviceReady(let service, _): console.say("service \(service) is ready", .debug)
         case .serviceExited(let service, _, let status, let uptime, let lastLines):
-            console.say("service \(service) \(status) after \(uptime.humanReadable)" + Self.quoted(Self.telling(lastLines, count: 5)), .error)
+            console.say("service \(service) \(status) after \(uptime.humanReadable)" + quotedUnlessAbove(lastLines, of: service, count: 5), .error)
         case .configReloaded(let changes): console.say("config reloaded:\n" + changes.map { "  " + $0 }.joined(separator: "\n"))
         case .configRejected(_, let errors):
             console.say("config not applied, keeping the last good one:\n" + errors.map(\.description).joined(separator: "\n"), .error)
@@ -102,13 +102,13 @@ public final class Narrator: Sendable {
         // A check's verdict comes after the cycle's: the ✓ of one is said too.
         case .succeeded where !result.gate: console.say("✓ check \(result.name) \(result.duration.humanReadable)", .success)
         case .failed where !result.gate, .timedOut where !result.gate, .notStarted where !result.gate:
-            console.say("✗ check " + result.summary + " (gate = false: the server runs the new code anyway)" + Self.quoted(Self.telling(result.lastLines, count: 10)), .error)
+            console.say("✗ check " + result.summary + " (gate = false: the server runs the new code anyway)" + quotedUnlessAbove(result.lastLines, of: result.name), .error)
         case .succeeded: break
         case .cancelled:
             let why = stopping.withLock { $0 } ? "altv-dev is stopping" : "a newer change set came in"
             console.say("stage \(result.name) stopped: \(why)")
         case .failed, .timedOut, .notStarted:
-            console.say(result.summary + Self.quoted(Self.telling(result.lastLines, count: 10)), .error)
+            console.say(result.summary + quotedUnlessAbove(result.lastLines, of: result.name), .error)
         }
     }
 
@@ -136,7 +136,7 @@ public final class Narrator: Sendable {
     }
 
     private func serverExited(_ status: ExitStatus, _ uptime: Duration, _ lastLines: [String], _ then: AfterExit) {
-        var message = "server \(status) after \(uptime.humanReadable)" + Self.quoted(Self.telling(lastLines, count: 10))
+        var message = "server \(status) after \(uptime.humanReadable)" + quotedUnlessAbove(lastLines, of: "server")
         switch then {
         case .waitForChange: message += "\nwaiting for a change to start it again"
         case .restart(let delay): message += "\nrestarting in \(delay.humanReadable) (on_crash = \"restart\")"
@@ -187,6 +187,12 @@ public final class Narrator: Sendable {
     static func saysWhatFailed(_ line: String) -> Bool {
         let lower = line.lowercased()
         return ["error", "cannot ", "can't ", "not found", "fatal", "panic", "exception", "failed", "✘"].contains { lower.contains($0) }
+    }
+
+    /// The last lines quoted, unless they are the last thing on the screen (streamed just above):
+    /// a failure's output is shown once.
+    private func quotedUnlessAbove(_ lines: [String], of writer: String, count: Int = 10) -> String {
+        console.lastWrote(writer) ? "" : Self.quoted(Self.telling(lines, count: count))
     }
 
     /// `; last lines:` and each line under a gutter, or nothing.

@@ -10,6 +10,7 @@ public final class ServerOutput: LineHandler, @unchecked Sendable {
 
     private let console: Console
     private let prefix: [UInt8]
+    private let name: String
     /// `[name] ` as the child may print it itself: such a line is not prefixed twice.
     private let ownPrefix: [UInt8]
     private let redactor: Redactor
@@ -75,6 +76,7 @@ public final class ServerOutput: LineHandler, @unchecked Sendable {
         self.lineObserver = lineObserver
         self.console = console
         self.prefix = console.prefix(for: name)
+        self.name = name
         self.ownPrefix = Array("[\(name)] ".utf8)
         self.redactor = console.currentRedactor
         self.matcher = matcher
@@ -250,7 +252,7 @@ public final class ServerOutput: LineHandler, @unchecked Sendable {
 
     public func endOfChunk() {
         guard !batch.isEmpty else { return }
-        console.write(raw: batch)
+        console.write(raw: batch, from: name)
         // The tail is the end of what was written, prefixes and all: one copy per read, none per line.
         let kept = batch.suffix(Self.tailBytes)
         shared.withLock { shared in
