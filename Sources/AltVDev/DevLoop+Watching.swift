@@ -50,6 +50,7 @@ extension DevLoop {
             case .configFile(let kind): sink.yield(.input(.configFileChanged(kind)))
             case .rearmed(let summary): sink.yield(.watcherRearmed(summary))
             case .warning(let message): tell(.notice(.watch(.watcherWarning(message))))
+            case .readableAgain(let path): tell(.notice(.watch(.readableAgain(PathFilter.relative(path, to: directory) ?? path))))
             case .barrier(let id): barriers.arrived(id)
             }
         }

@@ -82,6 +82,32 @@ struct PollingIntegrationTests {
         }
     }
 
+    /// Root reads every folder; without CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH it obeys the mode bits like any user.
+    static let withoutOverride = ["/usr/bin/setpriv", "--inh-caps=-dac_override,-dac_read_search", "--bounding-set=-dac_override,-dac_read_search"]
+
+    @Test(
+        "a folder that cannot be read is said, and watched once its permissions are fixed: a save in it then restarts",
+        .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv"), "needs setpriv (util-linux) to drop root's permission override"))
+    func unreadableFolderRetried() async throws {
+        try await withProject { project in
+            project.write("resources/core/locked/deeper/file.js", "// locked\n")
+            let locked = project.path("resources/core/locked")
+            #expect(chmod(locked, 0) == 0)
+            defer { chmod(locked, 0o755) }
+            project.writeConfig(reconnect: ["enabled": "false"])
+            let watch = try project.launch(["watch"], through: Self.withoutOverride)
+            #expect(await watch.log.wait(for: "could not watch 1 folder(s), first: \(locked) (permission denied: watched once it can be read)"))
+            #expect(await watch.log.wait(for: "✓ #1 start"))
+            #expect(chmod(locked, 0o755) == 0)
+            #expect(await watch.log.wait(for: "resources/core/locked can be read now: watching it"))
+            // The folders below it are watched too, and making it readable was no change.
+            project.append("resources/core/locked/deeper/file.js", "// edit\n")
+            #expect(await watch.log.wait(for: "✓ #2 resources/core/locked/deeper/file.js"))
+            #expect(watch.log.lines.filter(OutputLog.isVerdict).count == 2)
+            await project.stopAndExpectNothingLeft(watch)
+        }
+    }
+
     @Test(
         "on a FUSE mount inotify misses writes from the other side; the default backend polls them and restarts",
         .enabled(if: BlindMount.available, "needs /dev/fuse, bindfs and fuse3 (scripts/ensure-deps installs bindfs and fuse3)"))

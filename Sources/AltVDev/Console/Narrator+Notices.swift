@@ -74,6 +74,7 @@ extension Narrator {
         case .fileEvent(let kind, let path): ("\(kind.rawValue): \(path)", .debug)
         case .watcherWarning(let message), .configKept(let message), .weakPassword(let message), .passwordMismatch(let message):
             (message, .warning)
+        case .readableAgain(let path): ("\(path) can be read now: watching it", .info)
         case .configFileGone(let file): ("\(file) was deleted or moved away; keeping the last good config", .debug)
         case .configUnchanged: ("config saved; nothing changed", .debug)
         }

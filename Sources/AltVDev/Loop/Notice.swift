@@ -57,6 +57,8 @@ public enum WatchNotice: Equatable, Sendable {
     case stageOutputEvents(Int)
     case fileEvent(FileEvent.Kind, path: String)
     case watcherWarning(String)
+    /// A folder left unwatched for want of permission can be read now: watched from now on.
+    case readableAgain(String)
     case configFileGone(String)
     case configKept(String)
     case configUnchanged

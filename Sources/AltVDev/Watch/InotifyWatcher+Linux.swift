@@ -7,7 +7,7 @@ import Synchronization
 extension InotifyWatcher {
     static let directoryEvents: Int32 = Int32(
         bitPattern: UInt32(IN_CREATE) | UInt32(IN_CLOSE_WRITE) | UInt32(IN_MOVED_FROM) | UInt32(IN_MOVED_TO)
-            | UInt32(IN_DELETE) | UInt32(IN_DELETE_SELF) | UInt32(IN_MOVE_SELF) | UInt32(IN_ONLYDIR))
+            | UInt32(IN_DELETE) | UInt32(IN_DELETE_SELF) | UInt32(IN_MOVE_SELF) | UInt32(IN_ATTRIB) | UInt32(IN_ONLYDIR))
 
     /// Initialises inotify, watches every folder under the roots that is not ignored, then
     /// delivers events from a dedicated thread until `stop()`.
@@ -38,6 +38,7 @@ extension InotifyWatcher {
                     pollInterval = next.pollInterval
                     configFiles = next.configFiles
                     folders.removeAll()
+                    unreadable.removeAll()
                     pendingMoveOut = nil
                     handler(.rearmed(watchEverything()))
                 }
@@ -193,7 +194,18 @@ extension InotifyWatcher {
                 + walker.files.map { FileEvent(path: $0, kind: .created) }
         }
         if has(UInt32(IN_DELETE)) { return [FileEvent(path: path, kind: .removed, isDirectory: true)] }
+        if has(UInt32(IN_ATTRIB)), unreadable.contains(path) { watchReadableAgain(path, parent: raw.wd) }
         return []
+    }
+
+    /// A folder that could not be read had its mode changed: watched now if it can be, with what is below it.
+    private func watchReadableAgain(_ path: String, parent: Int32) {
+        var walker = TreeWalker(watcher: self)
+        walker.watchTree(path, parent: parent)
+        guard !walker.failed.contains(path) else { return }
+        unreadable.remove(path)
+        handler(.readableAgain(path))
+        walker.reportLimit()
     }
 
     private func fileKind(_ mask: UInt32) -> FileEvent.Kind? {
@@ -247,6 +259,7 @@ struct TreeWalker {
                 // Keep walking: the count in the warning is then the real one, and folders
                 // below may still fit if the limit was not the reason.
                 if inotifytools_error() == ENOSPC { limitReached = true }
+                if inotifytools_error() == EACCES { watcher.unreadable.insert(folder) }
                 failed.append(folder)
             }
             DirectoryListing.forEach(in: folder) { entryPath, name, type, directory in
@@ -266,7 +279,8 @@ struct TreeWalker {
     func reportLimit() {
         guard limitReached else {
             if !failed.isEmpty {
-                watcher.handler(.warning("could not watch \(failed.count) folder(s), first: \(failed[0])"))
+                let retried = watcher.unreadable.contains(failed[0]) ? " (permission denied: watched once it can be read)" : ""
+                watcher.handler(.warning("could not watch \(failed.count) folder(s), first: \(failed[0])\(retried)"))
             }
             return
         }

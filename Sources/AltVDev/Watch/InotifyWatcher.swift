@@ -8,6 +8,8 @@ public enum WatcherOutput: Sendable {
     /// The config file was written, replaced, moved away or deleted.
     case configFile(FileEvent.Kind)
     case warning(String)
+    /// A folder that could not be read (so not watched) can be now, and is watched from now on.
+    case readableAgain(String)
     /// New roots or ignore rules took effect.
     case rearmed(WatchSummary)
     /// Every event that happened before `barrier()` returned `id` has been delivered.
@@ -69,6 +71,9 @@ public final class InotifyWatcher: @unchecked Sendable {
     var folders = WatchTable()
     /// A folder moved away whose `IN_MOVED_TO` has not come (yet): if the next event is not it, it left the tree.
     var pendingMoveOut: (cookie: UInt32, path: String)?
+    /// Folders not watched for want of permission: each is tried again when its mode changes
+    /// (the folder it is in reports `IN_ATTRIB`). Watcher thread only.
+    var unreadable: Set<String> = []
     /// A private folder this process writes to as a marker: inotify delivers events in order, so
     /// once the marker's event arrives, every earlier event (a build's writes) has been seen too.
     let barrierFolder: String?

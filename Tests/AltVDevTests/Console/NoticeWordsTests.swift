@@ -38,6 +38,7 @@ struct NoticeWordsTests {
         (.watch(.stageOutputEvents(2)), "2 event(s)"),
         (.watch(.fileEvent(.modified, path: "resources/a.js")), "modified: resources/a.js"),
         (.watch(.watcherWarning("queue overflowed")), "queue overflowed"),
+        (.watch(.readableAgain("resources/locked")), "resources/locked can be read now: watching it"),
         (.watch(.configFileGone("/p/altv-dev.toml")), "keeping the last good config"),
         (.watch(.configKept("unreadable")), "unreadable"),
         (.watch(.configUnchanged), "nothing changed"),
