@@ -106,6 +106,30 @@ struct PipelineTests {
         }
     }
 
+    @Test("a file whose name is not UTF-8 reaches stages as its bytes, the terminal as \\xe9, the events with its bytes beside")
+    func nameNotUTF8() async throws {
+        try await withProject { project in
+            let hex = #"echo "hex=$(printf '%s' "$ALTV_DEV_CHANGED" | od -An -tx1 | tr -d ' \n')""#
+            project.writeConfig(reconnect: ["enabled": "false"], extra: Self.stage("names", hex))
+            let watch = try project.launch(["watch"])
+            #expect(await watch.log.wait(for: "✓ #1 start"))
+            // caf\xE9.js, as a Latin-1 archive or Windows share would name it.
+            let name: [UInt8] = Array(project.path("resources/core/caf").utf8) + [0xE9] + Array(".js".utf8)
+            let descriptor = (name + [0]).withUnsafeBufferPointer { $0.withMemoryRebound(to: CChar.self) { open($0.baseAddress!, O_WRONLY | O_CREAT, 0o644) } }
+            #expect(descriptor >= 0)
+            close(descriptor)
+            #expect(await watch.log.wait(for: "✓ #2 resources/core/caf\\xe9.js"))
+            let relative: [UInt8] = Array("resources/core/caf".utf8) + [0xE9] + Array(".js".utf8)
+            #expect(watch.log.text.contains("[names] hex=" + relative.map { String(format: "%02x", $0) }.joined()))
+            #expect(!watch.log.text.contains("\u{FFFD}"))
+            let facts = await project.stopAndReadEvents(watch)
+            let started = try #require(facts.named("cycle.started").last)
+            #expect(started["paths"] as? [String] == ["resources/core/caf\\xe9.js"])
+            #expect(started["paths_bytes"] as? [String] == [Data(relative).base64EncodedString()])
+            #expect(facts.named("cycle.started").first?["paths_bytes"] == nil)
+        }
+    }
+
     @Test("a failing stage ends the cycle: its status and output are shown once, the same server keeps running")
     func failureKeepsServer() async throws {
         try await withProject { project in

@@ -114,7 +114,7 @@ public final class Console: Sendable {
         var out = String.UnicodeScalarView()
         for scalar in text.unicodeScalars {
             if isControl(scalar) {
-                let hex = String(scalar.value, radix: 16)
+                let hex = String(RawBytes.isEscape(scalar) ? scalar.value - RawBytes.base : scalar.value, radix: 16)
                 out.append(contentsOf: ("\\x" + (hex.count < 2 ? "0" : "") + hex).unicodeScalars)
             } else {
                 out.append(scalar)
@@ -124,7 +124,8 @@ public final class Console: Sendable {
     }
 
     private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
-        (scalar.value < 0x20 && scalar != "\n" && scalar != "\t") || (0x7F...0x9F).contains(scalar.value)
+        // A byte of a file name that is not UTF-8 is shown as the byte it is, like a control.
+        (scalar.value < 0x20 && scalar != "\n" && scalar != "\t") || (0x7F...0x9F).contains(scalar.value) || RawBytes.isEscape(scalar)
     }
 
     /// Already-prefixed and redacted bytes of `writer`'s output (its name), written as one block.

@@ -88,7 +88,12 @@ public enum EventRecord {
         case .cycleStarted(_, let trigger, _):
             let paths: [String]
             if case .changes(let changes) = trigger { paths = changes.paths.map { PathFilter.relative($0, to: directory) ?? $0 } } else { paths = [] }
-            return ("cycle.started", [("trigger", .string(TriggerKind(trigger).rawValue)), ("paths", .array(paths.map(JSONValue.string)))])
+            var fields: [(String, JSONValue)] = [("trigger", .string(TriggerKind(trigger).rawValue)), ("paths", .array(paths.map { .string(RawBytes.shown($0)) }))]
+            // A name that is not UTF-8 is shown with \xe9 escapes in `paths`, and given whole as its bytes beside it.
+            if paths.contains(where: RawBytes.holdsRawBytes) {
+                fields.append(("paths_bytes", .array(paths.map { RawBytes.holdsRawBytes($0) ? .string(RawBytes.base64(RawBytes.bytes($0))) : .null })))
+            }
+            return ("cycle.started", fields)
         case .stageStarted(_, let stage, let gate):
             return ("stage.started", [("stage", .string(stage)), ("gate", .bool(gate))])
         case .diagnostic(_, let diagnostic):

@@ -184,9 +184,10 @@ public enum FileDescriptorWriter {
     }
 }
 
-/// Calls `body` with a NULL-terminated C array of the strings.
+/// Calls `body` with a NULL-terminated C array of the strings; a file name kept as bytes (not UTF-8)
+/// is given as those bytes (a stage's `ALTV_DEV_CHANGED`).
 public func withCStrings<R>(_ strings: [String], _ body: (UnsafePointer<UnsafeMutablePointer<CChar>?>) -> R) -> R {
-    let pointers = strings.map { strdup($0) } + [nil]
+    let pointers = strings.map { string in RawBytes.withCString(string) { strdup($0) } } + [nil]
     defer { pointers.forEach { free($0) } }
     return pointers.withUnsafeBufferPointer { body($0.baseAddress!) }
 }

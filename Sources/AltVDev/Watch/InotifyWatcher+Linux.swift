@@ -100,10 +100,10 @@ extension InotifyWatcher {
         // libinotifytools keeps a record of every watch it ever added, by name, even once the kernel
         // dropped it or the folder moved: move an old record of this name aside, so that the name
         // resolves to the watch added now.
-        let previous = inotifytools_wd_from_filename(name)
+        let previous = RawBytes.withCString(name) { inotifytools_wd_from_filename($0) }
         if previous >= 0 { inotifytools_set_filename_by_wd(previous, "\u{1}superseded/\(previous)/") }
-        guard inotifytools_watch_file(name, events) != 0 else { return nil }
-        let wd = inotifytools_wd_from_filename(name)
+        guard RawBytes.withCString(name, { inotifytools_watch_file($0, events) }) != 0 else { return nil }
+        let wd = RawBytes.withCString(name) { inotifytools_wd_from_filename($0) }
         if wd >= 0 { folders.insert(wd, path: folder, parent: parent) }
         return wd >= 0 ? wd : -1
     }
@@ -145,8 +145,7 @@ extension InotifyWatcher {
         }
         guard raw.len > 0, let directory = folders.path(of: raw.wd) else { return [] }
         let name = withUnsafePointer(to: &event.pointee) { pointer -> String in
-            let base = UnsafeRawPointer(pointer).advanced(by: MemoryLayout<inotify_event>.size)
-            return String(cString: base.assumingMemoryBound(to: CChar.self))
+            RawBytes.string(cString: UnsafeRawPointer(pointer).advanced(by: MemoryLayout<inotify_event>.size))
         }
         let path = (directory == "/" ? "" : directory) + "/" + name
         let isDirectory = has(UInt32(IN_ISDIR))
@@ -167,7 +166,7 @@ extension InotifyWatcher {
 
     static func isGone(_ path: String) -> Bool {
         var info = stat()
-        return lstat(path, &info) != 0 && errno == ENOENT
+        return RawBytes.withCString(path, { lstat($0, &info) }) != 0 && errno == ENOENT
     }
 
     /// A folder's event: a rename within the tree moves its watches, a new folder is walked for files already in it.
@@ -242,7 +241,7 @@ struct TreeWalker {
         var stack: [(folder: String, parentDevice: UInt64?, parent: Int32?)] = [(root, nil, parent)]
         while let (folder, parentDevice, parent) = stack.popLast() {
             var info = stat()
-            let known = stat(folder, &info) == 0
+            let known = RawBytes.withCString(folder, { stat($0, &info) }) == 0
             if known, !visited.insert([UInt64(info.st_dev), UInt64(info.st_ino)]).inserted { continue }
             // A root, or a mount point: another file system may start here.
             if findBlindMounts, known, parentDevice != UInt64(info.st_dev),
@@ -267,7 +266,7 @@ struct TreeWalker {
                 var isDirectory = type == UInt8(DT_DIR)
                 if type == UInt8(DT_UNKNOWN) || type == UInt8(DT_LNK) {
                     var info = stat()
-                    isDirectory = fstatat(directory, name, &info, 0) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+                    isDirectory = RawBytes.withCString(name, { fstatat(directory, $0, &info, 0) }) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
                 }
                 if watcher.filter.isIgnoredEntry(path, isDirectory: isDirectory) { return }
                 if isDirectory { stack.append((path, device, wd)) } else if collectFiles { files.append(path) }

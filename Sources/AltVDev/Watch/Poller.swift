@@ -53,7 +53,7 @@ public final class PolledTree {
             var stack = [root]
             while let path = stack.popLast() {
                 var info = stat()
-                guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR,
+                guard RawBytes.withCString(path, { stat($0, &info) }) == 0, (info.st_mode & S_IFMT) == S_IFDIR,
                     inodes.insert([UInt64(info.st_dev), UInt64(info.st_ino)]).inserted
                 else { continue }
                 visited.insert(path)
@@ -94,7 +94,7 @@ public final class PolledTree {
             }
             // Relative to the open folder: the kernel does not walk the whole path again per file.
             var fileInfo = stat()
-            guard fstatat(descriptor, name, &fileInfo, 0) == 0 else { return }
+            guard RawBytes.withCString(name, { fstatat(descriptor, $0, &fileInfo, 0) }) == 0 else { return }
             let isDirectory = (fileInfo.st_mode & S_IFMT) == S_IFDIR
             if let known = folder.files[name] {
                 let entry = StatEntry(fileInfo)
@@ -254,7 +254,7 @@ final class Poller: @unchecked Sendable {
 
     private static func statConfig(_ path: String) -> StatEntry? {
         var info = stat()
-        guard stat(path, &info) == 0 else { return nil }
+        guard RawBytes.withCString(path, { stat($0, &info) }) == 0 else { return nil }
         return StatEntry(info)
     }
 }
@@ -263,13 +263,11 @@ final class Poller: @unchecked Sendable {
 /// descriptor, for `fstatat`.
 enum DirectoryListing {
     static func forEach(in folder: String, _ body: (_ path: @autoclosure () -> String, _ name: String, _ type: UInt8, _ folder: Int32) -> Void) {
-        guard let directory = opendir(folder) else { return }
+        guard let directory = RawBytes.withCString(folder, { opendir($0) }) else { return }
         defer { closedir(directory) }
         let descriptor = dirfd(directory)
         while let entry = readdir(directory) {
-            let name = withUnsafePointer(to: entry.pointee.d_name) {
-                String(cString: UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self))
-            }
+            let name = withUnsafePointer(to: entry.pointee.d_name) { RawBytes.string(cString: UnsafeRawPointer($0)) }
             if name == "." || name == ".." { continue }
             body(folder + "/" + name, name, entry.pointee.d_type, descriptor)
         }
