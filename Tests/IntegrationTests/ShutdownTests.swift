@@ -68,6 +68,58 @@ struct ShutdownTests {
         }
     }
 
+    /// The server's command, starting a child in a session of its own first (as node's `detached: true` does).
+    static func serverStarting(_ detached: String) -> String {
+        let command = ["sh", "-c", "setsid \(detached) & exec \"$0\" \"$@\"", Binary.path, "sim", "server", "--startup-delay", "50ms"]
+        return "[" + command.map { "\"\($0.replacingOccurrences(of: "\"", with: "\\\""))\"" }.joined(separator: ", ") + "]"
+    }
+
+    /// This project's living processes whose command line holds `needle`, as they go.
+    func living(_ needle: String, in project: TestProject, count: Int, timeout: Duration = .seconds(10)) async -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            let found = project.survivors().filter { pid in
+                (ProcFile.read("/proc/\(pid)/cmdline") ?? []).split(separator: 0).map { String(decoding: $0, as: UTF8.self) }.joined(separator: " ").contains(needle)
+            }
+            if found.count == count { return true }
+            if ContinuousClock.now >= deadline { return false }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
+    @Test("what the server and a stage start in sessions of their own ends with them: at the stage's end, at a restart, at exit")
+    func detachedDescendants() async throws {
+        try await withProject { project in
+            project.writeConfig(
+                server: ["command": Self.serverStarting("sleep 1001")], reconnect: ["enabled": "false"],
+                extra: PipelineTests.stage("spawner", "setsid sleep 1002 & echo spawned"))
+            let watch = try project.launch(["watch"])
+            #expect(await watch.log.wait(for: "✓ #1 start"))
+            // The stage has ended: what it left in a session of its own went with it.
+            #expect(await living("sleep 1002", in: project, count: 0))
+            #expect(await living("sleep 1001", in: project, count: 1))
+            project.append("resources/core/server/index.js", "// edit\n")
+            #expect(await watch.log.wait(for: "✓ #2 "))
+            // The old server's went with it; the new server's lives.
+            #expect(await living("sleep 1001", in: project, count: 1))
+            #expect(await living("sleep 1002", in: project, count: 0))
+            await project.stopAndExpectNothingLeft(watch)
+        }
+    }
+
+    @Test("SIGKILL to altv-dev: the guardian ends what the server started in a session of its own too")
+    func detachedAfterSigkill() async throws {
+        try await withProject { project in
+            project.writeConfig(server: ["command": Self.serverStarting("sleep 1003")], reconnect: ["enabled": "false"])
+            let watch = try project.launch(["watch"])
+            #expect(await watch.log.wait(for: "✓ #1"))
+            #expect(await living("sleep 1003", in: project, count: 1))
+            watch.signal(SIGKILL)
+            #expect(await watch.waitForExit() == .signaled(SIGKILL))
+            #expect(await project.waitForNoSurvivors() == [])
+        }
+    }
+
     @Test("SIGKILL to altv-dev still takes the server's whole group down")
     func sigkill() async throws {
         try await withProject { project in

@@ -31,6 +31,8 @@ extension Narrator {
         case .serverStoppedAtExit(let duration): ("server stopped in \(duration.humanReadable)", .info)
         case .killedAfterTimeout(let name, let timeout, let signal):
             ("\(name) did not stop within \(timeout.humanReadable) of \(signal): killed its process group with SIGKILL", .warning)
+        case .strays(let name, let pids):
+            ("\(name) had started \(pids.count) process(es) outside its process group (pid \(pids.map(String.init).joined(separator: ", "))): ended with it", .debug)
         case .survivedKill(let name, let group): ("processes in group \(group) (\(name)) survived SIGKILL; check `ps -g \(group)`", .error)
         case .stageSpawned(let name, let pid, let command): ("stage \(name) started (pid \(pid)): \(command)", .debug)
         case .stagesRunning(let names): ("running stage\(names.count == 1 ? "" : "s") \(names.joined(separator: ", "))", .debug)

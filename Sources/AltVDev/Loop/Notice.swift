@@ -20,6 +20,8 @@ public enum ProcessNotice: Equatable, Sendable {
     case serverStoppedAtExit(Duration)
     case killedAfterTimeout(name: String, timeout: Duration, signal: String)
     case survivedKill(name: String, group: Int32)
+    /// Processes it started in sessions of their own, outside its group, ended with it.
+    case strays(name: String, pids: [Int32])
     case stageSpawned(name: String, pid: Int32, command: String)
     case stagesRunning([String])
     case stagesChangedNoResource

@@ -1,4 +1,6 @@
 import FoundationEssentials
+import Glibc
+import Synchronization
 
 /// The server's, a stage's or a service's process: in its own process group (so stopping it takes
 /// its children too), protected by the guardian, its output prefixed with its name.
@@ -8,6 +10,9 @@ public final class CompanionProcess: Sendable {
     public let output: ServerOutput
     private let emit: @Sendable (LoopEvent) -> Void
     private let guardian: Guardian?
+    /// In its environment, and inherited by what it starts: finds those of them that left its group.
+    public let tag: ProcessTag
+    private static let serials = Atomic<Int>(0)
 
     public init(
         name: String, command: CommandSpec, cwd: String, environment: [String: String],
@@ -15,7 +20,8 @@ public final class CompanionProcess: Sendable {
         errors: ReadyMatcher? = nil, lineObserver: (@Sendable (String) -> Void)? = nil,
         onDiagnostic: (@Sendable (Diagnostic) -> Void)? = nil, sourceMaps: SourceMapLookup? = nil
     ) throws {
-        var options = ChildProcess.Options(argv: command.argv, cwd: cwd, environment: environment)
+        tag = ProcessTag(owner: getpid(), serial: Self.serials.add(1, ordering: .relaxed).newValue)
+        var options = ChildProcess.Options(argv: command.argv, cwd: cwd, environment: environment.merging([ProcessTag.variable: tag.value]) { _, tag in tag })
         options.newSession = true
         options.output = transport
         // Only the server reads a console; a stage waiting on stdin would hang a build.
@@ -34,10 +40,14 @@ public final class CompanionProcess: Sendable {
     @discardableResult
     public func stop(signal: StopSignal, timeout: Duration) async -> Teardown.Report {
         let group = process.processGroup
-        let report = await Teardown.graceful(signal: signal.number, timeout: timeout).run(on: group, leaderExit: process.exit)
+        let tag = tag
+        let report = await Teardown.graceful(signal: signal.number, timeout: timeout).run(on: group, leaderExit: process.exit) {
+            ProcessTree.current().strays(ofGroup: group, tag: tag, adoptedBy: getpid()) { ProcFile.read("/proc/\($0)/environ") }
+        }
         if report.escalated {
             emit(.notice(.process(.killedAfterTimeout(name: name, timeout: timeout, signal: "\(signal)"))))
         }
+        if !report.strays.isEmpty { emit(.notice(.process(.strays(name: name, pids: report.strays)))) }
         if report.survivors {
             emit(.notice(.process(.survivedKill(name: name, group: group))))
         } else {

@@ -5,7 +5,8 @@ import Synchronization
 /// A small helper process that kills our process groups if altv-dev itself dies, even by SIGKILL.
 ///
 /// It reads `+pgid` and `-pgid` lines on stdin; when stdin reaches end of file (this process is
-/// gone, however it ended) it sends SIGKILL to every group still registered and deletes the
+/// gone, however it ended) it sends SIGKILL to every group still registered and to every process
+/// carrying altv-dev's `ProcessTag` (started in a session of its own), and deletes the
 /// folders registered with `#path` lines (the watcher's marker folder). It lives in its own
 /// session so a Ctrl+C meant for altv-dev does not end it first.
 public final class Guardian: Sendable {
@@ -57,6 +58,7 @@ public final class Guardian: Sendable {
         signal(SIGPIPE, SIG_IGN)
         var groups = Set<pid_t>()
         var folders: [String] = []
+        let owner = getppid()
         while let line = readLine() {
             if line.hasPrefix("#") {
                 folders.append(String(line.dropFirst()))
@@ -66,6 +68,10 @@ public final class Guardian: Sendable {
             if sign == "+" { groups.insert(group) } else if sign == "-" { groups.remove(group) }
         }
         for group in groups { kill(-group, SIGKILL) }
+        // What they started in sessions of their own carries altv-dev's tag: it goes too.
+        for pid in ProcessTree.current().entries.keys where pid != getpid() {
+            if let environ = ProcFile.read("/proc/\(pid)/environ", chunk: 4096), ProcessTag.isOwned(by: owner, environ: environ) { kill(pid, SIGKILL) }
+        }
         for folder in folders {
             for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] { unlink(folder + "/" + name) }
             rmdir(folder)

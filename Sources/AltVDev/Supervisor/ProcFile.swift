@@ -2,17 +2,18 @@ import Glibc
 
 /// Reads files under /proc, which report a size of 0: read until end of file, never by size.
 public enum ProcFile {
-    public static func read(_ path: String) -> [UInt8]? {
+    /// `chunk`: the size of each read; small for the many small files of a /proc scan.
+    public static func read(_ path: String, chunk: Int = 64 * 1024) -> [UInt8]? {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
-        return readAll(fd)
+        return readAll(fd, chunk: chunk)
     }
 
     /// Everything `fd` gives until end of file (a file, or a child's output pipe).
-    public static func readAll(_ fd: Int32) -> [UInt8] {
+    public static func readAll(_ fd: Int32, chunk: Int = 64 * 1024) -> [UInt8] {
         var result: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        var buffer = [UInt8](repeating: 0, count: chunk)
         while true {
             let count = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
             if count < 0 && errno == EINTR { continue }

@@ -10,6 +10,8 @@ public enum Timings {
     /// After SIGKILL to a process group, how long to wait for it to be gone: the kernel needs only
     /// to reap it, unless a member is stuck in uninterruptible sleep.
     public static let afterKill: Duration = .seconds(5)
+    /// How long a process left outside a stopped group (a new session) may take to follow it before SIGKILL.
+    public static let strayGrace: Duration = .seconds(1)
     /// How long altv-dev waits for its guardian to exit when dismissing it.
     public static let guardianExit: Duration = .seconds(2)
     /// One HTTP request to the game client's debug port at most (the reconnect's own `timeout` may be shorter).

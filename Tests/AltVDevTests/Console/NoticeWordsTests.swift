@@ -14,6 +14,7 @@ struct NoticeWordsTests {
         (.process(.serverStoppedAtExit(.milliseconds(12))), "server stopped in 12ms"),
         (.process(.killedAfterTimeout(name: "server", timeout: .seconds(10), signal: "SIGINT")), "killed its process group with SIGKILL"),
         (.process(.survivedKill(name: "server", group: 9)), "ps -g 9"),
+        (.process(.strays(name: "server", pids: [7, 8])), "server had started 2 process(es) outside its process group (pid 7, 8): ended with it"),
         (.process(.stageSpawned(name: "build", pid: 8, command: "npm run build")), "stage build started"),
         (.process(.stagesRunning(["a", "b"])), "running stages a, b"),
         (.process(.stagesChangedNoResource), "nothing to restart"),
