@@ -88,13 +88,15 @@ public struct DevLoop: Sendable {
             config: config, ports: ports(sink, guardian, watcher, stageOutputs, barriers), events: events, sink: sink, tell: tell)
         narrator.announce(config)
         options.statusLine?.redraw()
-        startConsoleInput(sink)
+        let typing = startConsoleInput(sink, guardian)
         let code = await shell.run()
         signals.forEach { $0.cancel() }
+        typing.resumed?.cancel()
         await guardian?.dismiss()
         tell(.watchStopped(exitCode: code))
         eventLog?.flush(within: Timings.eventLogFlush)
         options.statusLine?.finish()
+        typing.mode?.restore()
         withExtendedLifetime(instanceLock) {}
         return code
     }
@@ -144,12 +146,34 @@ public struct DevLoop: Sendable {
             killEverything: { _ = guardian?.killAllNow() })
     }
 
-    private func startConsoleInput(_ sink: AsyncStream<LoopShell.Event>.Continuation) {
-        let tell = self.tell
+    /// Typed lines, read by altv-dev's own line editor under the status line when there is one
+    /// (the terminal's echo would glue them to it); `mode` is given back at exit.
+    private func startConsoleInput(
+        _ sink: AsyncStream<LoopShell.Event>.Continuation, _ guardian: Guardian?
+    ) -> (mode: TerminalMode?, resumed: (any DispatchSourceSignal)?) {
+        let (tell, console, status) = (self.tell, console, options.statusLine)
+        let mode = status == nil ? nil : TerminalMode(descriptor: STDIN_FILENO)
+        let editing = mode?.enterEditing() == true
+        if editing, let mode { guardian?.restoreOnExit(mode) }
+        var onEdit: (@Sendable (String) -> Void)?
+        if editing, let status { onEdit = { text in status.showInput(text) } }
+        let onLine: @Sendable (String) -> Void = { line in
+            if editing { console.keepTyped(line) }
+            if let command = ConsoleCommand(line: line) { sink.yield(.input(.command(command))) }
+        }
         let started = ConsoleInput.start(
-            onLine: { line in if let command = ConsoleCommand(line: line) { sink.yield(.input(.command(command))) } },
-            onEndOfInput: { tell(.notice(.loop(.endOfInputTyped))) },
-            onClose: { tell(.notice(.loop(.standardInputClosed))) })
+            onLine: onLine, onEndOfInput: { tell(.notice(.loop(.endOfInputTyped))) }, onClose: { tell(.notice(.loop(.standardInputClosed))) },
+            onEdit: onEdit)
         if started { tell(.notice(.loop(.commandsHint))) }
+        guard editing, let mode else { return (mode, nil) }
+        // After Ctrl+Z and fg the shell may have put the terminal's own editing back.
+        Glibc.signal(SIGCONT, SIG_IGN)
+        let resumed = DispatchSource.makeSignalSource(signal: SIGCONT, queue: .global())
+        resumed.setEventHandler {
+            mode.reenter()
+            status?.redraw()
+        }
+        resumed.resume()
+        return (mode, resumed)
     }
 }

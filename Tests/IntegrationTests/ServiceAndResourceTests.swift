@@ -284,6 +284,11 @@ final class Terminal: Sendable {
         _ = (line + "\n").withCString { write(primary, $0, strlen($0)) }
     }
 
+    /// Keys pressed without Enter.
+    func press(_ keys: String) {
+        _ = keys.withCString { write(primary, $0, strlen($0)) }
+    }
+
     /// Ctrl+D at the start of a line: the terminal's end of input.
     func endOfInput() {
         var eof: UInt8 = 4

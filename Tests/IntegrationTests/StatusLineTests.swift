@@ -52,6 +52,63 @@ struct StatusLineTests {
         }
     }
 
+    @Test("a half-typed line has a line of its own under the status line, kept whole while output arrives; Enter sends it and leaves it above")
+    func typedLine() async throws {
+        try await withProject { project in
+            let terminal = try Terminal()
+            var before = termios()
+            #expect(tcgetattr(terminal.primary, &before) == 0)
+            project.writeConfig(server: ["on_change": "\"restart-resources\""], reconnect: ["enabled": "false"])
+            let watch = try project.launch(["watch"], environment: ["TERM": "xterm-256color"], terminal: terminal, keepColors: true)
+            terminal.closeReplica()
+            #expect(await watch.log.wait(for: "watching · ✓ #1 "))
+            terminal.press("restart co")
+            #expect(await watch.log.wait(for: "› restart co"))
+            // Output arrives while it is half typed: a cycle, and the server's lines.
+            project.append("resources/core/server/index.js", "// edit\n")
+            #expect(await watch.log.wait(for: "watching · ✓ #2 "))
+            var screen = watch.screen
+            #expect(screen.currentLine == "› restart co")
+            let lines = screen.lines
+            #expect(lines.dropLast().last?.hasPrefix("watching · ✓ #2 ") == true, "\(lines.suffix(3))")
+            #expect(!lines.contains { $0.hasPrefix("watching") && $0.contains("restart co") })
+            // The status line is the one above the typed line now: no other line starts like it.
+            let torn = lines.dropLast(2).filter { $0.hasPrefix("#") || $0.hasPrefix("watching") }
+            #expect(torn.isEmpty, "\(torn.prefix(3))")
+            // A typo mended, then Enter: the server gets the whole line, and it stays above the output.
+            terminal.press("x\u{7F}re\r")
+            #expect(await watch.log.wait(for: "› restart core"))
+            #expect(await watch.log.wait(for: "Loaded resource", after: "› restart core"))
+            screen = watch.screen
+            #expect(screen.lines.contains("› restart core"))
+            #expect(!screen.currentLine.hasPrefix("›"))
+            await project.stopAndExpectNothingLeft(watch)
+            // The terminal's own mode is back.
+            var after = termios()
+            #expect(tcgetattr(terminal.primary, &after) == 0 && after.c_lflag == before.c_lflag && after.c_lflag & tcflag_t(ICANON) != 0)
+        }
+    }
+
+    @Test("altv-dev killed with SIGKILL while it edits the typed line: the guardian gives the terminal its own mode back")
+    func terminalModeAfterSigkill() async throws {
+        try await withProject { project in
+            let terminal = try Terminal()
+            var before = termios()
+            #expect(tcgetattr(terminal.primary, &before) == 0)
+            project.writeConfig(reconnect: ["enabled": "false"])
+            let watch = try project.launch(["watch"], environment: ["TERM": "xterm-256color"], terminal: terminal, keepColors: true)
+            terminal.closeReplica()
+            #expect(await watch.log.wait(for: "watching · ✓ #1 "))
+            var editing = termios()
+            #expect(tcgetattr(terminal.primary, &editing) == 0 && editing.c_lflag & tcflag_t(ICANON) == 0)
+            watch.signal(SIGKILL)
+            #expect(await watch.waitForExit() == .signaled(SIGKILL))
+            #expect(await project.waitForNoSurvivors() == [])
+            var after = termios()
+            #expect(tcgetattr(terminal.primary, &after) == 0 && after.c_lflag == before.c_lflag)
+        }
+    }
+
     @Test("while altv-dev stops, the line says what it waits for: the server, then a service that ignores its signal, with the SIGKILL's countdown")
     func stoppingLine() async throws {
         try await withProject { project in

@@ -20,12 +20,30 @@ public final class Console: Sendable {
         var closedReported = false
         /// The live status line's bytes while it is shown: every write clears it first and draws it again after.
         var status: [UInt8]?
+        /// The line being typed (kept by altv-dev's `LineEditor`), drawn under the status line while not empty.
+        var input: [UInt8]?
+
+        /// What is drawn at the bottom: the status line, then the typed line with the cursor at its end.
+        var bottom: [UInt8] {
+            (status ?? []) + (input.map { (status == nil ? [] : [0x0A]) + Console.inputPrompt + $0 } ?? [])
+        }
+
+        /// Takes the bottom lines away, leaving the cursor where the first of them began.
+        var clearBottom: [UInt8] {
+            switch (status != nil ? 1 : 0) + (input != nil ? 1 : 0) {
+            case 0: []
+            case 1: Console.clearLine
+            default: Console.clearLine + Array("\u{1B}[A".utf8) + Console.clearLine
+            }
+        }
         /// Whose output the last lines written are (a child's name), nil for altv-dev's own.
         var lastWriter: String?
     }
 
     /// Back to the line's start, and clear it: the status line's space, before anything else is written.
     static let clearLine = Array("\r\u{1B}[2K".utf8)
+    /// Before the typed line, and before each line once it was sent.
+    static let inputPrompt = Array("› ".utf8)
 
     /// Held while a line is written, so lines never interleave.
     private let state = Mutex(State())
@@ -43,7 +61,7 @@ public final class Console: Sendable {
     private func emit(_ bytes: [UInt8], from writer: String?) {
         state.withLock { state in
             state.lastWriter = writer
-            let output = state.status.map { Self.clearLine + bytes + $0 } ?? bytes
+            let output = state.status == nil && state.input == nil ? bytes : state.clearBottom + bytes + state.bottom
             guard !FileDescriptorWriter.writeAll(descriptor, output), errno == EPIPE, !state.closedReported,
                 let handler = state.outputClosed
             else { return }
@@ -145,17 +163,35 @@ public final class Console: Sendable {
         state.withLock { state in
             let status = Array(Self.escapingControls(text).utf8)
             guard status != state.status else { return }
+            let clear = state.clearBottom
             state.status = status
-            FileDescriptorWriter.writeAll(descriptor, Self.clearLine + status)
+            FileDescriptorWriter.writeAll(descriptor, clear + state.bottom)
         }
+    }
+
+    /// Shows the line being typed under the status line (nil or empty: none), cursor at its end.
+    public func showInput(_ text: String?) {
+        state.withLock { state in
+            let input = text.flatMap { $0.isEmpty ? nil : Array(Self.escapingControls($0).utf8) }
+            guard input != state.input else { return }
+            let clear = state.clearBottom
+            state.input = input
+            FileDescriptorWriter.writeAll(descriptor, clear + state.bottom)
+        }
+    }
+
+    /// A line typed and sent: it stays above the output that follows, after the prompt, as a shell keeps it.
+    public func keepTyped(_ line: String) {
+        emit(Self.inputPrompt + Array(Self.escapingControls(line).utf8) + [0x0A], from: nil)
     }
 
     /// Takes the status line away (at exit), leaving the cursor at the start of an empty line.
     public func endStatus() {
         state.withLock { state in
-            guard state.status != nil else { return }
-            state.status = nil
-            FileDescriptorWriter.writeAll(descriptor, Self.clearLine)
+            guard state.status != nil || state.input != nil else { return }
+            let clear = state.clearBottom
+            (state.status, state.input) = (nil, nil)
+            FileDescriptorWriter.writeAll(descriptor, clear)
         }
     }
 
@@ -168,7 +204,7 @@ public final class Console: Sendable {
     /// Clears the screen and puts the cursor home (`watch --clear`, at the start of each cycle).
     public func clearScreen() {
         state.withLock { state in
-            _ = FileDescriptorWriter.writeAll(descriptor, Array("\u{1B}[H\u{1B}[2J".utf8) + (state.status ?? []))
+            _ = FileDescriptorWriter.writeAll(descriptor, Array("\u{1B}[H\u{1B}[2J".utf8) + state.bottom)
         }
     }
 

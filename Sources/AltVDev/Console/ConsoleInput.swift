@@ -48,13 +48,15 @@ public enum ConsoleCommand: Equatable, Sendable {
 public enum ConsoleInput {
     /// `onEndOfInput` is called at each Ctrl+D at a terminal that is still there: reading goes on, so
     /// `:q` still works after it. `onClose` once when the terminal went away (hung up) or input ended.
+    /// With `onEdit` (the status line is drawn), the terminal's line editing is off and the typed
+    /// line is kept by a `LineEditor`: `onEdit` draws it after each key, `onLine` gets it at Enter.
     public static func start(
         descriptor: Int32 = STDIN_FILENO, onLine: @escaping @Sendable (String) -> Void, onEndOfInput: @escaping @Sendable () -> Void = {},
-        onClose: @escaping @Sendable () -> Void = {}
+        onClose: @escaping @Sendable () -> Void = {}, onEdit: (@Sendable (String) -> Void)? = nil
     ) -> Bool {
         guard isatty(descriptor) == 1 else { return false }
         OSThread.start(name: "altv-dev console") {
-            var pending: [UInt8] = []
+            var reader = Reader(onLine: onLine, onEndOfInput: onEndOfInput, onEdit: onEdit)
             var buffer = [UInt8](repeating: 0, count: 4096)
             while true {
                 let count = read(descriptor, &buffer, buffer.count)
@@ -68,16 +70,46 @@ public enum ConsoleInput {
                     onClose()
                     return
                 }
-                pending.append(contentsOf: buffer[..<count])
+                reader.take(buffer[..<count])
+            }
+        }
+        return true
+    }
+
+    /// Bytes to lines: split at new lines as the terminal's own editing gave them, or key by key.
+    struct Reader {
+        let onLine: @Sendable (String) -> Void
+        let onEndOfInput: @Sendable () -> Void
+        let onEdit: (@Sendable (String) -> Void)?
+        var pending: [UInt8] = []
+        var editor = LineEditor()
+
+        mutating func take(_ bytes: ArraySlice<UInt8>) {
+            guard let onEdit else {
+                pending.append(contentsOf: bytes)
                 while let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
                     var line = Array(pending[..<newline])
                     if line.last == UInt8(ascii: "\r") { line.removeLast() }
                     pending.removeSubrange(...newline)
                     onLine(String(decoding: line, as: UTF8.self))
                 }
+                return
             }
+            var edited = false
+            for byte in bytes {
+                switch editor.feed(byte) {
+                case .edited?: edited = true
+                case .submitted(let line)?:
+                    onEdit("")
+                    edited = false
+                    onLine(line)
+                case .endOfInput?: onEndOfInput()
+                case nil: break
+                }
+            }
+            // A paste is drawn once, not once per byte.
+            if edited { onEdit(editor.text) }
         }
-        return true
     }
 
     /// The terminal is gone (its other side closed): reads would end at once, forever.

@@ -48,6 +48,13 @@ public final class StatusLine: Sendable {
         console.showStatus(text)
     }
 
+    /// The line being typed, under the status line; its start gives way to its end when it is wider.
+    public func showInput(_ text: String) {
+        let width = state.withLock { $0.width }
+        let room = max(1, width - 3)
+        console.showInput(text.count <= room ? text : "…" + String(text.suffix(room - 1)))
+    }
+
     /// At exit: the line goes, so the shell's prompt starts clean.
     public func finish() {
         stopTicking()

@@ -27,6 +27,12 @@ public final class Guardian: Sendable {
         process.send(line: "+\(group)")
     }
 
+    /// The terminal's own mode, set again if we die while altv-dev edits the typed line (no echo).
+    public func restoreOnExit(_ mode: TerminalMode) {
+        guard let name = ttyname(mode.descriptor) else { return }
+        process.send(line: "~" + String(cString: name) + " " + mode.originalHex)
+    }
+
     /// A private folder of ours (the watcher's markers) to delete if we die without cleaning up.
     public func removeOnExit(folder: String) { process.send(line: "#\(folder)") }
 
@@ -58,8 +64,13 @@ public final class Guardian: Sendable {
         signal(SIGPIPE, SIG_IGN)
         var groups = Set<pid_t>()
         var folders: [String] = []
+        var terminal: (path: String, mode: termios)?
         let owner = getppid()
         while let line = readLine() {
+            if line.hasPrefix("~"), let space = line.lastIndex(of: " "), let mode = TerminalMode.mode(fromHex: String(line[line.index(after: space)...])) {
+                terminal = (String(line.dropFirst()[..<space]), mode)
+                continue
+            }
             if line.hasPrefix("#") {
                 folders.append(String(line.dropFirst()))
                 continue
@@ -68,6 +79,16 @@ public final class Guardian: Sendable {
             if sign == "+" { groups.insert(group) } else if sign == "-" { groups.remove(group) }
         }
         for group in groups { kill(-group, SIGKILL) }
+        if let (path, saved) = terminal {
+            var mode = saved
+            let descriptor = open(path, O_RDWR | O_NOCTTY | O_CLOEXEC)
+            if descriptor >= 0 {
+                // Only when altv-dev left it without echo: after a clean exit the shell may have moved on.
+                var now = termios()
+                if tcgetattr(descriptor, &now) == 0, now.c_lflag & tcflag_t(ECHO) == 0 { _ = tcsetattr(descriptor, TCSANOW, &mode) }
+                close(descriptor)
+            }
+        }
         // What they started in sessions of their own carries altv-dev's tag: it goes too.
         for pid in ProcessTree.current().entries.keys where pid != getpid() {
             if let environ = ProcFile.read("/proc/\(pid)/environ", chunk: 4096), ProcessTag.isOwned(by: owner, environ: environ) { kill(pid, SIGKILL) }

@@ -50,15 +50,18 @@ struct ProcessTreeTests {
 
     @Test("a teardown ends a real process left outside the group, and says which")
     func teardownEndsStray() async throws {
-        var options = ChildProcess.Options(argv: ["/bin/sh", "-c", "setsid sleep 30 & echo $!; wait"])
+        var options = ChildProcess.Options(argv: ["/bin/sh", "-c", "setsid sleep 300 & echo $!; wait"])
         options.newSession = true
         let child = try ChildProcess(options)
         // The stray's pid, the first line the child prints.
-        var line = ""
-        var byte: UInt8 = 0
-        while read(child.outputDescriptor, &byte, 1) == 1, byte != UInt8(ascii: "\n") { line.append(Character(Unicode.Scalar(byte))) }
-        let stray = try #require(pid_t(line.trimmingWhitespace()))
-        #expect(ProcessTree.isLiving(stray))
+        let lines = CollectedLines()
+        OutputPump.start(descriptor: child.outputDescriptor, name: "test", handler: lines)
+        _ = await lines.firstLine.wait()
+        let stray = try #require(lines.lines.first.flatMap { pid_t(String(decoding: $0, as: UTF8.self).trimmingWhitespace()) })
+        // `$!` is known before the child has called setsid(): until then it is still in the group.
+        let deadline = ContinuousClock.now + .seconds(10)
+        while ProcessTree.current().entries[stray]?.group != stray, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
+        #expect(ProcessTree.isLiving(stray) && ProcessTree.current().entries[stray]?.group == stray)
         let group = child.processGroup
         // What the search finds (the pure part is above): the stray, while it lives.
         let report = await Teardown.graceful(signal: SIGTERM, timeout: .seconds(5)).run(on: group, leaderExit: child.exit) {

@@ -1,5 +1,5 @@
 /// Enough of a terminal to see what a person would: `\r`, `\n`, and the escapes altv-dev writes
-/// (`ESC[2K` clear line, `ESC[2J` clear screen, `ESC[H` home; colours ignored). Lines do not wrap:
+/// (`ESC[2K` clear line, `ESC[2J` clear screen, `ESC[H` home, `ESC[A` up a line; colours ignored). Lines do not wrap:
 /// each stays as long as it was written, so a torn line shows up as one.
 struct ScreenModel {
     private var rows: [[Character]] = [[]]
@@ -36,6 +36,7 @@ struct ScreenModel {
         case "2K": rows[row] = []
         case "2J": rows = Array(repeating: [], count: rows.count)
         case "H": (row, column) = (0, 0)
+        case "A": row = max(0, row - 1)
         default: break
         }
     }
