@@ -13,14 +13,20 @@ struct StatusLineTests {
         screen.lines.dropLast().filter { $0.hasPrefix("#") || $0.hasPrefix("watching") }
     }
 
+    /// `altv-dev ARGS` with the terminal as its stdin and stdout, colours and status line on.
+    func watchOnTerminal(_ project: TestProject, _ terminal: Terminal, _ arguments: [String] = ["watch"]) throws -> Launched {
+        let watch = try project.launch(arguments, environment: ["TERM": "xterm-256color"], terminal: terminal, keepColors: true)
+        terminal.closeReplica()
+        return watch
+    }
+
     @Test("on a terminal: phase while busy, last result when idle; 2 MB of server lines never torn; a resize cuts it to fit")
     func statusLine() async throws {
         try await withProject { project in
             let terminal = try Terminal()
             terminal.setSize(columns: 60)
             project.writeConfig(serverFlags: ["--flood-megabytes", "2"], reconnect: ["enabled": "false"])
-            let watch = try project.launch(["watch"], environment: ["TERM": "xterm-256color"], terminal: terminal, keepColors: true)
-            terminal.closeReplica()
+            let watch = try watchOnTerminal(project, terminal, ["watch"])
             #expect(await watch.log.wait(for: "flood done"))
             #expect(await watch.log.wait(for: "watching · ✓ #1 "))
             var screen = watch.screen
@@ -59,8 +65,7 @@ struct StatusLineTests {
             var before = termios()
             #expect(tcgetattr(terminal.primary, &before) == 0)
             project.writeConfig(server: ["on_change": "\"restart-resources\""], reconnect: ["enabled": "false"])
-            let watch = try project.launch(["watch"], environment: ["TERM": "xterm-256color"], terminal: terminal, keepColors: true)
-            terminal.closeReplica()
+            let watch = try watchOnTerminal(project, terminal, ["watch"])
             #expect(await watch.log.wait(for: "watching · ✓ #1 "))
             terminal.press("restart co")
             #expect(await watch.log.wait(for: "› restart co"))
@@ -96,8 +101,7 @@ struct StatusLineTests {
             var before = termios()
             #expect(tcgetattr(terminal.primary, &before) == 0)
             project.writeConfig(reconnect: ["enabled": "false"])
-            let watch = try project.launch(["watch"], environment: ["TERM": "xterm-256color"], terminal: terminal, keepColors: true)
-            terminal.closeReplica()
+            let watch = try watchOnTerminal(project, terminal, ["watch"])
             #expect(await watch.log.wait(for: "watching · ✓ #1 "))
             var editing = termios()
             #expect(tcgetattr(terminal.primary, &editing) == 0 && editing.c_lflag & tcflag_t(ICANON) == 0)
@@ -116,8 +120,7 @@ struct StatusLineTests {
             project.writeConfig(
                 server: ["stop_timeout": "\"2s\""], reconnect: ["enabled": "false"],
                 extra: "[[service]]\nname = \"devserver\"\ncommand = \"trap '' INT TERM; echo up; while :; do sleep 0.05; done\"\nready = \"up\"\n")
-            let watch = try project.launch(["watch"], environment: ["TERM": "xterm-256color"], terminal: terminal, keepColors: true)
-            terminal.closeReplica()
+            let watch = try watchOnTerminal(project, terminal, ["watch"])
             #expect(await watch.log.wait(for: "watching · ✓ #1 "))
             watch.signal(SIGINT)
             #expect(await watch.log.wait(for: "\u{1B}[2Kstopping: the server "))
@@ -159,8 +162,7 @@ struct StatusLineTests {
         try await withProject { project in
             let terminal = try Terminal()
             project.writeConfig(reconnect: ["enabled": "false"])
-            let watch = try project.launch(["watch", "--clear"], environment: ["TERM": "xterm-256color"], terminal: terminal, keepColors: true)
-            terminal.closeReplica()
+            let watch = try watchOnTerminal(project, terminal, ["watch", "--clear"])
             #expect(await watch.log.wait(for: "✓ #1"))
             project.append("resources/core/server/index.js", "// edit\n")
             #expect(await watch.log.wait(for: "✓ #2"))

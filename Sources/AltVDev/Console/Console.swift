@@ -132,8 +132,7 @@ public final class Console: Sendable {
         var out = String.UnicodeScalarView()
         for scalar in text.unicodeScalars {
             if isControl(scalar) {
-                let hex = String(RawBytes.isEscape(scalar) ? scalar.value - RawBytes.base : scalar.value, radix: 16)
-                out.append(contentsOf: ("\\x" + (hex.count < 2 ? "0" : "") + hex).unicodeScalars)
+                out.append(contentsOf: RawBytes.hexEscape(RawBytes.isEscape(scalar) ? scalar.value - RawBytes.base : scalar.value).unicodeScalars)
             } else {
                 out.append(scalar)
             }
@@ -161,23 +160,23 @@ public final class Console: Sendable {
     /// Shows `text` as the bottom line, in place, under everything written before and after.
     public func showStatus(_ text: String) {
         state.withLock { state in
-            let status = Array(Self.escapingControls(text).utf8)
-            guard status != state.status else { return }
-            let clear = state.clearBottom
-            state.status = status
-            FileDescriptorWriter.writeAll(descriptor, clear + state.bottom)
+            redrawBottom(&state, status: Array(Self.escapingControls(text).utf8), input: state.input)
         }
     }
 
     /// Shows the line being typed under the status line (nil or empty: none), cursor at its end.
     public func showInput(_ text: String?) {
         state.withLock { state in
-            let input = text.flatMap { $0.isEmpty ? nil : Array(Self.escapingControls($0).utf8) }
-            guard input != state.input else { return }
-            let clear = state.clearBottom
-            state.input = input
-            FileDescriptorWriter.writeAll(descriptor, clear + state.bottom)
+            redrawBottom(&state, status: state.status, input: text.flatMap { $0.isEmpty ? nil : Array(Self.escapingControls($0).utf8) })
         }
+    }
+
+    /// The bottom lines taken away and drawn again as `status` and `input`, when either changed.
+    private func redrawBottom(_ state: inout State, status: [UInt8]?, input: [UInt8]?) {
+        guard status != state.status || input != state.input else { return }
+        let clear = state.clearBottom
+        (state.status, state.input) = (status, input)
+        FileDescriptorWriter.writeAll(descriptor, clear + state.bottom)
     }
 
     /// A line typed and sent: it stays above the output that follows, after the prompt, as a shell keeps it.
@@ -188,10 +187,7 @@ public final class Console: Sendable {
     /// Takes the status line away (at exit), leaving the cursor at the start of an empty line.
     public func endStatus() {
         state.withLock { state in
-            guard state.status != nil || state.input != nil else { return }
-            let clear = state.clearBottom
-            (state.status, state.input) = (nil, nil)
-            FileDescriptorWriter.writeAll(descriptor, clear)
+            redrawBottom(&state, status: nil, input: nil)
         }
     }
 

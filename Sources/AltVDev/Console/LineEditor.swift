@@ -56,11 +56,11 @@ public struct LineEditor: Equatable, Sendable {
             escape = .started
             return nil
         case 0x09:
-            return append([UInt8(ascii: " ")])
+            return append(UInt8(ascii: " "))
         case 0x00..<0x20:
             return nil
         default:
-            return append([byte])
+            return append(byte)
         }
     }
 
@@ -81,10 +81,10 @@ public struct LineEditor: Equatable, Sendable {
         }
     }
 
-    private mutating func append(_ bytes: [UInt8]) -> Action? {
-        partial += bytes
-        guard let first = partial.first else { return nil }
-        let length = first < 0x80 ? 1 : first >= 0xF0 ? 4 : first >= 0xE0 ? 3 : first >= 0xC0 ? 2 : 0
+    private mutating func append(_ byte: UInt8) -> Action? {
+        partial.append(byte)
+        let first = partial[0]
+        let length = RawBytes.sequenceLength(first)
         guard length > 0 else {
             partial = []
             return nil

@@ -17,14 +17,9 @@ public enum RawBytes {
         var rest = Array(bytes)[...]
         while let first = rest.first {
             let length = sequenceLength(first)
-            if length > 0, rest.count >= length, let decoded = String(validating: rest.prefix(length), as: UTF8.self),
-                let scalar = decoded.unicodeScalars.first, !isEscape(scalar)
-            {
-                scalars.append(scalar)
-                rest = rest.dropFirst(length)
-            } else if length > 0, rest.count >= length, String(validating: rest.prefix(length), as: UTF8.self) != nil {
-                // A real escape-range scalar: its bytes are kept one by one, so it comes back as itself.
-                for byte in rest.prefix(length) { scalars.append(escape(byte)) }
+            if length > 0, rest.count >= length, let scalar = String(validating: rest.prefix(length), as: UTF8.self)?.unicodeScalars.first {
+                // A real escape-range scalar has its bytes kept one by one, so it comes back as itself.
+                if isEscape(scalar) { scalars.append(contentsOf: rest.prefix(length).map(escape)) } else { scalars.append(scalar) }
                 rest = rest.dropFirst(length)
             } else {
                 scalars.append(escape(first))
@@ -68,8 +63,7 @@ public enum RawBytes {
         var out = ""
         for scalar in text.unicodeScalars {
             if isEscape(scalar) {
-                let hex = String(scalar.value - base, radix: 16)
-                out += "\\x" + (hex.count == 1 ? "0" : "") + hex
+                out += hexEscape(scalar.value - base)
             } else {
                 out.unicodeScalars.append(scalar)
             }
@@ -91,12 +85,18 @@ public enum RawBytes {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// `\\x1b`, `\\xe9`: how altv-dev shows a byte it will not send or cannot spell.
+    static func hexEscape(_ value: UInt32) -> String {
+        let hex = String(value, radix: 16)
+        return "\\x" + (hex.count < 2 ? "0" : "") + hex
+    }
+
     static func isEscape(_ scalar: Unicode.Scalar) -> Bool { scalar.value >= base + 0x80 && scalar.value <= base + 0xFF }
 
     private static func escape(_ byte: UInt8) -> Unicode.Scalar { Unicode.Scalar(base + UInt32(byte))! }
 
     /// How long a UTF-8 sequence starting with `first` is; 0 for a byte that cannot start one.
-    private static func sequenceLength(_ first: UInt8) -> Int {
+    static func sequenceLength(_ first: UInt8) -> Int {
         switch first {
         case 0x00..<0x80: 1
         case 0xC2..<0xE0: 2

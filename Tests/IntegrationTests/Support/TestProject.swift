@@ -198,9 +198,7 @@ final class TestProject: @unchecked Sendable {
             guard let environ = ProcFile.read("/proc/\(pid)/environ"),
                 environ.split(separator: 0).contains(where: { String(decoding: $0, as: UTF8.self) == marker })
             else { return false }
-            let stat = ProcFile.text("/proc/\(pid)/stat") ?? ""
-            let state = stat.split(separator: ")").last?.split(separator: " ").first
-            return state != "Z"
+            return ProcessTree.isLiving(pid)
         }
     }
 
