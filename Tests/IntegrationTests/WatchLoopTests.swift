@@ -208,6 +208,8 @@ struct WatchLoopTests {
             project.append("resources/core/server/index.js", "// fix attempt\n")
             #expect(await watch.log.wait(for: "✗ #2"))
             #expect(watch.log.serverStarts == 2)
+            // The cycle's ✗ can come before the exit is said (and recorded): stopping waits for that.
+            #expect(await watch.log.wait(for: "waiting for a change to start it again", count: 2))
             let facts = await project.stopAndReadEvents(watch)
             // Each start crashed, each was said once, and none was restarted by altv-dev on its own.
             #expect(facts.triggers == ["start", "change"])
@@ -375,11 +377,14 @@ extension OutputLog {
     var serverStarts: Int { lines.filter { $0.hasPrefix("[server]") && $0.contains("alt:V Server, build") }.count }
 
     /// A failure's `needle` line is shown once beside the last `verdict`: in `writer`'s lines right
-    /// above it, or quoted under it (when other lines came between), never both.
+    /// above it (under at most `Console.ownLinesBetween` of altv-dev's), or quoted under it (when
+    /// other lines came between), never both.
     func showsFailureOnce(_ needle: String, of writer: String, verdict: String) -> Bool {
         let lines = self.lines
         guard let at = lines.lastIndex(where: { $0.contains(verdict) }) else { return false }
-        let above = lines[..<at].reversed().prefix { $0.hasPrefix("[\(writer)] ") }.contains { $0.contains(needle) }
+        let before = lines[..<at].reversed()
+        let own = before.prefix { $0.hasPrefix("[altv-dev] ") }.prefix(Console.ownLinesBetween).count
+        let above = before.dropFirst(own).prefix { $0.hasPrefix("[\(writer)] ") }.contains { $0.contains(needle) }
         let quoted = lines[(at + 1)...].prefix { $0.hasPrefix("    ") }.contains { $0.contains("│ ") && $0.contains(needle) }
         return above != quoted
     }

@@ -36,8 +36,9 @@ public final class Console: Sendable {
             default: Console.clearLine + Array("\u{1B}[A".utf8) + Console.clearLine
             }
         }
-        /// Whose output the last lines written are (a child's name), nil for altv-dev's own.
+        /// Whose output was written last (a child's name), and how many of altv-dev's own lines came after it.
         var lastWriter: String?
+        var ownLinesSince = 0
     }
 
     /// Back to the line's start, and clear it: the status line's space, before anything else is written.
@@ -60,7 +61,7 @@ public final class Console: Sendable {
     /// One write under the lock; notices a closed reader.
     private func emit(_ bytes: [UInt8], from writer: String?) {
         state.withLock { state in
-            state.lastWriter = writer
+            if let writer { (state.lastWriter, state.ownLinesSince) = (writer, 0) } else { state.ownLinesSince += 1 }
             let output = state.status == nil && state.input == nil ? bytes : state.clearBottom + bytes + state.bottom
             guard !FileDescriptorWriter.writeAll(descriptor, output), errno == EPIPE, !state.closedReported,
                 let handler = state.outputClosed
@@ -151,11 +152,14 @@ public final class Console: Sendable {
         emit(bytes, from: writer)
     }
 
-    /// True when the last lines on the screen are `writer`'s output: a failure's last lines are right
-    /// above and are not quoted again.
+    /// True when `writer`'s output is the last output on the screen, under at most `ownLinesBetween`
+    /// of altv-dev's own lines (a crash's ✗ verdict comes before its exit is said): a failure's
+    /// last lines are right above and are not quoted again.
     public func lastWrote(_ writer: String) -> Bool {
-        state.withLock { $0.lastWriter == writer }
+        state.withLock { $0.lastWriter == writer && $0.ownLinesSince <= Self.ownLinesBetween }
     }
+
+    public static let ownLinesBetween = 2
 
     /// Shows `text` as the bottom line, in place, under everything written before and after.
     public func showStatus(_ text: String) {

@@ -55,7 +55,7 @@ struct FailureOutputTests {
         #expect(!shown.contains("last lines"))
     }
 
-    @Test("with other lines between (the server's, altv-dev's own) the last lines are quoted under the verdict")
+    @Test("with other lines between (the server's, more than two of altv-dev's own) the last lines are quoted under the verdict")
     func otherLinesBetween() throws {
         for between in ["server", nil] as [String?] {
             let screen = try Screen()
@@ -63,11 +63,20 @@ struct FailureOutputTests {
             if let between {
                 screen.console.write(raw: Array("[\(between)] a line of its own\n".utf8), from: between)
             } else {
-                screen.console.say("a line of altv-dev's")
+                for index in 0...Console.ownLinesBetween { screen.console.say("a line of altv-dev's, \(index)") }
             }
             screen.narrator.tell(.stageFinished(cycle: 2, result: Self.failed))
             #expect(screen.written().hasSuffix("; last lines:\n      │ src/a.ts(1,1): error TS2322: nope\n"), "\(String(describing: between))")
         }
+    }
+
+    @Test("a line or two of altv-dev's own between (a crash's ✗ verdict before its exit is said) still leave the output right above")
+    func ownLinesBetween() throws {
+        let screen = try Screen()
+        screen.console.write(raw: Array("[server] Aborted (core dumped)\n".utf8), from: "server")
+        screen.console.say("✗ #1 start · server killed by SIGABRT before it was ready")
+        screen.narrator.tell(.serverExited(pid: 1, status: .signaled(SIGABRT), uptime: .seconds(1), lastLines: ["Aborted (core dumped)"], then: .waitForChange))
+        #expect(!screen.written().contains("│"))
     }
 
     @Test("the server's and a service's exits follow the same rule")

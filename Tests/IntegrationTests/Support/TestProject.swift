@@ -195,7 +195,7 @@ final class TestProject: @unchecked Sendable {
     func survivors() -> [pid_t] {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
         return entries.compactMap { pid_t($0) }.filter { pid in
-            guard let environ = ProcFile.read("/proc/\(pid)/environ"),
+            guard let environ = ProcFile.read("/proc/\(pid)/environ", chunk: 4096),
                 environ.split(separator: 0).contains(where: { String(decoding: $0, as: UTF8.self) == marker })
             else { return false }
             return ProcessTree.isLiving(pid)
