@@ -71,13 +71,14 @@ struct ConfigFuzzTests {
     }
 
     @Test("10,000 mutated and 2,000 random files: each parses or fails with file, line and column")
-    func fuzz() {
+    func fuzz() async {
         // ALTV_DEV_FUZZ_SEED and ALTV_DEV_FUZZ_COUNT run a longer or different campaign by hand.
         let environment = ProcessInfo.processInfo.environment
         var random = SeededRandom(seed: environment["ALTV_DEV_FUZZ_SEED"].flatMap(UInt64.init) ?? 20_261_126)
         let count = environment["ALTV_DEV_FUZZ_COUNT"].flatMap(Int.init) ?? 12000
         var failures = 0
         for index in 0..<count {
+            if index % 500 == 0 { await Task.yield() }  // a core of the 2-thread pool is not ours alone
             let source = index < count * 5 / 6 ? mutate(Self.seed, using: &random) : randomDocument(using: &random)
             if let path = ProcessInfo.processInfo.environment["ALTV_DEV_FUZZ_LAST"] {
                 try? source.write(toFile: path, atomically: false, encoding: .utf8)

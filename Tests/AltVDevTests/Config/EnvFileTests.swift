@@ -71,11 +71,12 @@ struct EnvFileTests {
     }
 
     @Test("20,000 mutated files: each parses or fails with file, line and column; never a crash")
-    func fuzz() {
+    func fuzz() async {
         let seed = Array("# c\nexport A=1\nB = \"two\\nlines\" # x\nC='lit'\nD=\"multi\nline\"\nE=\n".utf8)
         var random = SeededRandom(seed: 20_261_202)
         var failures = 0
-        for _ in 0..<20000 {
+        for index in 0..<20000 {
+            if index % 500 == 0 { await Task.yield() }  // a core of the 2-thread pool is not ours alone
             let bytes = ByteMutator.mutate(seed, using: &random)
             do {
                 let file = try EnvFile.parse(bytes, path: "/p/.env")

@@ -23,7 +23,9 @@ final class CollectedLines: LineHandler, @unchecked Sendable {
 struct ProcessGroupTests {
     @Test("a group whose members ignore the stop signal is killed after the timeout")
     func escalates() async throws {
-        let child = try ChildProcess(.init(argv: ["/bin/sh", "-c", "trap '' TERM; sleep 30 & echo ready; sleep 30; wait"]))
+        // Long sleeps: on a loaded machine the teardown's 200 ms can stretch to many seconds, and a
+        // group that ended by itself meanwhile would look as if it had stopped on the signal.
+        let child = try ChildProcess(.init(argv: ["/bin/sh", "-c", "trap '' TERM; sleep 300 & echo ready; sleep 300; wait"]))
         let lines = CollectedLines()
         OutputPump.start(descriptor: child.outputDescriptor, name: "test", handler: lines)
         _ = await lines.firstLine.wait()
@@ -32,7 +34,7 @@ struct ProcessGroupTests {
         #expect(report.escalated)
         #expect(!report.survivors)
         #expect(!child.groupAlive)
-        #expect(await child.exit.wait() == .signaled(SIGKILL))
+        #expect(await child.exit.wait(until: .now + .seconds(60)) == .signaled(SIGKILL))
     }
 
     @Test("a polite group stops on the signal alone")
