@@ -74,7 +74,7 @@ public struct DevLoop: Sendable {
         let (events, sink) = AsyncStream.makeStream(of: LoopShell.Event.self)
         let controlSocket = openControlSocket(sink)
         defer { controlSocket?.close() }
-        tell(.watchStarted(version: options.version, config: config.file, platform: "altv"))
+        tell(.watchStarted(version: options.version, config: config.file, platform: config.server.platform.rawValue))
         let signals = installSignalHandlers(sink)
         let guardian = startGuardian()
         let stageOutputs = StageOutputs()
@@ -105,7 +105,7 @@ public struct DevLoop: Sendable {
     private func openControlSocket(_ sink: AsyncStream<LoopShell.Event>.Continuation) -> ControlSocket? {
         let path = ControlSocketPath.path(for: config.file, environment: options.environment)
         do {
-            return try ControlSocket(path: path, handler: ControlCommands(control: control, resourcesDir: config.server.resourcesDir, sink: sink).answer)
+            return try ControlSocket(path: path, handler: ControlCommands(control: control, resourcesDir: config.server.resourcesDir, platform: config.server.platform.platform, sink: sink).answer)
         } catch {
             tell(.notice(.loop(.noControlSocket(error: error.message))))
             return nil

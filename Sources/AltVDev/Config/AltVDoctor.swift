@@ -281,11 +281,12 @@ extension AltVDoctor {
 /// The resource folders under `resources_dir`: each folder with a `resource.toml`, named by its
 /// path (`maps/island`); a resource holds no other resources, so the walk stops there.
 enum ResourceFolders {
-    static func find(in root: String, maxDepth: Int = 4) -> [String] {
+    /// The folders below `root` (relative) that hold one of the platform's manifests.
+    static func find(in root: String, platform: any ServerPlatform = AltVPlatform(), maxDepth: Int = 4) -> [String] {
         var found: [String] = []
         func walk(_ relative: String, depth: Int) {
             let folder = relative.isEmpty ? root : root + "/" + relative
-            if !relative.isEmpty, ResourceMap.manifestExists(in: folder) {
+            if !relative.isEmpty, platform.hasManifest(folder) {
                 found.append(relative)
                 return
             }

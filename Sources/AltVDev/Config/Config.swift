@@ -114,6 +114,8 @@ public struct ServerSettings: Equatable, Sendable {
     public var port: Int
     /// Restart the whole server, or only the changed resources through its console.
     public var onChange: ChangePolicy = .restart
+    /// Which game server this is: how its output, console and resources are read.
+    public var platform: PlatformKind = .altv
     /// Absolute folder holding the resources (default: `resources` in `cwd`).
     public var resourcesDir: String = ""
     /// How the server's output reaches altv-dev: a pseudo-terminal by default, since alt:V's C stdio

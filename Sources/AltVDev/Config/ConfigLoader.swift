@@ -113,7 +113,7 @@ struct ConfigSchema {
         "": ["server", "watch", "reconnect", "stage", "service", "notify"],
         "server": [
             "command", "cwd", "env", "ready", "ready_timeout", "stop_signal", "stop_timeout", "on_crash", "port", "on_change",
-            "resources_dir", "output", "env_file",
+            "resources_dir", "output", "env_file", "platform",
         ],
         "watch": ["paths", "ignore", "debounce", "on_busy", "backend", "poll_interval", "gitignore"],
         "stage": ["name", "command", "cwd", "env", "when", "outputs", "timeout", "parallel", "output", "gate", "stop_first"],
@@ -291,6 +291,7 @@ struct ConfigSchema {
             onCrash: onCrash,
             port: port,
             onChange: p.attempt(.restart) { () throws(ConfigError) in try table.choice("on_change", default: ChangePolicy.restart) },
+            platform: p.attempt(.altv) { () throws(ConfigError) in try table.choice("platform", default: PlatformKind.altv) },
             resourcesDir: FilePath.resolve(
                 p.attempt(nil) { () throws(ConfigError) in try table.string("resources_dir") } ?? FilePath.join(cwd, "resources"),
                 against: directory),

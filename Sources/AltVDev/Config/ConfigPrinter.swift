@@ -16,6 +16,7 @@ public enum ConfigPrinter {
         entries.append(("server.on_crash", quote(server.onCrash.rawValue)))
         entries.append(("server.port", String(server.port)))
         entries.append(("server.on_change", quote(server.onChange.rawValue)))
+        entries.append(("server.platform", quote(server.platform.rawValue)))
         entries.append(("server.resources_dir", quote(server.resourcesDir)))
         entries.append(("server.output", quote(server.output.rawValue)))
         // Its names only: a .env holds secrets.

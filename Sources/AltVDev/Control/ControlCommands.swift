@@ -3,6 +3,7 @@
 struct ControlCommands: Sendable {
     let control: ControlState
     let resourcesDir: String
+    let platform: any ServerPlatform
     let sink: AsyncStream<LoopShell.Event>.Continuation
 
     /// How long an answer waits for the cycle a command starts (one in flight ends first).
@@ -17,7 +18,7 @@ struct ControlCommands: Sendable {
         case .restart:
             return await startingCycle(.restart)
         case .restartResource(let name):
-            let known = ResourceMap(resourcesDir: resourcesDir).resourceNames()
+            let known = ResourceMap(resourcesDir: resourcesDir, platform: platform).resourceNames()
             guard known.contains(name) else {
                 return ControlError("no resource \(name) in \(resourcesDir) (there: \(known.isEmpty ? "none" : known.joined(separator: ", ")))").answer
             }

@@ -153,7 +153,7 @@ public enum Planner {
         for trigger: CycleTrigger, config: Config, server: ServerState,
         resources map: ResourceMap? = nil, graph: ResourceGraph? = nil
     ) -> Plan {
-        let map = map ?? ResourceMap(resourcesDir: config.server.resourcesDir)
+        let map = map ?? ResourceMap(resourcesDir: config.server.resourcesDir, platform: config.server.platform.platform)
         var plan = Plan(
             trigger: trigger, actions: [], server: server,
             settings: Plan.Settings(directory: config.directory, stages: [], server: config.server, reconnect: config.reconnect))
@@ -190,7 +190,7 @@ public enum Planner {
             plan.actions += fullRestart
             return plan
         }
-        plan.resourceGraph = graph ?? ResourceGraph.read(resourcesDir: config.server.resourcesDir)
+        plan.resourceGraph = graph ?? ResourceGraph.read(resourcesDir: config.server.resourcesDir, platform: config.server.platform.platform)
         if case .success(let toml) = ServerToml.read(at: config.server.serverToml), !toml.resources.contains("*") { plan.serverLoads = toml.resources }
         // A resource whose folder is gone is stopped, not restarted (a restart would fail to load it).
         let gone = touched.restart.filter(map.isGone)
@@ -214,7 +214,7 @@ public enum Planner {
             plan.actions = fullRestart
             return plan
         }
-        plan.resourceGraph = graph ?? ResourceGraph.read(resourcesDir: config.server.resourcesDir)
+        plan.resourceGraph = graph ?? ResourceGraph.read(resourcesDir: config.server.resourcesDir, platform: config.server.platform.platform)
         plan.resources = names
         plan.restartCandidates = names
         plan.actions = [.restartResources(plan.resourceGraph.roots(of: names))]

@@ -1,9 +1,10 @@
 import FoundationEssentials
 import TOML
 
-/// Which resources depend on which, from the `deps` of every resource.toml. The server restarts a
-/// resource's dependents itself (stops them, loads the resource, loads them again), so a change
-/// set is restarted as its roots only: a change to `other` and to `dependent` is one `restart other`.
+/// Which resources depend on which, from every manifest (alt:V's `deps`, FXServer's
+/// `dependencies`). Restarting a resource restarts its dependents (the server or altv-dev brings
+/// them back), so a change set is restarted as its roots only: a change to `other` and to
+/// `dependent` is one `restart other`.
 public struct ResourceGraph: Equatable, Sendable {
     /// Each resource's `deps`, as written.
     public private(set) var deps: [String: [String]]
@@ -12,14 +13,13 @@ public struct ResourceGraph: Equatable, Sendable {
         self.deps = deps
     }
 
-    /// Reads `deps` from the resource.toml of every resource folder under `resourcesDir`; a manifest
-    /// that cannot be read adds nothing (`check` reports it).
-    public static func read(resourcesDir: String) -> ResourceGraph {
+    /// Reads the dependencies from the manifest of every resource folder under `resourcesDir`; a
+    /// manifest that cannot be read adds nothing (`check` reports it).
+    public static func read(resourcesDir: String, platform: any ServerPlatform = AltVPlatform()) -> ResourceGraph {
         var deps: [String: [String]] = [:]
-        for name in ResourceFolders.find(in: resourcesDir) {
-            let manifest = resourcesDir + "/" + name + "/resource.toml"
-            guard let text = try? String(contentsOfFile: manifest, encoding: .utf8), let table = try? TOMLParser.parse(text) else { continue }
-            deps[name] = (table["deps"]?.value.array ?? []).compactMap { $0.value.string }
+        for folder in ResourceFolders.find(in: resourcesDir, platform: platform) {
+            guard let found = platform.dependencies(ofResourceIn: resourcesDir + "/" + folder) else { continue }
+            deps[platform.resourceName(ofFolder: folder)] = found
         }
         return ResourceGraph(deps: deps)
     }

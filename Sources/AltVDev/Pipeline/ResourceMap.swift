@@ -1,18 +1,21 @@
 import FoundationEssentials
 
-/// Which alt:V resource a path belongs to: the nearest folder below `resourcesDir` that holds a
-/// `resource.toml` (resources may sit in sub-folders), else the first folder below it.
+/// Which resource a path belongs to: the nearest folder below `resourcesDir` that holds one of the
+/// platform's manifests (resources may sit in sub-folders), named as the platform names it; else
+/// the first folder below it that is no category.
 public struct ResourceMap: Sendable {
     public let resourcesDir: String
+    private let platform: any ServerPlatform
     private let hasManifest: @Sendable (String) -> Bool
     private let folderExists: @Sendable (String) -> Bool
 
     public init(
-        resourcesDir: String, hasManifest: @escaping @Sendable (String) -> Bool = ResourceMap.manifestExists,
+        resourcesDir: String, platform: any ServerPlatform = AltVPlatform(), hasManifest: (@Sendable (String) -> Bool)? = nil,
         folderExists: @escaping @Sendable (String) -> Bool = { FilePath.isDirectory($0) }
     ) {
         self.resourcesDir = resourcesDir
-        self.hasManifest = hasManifest
+        self.platform = platform
+        self.hasManifest = hasManifest ?? { [platform] in platform.hasManifest($0) }
         self.folderExists = folderExists
     }
 
@@ -22,12 +25,8 @@ public struct ResourceMap: Sendable {
         return !hasManifest(folder) && !folderExists(folder)
     }
 
-    /// A folder under `directory` holding a resource.toml: a resource's sources (`src/<name>/`).
+    /// A folder under `directory` holding a manifest: a resource's sources (`src/<name>/`).
     public func isResourceSource(_ folder: String) -> Bool { hasManifest(folder) }
-
-    @Sendable public static func manifestExists(in folder: String) -> Bool {
-        FileManager.default.fileExists(atPath: folder + "/resource.toml")
-    }
 
     /// The resource holding the file at `path`; nil when it lies outside every resource folder.
     public func resource(containing path: String) -> String? {
@@ -49,18 +48,22 @@ public struct ResourceMap: Sendable {
         return folderExists(path) || (isGone(relative) && !FileManager.default.fileExists(atPath: path)) ? relative : nil
     }
 
-    /// The resources in the folder's first level (those with a resource.toml).
+    /// The resources in the folder's first level (those with a manifest), and in its categories.
     public func resourceNames() -> [String] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: resourcesDir)) ?? []
-        return names.filter { hasManifest(resourcesDir + "/" + $0) }.sorted()
+        let categories = names.filter(platform.isCategory)
+        let nested = categories.flatMap { category in
+            ((try? FileManager.default.contentsOfDirectory(atPath: resourcesDir + "/" + category)) ?? []).map { category + "/" + $0 }
+        }
+        return (names + nested).filter { hasManifest(resourcesDir + "/" + $0) }.map(platform.resourceName(ofFolder:)).sorted()
     }
 
     private func resource(ofFolder components: [Substring]) -> String? {
         guard !components.isEmpty else { return nil }
         for depth in stride(from: components.count, through: 1, by: -1) {
-            let name = components.prefix(depth).joined(separator: "/")
-            if hasManifest(resourcesDir + "/" + name) { return name }
+            let folder = components.prefix(depth).joined(separator: "/")
+            if hasManifest(resourcesDir + "/" + folder) { return platform.resourceName(ofFolder: folder) }
         }
-        return String(components[0])
+        return components.first { !platform.isCategory(String($0)) }.map(String.init)
     }
 }

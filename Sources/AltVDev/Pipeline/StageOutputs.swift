@@ -24,7 +24,7 @@ public final class StageOutputs: Sendable {
     public func begin(_ stages: [StageSettings], plan: Plan.Settings) -> Int {
         let batch = Open(
             stages: stages.map(\.name), globs: GlobSet(base: plan.directory, patterns: stages.flatMap(\.outputs)),
-            map: ResourceMap(resourcesDir: plan.server.resourcesDir), check: stages.allSatisfy { !$0.gate })
+            map: ResourceMap(resourcesDir: plan.server.resourcesDir, platform: plan.server.platform.platform), check: stages.allSatisfy { !$0.gate })
         return open.withLock { state in
             state.next += 1
             state.batches[state.next] = batch

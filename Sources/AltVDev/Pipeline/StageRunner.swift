@@ -47,12 +47,15 @@ public struct StageRunner: Sendable {
 
     /// For a diagnostic's resource: the folder its file lies in.
     public let resourcesDir: String?
+    /// What a resource folder is there.
+    public let platform: any ServerPlatform
 
     public init(
         console: Console, emit: @escaping @Sendable (LoopEvent) -> Void, guardian: Guardian?, environment: [String: String], hidden: [String],
-        stopTimeout: Duration, resourcesDir: String? = nil
+        stopTimeout: Duration, resourcesDir: String? = nil, platform: any ServerPlatform = AltVPlatform()
     ) {
         self.resourcesDir = resourcesDir
+        self.platform = platform
         self.console = console
         self.emit = emit
         self.guardian = guardian
@@ -118,7 +121,7 @@ public struct StageRunner: Sendable {
             parser.finish()
             return parser.found
         }
-        let map = resourcesDir.map { ResourceMap(resourcesDir: $0) }
+        let map = resourcesDir.map { ResourceMap(resourcesDir: $0, platform: platform) }
         let names = found.isEmpty ? [] : Set(map?.resourceNames() ?? [])
         result.diagnostics = found.map { placed($0, cwd: stage.cwd, map: map, names: names) }
         return result
@@ -169,7 +172,7 @@ public struct StageBatchRunner: StageExecuting {
         emit(.notice(.process(.stagesRunning(names))))
         let runner = StageRunner(
             console: console, emit: emit, guardian: guardian, environment: environment, hidden: plan.reconnect.secretVariables,
-            stopTimeout: plan.server.stopTimeout, resourcesDir: plan.server.resourcesDir)
+            stopTimeout: plan.server.stopTimeout, resourcesDir: plan.server.resourcesDir, platform: plan.server.platform.platform)
         let results = await runner.run(batch: batch, variables: variables, finished: finished)
         await Uncancelled.run { await watcherCaughtUp() }
         return StageBatchResult(results: results, resourcesWritten: outputs.end(token))
@@ -178,7 +181,7 @@ public struct StageBatchRunner: StageExecuting {
     public func startChecks(_ stages: [StageSettings], variables: [String: String], plan: Plan.Settings, cycle: Int) async {
         let runner = StageRunner(
             console: console, emit: emit, guardian: guardian, environment: environment, hidden: plan.reconnect.secretVariables,
-            stopTimeout: plan.server.stopTimeout, resourcesDir: plan.server.resourcesDir)
+            stopTimeout: plan.server.stopTimeout, resourcesDir: plan.server.resourcesDir, platform: plan.server.platform.platform)
         let (outputs, emit, watcherCaughtUp) = (outputs, emit, watcherCaughtUp)
         for stage in stages {
             await checks.start(stage.name) {

@@ -16,7 +16,7 @@ public final class CompanionProcess: Sendable {
 
     public init(
         name: String, command: CommandSpec, cwd: String, environment: [String: String],
-        console: Console, emit: @escaping @Sendable (LoopEvent) -> Void, guardian: Guardian?, ready: ReadyMatcher? = nil, readsConsole: Bool = false, output transport: OutputTransport = .pipe,
+        console: Console, emit: @escaping @Sendable (LoopEvent) -> Void, guardian: Guardian?, ready: ReadyMatcher? = nil, platform: (any ServerPlatform)? = nil, output transport: OutputTransport = .pipe,
         errors: ReadyMatcher? = nil, lineObserver: (@Sendable (String) -> Void)? = nil,
         onDiagnostic: (@Sendable (Diagnostic) -> Void)? = nil, sourceMaps: SourceMapLookup? = nil
     ) throws {
@@ -24,14 +24,14 @@ public final class CompanionProcess: Sendable {
         var options = ChildProcess.Options(argv: command.argv, cwd: cwd, environment: environment.merging([ProcessTag.variable: tag.value]) { _, tag in tag })
         options.newSession = true
         options.output = transport
-        // Only the server reads a console; a stage waiting on stdin would hang a build.
-        options.keepStdinOpen = readsConsole
+        // Only the server (the one with a platform) reads a console; a stage waiting on stdin would hang a build.
+        options.keepStdinOpen = platform != nil
         process = try ChildProcess(options)
         self.name = name
         self.emit = emit
         self.guardian = guardian
         guardian?.protect(process.processGroup)
-        output = ServerOutput(console: console, name: name, matcher: ready, tracksResources: readsConsole, errorMatcher: errors, lineObserver: lineObserver,
+        output = ServerOutput(console: console, name: name, matcher: ready, platform: platform, errorMatcher: errors, lineObserver: lineObserver,
             onDiagnostic: onDiagnostic, sourceMaps: sourceMaps)
         OutputPump.start(descriptor: process.outputDescriptor, name: name, handler: output)
     }

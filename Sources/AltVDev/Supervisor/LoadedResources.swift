@@ -10,6 +10,8 @@ public struct LoadedResources: Equatable, Sendable {
     public private(set) var errors: [String: [String]] = [:]
     /// Resources loading now, the innermost last (a `start` may load a dependency first).
     private var loading: [(name: String, lines: [String])] = []
+    /// What went wrong in a load not over yet (FXServer's script errors come before `Started`).
+    private var loadErrors: [String: [String]] = [:]
 
     /// Lines kept for one failed load: enough for an error and its first stack frames.
     public static let keptErrorLines = 30
@@ -30,21 +32,34 @@ public struct LoadedResources: Equatable, Sendable {
         FailedResource(name: name, lines: errors[name] ?? [])
     }
 
-    public mutating func apply(_ line: ResourceLine) {
+    /// Follows one fact; the resource whose load it ended in failure, if it did (one that runs
+    /// with a script that did not load is such a one too).
+    @discardableResult
+    public mutating func apply(_ line: ResourceLine) -> String? {
         switch line {
         case .loading(let name):
             attempted.insert(name)
             loading.append((name, []))
         case .loaded(let name):
-            loading.removeAll { $0.name == name }
-            errors.removeValue(forKey: name)
-            if !loaded.contains(name) { loaded.append(name) }
-        case .failed(let name):
             let lines = loading.last(where: { $0.name == name })?.lines ?? []
             loading.removeAll { $0.name == name }
             attempted.insert(name)
-            errors[name] = lines
+            if !loaded.contains(name) { loaded.append(name) }
+            guard let problems = loadErrors.removeValue(forKey: name) else {
+                errors.removeValue(forKey: name)
+                return nil
+            }
+            errors[name] = Array((lines + problems).prefix(Self.keptErrorLines))
+            return name
+        case .failed(let name):
+            let lines = (loading.last(where: { $0.name == name })?.lines ?? []) + (loadErrors.removeValue(forKey: name) ?? [])
+            loading.removeAll { $0.name == name }
+            attempted.insert(name)
+            errors[name] = Array(lines.prefix(Self.keptErrorLines))
             loaded.removeAll { $0 == name }
+            return name
+        case .loadError(let name, let message):
+            if loadErrors[name, default: []].count < Self.keptErrorLines { loadErrors[name, default: []].append(message) }
         case .stopped(let name):
             loaded.removeAll { $0 == name }
         case .notLoaded(let name):
@@ -52,6 +67,7 @@ public struct LoadedResources: Equatable, Sendable {
         case .stopping, .alreadyLoaded, .usage:
             break
         }
+        return nil
     }
 
     /// A line that is no resource line, printed while a resource loads.

@@ -29,15 +29,21 @@ public struct ResourceCommandWatch: Equatable, Sendable {
     public private(set) var loaded: [String] = []
     public private(set) var failed: [String] = []
     public private(set) var stopped: [String] = []
+    /// Resources a line said went wrong while loading: their load fails even when they start.
+    public private(set) var erred: [String] = []
+    /// The line to type.
+    public let command: String
+    /// Whether the server loads the dependents it stopped again by itself, so the command is over
+    /// only once they are back (alt:V); else it is over with the target, and they are `missing`.
+    public let awaitsDependents: Bool
 
-    public init(_ verb: Verb, _ target: String) {
+    public init(_ verb: Verb, _ target: String, on platform: any ServerPlatform = AltVPlatform()) {
         self.verb = verb
         self.target = target
         expected = [target]
+        command = platform.consoleLine(verb, target)
+        awaitsDependents = platform.reloadsDependents
     }
-
-    /// The line to type.
-    public var command: String { "\(verb.rawValue) \(target)" }
 
     /// Feeds one of the server's lines; a verdict once the command is over.
     public mutating func observe(_ line: ResourceLine) -> Verdict? {
@@ -47,6 +53,11 @@ public struct ResourceCommandWatch: Equatable, Sendable {
         case .stopped(let name) where verb == .stop && expected.contains(name):
             if !stopped.contains(name) { stopped.append(name) }
             return expected.allSatisfy(stopped.contains) ? .stopped(stopped) : nil
+        case .loadError(let name, _) where expected.contains(name):
+            if !erred.contains(name) { erred.append(name) }
+            return nil
+        case .loaded(let name) where expected.contains(name) && erred.contains(name):
+            if !failed.contains(name) { failed.append(name) }
         case .loaded(let name) where expected.contains(name):
             if !loaded.contains(name) { loaded.append(name) }
             failed.removeAll { $0 == name }
@@ -64,7 +75,7 @@ public struct ResourceCommandWatch: Equatable, Sendable {
             return nil
         }
         guard verb != .stop else { return nil }
-        let settled = expected.allSatisfy { loaded.contains($0) || failed.contains($0) }
+        let settled = (awaitsDependents ? expected : [target]).allSatisfy { loaded.contains($0) || failed.contains($0) }
         return settled ? .done(loaded: loaded, failed: failed) : nil
     }
 

@@ -55,7 +55,10 @@ public final class ServerOutput: LineHandler, @unchecked Sendable {
     public let ready = Latch<ContinuousClock.Instant>()
     /// The child's output closed: every line has been handled.
     public let closed = Latch<Void>()
-    private let tracksResources: Bool
+    /// The server's platform, which reads its resource lines; nil for every other output.
+    private let platform: (any ServerPlatform)?
+    private var tracksResources: Bool { platform != nil }
+    private let resourceWords: [[UInt8]]
     /// Pump thread only: a resource is loading, so every line may be one of its error lines.
     private var capturingLoad = false
     /// How many resource listeners there are: lets every other line skip the lock.
@@ -66,7 +69,7 @@ public final class ServerOutput: LineHandler, @unchecked Sendable {
     public static let keptErrorLines = 50
 
     public init(
-        console: Console, name: String, matcher: ReadyMatcher?, tracksResources: Bool = false, errorMatcher: ReadyMatcher? = nil,
+        console: Console, name: String, matcher: ReadyMatcher?, platform: (any ServerPlatform)? = nil, errorMatcher: ReadyMatcher? = nil,
         lineObserver: (@Sendable (String) -> Void)? = nil, onDiagnostic: (@Sendable (Diagnostic) -> Void)? = nil,
         sourceMaps: SourceMapLookup? = nil
     ) {
@@ -80,7 +83,8 @@ public final class ServerOutput: LineHandler, @unchecked Sendable {
         self.ownPrefix = Array("[\(name)] ".utf8)
         self.redactor = console.currentRedactor
         self.matcher = matcher
-        self.tracksResources = tracksResources
+        self.platform = platform
+        self.resourceWords = platform?.resourceWords ?? []
         batch.reserveCapacity(64 * 1024)
     }
 
@@ -103,13 +107,12 @@ public final class ServerOutput: LineHandler, @unchecked Sendable {
             chunkMayBeReady = escapes || matcher.mayMatch(in: chunk)
         }
         // The marker words are plain text even where the server colours the name after them.
-        if tracksResources { chunkMayNameResource = chunk.contains(bytes: Self.resourceWord) }
+        if tracksResources { chunkMayNameResource = resourceWords.contains { chunk.contains(bytes: $0) } }
         // Every read of the server's output is looked at for this: memchr on the rare `E`, not memmem.
         if onDiagnostic != nil { chunkMayBeDiagnostic = chunk.contains(rareFirst: Self.errorWord) }
         if let errorMatcher { chunkMayBeError = (chunk.count > 0 && memchr(chunk.baseAddress!, 0x1B, chunk.count) != nil) || errorMatcher.mayMatch(in: chunk) }
     }
 
-    private static let resourceWord = Array("resource ".utf8)
     /// In every line a diagnostic starts at: `[Error]`, `Error:`, `TypeError:`.
     private static let errorWord = Array("Error".utf8)
 
@@ -197,27 +200,33 @@ public final class ServerOutput: LineHandler, @unchecked Sendable {
     /// Keeps the loaded resources (and a failing one's error lines) and tells the listeners.
     private func observeResources(in line: UnsafeRawBufferPointer) {
         let listening = listenerCount.load(ordering: .relaxed) > 0
-        let parsed = chunkMayNameResource || listening ? ResourceLine.parse(line) : nil
-        guard parsed != nil || capturingLoad else { return }
+        let read = chunkMayNameResource || listening ? platform?.resourceFacts(in: line) ?? [] : []
+        guard !read.isEmpty || capturingLoad else { return }
         // Error lines are kept as the terminal shows them: no escapes, secrets masked.
-        let text = parsed != nil ? nil : ANSI.strip(UnsafeRawBufferPointer(rebasing: line.prefix(400))).withUnsafeBytes {
-            String(decoding: redactor.redact($0), as: UTF8.self) + (mappedPlace ?? "")
+        let shown = { [redactor, mappedPlace] in
+            ANSI.strip(UnsafeRawBufferPointer(rebasing: line.prefix(400))).withUnsafeBytes {
+                String(decoding: redactor.redact($0), as: UTF8.self) + (mappedPlace ?? "")
+            }
         }
+        let facts = read.map { fact in
+            if case .loadError(let name, _) = fact { return ResourceLine.loadError(name, message: shown()) }
+            return fact
+        }
+        let text = facts.isEmpty ? shown() : nil
         let beforeReady = !readySeen
         let (listeners, loading) = shared.withLock { shared -> ([@Sendable (ResourceLine) -> Void], Bool) in
-            if let parsed {
-                shared.resources.apply(parsed)
-                if beforeReady, case .failed(let name) = parsed { shared.failedResources.append(name) }
-            } else if let text {
-                shared.resources.capture(text)
+            for fact in facts {
+                let failedLoad = shared.resources.apply(fact)
+                if beforeReady, let failedLoad { shared.failedResources.append(failedLoad) }
             }
-            return (parsed == nil || !listening ? [] : Array(shared.resourceListeners.values), shared.resources.isLoading)
+            if let text { shared.resources.capture(text) }
+            return (facts.isEmpty || !listening ? [] : Array(shared.resourceListeners.values), shared.resources.isLoading)
         }
         capturingLoad = loading
-        guard let parsed, !listeners.isEmpty else { return }
+        guard !facts.isEmpty, !listeners.isEmpty else { return }
         // What the server printed before the answer is on the terminal before anyone acts on it.
         endOfChunk()
-        for listener in listeners { listener(parsed) }
+        for fact in facts { for listener in listeners { listener(fact) } }
     }
 
     /// Each problem the line completes, at its source place where a map has one; a frame in a bundle

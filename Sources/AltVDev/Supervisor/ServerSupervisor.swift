@@ -101,7 +101,7 @@ public actor ServerSupervisor: ServerControl {
         let companion = try CompanionProcess(
             name: "server", command: settings.command, cwd: settings.cwd,
             environment: CompanionProcess.environment(base: baseEnvironment, hiding: hidden, adding: settings.environment),
-            console: console, emit: emit, guardian: guardian, ready: try ReadyMatcher(pattern: settings.ready), readsConsole: true,
+            console: console, emit: emit, guardian: guardian, ready: try ReadyMatcher(pattern: settings.ready), platform: settings.platform.platform,
             output: settings.output, errors: try settings.errorPattern.map { try ReadyMatcher(pattern: $0) },
             onDiagnostic: { [reports] in reports(.diagnostic($0)) },
             sourceMaps: SourceMapLookup(directory: directory) { [emit] file, reason in emit(.notice(.process(.sourceMapIgnored(file: file, reason: reason)))) })
@@ -188,14 +188,23 @@ public actor ServerSupervisor: ServerControl {
             let state = run.output.loadedResources
             let wasLoaded = state.isLoaded(root)
             // A root that was not loaded comes back alone: start again the dependents the server meant to run with it.
-            let alsoStart = wasLoaded ? [] : graph.dependents(of: root).filter { state.attempted.contains($0) && !state.isLoaded($0) && !roots.contains($0) }
-            for name in [root] + alsoStart where !restarted.contains(name) {
+            var queue = [root] + (wasLoaded ? [] : graph.dependents(of: root).filter { state.attempted.contains($0) && !state.isLoaded($0) && !roots.contains($0) })
+            var next = 0
+            while next < queue.count {
+                let name = queue[next]
+                next += 1
+                guard !restarted.contains(name) else { continue }
                 switch await bringBack(name, loaded: name == root ? wasLoaded : false, in: run, timeout: timeout) {
                 case .answered(let watch):
                     restarted += watch.loaded.filter { !restarted.contains($0) }
                     let resources = run.output.loadedResources
                     failed += watch.failed.map(resources.failure(of:))
-                    failed += watch.missing.map { FailedResource(name: $0, lines: [], kind: .notReloaded) }
+                    // A server that leaves the dependents it stopped stopped (FXServer): each is started again here.
+                    if watch.awaitsDependents {
+                        failed += watch.missing.map { FailedResource(name: $0, lines: [], kind: .notReloaded) }
+                    } else {
+                        queue += watch.missing.filter { !queue.contains($0) }
+                    }
                 case .failed(let reason): return .failed(reason)
                 case .cancelled: return .cancelled
                 }
@@ -212,7 +221,7 @@ public actor ServerSupervisor: ServerControl {
         if let untypable = names.first(where: { !ResourceName.canBeTyped($0) }) { return .failed(.untypable(untypable)) }
         var stopped: [String] = []
         for name in names where !stopped.contains(name) && run.output.loadedResources.isLoaded(name) {
-            switch await type(ResourceCommandWatch(.stop, name), in: run, timeout: timeout) {
+            switch await type(ResourceCommandWatch(.stop, name, on: run.settings.platform.platform), in: run, timeout: timeout) {
             case .verdict(.stopped(let names), _): stopped += names.filter { !stopped.contains($0) }
             case .verdict(.usage(let text), let watch): return .failed(.usage(text, command: watch.command))
             case .verdict: continue
@@ -236,7 +245,7 @@ public actor ServerSupervisor: ServerControl {
     private func bringBack(_ name: String, loaded: Bool, in run: ServerRun, timeout: Duration) async -> CommandResult {
         var verb: ResourceCommandWatch.Verb = loaded ? .restart : .start
         for attempt in 0..<2 {
-            switch await type(ResourceCommandWatch(verb, name), in: run, timeout: timeout) {
+            switch await type(ResourceCommandWatch(verb, name, on: run.settings.platform.platform), in: run, timeout: timeout) {
             case .verdict(.done, let watch), .verdict(.stopped, let watch): return .answered(watch)
             case .verdict(.notLoaded, _) where attempt == 0: verb = .start
             case .verdict(.alreadyLoaded, _) where attempt == 0: verb = .restart

@@ -262,6 +262,9 @@ struct ConfigLoaderTests {
             name: "unknown on_change", source: "[server]\ncommand = [\"x\"]\non_change = \"reload\"\n[watch]\npaths = [\"r\"]\n",
             line: 3, column: 13, key: "server.on_change", message: "expected \"restart\" or \"restart-resources\""),
         BadCase(
+            name: "unknown platform", source: "[server]\ncommand = [\"x\"]\nplatform = \"gta-mp\"\n[watch]\npaths = [\"r\"]\n",
+            line: 3, column: 12, key: "server.platform", message: "expected \"altv\" or \"fivem\" or \"redm\", found \"gta-mp\""),
+        BadCase(
             name: "bad regex in a service", source: "[server]\ncommand = [\"x\"]\n[watch]\npaths = [\"r\"]\n[[service]]\nname = \"w\"\ncommand = \"x\"\nready = \"(\"\n",
             line: 8, column: 10, key: "service.0.ready", message: "invalid regular expression"),
         BadCase(

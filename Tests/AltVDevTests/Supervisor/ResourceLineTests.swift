@@ -2,33 +2,9 @@ import Testing
 
 @testable import AltVDev
 
-/// The real server's resource lines and console answers (shared/altv/README.md, "Measured on real server builds").
-@Suite("Resource lines and console answers")
+/// What the loop makes of the resource facts the platforms read: the loaded set, and each console command's answer.
+@Suite("Resource facts and console answers")
 struct ResourceLineTests {
-    @Test("resource lines are read after any timestamp, level or colour", arguments: [
-        ("[18:05:05] Loaded resource core", ResourceLine.loaded("core")),
-        ("[18:05:05][Error] Failed to load resource chat", .failed("chat")),
-        ("Loaded resource maps/island  ", .loaded("maps/island")),
-        ("[..] Loading resource core", .loading("core")),
-        ("\u{1B}[37m[12:00:00] Loaded resource \u{1B}[92mhello", .loaded("hello")),
-        ("\u{1B}[37m[12:00:00] Stopping resource \u{1B}[92mdependent", .stopping("dependent")),
-        ("[12:00:00] Stopped resource other", .stopped("other")),
-        ("\u{1B}[37m[12:00:00][Error] No such resource hello is loaded", .notLoaded("hello")),
-        ("[12:00:00][Warning] Resource already loaded", .alreadyLoaded),
-        ("[12:00:00]  Usage: restart [resourcename]", .usage("restart [resourcename]")),
-    ])
-    func parsed(line: String, expected: ResourceLine) {
-        #expect(Array(line.utf8).withUnsafeBytes { ResourceLine.parse($0) } == expected)
-    }
-
-    @Test("other lines are none of them", arguments: [
-        "[12:00:00] Server started", "Error: boom at load", "[12:00:00] Loaded resource", "[12:00:00] Loaded resource two words",
-        "[12:00:00][Warning] For changes in permissions, restarting server is required for changes to apply",
-    ])
-    func others(line: String) {
-        #expect(ResourceLine.parse(line) == nil)
-    }
-
     @Test("the loaded set follows the server's lines; a failed load keeps its lines and unloads it")
     func loadedResources() {
         var state = LoadedResources()

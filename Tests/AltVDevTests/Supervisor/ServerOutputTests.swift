@@ -126,7 +126,7 @@ struct ServerOutputTests {
         console.setSecrets(["hunter22"])
         let found = Mutex<[Diagnostic]>([])
         let output = ServerOutput(
-            console: console, name: "server", matcher: nil, tracksResources: true, onDiagnostic: { diagnostic in found.withLock { $0.append(diagnostic) } })
+            console: console, name: "server", matcher: nil, platform: AltVPlatform(), onDiagnostic: { diagnostic in found.withLock { $0.append(diagnostic) } })
         func read(_ text: String) -> Bool {
             Array(text.utf8).withUnsafeBytes { chunk in
                 output.startOfChunk(chunk)
@@ -156,7 +156,7 @@ struct ServerOutputTests {
         let writer = fds[1]
         let sink = try temporaryFile("")
         defer { close(sink) }
-        let output = ServerOutput(console: Console(descriptor: sink, colors: false), name: "server", matcher: try ReadyMatcher(pattern: "Server started"), tracksResources: true)
+        let output = ServerOutput(console: Console(descriptor: sink, colors: false), name: "server", matcher: try ReadyMatcher(pattern: "Server started"), platform: AltVPlatform())
         let thread = Thread {
             _ = "[12:00:00] Loaded resource co".withCString { write(writer, $0, strlen($0)) }
             Thread.sleep(forTimeInterval: 0.4)

@@ -60,4 +60,36 @@ struct ServerSupervisorTests {
         #expect(kinds.filter { $0 == "stopping" }.count == 2)
         #expect(kinds.filter { $0 == "stopped" }.count == 2)
     }
+
+    /// A server that answers its console as FXServer does (shared/fivem/README.md §3): `ensure other`
+    /// stops its dependent too and starts only other again.
+    static let fxServer = """
+        echo '[           resources] Started resource other'
+        echo '[           resources] Started resource dependent'
+        echo 'ready marker'
+        while read -r line; do
+          case "$line" in
+            "ensure other") echo '[           resources] Stopping resource dependent'; echo '[           resources] Stopping resource other'
+              echo '[           resources] Started resource other' ;;
+            "ensure dependent") echo '[           resources] Started resource dependent' ;;
+          esac
+        done
+        """
+
+    @Test("FXServer leaves a restarted resource's dependents stopped: each is ensured again, in one restart")
+    func fxServerDependentsEnsured() async throws {
+        let typed = Mutex<[String]>([])
+        let supervisor = ServerSupervisor(
+            console: Console(descriptor: -1), guardian: nil, environment: [:],
+            emit: { event in if case .notice(.process(.consoleCommandTyped(let line))) = event { typed.withLock { $0.append(line) } } },
+            reports: { _ in })
+        var settings = Self.settings()
+        (settings.command, settings.ready, settings.platform) = (.shell(Self.fxServer), "ready marker", .fivem)
+        let server = try await supervisor.start(settings: settings, hiding: [])
+        #expect(await server.waitForReadyLine())
+        let outcome = await supervisor.restartResources(["other"], graph: ResourceGraph(deps: ["dependent": ["other"]]), timeout: .seconds(20))
+        #expect(outcome == .restarted(["other", "dependent"]))
+        #expect(typed.withLock { $0 } == ["ensure other", "ensure dependent"])
+        _ = await supervisor.stop()
+    }
 }

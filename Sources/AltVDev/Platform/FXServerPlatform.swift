@@ -1,0 +1,90 @@
+import FoundationEssentials
+
+/// FXServer, FiveM's and RedM's server (`shared/fivem/README.md`): every line is coloured and
+/// carries a 20-character channel (`[           resources] Started resource chat`), so escapes and
+/// the channel go before the message is read, from its start; `ensure X` restarts a started
+/// resource and starts a stopped one; a stopped resource's dependents stay stopped (altv-dev
+/// ensures each again); a resource is a folder with `fxmanifest.lua` (or `__resource.lua`), named
+/// by its folder's own name, and `[name]` folders are categories that hold resources.
+public struct FXServerPlatform: ServerPlatform {
+    public let kind: PlatformKind
+
+    public init(kind: PlatformKind = .fivem) { self.kind = kind }
+
+    public var resourceWords: [[UInt8]] { [Self.resourceWord] }
+    public var reloadsDependents: Bool { false }
+    public var manifestNames: [String] { kind == .redm ? ["fxmanifest.lua"] : ["fxmanifest.lua", "__resource.lua"] }
+
+    public func consoleLine(_ verb: ResourceCommandWatch.Verb, _ resource: String) -> String {
+        switch verb {
+        // `restart` of a stopped resource is refused (`Can't restart a stopped resource.`); ensure does both.
+        case .restart, .start: "ensure \(resource)"
+        case .stop: "stop \(resource)"
+        }
+    }
+
+    public func resourceName(ofFolder folder: String) -> String {
+        String(folder.split(separator: "/").last ?? Substring(folder))
+    }
+
+    public func isCategory(_ folderName: String) -> Bool { folderName.hasPrefix("[") && folderName.hasSuffix("]") }
+
+    public func dependencies(ofResourceIn folder: String) -> [String]? {
+        for name in manifestNames {
+            guard let bytes = FileManager.default.contents(atPath: folder + "/" + name) else { continue }
+            return FXManifest.parse(Array(bytes)).dependencies
+        }
+        return nil
+    }
+
+    private static let resourceWord = Array("resource".utf8)
+
+    public func resourceFacts(in line: UnsafeRawBufferPointer) -> [ResourceLine] {
+        let head = Self.head(line)
+        guard head.contains(bytes: Self.resourceWord) else { return [] }
+        return Self.facts(in: Self.message(String(decoding: ANSI.strip(head), as: UTF8.self)))
+    }
+
+    /// The text after the channel: `[%20s] ` before every line (a name cut to 20 characters).
+    static func message(_ text: String) -> Substring {
+        let trimmed = text.drop { $0 == " " }
+        guard trimmed.first == "[", let close = trimmed.firstIndex(of: "]"), trimmed.distance(from: trimmed.startIndex, to: close) <= 21 else { return trimmed }
+        return trimmed[trimmed.index(after: close)...].drop { $0 == " " }
+    }
+
+    /// The message's facts, read from its start (a script printing these words mid-line is not the server).
+    static func facts(in message: Substring) -> [ResourceLine] {
+        if let name = name(after: "Started resource ", in: message) { return [.loaded(name)] }
+        if let name = name(after: "Stopping resource ", in: message) { return [.stopping(name), .stopped(name)] }
+        for marker in ["Couldn't start resource ", "Couldn't find resource "] {
+            if let name = name(after: marker, in: message) { return [.loadError(name, message: String(message)), .failed(name)] }
+        }
+        // `Error parsing script @res/x.lua in resource res: …`: the resource still starts.
+        for marker in ["Error parsing script ", "Error loading script "] where message.hasPrefix(marker) {
+            guard let range = message.firstRange(of: " in resource "), let colon = message[range.upperBound...].firstIndex(of: ":") else { continue }
+            let name = message[range.upperBound..<colon]
+            if !name.isEmpty, !name.contains(" ") { return [.loadError(String(name), message: String(message))] }
+        }
+        if message.hasPrefix("Could not find dependency ") || message.hasPrefix("Could not start dependency "),
+            let range = message.ranges(of: " for resource ").last
+        {
+            let name = message[range.upperBound...].trimmingWhitespace().trimmingSuffix(".")
+            if !name.isEmpty, !name.contains(" ") { return [.loadError(name, message: String(message))] }
+        }
+        return []
+    }
+
+    /// The single word after `marker` at the message's start, a closing `.` and `(2 warnings)` dropped.
+    private static func name(after marker: String, in message: Substring) -> String? {
+        guard message.hasPrefix(marker) else { return nil }
+        var rest = message.dropFirst(marker.count).trimmingWhitespace()
+        if let open = rest.firstRange(of: " (") { rest = String(rest[..<open.lowerBound]) }
+        let name = rest.trimmingSuffix(".")
+        return name.isEmpty || name.contains(" ") ? nil : name
+    }
+}
+
+extension StringProtocol {
+    /// Without one `suffix` at the end.
+    func trimmingSuffix(_ suffix: String) -> String { hasSuffix(suffix) ? String(dropLast(suffix.count)) : String(self) }
+}
