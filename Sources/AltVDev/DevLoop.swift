@@ -61,7 +61,7 @@ public struct DevLoop: Sendable {
     public func run() async -> Int32 {
         console.setSecrets(config.secrets)
         if let warning = Redactor.weakSecretWarning(config.reconnect.password) { tell(.notice(.watch(.weakPassword(warning)))) }
-        if case .success(let toml) = ServerToml.read(at: config.server.serverToml), let mismatch = ConfigAdvisor.passwordMismatch(config, serverToml: toml) {
+        if config.server.platform == .altv, case .success(let toml) = ServerToml.read(at: config.server.serverToml), let mismatch = ConfigAdvisor.passwordMismatch(config, serverToml: toml) {
             tell(.notice(.watch(.passwordMismatch(mismatch))))
         }
         let instanceLock: InstanceLock

@@ -164,12 +164,7 @@ public final class SimulatedServer: @unchecked Sendable {
         }
     }
 
-    private func sleep(for duration: Duration) {
-        guard duration > .zero else { return }
-        var request = timespec(tv_sec: Int(duration.components.seconds), tv_nsec: Int(duration.components.attoseconds / 1_000_000_000))
-        var remaining = timespec()
-        while nanosleep(&request, &remaining) != 0 && errno == EINTR { request = remaining }
-    }
+    private func sleep(for duration: Duration) { SimulatorSupport.sleep(for: duration) }
 
     /// Loads a resource after the ones it depends on; false when it failed.
     private func load(_ resource: String, chain: [String] = []) -> Bool {
@@ -328,23 +323,7 @@ public final class SimulatedServer: @unchecked Sendable {
     }
 
     /// Binds the game port, as the real server does; a taken port ends the start.
-    private func listen() -> Int32? {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var yes: Int32 = 1
-        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr(host == "localhost" ? "127.0.0.1" : host)
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard bound == 0, Glibc.listen(fd, 16) == 0 else {
-            close(fd)
-            return nil
-        }
-        return fd
-    }
+    private func listen() -> Int32? { SimulatorSupport.listen(host: host, port: UInt16(port)) }
 
     /// Clients send `CONNECT <password>`; the server answers `OK` or `DENIED`, then keeps the link.
     private func acceptClients(_ listener: Int32) {

@@ -7,7 +7,7 @@ struct SimulateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sim",
         abstract: "Simulators of the alt:V server and game client, for the demo and the tests.",
-        subcommands: [SimulateServer.self, SimulateClient.self])
+        subcommands: [SimulateServer.self, SimulateClient.self, SimulateFXServer.self])
 }
 
 struct SimulateServer: ParsableCommand {
@@ -78,6 +78,36 @@ struct SimulateServer: ParsableCommand {
         }
         let server = try SimulatedServer(options: options)
         throw ExitCode(server.run())
+    }
+}
+
+struct SimulateFXServer: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fxserver",
+        abstract: "Run a simulated FXServer (FiveM, RedM) in the current folder (server-data: server.cfg and resources/).",
+        discussion: "Takes FXServer's own arguments after --, e.g. `altv-dev sim fxserver -- +exec server.cfg +ensure chat`.")
+
+    @Option(help: "How long start-up takes after the config ran, e.g. \"1s\".")
+    var startupDelay = "200ms"
+
+    @Option(help: "Exit with status 1 this long after start-up, e.g. \"2s\".")
+    var exitAfter: String?
+
+    @Argument(parsing: .captureForPassthrough, help: "FXServer's arguments: +exec server.cfg, +ensure NAME, +set NAME VALUE.")
+    var arguments: [String] = []
+
+    func run() throws {
+        var options = SimulatedFXServer.Options(directory: FileManager.default.currentDirectoryPath)
+        guard let delay = DurationParser.parse(startupDelay) else {
+            throw ValidationError("--startup-delay \(startupDelay): expected \(DurationParser.expected)")
+        }
+        options.startupDelay = delay
+        if let exitAfter {
+            guard let duration = DurationParser.parse(exitAfter) else { throw ValidationError("--exit-after \(exitAfter): expected \(DurationParser.expected)") }
+            options.exitAfter = duration
+        }
+        options.arguments = arguments.first == "--" ? Array(arguments.dropFirst()) : arguments
+        throw ExitCode(SimulatedFXServer(options: options).run())
     }
 }
 

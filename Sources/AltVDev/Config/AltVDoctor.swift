@@ -46,14 +46,16 @@ public struct AltVDoctor {
         resourcesDir = server.resourcesDir
     }
 
+    /// alt:V's doctor reads alt:V's files: for another platform it has nothing to say (FXServer's is to come).
     public static func findings(for config: Config) -> [DoctorFinding] {
-        AltVDoctor(config: config)?.findings() ?? []
+        guard config.server.platform == .altv else { return [] }
+        return AltVDoctor(config: config)?.findings() ?? []
     }
 
     /// Once the first build ran: each `main` or `client-main` its stages should have written and did not
     /// (MSBuild named the DLL otherwise, say). Before it, those are left unsaid.
     public static func unbuiltEntryFiles(directory: String, server: ServerSettings, stages: [StageSettings]) -> [DoctorFinding] {
-        guard var doctor = AltVDoctor(directory: directory, server: server, stages: stages) else { return [] }
+        guard server.platform == .altv, var doctor = AltVDoctor(directory: directory, server: server, stages: stages) else { return [] }
         doctor.afterBuild = true
         return doctor.missingEntryFiles(doctor.loadedManifests()).filter { $0.message.contains("was not written by stage") }
     }

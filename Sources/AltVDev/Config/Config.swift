@@ -90,6 +90,23 @@ public enum CommandSpec: Equatable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// The words it passes: a shell line's split at blanks, quotes taken off (a path with spaces in
+    /// a shell line is not supported).
+    public var words: [String] {
+        switch self {
+        case .arguments(let arguments): arguments
+        case .shell(let line): line.split(whereSeparator: { $0 == " " || $0 == "\t" }).map { $0.trimming { $0 == "\"" || $0 == "'" } }
+        }
+    }
+
+    /// The same command with `words` passed after its own (a shell line gets them quoted).
+    public func appending(_ words: [String]) -> CommandSpec {
+        switch self {
+        case .arguments(let arguments): .arguments(arguments + words)
+        case .shell(let line): .shell(line + words.map { " '" + $0 + "'" }.joined())
+        }
+    }
+
     public var description: String {
         switch self {
         case .shell(let line): line

@@ -153,7 +153,7 @@ struct ConfigSchema {
         let (read, serverToml) = serverSettings(serverTable ?? document.empty("server"), present: serverTable != nil)
         let watch = watchSettings(watchTable ?? document.empty("watch"), required: watchTable != nil)
         var server = read
-        let reconnect = reconnectSettings(reconnectTable, serverToml: serverToml, envFile: server.envFile)
+        let reconnect = reconnectSettings(reconnectTable, serverToml: serverToml, envFile: server.envFile, platform: server.platform)
         // Children never get the password's variable from the file, as they do not get it from altv-dev's environment.
         server.envFile?.remove(reconnect.passwordEnv)
         let stageTables = problems.attempt([]) { () throws(ConfigError) in try document.tableArray("stage") }
@@ -245,8 +245,9 @@ struct ConfigSchema {
     private func serverSettings(_ table: TableReader, present: Bool) -> (ServerSettings, ServerToml) {
         let p = problems
         p.attempt(()) { () throws(ConfigError) in try table.allowOnly(Self.keys["server"]!) }
-        let ready = p.attempt("Server started") { () throws(ConfigError) in
-            let pattern = try table.string("ready") ?? "Server started"
+        let platform = p.attempt(.altv) { () throws(ConfigError) in try table.choice("platform", default: PlatformKind.altv) }
+        let ready = p.attempt(platform.platform.defaultReady) { () throws(ConfigError) in
+            let pattern = try table.string("ready") ?? platform.platform.defaultReady
             do {
                 _ = try Regex(pattern)
             } catch {
@@ -271,15 +272,14 @@ struct ConfigSchema {
             return policy
         }
         let cwd = FilePath.resolve(p.attempt(nil) { () throws(ConfigError) in try table.string("cwd") } ?? ".", against: directory)
-        let command = p.attempt(.arguments(["./altv-server"])) { () throws(ConfigError) in
-            present ? try table.command("command") : .arguments(["./altv-server"])
-        }
-        let serverToml = (try? ServerToml.read(at: ServerToml.path(command: command, cwd: cwd)).get()) ?? ServerToml()
+        let command = serverCommand(table, platform: platform, present: present)
+        let serverToml = platform == .altv ? (try? ServerToml.read(at: ServerToml.path(command: command, cwd: cwd)).get()) ?? ServerToml() : ServerToml()
+        let defaultPort = platform == .altv ? serverToml.port ?? 7788 : ServerCfg.read(at: ServerCfg.path(command: command, cwd: cwd)).port
         let port = p.attempt(nil) { () throws(ConfigError) -> Int? in
             guard let port = try table.integer("port") else { return nil }
             guard (1...65535).contains(port) else { throw table.error(at: "port", "\(port) is not a port", fix: "use 1 to 65535") }
             return port
-        } ?? serverToml.port ?? 7788
+        } ?? defaultPort
         let settings = ServerSettings(
             command: command,
             cwd: cwd,
@@ -291,13 +291,28 @@ struct ConfigSchema {
             onCrash: onCrash,
             port: port,
             onChange: p.attempt(.restart) { () throws(ConfigError) in try table.choice("on_change", default: ChangePolicy.restart) },
-            platform: p.attempt(.altv) { () throws(ConfigError) in try table.choice("platform", default: PlatformKind.altv) },
+            platform: platform,
             resourcesDir: FilePath.resolve(
                 p.attempt(nil) { () throws(ConfigError) in try table.string("resources_dir") } ?? FilePath.join(cwd, "resources"),
                 against: directory),
             output: p.attempt(.pty) { () throws(ConfigError) in try table.choice("output", default: OutputTransport.pty) },
             envFile: envFile(table))
         return (settings, serverToml)
+    }
+
+    /// `[server] command`; FXServer's must run a config, since without `+exec` it boots txAdmin's
+    /// monitor instead of the server (Server.cpp).
+    private func serverCommand(_ table: TableReader, platform: PlatformKind, present: Bool) -> CommandSpec {
+        problems.attempt(CommandSpec.arguments(["./altv-server"])) { () throws(ConfigError) -> CommandSpec in
+            guard present else { return .arguments(["./altv-server"]) }
+            let command = try table.command("command")
+            if platform != .altv, !command.words.contains("+exec") {
+                throw table.error(
+                    at: "command", "FXServer started without +exec runs txAdmin, not your server.cfg",
+                    fix: "pass the config after the command: \"+exec\", \"server.cfg\"")
+            }
+            return command
+        }
     }
 
     /// `env_file`, read now; with `checkPaths` off (a pure parse) only its path is known.
@@ -380,7 +395,8 @@ struct ConfigSchema {
         }
     }
 
-    private func reconnectSettings(_ table: TableReader?, serverToml: ServerToml, envFile: EnvFile?) -> ReconnectSettings {
+    /// The debug endpoint is alt:V's: FXServer's clients have none (shared/fivem/README.md §5), so it is off there unless asked for.
+    private func reconnectSettings(_ table: TableReader?, serverToml: ServerToml, envFile: EnvFile?, platform: PlatformKind) -> ReconnectSettings {
         let p = problems
         if let table { p.attempt(()) { () throws(ConfigError) in try table.allowOnly(Self.keys["reconnect"]!) } }
         let allowRemote = p.attempt(nil) { () throws(ConfigError) in try table?.bool("allow_remote") } ?? false
@@ -410,7 +426,7 @@ struct ConfigSchema {
             source = "password in server.toml"
         }
         return ReconnectSettings(
-            enabled: p.attempt(nil) { () throws(ConfigError) in try table?.bool("enabled") } ?? true,
+            enabled: p.attempt(nil) { () throws(ConfigError) in try table?.bool("enabled") } ?? (platform == .altv),
             url: url,
             password: password,
             passwordSource: source,

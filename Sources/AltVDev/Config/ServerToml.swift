@@ -35,12 +35,7 @@ public struct ServerToml: Equatable, Sendable {
     /// The file a server started by `command` in `cwd` reads: `--config FILE` (or `--config=FILE`)
     /// when the command passes one, else `server.toml` there.
     public static func path(command: CommandSpec, cwd: String) -> String {
-        let words: [String] =
-            switch command {
-            case .arguments(let arguments): arguments
-            // A shell line: its words, quotes taken off (a path with spaces in a shell line is not supported).
-            case .shell(let line): line.split(whereSeparator: { $0 == " " || $0 == "\t" }).map { $0.trimming { $0 == "\"" || $0 == "'" } }
-            }
+        let words = command.words
         for (index, word) in words.enumerated() {
             if word == "--config", index + 1 < words.count { return FilePath.resolve(words[index + 1], against: cwd) }
             if word.hasPrefix("--config=") { return FilePath.resolve(String(word.dropFirst("--config=".count)), against: cwd) }

@@ -191,7 +191,10 @@ public enum Planner {
             return plan
         }
         plan.resourceGraph = graph ?? ResourceGraph.read(resourcesDir: config.server.resourcesDir, platform: config.server.platform.platform)
-        if case .success(let toml) = ServerToml.read(at: config.server.serverToml), !toml.resources.contains("*") { plan.serverLoads = toml.resources }
+        // alt:V loads only what server.toml lists; FXServer's `ensure` starts any resource it finds.
+        if config.server.platform == .altv, case .success(let toml) = ServerToml.read(at: config.server.serverToml), !toml.resources.contains("*") {
+            plan.serverLoads = toml.resources
+        }
         // A resource whose folder is gone is stopped, not restarted (a restart would fail to load it).
         let gone = touched.restart.filter(map.isGone)
         if !gone.isEmpty { plan.actions.append(.stopResources(gone)) }

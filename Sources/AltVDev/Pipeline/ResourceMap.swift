@@ -22,7 +22,10 @@ public struct ResourceMap: Sendable {
     /// The resource folder named `name` is gone (deleted or moved away): no manifest and no folder.
     public func isGone(_ name: String) -> Bool {
         let folder = resourcesDir + "/" + name
-        return !hasManifest(folder) && !folderExists(folder)
+        if hasManifest(folder) || folderExists(folder) { return false }
+        // Named by its path (alt:V), that was its folder; named by its own folder (FXServer), it may lie in a category.
+        guard platform.resourceName(ofFolder: "category/" + name) == name else { return true }
+        return !ResourceFolders.find(in: resourcesDir, platform: platform).contains { platform.resourceName(ofFolder: $0) == name }
     }
 
     /// A folder under `directory` holding a manifest: a resource's sources (`src/<name>/`).

@@ -16,6 +16,12 @@ public struct AltVPlatform: ServerPlatform {
 
     public func consoleLine(_ verb: ResourceCommandWatch.Verb, _ resource: String) -> String { "\(verb.rawValue) \(resource)" }
 
+    public var defaultReady: String { "Server started" }
+    public func launchCommand(for command: CommandSpec) -> CommandSpec { command }
+    public func prepareStart(resourcesDir: String) throws(PlatformError) {}
+    public var quitLine: String? { nil }
+    public var rescanLine: String? { nil }
+
     public func resourceName(ofFolder folder: String) -> String { folder }
     public func isCategory(_ folderName: String) -> Bool { false }
 

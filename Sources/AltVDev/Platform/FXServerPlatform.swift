@@ -23,6 +23,58 @@ public struct FXServerPlatform: ServerPlatform {
         }
     }
 
+    /// The ready helper (fxManager's and FxDK's way, §1): a resource of altv-dev's own, ensured
+    /// after `+exec`, whose server script prints `readyMarker` on the first tick, which comes only
+    /// after the whole config ran. No log line of FXServer means "ready".
+    public static let helperName = "altv-dev-ready"
+    public static let helperFolder = "[altv-dev]/altv-dev-ready"
+    public static let readyMarker = "altv-dev-ready: the server ran its first tick"
+    static let helperFiles: [(String, String)] = [
+        ("fxmanifest.lua", """
+            -- Written by altv-dev (altv-dev watch): tells it when the server has started everything.
+            fx_version 'cerulean'
+            games { 'gta5', 'rdr3' }
+            rdr3_warning 'I acknowledge that this is a prerelease build of RedM, and I am aware my resources *will* become incompatible once RedM ships.'
+            server_only 'yes'
+            server_script 'server.lua'
+
+            """),
+        ("server.lua", """
+            -- Written by altv-dev: its first tick comes after every ensure of the server's start.
+            CreateThread(function()
+                print("\(readyMarker)")
+            end)
+
+            """),
+        ("README.md", """
+            altv-dev writes this resource and ensures it after `+exec` (`+ensure altv-dev-ready`): its line
+            on the server's first tick is how altv-dev knows the start is over. Delete it freely; it is
+            written again at the next start. Add `resources/[altv-dev]/` to .gitignore.
+
+            """),
+    ]
+
+    public var defaultReady: String { Self.readyMarker }
+    public var quitLine: String? { "quit \"stopped by altv-dev\"" }
+    public var rescanLine: String? { "refresh" }
+
+    public func launchCommand(for command: CommandSpec) -> CommandSpec { command.appending(["+ensure", Self.helperName]) }
+
+    /// Writes the helper where the server scans (only what differs, so a watch of the folder sees nothing new).
+    public func prepareStart(resourcesDir: String) throws(PlatformError) {
+        let folder = FilePath.join(resourcesDir, Self.helperFolder)
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            for (name, text) in Self.helperFiles {
+                let path = FilePath.join(folder, name)
+                if FileManager.default.contents(atPath: path) == Data(text.utf8) { continue }
+                try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+            }
+        } catch {
+            throw PlatformError("could not write the ready helper into \(folder): \(error)")
+        }
+    }
+
     public func resourceName(ofFolder folder: String) -> String {
         String(folder.split(separator: "/").last ?? Substring(folder))
     }

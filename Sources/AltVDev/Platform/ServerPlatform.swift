@@ -40,6 +40,23 @@ public protocol ServerPlatform: Sendable {
     /// The resources the one in `folder` (absolute) depends on, as its manifest names them; nil
     /// when there is no manifest it can read.
     func dependencies(ofResourceIn folder: String) -> [String]?
+    /// The ready line when `[server] ready` is not set.
+    var defaultReady: String { get }
+    /// What the server is started with: the user's command and what the platform adds to it.
+    func launchCommand(for command: CommandSpec) -> CommandSpec
+    /// Puts in place what a start needs in the server's folders (FXServer: the ready helper).
+    func prepareStart(resourcesDir: String) throws(PlatformError)
+    /// A console line that makes the server quit by itself, tried before the stop signal.
+    var quitLine: String? { get }
+    /// A console line that makes the server read its resource folders and manifests again, typed
+    /// before a restart when a manifest changed or a resource folder appeared since the last.
+    var rescanLine: String? { get }
+}
+
+/// What a platform could not do to start the server, in words for the user.
+public struct PlatformError: Error, Equatable, Sendable, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
 }
 
 extension ServerPlatform {

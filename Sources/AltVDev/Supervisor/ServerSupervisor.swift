@@ -83,6 +83,8 @@ public actor ServerSupervisor: ServerControl {
     private var teardown: Task<ServerStop?, Never>?
     /// A `stop()` has reported that stop: another waits for it and reports nothing.
     private var stopClaimed = false
+    /// When the server last read its resource folders (its start, or the last rescan line typed).
+    private var scannedAt = timespec()
 
     public init(
         console: Console, guardian: Guardian?, environment: [String: String] = ProcessInfo.processInfo.environment,
@@ -98,8 +100,10 @@ public actor ServerSupervisor: ServerControl {
 
     /// Starts the server; any previous one must have been stopped.
     public func start(settings: ServerSettings, hiding hidden: [String]) throws -> any ServerInstance {
+        let platform = settings.platform.platform
+        try platform.prepareStart(resourcesDir: settings.resourcesDir)
         let companion = try CompanionProcess(
-            name: "server", command: settings.command, cwd: settings.cwd,
+            name: "server", command: platform.launchCommand(for: settings.command), cwd: settings.cwd,
             environment: CompanionProcess.environment(base: baseEnvironment, hiding: hidden, adding: settings.environment),
             console: console, emit: emit, guardian: guardian, ready: try ReadyMatcher(pattern: settings.ready), platform: settings.platform.platform,
             output: settings.output, errors: try settings.errorPattern.map { try ReadyMatcher(pattern: $0) },
@@ -107,7 +111,7 @@ public actor ServerSupervisor: ServerControl {
             sourceMaps: SourceMapLookup(directory: directory) { [emit] file, reason in emit(.notice(.process(.sourceMapIgnored(file: file, reason: reason)))) })
         let run = ServerRun(companion: companion, settings: settings)
         current = run
-        (teardown, stopClaimed) = (nil, false)
+        (teardown, stopClaimed, scannedAt) = (nil, false, Self.now())
         reports(.started(pid: run.pid))
         Task { [reports] in await Self.follow(run, reports: reports) }
         emit(.notice(.process(.serverSpawned(pid: run.pid, command: "\(settings.command)"))))
@@ -154,6 +158,11 @@ public actor ServerSupervisor: ServerControl {
 
     private func tearDown(_ run: ServerRun) async -> ServerStop? {
         reports(.stopping(pid: run.pid))
+        // A server that can quit by itself is asked first (FXServer's `quit`), then signalled as usual.
+        if let line = run.settings.platform.platform.quitLine, run.process.exit.current == nil, run.process.send(line: line) {
+            emit(.notice(.process(.consoleCommandTyped(line))))
+            _ = await run.process.exit.wait(until: .now + min(run.settings.stopTimeout, Timings.quitGrace))
+        }
         emit(.notice(.process(.serverSignalled(signal: "\(run.settings.stopSignal)", group: run.process.processGroup))))
         let report = await run.companion.stop(signal: run.settings.stopSignal, timeout: run.settings.stopTimeout)
         // Its last lines (`Server shutdown`) reach the terminal before anything else is said or altv-dev exits;
@@ -184,6 +193,7 @@ public actor ServerSupervisor: ServerControl {
         }
         var restarted: [String] = []
         var failed: [FailedResource] = []
+        rescanIfNeeded(roots, in: run)
         for root in roots {
             let state = run.output.loadedResources
             let wasLoaded = state.isLoaded(root)
@@ -296,6 +306,37 @@ public actor ServerSupervisor: ServerControl {
         if Task.isCancelled { return .cancelled }
         if let status = run.process.exit.current { return .exited(status, watch) }
         return .timedOut(watch)
+    }
+
+    /// Types the platform's rescan line (FXServer's `refresh`) when a root's manifest changed, or its
+    /// folder is new, since the server last read them: a plain `ensure` keeps the old manifest.
+    private func rescanIfNeeded(_ roots: [String], in run: ServerRun) {
+        let platform = run.settings.platform.platform
+        guard let line = platform.rescanLine else { return }
+        let folders = ResourceFolders.find(in: run.settings.resourcesDir, platform: platform)
+        let changed = roots.contains { root in
+            guard let folder = folders.first(where: { platform.resourceName(ofFolder: $0) == root }) else { return true }
+            let path = FilePath.join(run.settings.resourcesDir, folder)
+            // A new folder's manifest is newer too; the folder's own time moves with every editor's save.
+            return platform.manifestNames.contains { Self.modified(FilePath.join(path, $0), after: scannedAt) }
+        }
+        guard changed, run.process.send(line: line) else { return }
+        scannedAt = Self.now()
+        emit(.notice(.process(.consoleCommandTyped(line))))
+    }
+
+    /// The clock file times are taken from: a file written a moment after a precise `now` can carry an earlier time.
+    private static func now() -> timespec {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME_COARSE, &now)
+        return now
+    }
+
+    /// Whether the file changed after `time`: its status time, which a write, a rename into place and a new file all move.
+    private static func modified(_ path: String, after time: timespec) -> Bool {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return false }
+        return info.st_ctim.tv_sec > time.tv_sec || (info.st_ctim.tv_sec == time.tv_sec && info.st_ctim.tv_nsec >= time.tv_nsec)
     }
 
     /// Types a line into the server's console.

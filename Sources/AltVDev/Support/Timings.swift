@@ -4,6 +4,8 @@ public enum Timings {
     /// After a child exits, how long its output may take to reach end of file before its last lines
     /// are quoted: a grandchild that inherited the pipe may hold it open for good.
     public static let outputDrain: Duration = .milliseconds(300)
+    /// How long a server asked to quit on its console (FXServer's `quit`) gets before its stop signal.
+    public static let quitGrace: Duration = .seconds(3)
     /// How long a running stage waits for the watcher to deliver the events it wrote (a barrier
     /// file round trip takes well under a millisecond; a busy watcher may lag).
     public static let watcherCatchUp: Duration = .seconds(1)

@@ -12,6 +12,8 @@ public struct PathFilter: Sendable {
         // Temp files of atomic writes (Foundation, GNU sed -i) before they are renamed over the target.
         ".dat.nosync*", "sed??????",
         ".*.kate-swp", ".DS_Store",
+        // FXServer's ready helper, which altv-dev writes itself (FXServerPlatform.helperFolder).
+        "\\[altv-dev\\]/",
     ]
 
     public let base: String

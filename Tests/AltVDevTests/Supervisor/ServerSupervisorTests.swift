@@ -1,3 +1,4 @@
+import Foundation
 import Glibc
 import Synchronization
 import Testing
@@ -72,6 +73,7 @@ struct ServerSupervisorTests {
             "ensure other") echo '[           resources] Stopping resource dependent'; echo '[           resources] Stopping resource other'
               echo '[           resources] Started resource other' ;;
             "ensure dependent") echo '[           resources] Started resource dependent' ;;
+            quit*) exit 0 ;;
           esac
         done
         """
@@ -84,12 +86,16 @@ struct ServerSupervisorTests {
             emit: { event in if case .notice(.process(.consoleCommandTyped(let line))) = event { typed.withLock { $0.append(line) } } },
             reports: { _ in })
         var settings = Self.settings()
-        (settings.command, settings.ready, settings.platform) = (.shell(Self.fxServer), "ready marker", .fivem)
+        // The platform adds `+ensure altv-dev-ready` to the command: here the shell's $1 and $2.
+        (settings.command, settings.ready, settings.platform) = (.arguments(["/bin/sh", "-c", Self.fxServer, "fxserver"]), "ready marker", .fivem)
+        settings.resourcesDir = FileManager.default.temporaryDirectory.appendingPathComponent("fx-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: settings.resourcesDir) }
         let server = try await supervisor.start(settings: settings, hiding: [])
         #expect(await server.waitForReadyLine())
         let outcome = await supervisor.restartResources(["other"], graph: ResourceGraph(deps: ["dependent": ["other"]]), timeout: .seconds(20))
         #expect(outcome == .restarted(["other", "dependent"]))
-        #expect(typed.withLock { $0 } == ["ensure other", "ensure dependent"])
         _ = await supervisor.stop()
+        // (`refresh` first: no folder of these resources is there, as for a resource just made.)
+        #expect(typed.withLock { $0 } == ["refresh", "ensure other", "ensure dependent", "quit \"stopped by altv-dev\""])
     }
 }

@@ -1,0 +1,122 @@
+import Foundation
+import Glibc
+import Testing
+
+@testable import AltVDev
+
+/// The FXServer platform on the simulated FXServer (`altv-dev sim fxserver`, behaving as
+/// shared/fivem/README.md describes the real one): the scenarios alt:V's loop passes.
+@Suite("FXServer (FiveM): the loop's scenarios on the simulated FXServer")
+struct FXServerTests {
+    /// A server-data folder: server.cfg ensuring core and chat (in a category, depending on core).
+    static func writeServerData(_ project: TestProject, serverFlags: [String] = [], onChange: String = "restart-resources") {
+        project.write("server.cfg", """
+            # the game port, moved to this test's own
+            endpoint_add_tcp "127.0.0.1:\(project.serverPort)"
+            sv_lan 1
+            ensure core
+            exec extra.cfg
+            """)
+        project.write("extra.cfg", "ensure chat\n")
+        project.write("resources/core/fxmanifest.lua", "fx_version 'cerulean'\ngame 'gta5'\nserver_script 'server.lua'\n")
+        project.write("resources/core/server.lua", "print(\"core is up\")\n")
+        project.write("resources/[gameplay]/chat/fxmanifest.lua", "fx_version 'cerulean'\ngame 'gta5'\nserver_script 'server.lua'\ndependency 'core'\n")
+        project.write("resources/[gameplay]/chat/server.lua", "print(\"chat is up\")\n")
+        let command = ([Binary.path, "sim", "fxserver", "--startup-delay", "50ms"] + serverFlags + ["+exec", "server.cfg"]).map { "\"\($0)\"" }
+        project.write("altv-dev.toml", """
+            [server]
+            platform = "fivem"
+            command = [\(command.joined(separator: ", "))]
+            on_change = "\(onChange)"
+            stop_timeout = "5s"
+
+            [watch]
+            paths = ["."]
+            debounce = "100ms"
+            """)
+    }
+
+    static func events(_ project: TestProject, _ name: String) -> [[String: Any]] {
+        project.events().filter { $0["event"] as? String == name }
+    }
+
+    static func starts(_ project: TestProject) -> Int { events(project, "server.started").count }
+
+    @Test("start: +exec server.cfg, the ready helper's first tick is ready; a resource restart is `ensure`; a script error starts the resource and fails the cycle")
+    func startAndRestart() async throws {
+        try await withProject { project in
+            Self.writeServerData(project)
+            let watch = try project.launch(["watch"])
+            #expect(await watch.log.wait(for: "✓ #1 start"))
+            #expect(watch.log.count(containing: "Started resource altv-dev-ready") == 1)
+            let helper = project.path("resources/[altv-dev]/altv-dev-ready/fxmanifest.lua")
+            #expect(FileManager.default.fileExists(atPath: helper))
+            #expect(Self.events(project, "watch.started").first?["platform"] as? String == "fivem")
+
+            project.append("resources/core/server.lua", "print(\"core edited\")\n")
+            #expect(await watch.log.wait(for: "✓ #2 resources/core/server.lua · restarted resource core (+ chat)"))
+            // FXServer leaves chat stopped with core; altv-dev ensures it again.
+            #expect(watch.log.count(containing: "Started resource chat") == 2, "\(watch.log.text)")
+
+            project.write("resources/[gameplay]/chat/server.lua", "local x SYNTAX ERROR\n")
+            #expect(await watch.log.wait(for: "✗ #3 resources/[gameplay]/chat/server.lua"))
+            #expect(Self.starts(project) == 1)
+            await project.stopAndExpectNothingLeft(watch)
+            let failed = Self.events(project, "resource.failed").last
+            #expect(failed?["resource"] as? String == "chat")
+            #expect((failed?["lines"] as? [String])?.first?.contains("Error parsing script @chat/server.lua in resource chat") == true, "\(failed ?? [:])")
+            #expect(watch.log.count(containing: "-> Quitting: stopped by altv-dev") == 1, "the server was asked to quit first")
+        }
+    }
+
+    @Test("a changed fxmanifest.lua or a new resource folder is `refresh` before `ensure`; server.cfg is a full restart")
+    func manifestsAndFullRestart() async throws {
+        try await withProject { project in
+            Self.writeServerData(project)
+            let watch = try project.launch(["watch"])
+            #expect(await watch.log.wait(for: "✓ #1 start"))
+
+            project.write("resources/core/fxmanifest.lua", "fx_version 'cerulean'\ngame 'gta5'\nserver_scripts { 'server.lua', 'more.lua' }\n")
+            project.write("resources/core/more.lua", "print(\"more of core\")\n")
+            #expect(await watch.log.wait(for: "✓ #2 "))
+            #expect(await watch.log.wait(for: "more of core"), "the new manifest was read: refresh came first")
+            #expect(watch.log.count(containing: "refreshed") == 1)
+
+            project.write("resources/fresh/fxmanifest.lua", "fx_version 'cerulean'\ngame 'gta5'\nserver_script 's.lua'\n")
+            project.write("resources/fresh/s.lua", "print(\"fresh is up\")\n")
+            #expect(await watch.log.wait(for: "✓ #3 "), "\(watch.log.text)")
+            #expect(await watch.log.wait(for: "fresh is up"), "\(watch.log.text)")
+            #expect(watch.log.count(containing: "Couldn't find resource fresh") == 0)
+            #expect(Self.starts(project) == 1)
+
+            project.append("extra.cfg", "# a comment\n")
+            #expect(await watch.log.wait(for: "✓ #4 extra.cfg"))
+            #expect(Self.starts(project) == 2)
+            #expect(watch.log.count(containing: "-> Quitting: stopped by altv-dev") == 1)
+            await project.stopAndExpectNothingLeft(watch)
+        }
+    }
+
+    @Test("a crash is reported with its exit status and last lines; a bad +exec-less command is refused at its place")
+    func crashAndCommand() async throws {
+        try await withProject { project in
+            Self.writeServerData(project, serverFlags: ["--exit-after", "300ms"])
+            let watch = try project.launch(["watch"])
+            #expect(await watch.log.wait(for: "✓ #1 start"))
+            #expect(await watch.log.wait(for: "exited with status 1"))
+            #expect(await watch.log.wait(for: "Segmentation fault (simulated crash)"))
+            await project.stopAndExpectNothingLeft(watch)
+
+            project.write("altv-dev.toml", """
+                [server]
+                platform = "fivem"
+                command = ["./run.sh"]
+                [watch]
+                paths = ["resources"]
+                """)
+            let check = try project.launch(["check"])
+            #expect(await check.waitForExit() == .exited(2))
+            #expect(check.log.text.contains("altv-dev.toml:3:11: error: server.command: FXServer started without +exec runs txAdmin"), "\(check.log.text)")
+        }
+    }
+}
