@@ -161,8 +161,15 @@ public final class SimulatedFXServer: @unchecked Sendable {
         return nil
     }
 
+    /// The resources a `[category]` holds, in name order (a category works with start, stop and ensure).
+    private func members(of category: String) -> [String]? {
+        guard category.hasPrefix("["), category.hasSuffix("]") else { return nil }
+        return state.withLock { $0.resources.values.filter { $0.folder.contains("/" + category + "/") }.map(\.name).sorted() }
+    }
+
     /// Starts a resource after what it depends on; false when it could not start.
     private func start(_ name: String, chain: [String] = []) -> Bool {
+        if let members = members(of: name), !members.isEmpty { return members.allSatisfy { start($0, chain: chain) } }
         if state.withLock({ $0.started.contains(name) }) { return true }
         guard let resource = state.withLock({ $0.resources[name] }) else {
             say("citizen-server-impl", "Couldn't find resource \(name).", colour: 3)
@@ -208,13 +215,16 @@ public final class SimulatedFXServer: @unchecked Sendable {
         }
     }
 
-    /// A started resource's first tick: the `print("…")` lines of its server scripts.
+    /// A started resource's first tick: the `print("…")` (Lua) and `console.log("…")` (JS) lines of its
+    /// server scripts, a string literal each.
     private func tick(_ name: String) {
         guard let resource = state.withLock({ $0.resources[name] }) else { return }
         for script in resource.manifest.values("server_script", "server_scripts") {
             guard let text = try? String(contentsOfFile: FilePath.join(resource.folder, script), encoding: .utf8), !text.contains("SYNTAX ERROR") else { continue }
             for line in text.split(separator: "\n") {
-                guard let open = line.firstRange(of: "print(\""), let close = line[open.upperBound...].firstRange(of: "\")") else { continue }
+                guard let open = line.firstRange(of: "print(\"") ?? line.firstRange(of: "console.log(\""),
+                    let close = line[open.upperBound...].firstRange(of: "\")")
+                else { continue }
                 say("script:\(name)", String(line[open.upperBound..<close.lowerBound]))
             }
         }
@@ -222,6 +232,7 @@ public final class SimulatedFXServer: @unchecked Sendable {
 
     /// Stops a resource and, first, every started resource that depends on it (recursively); they stay stopped.
     private func stop(_ name: String) {
+        if let members = members(of: name) { return members.forEach(stop) }
         for dependent in state.withLock({ $0.started }).reversed() where dependent != name && depends(dependent, on: name) {
             if state.withLock({ $0.started.contains(dependent) }) { stop(dependent) }
         }
@@ -249,11 +260,12 @@ public final class SimulatedFXServer: @unchecked Sendable {
         case "start": if let argument { _ = start(argument) }
         case "ensure":
             guard let argument else { return }
-            if !duringConfig, state.withLock({ $0.started.contains(argument) }) { stop(argument) }
+            let running = (members(of: argument) ?? [argument]).filter { name in state.withLock { $0.started.contains(name) } }
+            if !duringConfig { running.forEach(stop) }
             _ = start(argument)
         case "stop":
             guard let argument else { return }
-            if state.withLock({ $0.resources[argument] }) == nil { say("citizen-server-impl", "Couldn't find resource \(argument).", colour: 3) }
+            if state.withLock({ $0.resources[argument] }) == nil, members(of: argument) == nil { say("citizen-server-impl", "Couldn't find resource \(argument).", colour: 3) }
             stop(argument)
         case "restart":
             guard let argument else { return }

@@ -30,18 +30,18 @@ struct ReadmeCommandTests {
                 .map { $0.trimmingCharacters(in: .whitespaces) }.filter { $0.hasPrefix("altv-dev ") }
         }
         #expect(commands.contains(["altv-dev init", "altv-dev check", "altv-dev watch"]), "\(commands)")
-        for example in ["examples/typescript", "examples/build-stage"] {
+        for example in ["examples/typescript", "examples/build-stage", "examples/fivem"] {
             #expect(blocks.contains { $0.contains("cd \(example) && altv-dev watch") }, "no runnable block watches \(example)")
         }
     }
 
-    @Test("each runnable block runs where the README says, up to the loop's first ✓, and stops cleanly", arguments: [0, 1, 2])
+    @Test("each runnable block runs where the README says, up to the loop's first ✓, and stops cleanly", arguments: [0, 1, 2, 3])
     func blockRuns(_ index: Int) async throws {
         let blocks = try Self.runnableBlocks()
         try #require(index < blocks.count, "the README has \(blocks.count) runnable blocks")
         let block = blocks[index]
-        if block.contains("examples/typescript") {
-            for tool in ["esbuild", "tsc"] where ConfigAdvisor.locate(tool, cwd: Repository.root, environment: ProcessInfo.processInfo.environment) == nil {
+        if block.contains("examples/typescript") || block.contains("examples/fivem") {
+            for tool in block.contains("examples/typescript") ? ["esbuild", "tsc"] : ["esbuild"] where ConfigAdvisor.locate(tool, cwd: Repository.root, environment: ProcessInfo.processInfo.environment) == nil {
                 Issue.record("\(tool) is missing: scripts/ensure-deps installs it (Debian: esbuild, node-typescript)")
                 return
             }
@@ -80,6 +80,7 @@ enum ReadmeSandbox {
         project.write("home/my-altv-server/altv-server", "#!/bin/sh\nexec altv-dev sim server \"$@\"\n")
         chmod(home + "/my-altv-server/altv-server", 0o755)
         for folder in ["home/my-altv-server", "examples/typescript", "examples/build-stage"] { try movePorts(project.path(folder)) }
+        try moveEndpoint(project.path("examples/fivem/server.cfg"))
         let system = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
             .filter { !files.isExecutableFile(atPath: "\($0)/altv-dev") }.joined(separator: ":")
         return ["HOME": home, "PATH": installed ? home + "/.local/bin:" + system : system, "CLIENT_PORT": String(try FreePort.find())]
@@ -96,6 +97,17 @@ enum ReadmeSandbox {
         let config = folder + "/altv-dev.toml"
         guard let text = try? String(contentsOfFile: config, encoding: .utf8) else { return }
         try text.replacingOccurrences(of: "127.0.0.1:\(old)", with: "127.0.0.1:\(new)").write(toFile: config, atomically: true, encoding: .utf8)
+    }
+
+    /// Moves an FXServer config's endpoints (`endpoint_add_tcp "127.0.0.1:30125"`) to a free port.
+    static func moveEndpoint(_ serverCfg: String) throws {
+        let text = try String(contentsOfFile: serverCfg, encoding: .utf8)
+        let port = try FreePort.find()
+        let moved = text.components(separatedBy: "\n").map { line in
+            guard line.hasPrefix("endpoint_add_"), let colon = line.lastIndex(of: ":") else { return line }
+            return String(line[...colon]) + "\(port)\""
+        }
+        try moved.joined(separator: "\n").write(toFile: serverCfg, atomically: true, encoding: .utf8)
     }
 
     /// Run before a block, at the sandbox's root: the test built altv-dev already, so a block's

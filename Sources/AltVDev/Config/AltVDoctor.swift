@@ -46,10 +46,9 @@ public struct AltVDoctor {
         resourcesDir = server.resourcesDir
     }
 
-    /// alt:V's doctor reads alt:V's files: for another platform it has nothing to say (FXServer's is to come).
+    /// The doctor of the config's platform: alt:V's, or FXServer's.
     public static func findings(for config: Config) -> [DoctorFinding] {
-        guard config.server.platform == .altv else { return [] }
-        return AltVDoctor(config: config)?.findings() ?? []
+        config.server.platform.platform.doctorFindings(for: config)
     }
 
     /// Once the first build ran: each `main` or `client-main` its stages should have written and did not

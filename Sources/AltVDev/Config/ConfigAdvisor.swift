@@ -10,13 +10,22 @@ public enum ConfigAdvisor {
                 "server.command: \(program) is not found (looked in \(program.contains("/") ? config.server.cwd : "$PATH")); "
                     + "fix the path, or install the server there")
         }
-        let serverToml = config.server.serverToml
-        if FileManager.default.fileExists(atPath: serverToml), !isWatched(serverToml, config: config) {
-            let folder = PathFilter.relative(config.server.cwd, to: config.directory) ?? config.server.cwd
-            warnings.append(
-                "\(serverToml) is not watched: saving it does nothing until altv-dev restarts; "
-                    + "add its folder to [watch] paths, e.g. paths = [\"\(folder.isEmpty ? "." : folder)\"]")
+        if config.server.platform == .altv {
+            warnings += serverTomlWarnings(config)
+        } else if case let cfg = ServerCfg.path(command: config.server.command, cwd: config.server.cwd),
+            FileManager.default.fileExists(atPath: cfg), let unwatched = unwatched(cfg, config: config)
+        {
+            // What server.cfg says is the FXServer doctor's (FXServerDoctor), with places.
+            warnings.append(unwatched)
         }
+        return warnings
+    }
+
+    /// alt:V's server config: watched, readable, and asking for the password the reconnect sends.
+    static func serverTomlWarnings(_ config: Config) -> [String] {
+        var warnings: [String] = []
+        let serverToml = config.server.serverToml
+        if FileManager.default.fileExists(atPath: serverToml), let unwatched = unwatched(serverToml, config: config) { warnings.append(unwatched) }
         // What a readable server.toml says is the alt:V doctor's (AltVDoctor), with places.
         switch ServerToml.read(at: serverToml) {
         case .success(let toml):
@@ -33,6 +42,14 @@ public enum ConfigAdvisor {
             }
         }
         return warnings
+    }
+
+    /// The server's own config outside the watched folders: its saves do nothing.
+    static func unwatched(_ file: String, config: Config) -> String? {
+        guard !isWatched(file, config: config) else { return nil }
+        let folder = PathFilter.relative(config.server.cwd, to: config.directory) ?? config.server.cwd
+        return "\(file) is not watched: saving it does nothing until altv-dev restarts; "
+            + "add its folder to [watch] paths, e.g. paths = [\"\(folder.isEmpty ? "." : folder)\"]"
     }
 
     /// The reconnect sends another password than the server asks for: the server will refuse the
@@ -118,7 +135,7 @@ public enum ConfigAdvisor {
     /// start, so `check` fails with it.
     public static func serverConfigError(for config: Config) -> String? {
         let file = config.server.serverToml
-        guard case .failure(.invalid(let error)) = ServerToml.read(at: file) else { return nil }
+        guard config.server.platform == .altv, case .failure(.invalid(let error)) = ServerToml.read(at: file) else { return nil }
         return "\(file):\(error.line):\(error.column): \(error.message); the server will not start with it"
     }
 

@@ -34,13 +34,20 @@ public struct ProjectScaffold {
         public var devServer: (folder: String, command: String)?
         /// `.sln`, else `.csproj` files (relative), for `dotnet build`.
         public var dotnetProjects: [String] = []
+        /// An FXServer server-data folder (FiveM, RedM) instead of alt:V's.
+        public var fxServer: FXServerFindings?
 
-        /// An alt:V server folder has a server.toml.
-        public var isServerFolder: Bool { hasServerToml }
+        /// An alt:V server folder has a server.toml; FXServer's, a server.cfg that ensures resources.
+        public var isServerFolder: Bool { hasServerToml || fxServer != nil }
 
         /// What was looked for and not found, for the user.
         public var missing: [String] {
             var missing: [String] = []
+            if let fxServer {
+                if fxServer.runner == nil { missing.append("FXServer's run.sh ([server] command points at /path/to/FXServer/server/run.sh)") }
+                if !hasResourcesFolder { missing.append("a resources/ folder") }
+                return missing
+            }
             if !hasServerToml { missing.append("server.toml") }
             if serverBinary == nil { missing.append("the altv-server program ([server] command points at ./altv-server)") }
             if !hasResourcesFolder { missing.append("a resources/ folder") }
@@ -52,6 +59,7 @@ public struct ProjectScaffold {
                 && a.resources == b.resources && a.node == b.node && a.buildScript == b.buildScript && a.sourceFolders == b.sourceFolders
                 && a.typeScriptResources == b.typeScriptResources && a.dotEnv == b.dotEnv && a.devServer?.folder == b.devServer?.folder
                 && a.devServer?.command == b.devServer?.command && a.dotnetProjects == b.dotnetProjects && a.debug == b.debug
+                && a.fxServer == b.fxServer
         }
     }
 
@@ -76,6 +84,7 @@ public struct ProjectScaffold {
             found.resources = toml.resources
         }
         found.hasResourcesFolder = FilePath.isDirectory(path("resources"))
+        if !found.hasServerToml { found.fxServer = fxServerFindings() }
         if let node = found.node, let build = node.build {
             (found.buildScript, found.buildFrom) = (build.command, build.script)
             found.sourceFolders = node.buildCodeFolders(build).filter { FilePath.isDirectory(path($0)) && $0 != "resources" }
@@ -181,7 +190,7 @@ public struct ProjectScaffold {
             throw Refusal(
                 description: "\(directory) does not look like an alt:V server folder: not found: "
                     + found.missing.joined(separator: ", ")
-                    + ". Run `altv-dev init` in the folder with server.toml, or pass --force to write a file here anyway")
+                    + ". Run `altv-dev init` in the folder with server.toml (FXServer: server.cfg), or pass --force to write a file here anyway")
         }
         try Data(render(found).utf8).write(to: URL(fileURLWithPath: target))
         return target

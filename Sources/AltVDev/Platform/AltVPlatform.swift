@@ -21,6 +21,7 @@ public struct AltVPlatform: ServerPlatform {
     public func prepareStart(resourcesDir: String) throws(PlatformError) {}
     public var quitLine: String? { nil }
     public var rescanLine: String? { nil }
+    public func doctorFindings(for config: Config) -> [DoctorFinding] { AltVDoctor(config: config)?.findings() ?? [] }
 
     public func resourceName(ofFolder folder: String) -> String { folder }
     public func isCategory(_ folderName: String) -> Bool { false }

@@ -49,7 +49,7 @@ public struct FXServerPlatform: ServerPlatform {
         ("README.md", """
             altv-dev writes this resource and ensures it after `+exec` (`+ensure altv-dev-ready`): its line
             on the server's first tick is how altv-dev knows the start is over. Delete it freely; it is
-            written again at the next start. Add `resources/[altv-dev]/` to .gitignore.
+            written again at the next start. Add `resources/\\[altv-dev\\]/` to .gitignore (gitignore reads brackets as a class).
 
             """),
     ]
@@ -57,6 +57,9 @@ public struct FXServerPlatform: ServerPlatform {
     public var defaultReady: String { Self.readyMarker }
     public var quitLine: String? { "quit \"stopped by altv-dev\"" }
     public var rescanLine: String? { "refresh" }
+    public func doctorFindings(for config: Config) -> [DoctorFinding] {
+        FXServerDoctor(directory: config.directory, server: config.server, stages: config.stages).findings()
+    }
 
     public func launchCommand(for command: CommandSpec) -> CommandSpec { command.appending(["+ensure", Self.helperName]) }
 

@@ -51,6 +51,8 @@ public protocol ServerPlatform: Sendable {
     /// A console line that makes the server read its resource folders and manifests again, typed
     /// before a restart when a manifest changed or a resource folder appeared since the last.
     var rescanLine: String? { get }
+    /// What `check` (and `watch`, once at start) warns about in the server's own files.
+    func doctorFindings(for config: Config) -> [DoctorFinding]
 }
 
 /// What a platform could not do to start the server, in words for the user.

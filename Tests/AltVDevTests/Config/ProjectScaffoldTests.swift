@@ -100,4 +100,32 @@ struct ProjectScaffoldTests {
         #expect(NodeProject(scripts: ["dev": "vite --port 3000"]).devServerScript == "dev")
         #expect(NodeProject(scripts: ["dev": "vite build"]).devServerScript == nil)
     }
+
+    @Test("an FXServer server-data folder (cfx-server-data's shape): platform, run.sh with +exec, restart-resources, no alt:V reconnect")
+    func fxServer() throws {
+        try withTemporaryFolder([
+            "server/run.sh": "#!/bin/sh\n",
+            "server-data/server.cfg": "endpoint_add_tcp \"0.0.0.0:30120\"\nsv_lan 1\nensure mapmanager\nensure chat\nensure [gameplay]\n",
+            "server-data/resources/[managers]/mapmanager/fxmanifest.lua": "fx_version 'cerulean'\ngame 'gta5'\n",
+            "server-data/resources/[gameplay]/chat/fxmanifest.lua": "fx_version 'cerulean'\ngame 'gta5'\n",
+        ]) { root in
+            let folder = root + "/server-data"
+            let (config, text) = try written(folder)
+            #expect(config.server.platform == .fivem && config.server.onChange == .restartResources)
+            #expect(config.server.command == .arguments(["bash", "../server/run.sh", "+exec", "server.cfg"]))
+            #expect(config.server.port == 30120 && !config.reconnect.enabled)
+            #expect(text.contains("# server.cfg ensures: mapmanager, chat, [gameplay]"))
+            #expect(ProjectScaffold(directory: folder).findings().missing.isEmpty)
+            #expect(ConfigAdvisor.why(folder + "/cache/files/x", config: config).contains("ignored"))
+        }
+        try withTemporaryFolder(["server.cfg": "set gamename rdr3\nensure vorp_core\n", "resources/vorp_core/fxmanifest.lua": ""]) { folder in
+            let (config, text) = try written(folder)
+            #expect(config.server.platform == .redm)
+            #expect(text.contains("point this at yours") && ProjectScaffold(directory: folder).findings().missing.first?.contains("run.sh") == true)
+        }
+        // server.cfg without ensure lines is no server-data folder.
+        try withTemporaryFolder(["server.cfg": "# old\n"]) { folder in
+            #expect(throws: ProjectScaffold.Refusal.self) { try ProjectScaffold(directory: folder).write(force: false) }
+        }
+    }
 }
