@@ -137,7 +137,11 @@ public struct DevLoop: Sendable {
             })
         return LoopShell.Ports(
             server: supervisor, stages: stages, services: ServiceManager(console: console, guardian: guardian, environment: environment, emit: tell),
-            client: ClientReconnector(emit: tell), watcher: RearmableWatcher(watcher: watcher, eventsFile: eventLog?.path),
+            client: ClientReconnector(
+                runCommand: { [directory = config.directory] command, settings in
+                    await ReconnectCommandReport.run(command, settings: settings, cwd: directory, environment: environment, console: console, guardian: guardian, emit: tell)
+                }, emit: tell),
+            watcher: RearmableWatcher(watcher: watcher, eventsFile: eventLog?.path),
             readConfig: { ConfigReload.read(current: $0, environment: environment) },
             secretsChanged: { [notifier] in
                 console.addSecrets($0.secrets)

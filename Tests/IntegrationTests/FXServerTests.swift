@@ -42,6 +42,36 @@ struct FXServerTests {
 
     static func starts(_ project: TestProject) -> Int { events(project, "server.started").count }
 
+    @Test("[reconnect] command runs after each start's ready line, and the cycle line says so; without one it says there is none")
+    func reconnectCommand() async throws {
+        try await withProject { project in
+            Self.writeServerData(project)
+            project.append("altv-dev.toml", "\n[reconnect]\ncommand = \"echo connecting the game to the server\"\n")
+            let watch = try project.launch(["watch"])
+            #expect(await watch.log.wait(for: "✓ #1 start"))
+            let first = watch.log.lines.first { $0.contains("✓ #1 start") } ?? ""
+            #expect(first.hasSuffix("· reconnect by echo connecting the game to the server"), "\(first)")
+            #expect(await watch.log.wait(for: "[reconnect] connecting the game to the server"))
+            #expect(await watch.log.wait(for: "✓ client #1: ran echo connecting the game to the server in "))
+            project.append("server.cfg", "# a full restart\n")
+            #expect(await watch.log.wait(for: "✓ client #2: ran echo"))
+            // A resource restart needs none: the server sends the client the new files.
+            project.append("resources/core/server.lua", "print(\"again\")\n")
+            #expect(await watch.log.wait(for: "✓ #3 resources/core/server.lua"))
+            #expect(!(watch.log.lines.first { $0.contains("✓ #3") } ?? "").contains("reconnect"))
+            await project.stopAndExpectNothingLeft(watch)
+            let commands = Self.events(project, "client.command")
+            #expect(commands.map { $0["cycle"] as? Int } == [1, 2] && commands.allSatisfy { $0["ok"] as? Bool == true }, "\(commands)")
+        }
+        try await withProject { project in
+            Self.writeServerData(project)
+            let watch = try project.launch(["watch"])
+            #expect(await watch.log.wait(for: "✓ #1 start"))
+            #expect(watch.log.lines.contains { $0.contains("✓ #1 start") && $0.hasSuffix("· no reconnect ([reconnect] command is not set)") })
+            await project.stopAndExpectNothingLeft(watch)
+        }
+    }
+
     @Test("start: +exec server.cfg, the ready helper's first tick is ready; a resource restart is `ensure`; a script error starts the resource and fails the cycle")
     func startAndRestart() async throws {
         try await withProject { project in

@@ -219,6 +219,9 @@ public struct ReconnectSettings: Equatable, Sendable {
     public var timeout: Duration
     /// Allow a non-loopback `url` (a server in WSL2 reaching the client on the Windows host).
     public var allowRemote: Bool
+    /// Run after a full restart's ready line instead of the debug endpoint's flow, where the game
+    /// client has none (FiveM): `cmd.exe /c start fivem://connect/127.0.0.1:30120` under WSL2, say.
+    public var command: CommandSpec? = nil
     /// The other passwords altv-dev knows (server.toml's, `$password_env`'s, the env file's), also when
     /// another one is used: masked as well.
     public var otherPasswords: [Secret] = []

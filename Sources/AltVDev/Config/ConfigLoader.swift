@@ -118,7 +118,7 @@ struct ConfigSchema {
         "watch": ["paths", "ignore", "debounce", "on_busy", "backend", "poll_interval", "gitignore"],
         "stage": ["name", "command", "cwd", "env", "when", "outputs", "timeout", "parallel", "output", "gate", "stop_first"],
         "service": ["name", "command", "cwd", "env", "ready", "ready_timeout", "output"],
-        "reconnect": ["enabled", "url", "password", "password_env", "retry_interval", "timeout", "allow_remote"],
+        "reconnect": ["enabled", "url", "password", "password_env", "retry_interval", "timeout", "allow_remote", "command"],
         "notify": ["on"],
     ]
 
@@ -425,8 +425,12 @@ struct ConfigSchema {
             password = Secret(value)
             source = "password in server.toml"
         }
+        let command = p.attempt(nil) { () throws(ConfigError) -> CommandSpec? in
+            guard let table, table.entries["command"] != nil else { return nil }
+            return try table.command("command")
+        }
         return ReconnectSettings(
-            enabled: p.attempt(nil) { () throws(ConfigError) in try table?.bool("enabled") } ?? (platform == .altv),
+            enabled: p.attempt(nil) { () throws(ConfigError) in try table?.bool("enabled") } ?? (platform == .altv || command != nil),
             url: url,
             password: password,
             passwordSource: source,
@@ -434,6 +438,7 @@ struct ConfigSchema {
             retryInterval: p.attempt(nil) { () throws(ConfigError) in try table?.duration("retry_interval") } ?? .milliseconds(2500),
             timeout: p.attempt(nil) { () throws(ConfigError) in try table?.duration("timeout") } ?? .seconds(60),
             allowRemote: allowRemote,
+            command: command,
             otherPasswords: [serverToml.password, envFile?.values[passwordEnv], environment[passwordEnv]].compactMap { $0 }.map(Secret.init),
             secretVariables: Self.secretVariables(in: environment, passwordEnv: passwordEnv, passwords: [password?.value, serverToml.password]))
     }

@@ -35,6 +35,7 @@ public enum ConfigPrinter {
         entries.append(("reconnect.retry_interval", duration(reconnect.retryInterval)))
         entries.append(("reconnect.timeout", duration(reconnect.timeout)))
         entries.append(("reconnect.allow_remote", reconnect.allowRemote ? "true" : "false"))
+        if let spec = reconnect.command { entries.append(("reconnect.command", ConfigPrinter.command(spec))) }
         entries.append(("notify.on", array(config.notify.on.map(\.rawValue))))
         return entries + stageAndServiceEntries(config)
     }

@@ -24,6 +24,9 @@ public struct CycleReport: Equatable, Sendable {
     public var result: Result = .done
     /// A failure the user may have meant (no ready line yet, the server still running): said as a warning.
     public var isWarning = false
+    /// How the client is brought back after this start, where that is not the debug endpoint's
+    /// flow: `reconnect by <command>`, or why there is none (FiveM's client has no endpoint).
+    public var reconnect: String?
 
     public init(number: Int, trigger: String) {
         self.number = number
@@ -45,6 +48,7 @@ public struct CycleReport: Equatable, Sendable {
         if !failedResources.isEmpty { parts.append("failed to load resource \(failedResources.joined(separator: ", "))") }
         if case .failed(let reason) = result { parts.append("\(reason)") }
         if result == .clientNotConnected { parts.append("server ready · waiting for the game client") }
+        if let reconnect { parts.append(reconnect) }
         let mark = result == .done || result == .clientNotConnected ? "✓" : "✗"
         return "\(mark) " + parts.joined(separator: " · ")
     }

@@ -28,6 +28,13 @@ public final class Narrator: Sendable {
         case .clientReconnected(nil, let was, let duration):
             console.say("game client reconnected (was \(was))")
             console.say("✓ reconnect \(duration.humanReadable)", .success)
+        case .clientCommand(let cycle, let report):
+            let label = cycle.map { "client #\($0)" } ?? "client (:rc)"
+            if report.ok {
+                console.say("✓ \(label): ran \(report.command) in \(report.duration.humanReadable)", .success)
+            } else {
+                console.say("✗ \(label): \(report.command) \(report.problem)", .error)
+            }
         case .clientFailed(let cycle, let reason, let refused, let again):
             let label = cycle.map { "client #\($0)" } ?? "client (:rc)"
             // An absent game is said once per outage; while it stays away, later cycles say it with --verbose.

@@ -123,6 +123,9 @@ public enum EventRecord {
             return ("client.reconnected", [("was", .string(was)), ("duration_ms", ms(duration))])
         case .clientFailed(_, let reason, let refused, _):
             return ("client.failed", [("reason", .string("\(reason)")), ("refused", .bool(refused))])
+        case .clientCommand(_, let report):
+            return ("client.command", [("command", .string(report.command)), ("ok", .bool(report.ok)), ("duration_ms", ms(report.duration))]
+                + (report.ok ? [] : [("reason", .string(report.problem))]))
         case .cycleFinished(_, let outcome, let report):
             return ("cycle.finished", cycleFields(outcome, report))
         case .serverExited(let pid, let status, let uptime, _, _):

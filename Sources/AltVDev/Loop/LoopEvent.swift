@@ -42,6 +42,8 @@ public enum LoopEvent: Equatable, Sendable {
     /// A resource that did not load (at start or at a restart), with the server's lines for it.
     case resourceFailed(cycle: Int, FailedResource)
     case clientReconnected(cycle: Int?, was: String, duration: Duration)
+    /// `[reconnect] command` ran after the ready line, instead of the debug endpoint (FiveM has none).
+    case clientCommand(cycle: Int?, ReconnectCommandReport)
     /// `refused`: the client answered and would not (a wrong password, another program); else it was not there.
     /// `again`: not there, as the last reconnect already said; told only with --verbose.
     case clientFailed(cycle: Int?, reason: ClientFailure, refused: Bool, again: Bool = false)
@@ -71,7 +73,7 @@ public enum LoopEvent: Equatable, Sendable {
             .serverStarted(let cycle, _), .serverReady(let cycle, _, _), .resourcesRestarted(let cycle, _, _, _, _, _), .resourcesStopped(let cycle, _, _),
             .cycleFinished(let cycle, _, _), .resourceFailed(let cycle, _):
             cycle
-        case .clientReconnected(let cycle, _, _), .clientFailed(let cycle, _, _, _): cycle
+        case .clientReconnected(let cycle, _, _), .clientFailed(let cycle, _, _, _), .clientCommand(let cycle, _): cycle
         case .stageStarted(let cycle, _, _): cycle
         case .diagnostic(let cycle, _): cycle
         default: nil

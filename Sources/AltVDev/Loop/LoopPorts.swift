@@ -126,6 +126,8 @@ public enum ReconnectResult: Equatable, Sendable {
     case notConnected(ClientFailure, again: Bool = false)
     case failed(ClientFailure)
     case cancelled
+    /// `[reconnect] command` ran instead of the debug endpoint's flow.
+    case ranCommand(ReconnectCommandReport)
 }
 
 public protocol ClientReconnecting: Sendable {

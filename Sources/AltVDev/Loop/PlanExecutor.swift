@@ -248,6 +248,7 @@ public struct PlanExecutor: Sendable {
         switch await instance.waitUntilReady(timeout: settings.readyTimeout) {
         case .ready(let after):
             run.report.startToReady = after
+            run.report.reconnect = Self.reconnectNote(run.plan.settings)
             if let first = run.plan.firstEventAt { run.report.saveToReady = instance.startedAt + after - first }
             emit(.serverReady(cycle: run.number, pid: instance.pid, after: after))
             let failed = instance.failedResourcesAtStart
@@ -275,6 +276,14 @@ public struct PlanExecutor: Sendable {
         guard let instance = run.instance else { return .next }
         run.reconnect = await client.reconnectInBackground(run.plan.settings.reconnect, cycle: run.number, server: instance)
         return .next
+    }
+
+    /// What the cycle line says of the client after a start: nothing for alt:V's own flow.
+    static func reconnectNote(_ settings: Plan.Settings) -> String? {
+        let reconnect = settings.reconnect
+        if reconnect.enabled, let command = reconnect.command { return "reconnect by \(command)" }
+        guard settings.server.platform != .altv else { return nil }
+        return reconnect.command == nil ? "no reconnect ([reconnect] command is not set)" : "no reconnect ([reconnect] enabled = false)"
     }
 
     /// A server that dies right after its ready line failed to start: the verdict waits until the

@@ -9,12 +9,15 @@ public actor ClientReconnector: ClientReconnecting {
     private var hintGiven = false
     /// The reconnect after a cycle's ready line, running on its own.
     private var background: Task<Void, Never>?
+    /// Runs `[reconnect] command`; without one such a command is not run.
+    private let runCommand: ReconnectCommandRunner?
 
     public init(
         makeEndpoint: @escaping @Sendable (ReconnectSettings) -> any DebugEndpoint = ClientReconnector.httpEndpoint,
-        emit: @escaping @Sendable (LoopEvent) -> Void
+        runCommand: ReconnectCommandRunner? = nil, emit: @escaping @Sendable (LoopEvent) -> Void
     ) {
         self.makeEndpoint = makeEndpoint
+        self.runCommand = runCommand
         self.emit = emit
     }
 
@@ -36,6 +39,11 @@ public actor ClientReconnector: ClientReconnecting {
     /// The flow, then the join followed until the client is in the game; `answered` learns
     /// whether the client answered its first `/status` at all.
     private func reconnect(_ settings: ReconnectSettings, answered: Latch<Bool>?) async -> ReconnectResult {
+        // A client with no endpoint (FiveM's) is reached by the user's command: nothing to wait for.
+        if let command = settings.command, let runCommand {
+            answered?.fulfill(true)
+            return .ranCommand(await runCommand(command, settings))
+        }
         let endpoint = endpoint(for: settings)
         let flow = ReconnectFlow(
             endpoint: endpoint,
@@ -169,6 +177,7 @@ extension ReconnectResult {
         case .reconnected(let was, let after): .clientReconnected(cycle: cycle, was: was, duration: after)
         case .notConnected(let reason, let again): .clientFailed(cycle: cycle, reason: reason, refused: false, again: again)
         case .failed(let reason): .clientFailed(cycle: cycle, reason: reason, refused: true)
+        case .ranCommand(let report): .clientCommand(cycle: cycle, report)
         case .cancelled: nil
         }
     }
