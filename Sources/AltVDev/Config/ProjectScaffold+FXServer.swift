@@ -9,6 +9,10 @@ extension ProjectScaffold {
         public var ensured: [String]
         /// How to run FXServer, relative to the folder when found near it; nil when not found.
         public var runner: [String]?
+        /// The game port (the first endpoint_add_tcp), for the client's link.
+        public var port = 30120
+        /// Under WSL: the Windows client can be sent to the server by its link handler.
+        public var underWSL = false
     }
 
     /// Where FXServer's runner is found: the docs' `~/FXServer/server/run.sh` beside `server-data`,
@@ -23,7 +27,7 @@ extension ProjectScaffold {
         let runner = Self.runnerPlaces.first { FileManager.default.fileExists(atPath: FilePath.join(directory, $0)) }
         return FXServerFindings(
             platform: cfg.variables["gamename"] == "rdr3" ? .redm : .fivem, ensured: cfg.started.map(\.name),
-            runner: runner.map { ["bash", $0] })
+            runner: runner.map { ["bash", $0] }, port: cfg.port, underWSL: WSLEnvironment.detect(wslProbe) != nil)
     }
 
     static func fxServer(_ found: Findings, _ fx: FXServerFindings) -> [String] {
@@ -51,10 +55,20 @@ extension ProjectScaffold {
         ]
     }
 
-    static let fxServerReconnect = [
-        "[reconnect]",
-        "# The FiveM client has no debug endpoint to reconnect through (alt:V's had one); a resource restart needs",
-        "# none (the server sends the client the new files). After a full restart, reconnect in the game (F8: connect).",
-        "enabled = false",
-    ]
+    static func fxServerReconnect(_ fx: FXServerFindings) -> [String] {
+        var lines = [
+            "[reconnect]",
+            "# The FiveM client has no debug endpoint to reconnect through (alt:V's had one); a resource restart needs",
+            "# none (the server sends the client the new files).",
+        ]
+        let link = "\(fx.platform == .redm ? "redm" : "fivem")://connect/127.0.0.1:\(fx.port)"
+        if fx.underWSL {
+            lines.append("# Under WSL2 the Windows client is sent to the server by its link handler after each full restart:")
+            lines.append("command = " + ConfigPrinter.quote("cmd.exe /c start \(link)"))
+        } else {
+            lines.append("# After a full restart, reconnect in the game (F8: connect 127.0.0.1:\(fx.port)), or run a command that does:")
+            lines.append("# command = " + ConfigPrinter.quote("cmd.exe /c start \(link)") + "   (from WSL2)")
+        }
+        return lines
+    }
 }

@@ -3,9 +3,12 @@ import FoundationEssentials
 /// Writes a first `altv-dev.toml` for an alt:V server folder, from what is found there.
 public struct ProjectScaffold {
     public let directory: String
+    /// Where WSL is looked for: under WSL2 the FiveM client is reached through Windows' link handler.
+    let wslProbe: WSLEnvironment.Probe
 
-    public init(directory: String) {
+    public init(directory: String, wslProbe: WSLEnvironment.Probe = WSLEnvironment.Probe()) {
         self.directory = directory
+        self.wslProbe = wslProbe
     }
 
     /// What was found, and what the file will say about it.

@@ -110,10 +110,13 @@ struct ProjectScaffoldTests {
             "server-data/resources/[gameplay]/chat/fxmanifest.lua": "fx_version 'cerulean'\ngame 'gta5'\n",
         ]) { root in
             let folder = root + "/server-data"
-            let (config, text) = try written(folder)
+            var notWSL = WSLEnvironment.Probe()
+            (notWSL.kernelRelease, notWSL.interop) = (root + "/none", root + "/none")
+            let file = try ProjectScaffold(directory: folder, wslProbe: notWSL).write(force: false)
+            let (config, text) = (try ConfigLoader.load(file: file), try String(contentsOfFile: file, encoding: .utf8))
             #expect(config.server.platform == .fivem && config.server.onChange == .restartResources)
             #expect(config.server.command == .arguments(["bash", "../server/run.sh", "+exec", "server.cfg"]))
-            #expect(config.server.port == 30120 && !config.reconnect.enabled)
+            #expect(config.server.port == 30120 && !config.reconnect.enabled && config.reconnect.command == nil)
             #expect(text.contains("# server.cfg ensures: mapmanager, chat, [gameplay]"))
             #expect(ProjectScaffold(directory: folder).findings().missing.isEmpty)
             #expect(ConfigAdvisor.why(folder + "/cache/files/x", config: config).contains("ignored"))
@@ -122,6 +125,14 @@ struct ProjectScaffoldTests {
             let (config, text) = try written(folder)
             #expect(config.server.platform == .redm)
             #expect(text.contains("point this at yours") && ProjectScaffold(directory: folder).findings().missing.first?.contains("run.sh") == true)
+        }
+        // Under WSL2 the client's link handler is written as the reconnect command.
+        try withTemporaryFolder(["server.cfg": "endpoint_add_tcp \"0.0.0.0:30121\"\nensure chat\n", "wsl-osrelease": "5.15.153.1-microsoft-standard-WSL2\n"]) { folder in
+            var probe = WSLEnvironment.Probe()
+            (probe.kernelRelease, probe.interop, probe.wslinfo) = (folder + "/wsl-osrelease", folder + "/none", folder + "/none")
+            let scaffold = ProjectScaffold(directory: folder, wslProbe: probe)
+            let config = try ConfigLoader.load(file: try scaffold.write(force: false))
+            #expect(config.reconnect.command == .shell("cmd.exe /c start fivem://connect/127.0.0.1:30121") && config.reconnect.enabled)
         }
         // server.cfg without ensure lines is no server-data folder.
         try withTemporaryFolder(["server.cfg": "# old\n"]) { folder in
