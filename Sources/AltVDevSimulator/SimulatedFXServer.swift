@@ -216,12 +216,19 @@ public final class SimulatedFXServer: @unchecked Sendable {
     }
 
     /// A started resource's first tick: the `print("…")` (Lua) and `console.log("…")` (JS) lines of its
-    /// server scripts, a string literal each.
+    /// server scripts, a string literal each; an `error("…")` line is a runtime error at its line, as
+    /// scheduler.lua reports one (`SCRIPT ERROR: @res/file.lua:3: …` and a frame).
     private func tick(_ name: String) {
         guard let resource = state.withLock({ $0.resources[name] }) else { return }
         for script in resource.manifest.values("server_script", "server_scripts") {
             guard let text = try? String(contentsOfFile: FilePath.join(resource.folder, script), encoding: .utf8), !text.contains("SYNTAX ERROR") else { continue }
-            for line in text.split(separator: "\n") {
+            for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                if let open = line.firstRange(of: "error(\""), let close = line[open.upperBound...].firstRange(of: "\")") {
+                    let place = "@\(name)/\(script):\(index + 1)"
+                    say("script:\(name)", "SCRIPT ERROR: \(place): \(line[open.upperBound..<close.lowerBound])", colour: 1)
+                    say("script:\(name)", "> fn (\(place))", colour: 3)
+                    continue
+                }
                 guard let open = line.firstRange(of: "print(\"") ?? line.firstRange(of: "console.log(\""),
                     let close = line[open.upperBound...].firstRange(of: "\")")
                 else { continue }

@@ -90,8 +90,16 @@ struct FXServerTests {
 
             project.write("resources/[gameplay]/chat/server.lua", "local x SYNTAX ERROR\n")
             #expect(await watch.log.wait(for: "✗ #3 resources/[gameplay]/chat/server.lua"))
+            // A runtime error in a handler: a diagnostic at its file and line.
+            project.write("resources/core/server.lua", "print(\"core is up\")\nerror(\"attempt to index a nil value\")\n")
+            #expect(await watch.log.wait(for: "SCRIPT ERROR: @core/server.lua:2: attempt to index a nil value"))
             #expect(Self.starts(project) == 1)
             await project.stopAndExpectNothingLeft(watch)
+            let diagnostics = Self.events(project, "diagnostic")
+            let parse = diagnostics.first { $0["resource"] as? String == "chat" }
+            #expect(parse?["file"] as? String == "resources/[gameplay]/chat/server.lua" && parse?["line"] as? Int == 1, "\(diagnostics)")
+            let runtime = diagnostics.first { $0["message"] as? String == "attempt to index a nil value" }
+            #expect(runtime?["file"] as? String == "resources/core/server.lua" && runtime?["line"] as? Int == 2, "\(diagnostics)")
             let failed = Self.events(project, "resource.failed").last
             #expect(failed?["resource"] as? String == "chat")
             #expect((failed?["lines"] as? [String])?.first?.contains("Error parsing script @chat/server.lua in resource chat") == true, "\(failed ?? [:])")
@@ -112,8 +120,12 @@ struct FXServerTests {
             #expect(await watch.log.wait(for: "more of core"), "the new manifest was read: refresh came first")
             #expect(watch.log.count(containing: "refreshed") == 1)
 
-            project.write("resources/fresh/fxmanifest.lua", "fx_version 'cerulean'\ngame 'gta5'\nserver_script 's.lua'\n")
-            project.write("resources/fresh/s.lua", "print(\"fresh is up\")\n")
+            // Made whole beside, then moved in (as a copy or a checkout lands): a folder with no manifest yet is no resource.
+            let beside = project.root + "-fresh"
+            try FileManager.default.createDirectory(atPath: beside, withIntermediateDirectories: true)
+            try "fx_version 'cerulean'\ngame 'gta5'\nserver_script 's.lua'\n".write(toFile: beside + "/fxmanifest.lua", atomically: false, encoding: .utf8)
+            try "print(\"fresh is up\")\n".write(toFile: beside + "/s.lua", atomically: false, encoding: .utf8)
+            try FileManager.default.moveItem(atPath: beside, toPath: project.path("resources/fresh"))
             #expect(await watch.log.wait(for: "✓ #3 "), "\(watch.log.text)")
             #expect(await watch.log.wait(for: "fresh is up"), "\(watch.log.text)")
             #expect(watch.log.count(containing: "Couldn't find resource fresh") == 0)

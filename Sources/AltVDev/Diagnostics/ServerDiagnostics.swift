@@ -10,8 +10,15 @@ public struct ServerDiagnostics: Sendable {
 
     /// No server run reports more than this many (`Master server connect failed` comes every 10 s).
     public static let limit = 200
+    /// FXServer's lines instead of alt:V's, when the server is one.
+    private var fxServer: FXServerDiagnostics?
 
     public init() {}
+
+    /// For FXServer's output: `folder` finds a resource's folder by its name, for `@res/file.lua`.
+    public init(fxServerFolders folder: @escaping @Sendable (String) -> String?) {
+        fxServer = FXServerDiagnostics(folder: folder)
+    }
 
     /// Whether a block is open: the next lines must be read even where no chunk says `Error`.
     public var isInBlock: Bool { open != nil }
@@ -20,6 +27,7 @@ public struct ServerDiagnostics: Sendable {
     public mutating func read(_ line: String) -> [Diagnostic] {
         lastFrame = nil
         guard line.utf8.count <= ToolDiagnostics.lineLimit else { return closeBlock(failedResource: nil) }
+        if let fxServer { return counted(fxServer.read(line)) }
         if open != nil, let frame = Self.frame(line) {
             guard let (file, number, column) = frame else { return [] }
             lastFrame = (file, number, column)

@@ -22,6 +22,9 @@ public struct AltVPlatform: ServerPlatform {
     public var quitLine: String? { nil }
     public var rescanLine: String? { nil }
     public func doctorFindings(for config: Config) -> [DoctorFinding] { AltVDoctor(config: config)?.findings() ?? [] }
+    /// In every line a diagnostic starts at: `[Error]`, `Error:`, `TypeError:`.
+    public var diagnosticWords: [[UInt8]] { [Array("Error".utf8)] }
+    public func diagnosticsReader(resourcesDir: String) -> ServerDiagnostics { ServerDiagnostics() }
 
     public func resourceName(ofFolder folder: String) -> String { folder }
     public func isCategory(_ folderName: String) -> Bool { false }

@@ -57,6 +57,15 @@ public struct FXServerPlatform: ServerPlatform {
     public var defaultReady: String { Self.readyMarker }
     public var quitLine: String? { "quit \"stopped by altv-dev\"" }
     public var rescanLine: String? { "refresh" }
+    /// `SCRIPT ERROR` and `Error parsing script`/`Error loading script`.
+    public var diagnosticWords: [[UInt8]] { [Array("ERROR".utf8), Array("Error".utf8)] }
+
+    /// Resource folders found at the start; one made later is looked for where it would be.
+    public func diagnosticsReader(resourcesDir: String) -> ServerDiagnostics {
+        let folders = Dictionary(ResourceFolders.find(in: resourcesDir, platform: self).map { (resourceName(ofFolder: $0), FilePath.join(resourcesDir, $0)) }) { first, _ in first }
+        return ServerDiagnostics(fxServerFolders: { folders[$0] ?? FilePath.join(resourcesDir, $0) })
+    }
+
     public func doctorFindings(for config: Config) -> [DoctorFinding] {
         FXServerDoctor(directory: config.directory, server: config.server, stages: config.stages).findings()
     }

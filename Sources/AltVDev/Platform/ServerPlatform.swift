@@ -53,6 +53,10 @@ public protocol ServerPlatform: Sendable {
     var rescanLine: String? { get }
     /// What `check` (and `watch`, once at start) warns about in the server's own files.
     func doctorFindings(for config: Config) -> [DoctorFinding]
+    /// Plain words one of which is in every read holding the start of one of the server's problems.
+    var diagnosticWords: [[UInt8]] { get }
+    /// The reader of the server's problems, for a server whose resources are in `resourcesDir`.
+    func diagnosticsReader(resourcesDir: String) -> ServerDiagnostics
 }
 
 /// What a platform could not do to start the server, in words for the user.

@@ -18,7 +18,8 @@ public final class CompanionProcess: Sendable {
         name: String, command: CommandSpec, cwd: String, environment: [String: String],
         console: Console, emit: @escaping @Sendable (LoopEvent) -> Void, guardian: Guardian?, ready: ReadyMatcher? = nil, platform: (any ServerPlatform)? = nil, output transport: OutputTransport = .pipe,
         errors: ReadyMatcher? = nil, lineObserver: (@Sendable (String) -> Void)? = nil,
-        onDiagnostic: (@Sendable (Diagnostic) -> Void)? = nil, sourceMaps: SourceMapLookup? = nil
+        onDiagnostic: (@Sendable (Diagnostic) -> Void)? = nil, sourceMaps: SourceMapLookup? = nil,
+        diagnostics: ServerDiagnostics = ServerDiagnostics()
     ) throws {
         tag = ProcessTag(owner: getpid(), serial: Self.serials.add(1, ordering: .relaxed).newValue)
         var options = ChildProcess.Options(argv: command.argv, cwd: cwd, environment: environment.merging([ProcessTag.variable: tag.value]) { _, tag in tag })
@@ -32,7 +33,7 @@ public final class CompanionProcess: Sendable {
         self.guardian = guardian
         guardian?.protect(process.processGroup)
         output = ServerOutput(console: console, name: name, matcher: ready, platform: platform, errorMatcher: errors, lineObserver: lineObserver,
-            onDiagnostic: onDiagnostic, sourceMaps: sourceMaps)
+            onDiagnostic: onDiagnostic, sourceMaps: sourceMaps, diagnostics: diagnostics)
         OutputPump.start(descriptor: process.outputDescriptor, name: name, handler: output)
     }
 

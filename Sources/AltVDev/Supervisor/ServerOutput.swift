@@ -22,7 +22,9 @@ public final class ServerOutput: LineHandler, @unchecked Sendable {
     /// The server's output: each problem it prints (`[Error]` lines, JS error blocks), masked.
     private let onDiagnostic: (@Sendable (Diagnostic) -> Void)?
     /// Pump thread only.
-    private var diagnostics = ServerDiagnostics()
+    private var diagnostics: ServerDiagnostics
+    /// In every read that starts one of the server's problems (one memchr-led search a word).
+    private let diagnosticWords: [[UInt8]]
     /// Pump thread only: the source place shown after this line, for the failed load's quoted lines too.
     private var mappedPlace: String?
     /// Frames in bundled files, mapped to their sources.
@@ -71,7 +73,7 @@ public final class ServerOutput: LineHandler, @unchecked Sendable {
     public init(
         console: Console, name: String, matcher: ReadyMatcher?, platform: (any ServerPlatform)? = nil, errorMatcher: ReadyMatcher? = nil,
         lineObserver: (@Sendable (String) -> Void)? = nil, onDiagnostic: (@Sendable (Diagnostic) -> Void)? = nil,
-        sourceMaps: SourceMapLookup? = nil
+        sourceMaps: SourceMapLookup? = nil, diagnostics: ServerDiagnostics = ServerDiagnostics()
     ) {
         self.errorMatcher = errorMatcher
         self.onDiagnostic = onDiagnostic
@@ -85,6 +87,8 @@ public final class ServerOutput: LineHandler, @unchecked Sendable {
         self.matcher = matcher
         self.platform = platform
         self.resourceWords = platform?.resourceWords ?? []
+        self.diagnostics = diagnostics
+        self.diagnosticWords = platform?.diagnosticWords ?? AltVPlatform().diagnosticWords
         batch.reserveCapacity(64 * 1024)
     }
 
@@ -109,12 +113,10 @@ public final class ServerOutput: LineHandler, @unchecked Sendable {
         // The marker words are plain text even where the server colours the name after them.
         if tracksResources { chunkMayNameResource = resourceWords.contains { chunk.contains(bytes: $0) } }
         // Every read of the server's output is looked at for this: memchr on the rare `E`, not memmem.
-        if onDiagnostic != nil { chunkMayBeDiagnostic = chunk.contains(rareFirst: Self.errorWord) }
+        if onDiagnostic != nil { chunkMayBeDiagnostic = diagnosticWords.contains { chunk.contains(rareFirst: $0) } }
         if let errorMatcher { chunkMayBeError = (chunk.count > 0 && memchr(chunk.baseAddress!, 0x1B, chunk.count) != nil) || errorMatcher.mayMatch(in: chunk) }
     }
 
-    /// In every line a diagnostic starts at: `[Error]`, `Error:`, `TypeError:`.
-    private static let errorWord = Array("Error".utf8)
 
     /// Whether this line must be read for the server's diagnostics: a block's frames carry no `Error`.
     private var readsDiagnostics: Bool { onDiagnostic != nil && (chunkMayBeDiagnostic || diagnostics.isInBlock) }

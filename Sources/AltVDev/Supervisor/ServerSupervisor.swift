@@ -108,7 +108,8 @@ public actor ServerSupervisor: ServerControl {
             console: console, emit: emit, guardian: guardian, ready: try ReadyMatcher(pattern: settings.ready), platform: settings.platform.platform,
             output: settings.output, errors: try settings.errorPattern.map { try ReadyMatcher(pattern: $0) },
             onDiagnostic: { [reports] in reports(.diagnostic($0)) },
-            sourceMaps: SourceMapLookup(directory: directory) { [emit] file, reason in emit(.notice(.process(.sourceMapIgnored(file: file, reason: reason)))) })
+            sourceMaps: SourceMapLookup(directory: directory) { [emit] file, reason in emit(.notice(.process(.sourceMapIgnored(file: file, reason: reason)))) },
+            diagnostics: platform.diagnosticsReader(resourcesDir: settings.resourcesDir))
         let run = ServerRun(companion: companion, settings: settings)
         current = run
         (teardown, stopClaimed, scannedAt) = (nil, false, Self.now())
