@@ -32,6 +32,11 @@ public enum ConfigAdvisor {
             if let mismatch = passwordMismatch(config, serverToml: toml) { warnings.append(mismatch) }
         case .failure(.invalid):
             break  // An error, not a warning: `serverConfigError`.
+        case .failure(.unreadable) where !ServerCfg.read(at: FilePath.join(config.server.cwd, "server.cfg")).started.isEmpty:
+            // `ensure`/`start` lines are FXServer's, which alt:V's config never had.
+            warnings.append(
+                "\(serverToml) is not there, but server.cfg ensures resources: that is FXServer's config (FiveM, RedM), not alt:V's; "
+                    + "set [server] platform = \"fivem\" (or \"redm\") with a command that passes +exec server.cfg, or run `altv-dev init --force` here")
         case .failure(.unreadable) where FileManager.default.fileExists(atPath: FilePath.join(config.server.cwd, "server.cfg")):
             warnings.append(
                 "\(serverToml) is not there, but server.cfg is: that is alt:V's config from before v13, which this server no longer reads; "

@@ -94,6 +94,15 @@ struct ConfigAdvisorTests {
         }
     }
 
+    @Test("server.cfg with ensure lines and no server.toml, under platform altv: said to be FXServer's, with the key to set")
+    func fxServerFolder() throws {
+        try withFolder(["altv-dev.toml": Self.config, "server.cfg": "sv_lan 1\nensure chat\n"]) { folder in
+            let warnings = ConfigAdvisor.warnings(for: try ConfigLoader.load(file: folder + "/altv-dev.toml"))
+            #expect(warnings.contains { $0.contains("server.cfg ensures resources: that is FXServer's config") && $0.contains("platform = \"fivem\"") }, "\(warnings)")
+            #expect(!warnings.contains { $0.contains("before v13") })
+        }
+    }
+
     @Test("server.cfg without server.toml: said to be the config from before v13")
     func serverCfg() throws {
         try withFolder(["altv-dev.toml": Self.config, "server.cfg": "name: 'x',\nresources: [core]\n"]) { folder in
