@@ -70,6 +70,15 @@ struct FXServerTests {
             #expect(watch.log.lines.contains { $0.contains("✓ #1 start") && $0.hasSuffix("· no reconnect ([reconnect] command is not set)") })
             await project.stopAndExpectNothingLeft(watch)
         }
+        // A command that never ends is stopped at the reconnect timeout, and said as a failure.
+        try await withProject { project in
+            Self.writeServerData(project)
+            project.append("altv-dev.toml", "\n[reconnect]\ncommand = [\"sleep\", \"300\"]\ntimeout = \"1s\"\n")
+            let watch = try project.launch(["watch"])
+            #expect(await watch.log.wait(for: "✗ client #1: sleep 300 was still running after 1.00s: stopped"))
+            await project.stopAndExpectNothingLeft(watch)
+            #expect(Self.events(project, "client.command").first?["ok"] as? Bool == false)
+        }
     }
 
     @Test("start: +exec server.cfg, the ready helper's first tick is ready; a resource restart is `ensure`; a script error starts the resource and fails the cycle")

@@ -36,10 +36,13 @@ extension ReconnectCommandReport {
         } catch {
             return ReconnectCommandReport(command: shown, ok: false, problem: "did not start: \(error)", duration: .now - started)
         }
-        let status = await Uncancelled.run { await process.process.exit.wait(until: started + settings.timeout) }
+        // A newer cycle cancels the wait: the command is stopped then too.
+        let status = await process.process.exit.wait(until: started + settings.timeout)
         guard let status else {
+            let cancelled = Task.isCancelled
             await process.stop(signal: StopSignal(name: "SIGTERM")!, timeout: Timings.outputDrain)
-            return ReconnectCommandReport(command: shown, ok: false, problem: "was still running after \(settings.timeout.humanReadable): stopped", duration: .now - started)
+            let problem = cancelled ? "was stopped: a newer cycle restarts the server" : "was still running after \(settings.timeout.humanReadable): stopped"
+            return ReconnectCommandReport(command: shown, ok: false, problem: problem, duration: .now - started)
         }
         _ = await process.output.closed.wait(timeout: Timings.outputDrain)
         let ok = status == .exited(0)
