@@ -155,10 +155,7 @@ public final class SimulatedFXServer: @unchecked Sendable {
 
     private func manifest(in folder: String) -> FXManifest? {
         let rdr3 = state.withLock { $0.variables["gamename"] } == "rdr3"
-        for name in rdr3 ? ["fxmanifest.lua"] : ["fxmanifest.lua", "__resource.lua"] {
-            if let bytes = FileManager.default.contents(atPath: FilePath.join(folder, name)) { return FXManifest.parse(Array(bytes)) }
-        }
-        return nil
+        return FXServerPlatform(kind: rdr3 ? .redm : .fivem).manifest(in: folder)?.manifest
     }
 
     /// The resources a `[category]` holds, in name order (a category works with start, stop and ensure).
@@ -262,8 +259,8 @@ public final class SimulatedFXServer: @unchecked Sendable {
         switch command {
         case "exec": if let argument { exec(argument) }
         case "set", "sets", "setr":
-            if words.count >= 3 { state.withLock { $0.variables[words[1]] = words[2...].joined(separator: " ").trimmingCharacters(in: "\"") } }
-        case "endpoint_add_tcp": if let argument { state.withLock { $0.endpoint = argument.trimmingCharacters(in: "\"") } }
+            if words.count >= 3 { state.withLock { $0.variables[words[1]] = words[2...].joined(separator: " ") } }
+        case "endpoint_add_tcp": if let argument { state.withLock { $0.endpoint = argument } }
         case "start": if let argument { _ = start(argument) }
         case "ensure":
             guard let argument else { return }
@@ -280,35 +277,28 @@ public final class SimulatedFXServer: @unchecked Sendable {
             stop(argument)
             _ = start(argument)
         case "refresh": scan(announce: false)
-        case "quit": quit(words.dropFirst().joined(separator: " ").trimmingCharacters(in: "\""))
+        case "quit": quit(words.dropFirst().joined(separator: " "))
         // A convar's name and a value sets it (`sv_lan 1`).
         default: if words.count == 2 { state.withLock { $0.variables[words[0]] = words[1] } } else { say("cmd", "No such command \(command).") }
         }
     }
 
-    /// server.cfg and its includes (`exec other.cfg`, `exec @res/file.cfg`), line by line.
-    private func exec(_ file: String) {
-        var path = FilePath.join(options.directory, file)
-        if file.hasPrefix("@"), let slash = file.firstIndex(of: "/") {
-            let name = String(file[file.index(after: file.startIndex)..<slash])
-            guard let folder = state.withLock({ $0.resources[name]?.folder }) else { return }
-            path = FilePath.join(folder, String(file[file.index(after: slash)...]))
-        }
+    /// server.cfg and its includes (`exec other.cfg`, `exec @res/file.cfg`), line by line, as
+    /// altv-dev's own reader finds them (`ServerCfg`): the same words and the same include rule.
+    private func exec(_ file: String, from directory: String? = nil) {
+        let path = ServerCfg.includePath(file, from: directory ?? options.directory) { name in self.state.withLock { $0.resources[name]?.folder } }
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
             return say("citizen-server-impl", "No such config file: \(file)", colour: 1)
         }
         for line in text.split(whereSeparator: { $0 == "\n" || $0 == "\r" }) {
-            let trimmed = line.trimmingWhitespace()
-            guard !trimmed.isEmpty, !trimmed.hasPrefix("#"), !trimmed.hasPrefix("//") else { continue }
-            execute(trimmed.split(whereSeparator: \.isWhitespace).map(String.init), duringConfig: true)
+            let words = ServerCfg.words(line)
+            if words.first?.lowercased() == "exec", words.count > 1 { exec(words[1], from: FilePath.parent(path)) } else { execute(words, duringConfig: true) }
         }
     }
 
     private func readConsole() {
         while let line = Swift.readLine() {
-            for command in line.split(separator: ";") {
-                execute(command.split(whereSeparator: \.isWhitespace).map(String.init))
-            }
+            for command in line.split(separator: ";") { execute(ServerCfg.words(command)) }
         }
         // TerminalInput.cpp: the end of stdin is Ctrl-C in the console.
         quit("Ctrl-C pressed in server console.")
@@ -324,17 +314,7 @@ public final class SimulatedFXServer: @unchecked Sendable {
 
     /// SIGINT and SIGHUP are `quit` (GameServer.cpp); SIGTERM keeps its default.
     private func handleSignals() {
-        let descriptor = altv_signals_to_pipe([SIGINT, SIGHUP], 2)
-        guard descriptor >= 0 else { return }
-        OSThread.start(name: "sim signals") {
-            var signal: UInt8 = 0
-            while true {
-                let count = read(descriptor, &signal, 1)
-                if count < 0 && errno == EINTR { continue }
-                guard count == 1 else { return }
-                self.quit("SIGINT received")
-            }
-        }
+        SimulatorSupport.onSignals([SIGINT, SIGHUP]) { self.quit("SIGINT received") }
     }
 
     private func sleep(for duration: Duration) { SimulatorSupport.sleep(for: duration) }
@@ -344,12 +324,5 @@ public final class SimulatedFXServer: @unchecked Sendable {
         let endpoint = state.withLock { $0.endpoint }
         guard let colon = endpoint.lastIndex(of: ":"), let port = UInt16(endpoint[endpoint.index(after: colon)...]) else { return nil }
         return SimulatorSupport.listen(host: String(endpoint[..<colon]), port: port)
-    }
-}
-
-extension String {
-    /// Without `character` at either end.
-    func trimmingCharacters(in character: Character) -> String {
-        String(drop { $0 == character }.reversed().drop { $0 == character }.reversed())
     }
 }

@@ -150,18 +150,8 @@ public final class SimulatedServer: @unchecked Sendable {
     /// is a plain one installed at once (it writes to a pipe a thread of ours reads): a signal never
     /// lands in a moment when it is ignored, as it did while a dispatch source was still being armed.
     private func handleSignals() {
-        let descriptor = altv_signals_to_pipe([SIGINT, SIGTERM, SIGHUP], 3)
-        guard descriptor >= 0 else { return }
         let ignore = options.ignoreSignals
-        OSThread.start(name: "sim signals") {
-            var byte: UInt8 = 0
-            while true {
-                let count = read(descriptor, &byte, 1)
-                if count < 0 && errno == EINTR { continue }
-                guard count == 1 else { return }
-                if !ignore { self.shutdown() }
-            }
-        }
+        SimulatorSupport.onSignals([SIGINT, SIGTERM, SIGHUP]) { if !ignore { self.shutdown() } }
     }
 
     private func sleep(for duration: Duration) { SimulatorSupport.sleep(for: duration) }

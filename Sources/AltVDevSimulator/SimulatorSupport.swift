@@ -1,7 +1,25 @@
+import AltVDev
+import CProcessSpawn
 import Glibc
 
-/// What both simulated servers do the same way: bind their game port, and sleep.
+/// What both simulated servers do the same way: take their signals, bind their game port, and sleep.
 enum SimulatorSupport {
+    /// `handler` on a thread of its own for each of `signals`. The handler is a plain one installed at
+    /// once (it writes to a pipe the thread reads): a signal never lands while it is still ignored.
+    static func onSignals(_ signals: [Int32], _ handler: @escaping @Sendable () -> Void) {
+        let descriptor = altv_signals_to_pipe(signals, Int32(signals.count))
+        guard descriptor >= 0 else { return }
+        OSThread.start(name: "sim signals") {
+            var byte: UInt8 = 0
+            while true {
+                let count = read(descriptor, &byte, 1)
+                if count < 0 && errno == EINTR { continue }
+                guard count == 1 else { return }
+                handler()
+            }
+        }
+    }
+
     /// A listening TCP socket on `host:port`, as the real servers bind their game port; nil when taken.
     static func listen(host: String, port: UInt16) -> Int32? {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)

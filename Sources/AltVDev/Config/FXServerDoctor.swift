@@ -21,15 +21,10 @@ public struct FXServerDoctor {
         self.directory = directory
         self.server = server
         self.stages = stages
-        let platform = server.platform.platform
+        let platform = FXServerPlatform(kind: server.platform)
         resources = ResourceFolders.find(in: server.resourcesDir, platform: platform).compactMap { folder in
             let path = FilePath.join(server.resourcesDir, folder)
-            for name in platform.manifestNames {
-                let manifestPath = FilePath.join(path, name)
-                guard let bytes = FileManager.default.contents(atPath: manifestPath) else { continue }
-                return Resource(name: platform.resourceName(ofFolder: folder), folder: path, manifestPath: manifestPath, manifest: FXManifest.parse(Array(bytes)))
-            }
-            return nil
+            return platform.manifest(in: path).map { Resource(name: platform.resourceName(ofFolder: folder), folder: path, manifestPath: $0.path, manifest: $0.manifest) }
         }
         cfgPath = ServerCfg.path(command: server.command, cwd: server.cwd)
         let byName = Dictionary(resources.map { ($0.name, $0.folder) }) { first, _ in first }

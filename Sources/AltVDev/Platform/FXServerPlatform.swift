@@ -93,10 +93,13 @@ public struct FXServerPlatform: ServerPlatform {
 
     public func isCategory(_ folderName: String) -> Bool { folderName.hasPrefix("[") && folderName.hasSuffix("]") }
 
-    public func dependencies(ofResourceIn folder: String) -> [String]? {
+    public func dependencies(ofResourceIn folder: String) -> [String]? { manifest(in: folder)?.manifest.dependencies }
+
+    /// The manifest of the resource in `folder` (absolute), read as data, and its path: the first of `manifestNames` there.
+    public func manifest(in folder: String) -> (path: String, manifest: FXManifest)? {
         for name in manifestNames {
-            guard let bytes = FileManager.default.contents(atPath: folder + "/" + name) else { continue }
-            return FXManifest.parse(Array(bytes)).dependencies
+            let path = FilePath.join(folder, name)
+            if let bytes = FileManager.default.contents(atPath: path) { return (path, FXManifest.parse(Array(bytes))) }
         }
         return nil
     }

@@ -61,7 +61,7 @@ public struct ServerCfg: Equatable, Sendable {
             case "ensure", "start": if let argument { started.append((argument, here)) }
             case "exec":
                 guard let argument else { continue }
-                include(Self.resolve(argument, directory: directory, resourceFolder: resourceFolder), from: here, seen: &seen, resourceFolder: resourceFolder)
+                include(Self.includePath(argument, from: directory, resourceFolder: resourceFolder), from: here, seen: &seen, resourceFolder: resourceFolder)
             case "set", "sets", "setr": if words.count >= 3 { variables[words[1]] = words[2...].joined(separator: " ") }
             case "endpoint_add_tcp": if let argument { endpoints.append(argument) }
             default: if words.count == 2, command.hasPrefix("sv_") { variables[words[0]] = words[1] }
@@ -70,14 +70,14 @@ public struct ServerCfg: Equatable, Sendable {
     }
 
     /// `@resource/file.cfg` in that resource's folder; anything else beside the including file.
-    private static func resolve(_ file: String, directory: String, resourceFolder: (String) -> String?) -> String {
+    public static func includePath(_ file: String, from directory: String, resourceFolder: (String) -> String?) -> String {
         guard file.hasPrefix("@"), let slash = file.firstIndex(of: "/") else { return FilePath.resolve(file, against: directory) }
         let name = String(file[file.index(after: file.startIndex)..<slash])
         return FilePath.join(resourceFolder(name) ?? FilePath.join(directory, name), String(file[file.index(after: slash)...]))
     }
 
     /// A line's words: `#` and `//` start a comment, "quoted words" keep their spaces.
-    static func words(_ line: Substring) -> [String] {
+    public static func words(_ line: Substring) -> [String] {
         var words: [String] = []
         var word = ""
         var quoted = false
