@@ -8,15 +8,12 @@ import Testing
 struct FXServerDoctorTests {
     /// A temp server-data folder with these files; the doctor's findings for an altv-dev.toml there.
     func findings(_ files: [String: String], platform: String = "fivem") throws -> (folder: String, findings: [DoctorFinding]) {
-        let folder = NSTemporaryDirectory() + "altv-dev-fxdoctor-" + UUID().uuidString
         let config = "[server]\nplatform = \"\(platform)\"\ncommand = [\"./run.sh\", \"+exec\", \"server.cfg\"]\n[watch]\npaths = [\".\"]\n"
-        for (name, content) in files.merging(["altv-dev.toml": config], uniquingKeysWith: { a, _ in a }) {
-            let path = folder + "/" + name
-            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            try Data(content.utf8).write(to: URL(fileURLWithPath: path))
+        var result: (folder: String, findings: [DoctorFinding]) = ("", [])
+        try withTemporaryFolder(files.merging(["altv-dev.toml": config], uniquingKeysWith: { a, _ in a })) { folder in
+            result = (folder, AltVDoctor.findings(for: try ConfigLoader.load(file: folder + "/altv-dev.toml")))
         }
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        return (folder, AltVDoctor.findings(for: try ConfigLoader.load(file: folder + "/altv-dev.toml")))
+        return result
     }
 
     static let manifest = "fx_version 'cerulean'\ngame 'gta5'\nserver_script 'server.lua'\n"
